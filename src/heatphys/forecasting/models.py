@@ -1,0 +1,473 @@
+"""Heat demand models behind one interface: ``fit(history)`` then ``predict(weather)``.
+
+All models take and return hourly pandas objects (see :mod:`heatphys.forecasting.io`):
+
+* ``history``: ``DatetimeIndex``, columns ``outdoor_temp_c`` [°C] and ``heat_kw`` [kW] (gaps
+  allowed, as missing rows or NaN);
+* ``weather``: ``DatetimeIndex``, column ``outdoor_temp_c`` [°C], optional
+  ``wind_speed_m_s`` [m/s] and ``solar_w_m2`` [W/m²];
+* ``predict(weather, history=None)`` returns a ``Series`` ``heat_kw`` [kW] on the weather's
+  index. ``history`` is the measured load known at forecast time (yesterday's heat); only
+  :class:`DayAheadModel` uses it.
+
+References
+----------
+.. [1] CalTRACK Methods, version 2.0 (2020), §3.2 daily methods (balance-point search of
+   the heating-degree-day regression) and §3.3 hourly methods. http://docs.caltrack.org
+.. [2] GB 50736-2012 §5.2 and CJJ 34-2010 §3.1: design heat load of a building from its
+   heat index q_h [W/m²] and area A [m²].
+.. [3] ASHRAE Guideline 14-2014, Measurement of Energy, Demand, and Water Savings, §4.3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .features import effective_outdoor_temperature, smoothed_temperature
+from .io import fill_temperature, regular_hours
+
+HEZE_INDOOR_DESIGN_C = 18.0
+HEZE_OUTDOOR_DESIGN_C = -4.9
+
+
+def _weather_grid(weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Gap-free hourly weather covering ``history`` (if given) and ``weather``."""
+    parts = [weather.drop(columns=["heat_kw"], errors="ignore")]
+    if history is not None and len(history):
+        before = history[history.index < weather.index.min()]
+        parts.insert(0, before.drop(columns=["heat_kw"], errors="ignore"))
+    frame = regular_hours(pd.concat(parts).sort_index())
+    frame = frame[~frame.index.duplicated(keep="last")]
+    frame["outdoor_temp_c"] = fill_temperature(frame["outdoor_temp_c"])
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# 1. Design method
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """Design values of a community for the design method.
+
+    Attributes
+    ----------
+    heat_index_w_m2 : float
+        Design heat index q_h [W/m²] at the design outdoor temperature. 45 W/m² is a typical
+        value for Heze residential stock built to the 50 % energy-saving standard.
+    area_m2 : float
+        Heated floor area [m²].
+    indoor_design_c, outdoor_design_c : float
+        Design indoor and outdoor temperatures [°C] (Heze: 18 and −4.9, GB 50736-2012).
+    time_constant_h : float
+        Thermal inertia of the buildings [h] (lag of the effective outdoor temperature).
+    wind_k_per_m_s, solar_k_per_w_m2 : float
+        Equivalent temperature shifts for wind [K per m/s] and sun [K per W/m²].
+    base_heat_kw : float
+        Load that does not depend on weather (hot water, network losses) [kW].
+    calibrate : bool
+        With meter history, fit the design load, base load and time constant to it.
+    time_constants_h : tuple of float
+        Candidates of the time constant searched when calibrating [h].
+    """
+
+    heat_index_w_m2: float = 45.0
+    area_m2: float = 10_000.0
+    indoor_design_c: float = HEZE_INDOOR_DESIGN_C
+    outdoor_design_c: float = HEZE_OUTDOOR_DESIGN_C
+    time_constant_h: float = 24.0
+    wind_k_per_m_s: float = 0.2
+    solar_k_per_w_m2: float = 0.01
+    base_heat_kw: float = 0.0
+    calibrate: bool = True
+    time_constants_h: tuple[float, ...] = (0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 72.0)
+
+
+class DesignDemandModel:
+    """Design-method space-heating demand with an inertial effective outdoor temperature.
+
+    .. math::
+
+        Q = q_h A \\frac{\\max(t_{in} - T_{eff}, 0)}{t_{in} - t'_{out}} + Q_{base}
+
+    with :math:`T_{eff}` from
+    :func:`heatphys.forecasting.features.effective_outdoor_temperature` [2]_. Without
+    history the model uses its design values; with history (and ``calibrate``) the design
+    load :math:`q_h A`, the base load and the time constant are fitted by least squares.
+
+    Attributes (after construction or fit)
+    --------------------------------------
+    design_heat_kw_ : float
+        Heat at the design outdoor temperature, excluding the base load [kW].
+    base_heat_kw_ : float
+    time_constant_h_ : float
+    """
+
+    def __init__(self, options: DesignOptions | None = None):
+        self.options = options or DesignOptions()
+        o = self.options
+        self.design_heat_kw_ = o.heat_index_w_m2 * o.area_m2 / 1000.0
+        self.base_heat_kw_ = o.base_heat_kw
+        self.time_constant_h_ = o.time_constant_h
+
+    def _relative_load(self, weather: pd.DataFrame, time_constant_h: float) -> np.ndarray:
+        o = self.options
+        t_eff = effective_outdoor_temperature(
+            weather, time_constant_h, o.wind_k_per_m_s, o.solar_k_per_w_m2
+        ).to_numpy()
+        return np.maximum(o.indoor_design_c - t_eff, 0.0) / (o.indoor_design_c - o.outdoor_design_c)
+
+    def fit(self, history: pd.DataFrame | None) -> DesignDemandModel:
+        if history is None or not self.options.calibrate:
+            return self
+        grid = _weather_grid(history)
+        heat = history["heat_kw"].reindex(grid.index).to_numpy(float)
+        ok = np.isfinite(heat)
+        if ok.sum() < 48:
+            return self
+        best = None
+        for tau in self.options.time_constants_h:
+            x = self._relative_load(grid, tau)[ok]
+            design = np.column_stack([x, np.ones_like(x)])
+            coef, *_ = np.linalg.lstsq(design, heat[ok], rcond=None)
+            if coef[1] < 0:  # a negative base load is unphysical: refit through the origin
+                coef = np.array([float(x @ heat[ok] / max(x @ x, 1e-12)), 0.0])
+            sse = float(np.sum((design @ coef - heat[ok]) ** 2))
+            if coef[0] > 0 and (best is None or sse < best[0]):
+                best = (sse, tau, coef)
+        if best is not None:
+            _, self.time_constant_h_, (self.design_heat_kw_, self.base_heat_kw_) = best
+        return self
+
+    def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:
+        grid = _weather_grid(weather, history)
+        heat = self.design_heat_kw_ * self._relative_load(grid, self.time_constant_h_)
+        out = pd.Series(heat + self.base_heat_kw_, index=grid.index, name="heat_kw")
+        return out.reindex(weather.index)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Change-point (CalTRACK-style) model
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangePointOptions:
+    """Options of :class:`ChangePointModel`.
+
+    Attributes
+    ----------
+    balance_points_c : tuple of float
+        Candidate heating balance points searched [°C] (CalTRACK searches a grid [1]_).
+    min_hours_per_day : int
+        Days with fewer measured hours are left out of the daily regression.
+    shape : {"hour_of_week", "hour_of_day", "flat"}
+        Hourly profile that distributes the daily energy.
+    """
+
+    balance_points_c: tuple[float, ...] = tuple(float(x) for x in np.arange(6.0, 24.01, 0.5))
+    min_hours_per_day: int = 20
+    shape: str = "hour_of_week"
+
+
+class ChangePointModel:
+    """Heating-degree change-point regression with a searched balance point and hourly shape.
+
+    Daily mean load [kW] against the daily mean outdoor temperature :math:`\\bar T` [1]_:
+
+    .. math:: \\bar Q = \\beta_0 + \\beta_H \\max(T_b - \\bar T, 0)
+
+    The balance point :math:`T_b` is the grid value with the least squared error among fits
+    with :math:`\\beta_H > 0`; an intercept-only model is kept if it fits better. Hourly load
+    is the daily load times a profile by hour of week, learned separately for heating days
+    (:math:`\\bar T < T_b`) and other days and normalised to mean 1 per day.
+
+    This is the baseline every other model must beat, and the fallback when a better model
+    cannot be used (too little history, no recent measurements).
+
+    Attributes (after fit)
+    ----------------------
+    intercept_kw_, slope_kw_per_k_, balance_point_c_ : float
+    shape_ : array, shape (2, 7, 24)
+        [non-heating/heating, day of week (Monday = 0), hour] multipliers.
+    """
+
+    def __init__(self, options: ChangePointOptions | None = None):
+        self.options = options or ChangePointOptions()
+
+    @staticmethod
+    def _daily(frame: pd.DataFrame) -> pd.DataFrame:
+        day = frame.index.floor("D")
+        grouped = frame.groupby(day)
+        return pd.DataFrame(
+            {
+                "temp_c": grouped["outdoor_temp_c"].mean(),
+                "heat_kw": grouped["heat_kw"].mean(),
+                "hours": grouped["heat_kw"].count(),
+            }
+        )
+
+    def fit(self, history: pd.DataFrame) -> ChangePointModel:
+        grid = _weather_grid(history)
+        grid["heat_kw"] = history["heat_kw"].reindex(grid.index)
+        daily = self._daily(grid)
+        daily = daily[(daily["hours"] >= self.options.min_hours_per_day)]
+        if len(daily) < 3:
+            raise ValueError("change-point model needs at least 3 days with measured heat")
+        temp = daily["temp_c"].to_numpy()
+        heat = daily["heat_kw"].to_numpy()
+        best = (float(np.sum((heat - heat.mean()) ** 2)), np.nan, heat.mean(), 0.0)
+        for tb in self.options.balance_points_c:
+            hdd = np.maximum(tb - temp, 0.0)
+            if np.count_nonzero(hdd) < 3:
+                continue
+            design = np.column_stack([np.ones_like(hdd), hdd])
+            coef, *_ = np.linalg.lstsq(design, heat, rcond=None)
+            sse = float(np.sum((design @ coef - heat) ** 2))
+            if coef[1] > 0 and sse < best[0]:
+                best = (sse, tb, coef[0], coef[1])
+        _, self.balance_point_c_, self.intercept_kw_, self.slope_kw_per_k_ = best
+        self._fit_shape(grid, daily)
+        return self
+
+    def _fit_shape(self, grid: pd.DataFrame, daily: pd.DataFrame) -> None:
+        shape = np.ones((2, 7, 24))
+        if self.options.shape != "flat":
+            day = grid.index.floor("D")
+            day_mean = daily["heat_kw"].reindex(day).to_numpy()
+            ratio = grid["heat_kw"].to_numpy() / day_mean
+            heating = self._heating_day(daily["temp_c"].reindex(day).to_numpy())
+            ok = np.isfinite(ratio) & (day_mean > 0)
+            frame = pd.DataFrame(
+                {
+                    "ratio": ratio[ok],
+                    "heating": heating[ok].astype(int),
+                    "dow": grid.index.dayofweek[ok] if self.options.shape == "hour_of_week" else 0,
+                    "hour": grid.index.hour[ok],
+                }
+            )
+            overall = frame.groupby(["dow", "hour"])["ratio"].mean()
+            for cls in (0, 1):
+                part = frame[frame["heating"] == cls].groupby(["dow", "hour"])["ratio"]
+                table = part.mean().where(part.count() >= 3).reindex(overall.index)
+                table = table.fillna(overall)
+                values = table.to_numpy().reshape(-1, 24)
+                shape[cls] = np.broadcast_to(values, (7, 24))
+            shape /= shape.mean(axis=2, keepdims=True)
+        self.shape_ = shape
+
+    def _heating_day(self, temp_c: np.ndarray) -> np.ndarray:
+        if np.isnan(self.balance_point_c_):
+            return np.zeros(np.shape(temp_c), dtype=bool)
+        return np.asarray(temp_c) < self.balance_point_c_
+
+    def predict_daily(self, daily_temp_c: np.ndarray) -> np.ndarray:
+        """Daily mean load [kW] for daily mean outdoor temperatures [°C]."""
+        temp = np.asarray(daily_temp_c, dtype=float)
+        if np.isnan(self.balance_point_c_):
+            return np.full(temp.shape, self.intercept_kw_)
+        return self.intercept_kw_ + self.slope_kw_per_k_ * np.maximum(
+            self.balance_point_c_ - temp, 0.0
+        )
+
+    def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:
+        grid = _weather_grid(weather)
+        day = grid.index.floor("D")
+        day_temp = grid["outdoor_temp_c"].groupby(day).transform("mean").to_numpy()
+        daily_kw = self.predict_daily(day_temp)
+        cls = self._heating_day(day_temp).astype(int)
+        profile = self.shape_[cls, grid.index.dayofweek, grid.index.hour]
+        out = pd.Series(np.maximum(daily_kw * profile, 0.0), index=grid.index, name="heat_kw")
+        return out.reindex(weather.index)
+
+
+# --------------------------------------------------------------------------------------
+# 3. Day-ahead model with recent measured load
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayAheadOptions:
+    """Options of :class:`DayAheadModel` (gradient boosting on the baseline's residual).
+
+    Attributes
+    ----------
+    max_iter, learning_rate, max_leaf_nodes, min_samples_leaf, l2_regularization :
+        Passed to ``sklearn.ensemble.HistGradientBoostingRegressor``.
+    baseline : ChangePointOptions
+        Options of the change-point model whose residual is learned.
+    min_training_days : int
+        With less history the model is the baseline alone.
+    max_recursive_days : int
+        Days after the last measured hour that are forecast by feeding earlier forecasts
+        back as "measured"; later days use the baseline.
+    random_state : int
+    """
+
+    max_iter: int = 250
+    learning_rate: float = 0.05
+    max_leaf_nodes: int = 15
+    min_samples_leaf: int = 40
+    l2_regularization: float = 1.0
+    baseline: ChangePointOptions = field(default_factory=ChangePointOptions)
+    min_training_days: int = 21
+    max_recursive_days: int = 2
+    random_state: int = 0
+
+
+FEATURES = (
+    "hour",
+    "dow",
+    "temp_c",
+    "t_eff6_c",
+    "t_eff24_c",
+    "t_eff72_c",
+    "day_temp_c",
+    "day_temp_change_k",
+    "baseline_kw",
+    "lag24_resid_kw",
+    "lag168_resid_kw",
+    "prev_day_resid_kw",
+    "last_hour_resid_kw",
+)
+
+
+def day_ahead_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """Features of each hour from weather up to that hour and load of earlier days only.
+
+    ``frame`` is a gap-free hourly grid with ``outdoor_temp_c`` (filled), ``heat_kw`` (NaN
+    where unknown) and ``baseline_kw``. Every load feature of an hour of day D is taken
+    from days before D — what a dispatch centre knows when it plans D the evening before —
+    so a forecast of D is the same whether or not D's own load is in ``frame``.
+    """
+    index = frame.index
+    temp = frame["outdoor_temp_c"].to_numpy(float)
+    day = index.floor("D")
+    resid = (frame["heat_kw"] - frame["baseline_kw"]).to_numpy(float)
+    resid_s = pd.Series(resid, index=index)
+    day_temp = pd.Series(temp, index=index).groupby(day).transform("mean")
+    daily_resid = resid_s.groupby(day).mean()
+    daily_temp = pd.Series(temp, index=index).groupby(day).mean()
+    prev_day = day - pd.Timedelta(days=1)
+    # Load of the last hour of the previous day: 23:00 of D-1.
+    last_hour = resid_s.reindex(prev_day + pd.Timedelta(hours=23)).to_numpy()
+    hour = index.hour.to_numpy()
+    lag24 = resid_s.reindex(index - pd.Timedelta(hours=24)).to_numpy()
+    lag168 = resid_s.reindex(index - pd.Timedelta(hours=168)).to_numpy()
+    return pd.DataFrame(
+        {
+            "hour": hour,
+            "dow": index.dayofweek.to_numpy(),
+            "temp_c": temp,
+            "t_eff6_c": smoothed_temperature(temp, 6.0),
+            "t_eff24_c": smoothed_temperature(temp, 24.0),
+            "t_eff72_c": smoothed_temperature(temp, 72.0),
+            "day_temp_c": day_temp.to_numpy(),
+            "day_temp_change_k": day_temp.to_numpy() - daily_temp.reindex(prev_day).to_numpy(),
+            "baseline_kw": frame["baseline_kw"].to_numpy(float),
+            "lag24_resid_kw": lag24,
+            "lag168_resid_kw": lag168,
+            "prev_day_resid_kw": daily_resid.reindex(prev_day).to_numpy(),
+            "last_hour_resid_kw": last_hour,
+        },
+        index=index,
+    )
+
+
+class DayAheadModel:
+    """Day-ahead hourly load: change-point baseline plus a boosted model of its residual.
+
+    .. math:: \\hat Q_t = \\hat Q^{CP}_t + f(\\text{hour}, \\text{weekday}, T_t,
+        T_{eff,6h}, T_{eff,24h}, T_{eff,72h}, \\bar T_D, \\Delta \\bar T_D,
+        r_{t-24}, r_{t-168}, \\bar r_{D-1}, r_{D-1,23h})
+
+    where :math:`r = Q - \\hat Q^{CP}` is the measured residual of the baseline and
+    :math:`f` is a ``HistGradientBoostingRegressor``. Learning the residual rather than the
+    load keeps the model anchored to the physical degree-day relation outside the training
+    range (trees cannot extrapolate), and the lagged residuals carry what the weather cannot
+    explain (occupancy, operation, network state) from yesterday into tomorrow.
+    """
+
+    def __init__(self, options: DayAheadOptions | None = None):
+        self.options = options or DayAheadOptions()
+        self.regressor_ = None
+
+    def _frame(self, weather: pd.DataFrame, known: pd.DataFrame | None) -> pd.DataFrame:
+        grid = _weather_grid(weather, known)
+        if known is not None:
+            grid["heat_kw"] = known["heat_kw"].reindex(grid.index)
+            grid.loc[grid.index >= weather.index.min(), "heat_kw"] = np.nan
+        else:
+            grid["heat_kw"] = np.nan
+        grid["baseline_kw"] = self.baseline_.predict(grid)
+        return grid
+
+    def fit(self, history: pd.DataFrame) -> DayAheadModel:
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        o = self.options
+        self.baseline_ = ChangePointModel(o.baseline).fit(history)
+        grid = _weather_grid(history)
+        grid["heat_kw"] = history["heat_kw"].reindex(grid.index)
+        grid["baseline_kw"] = self.baseline_.predict(grid)
+        features = day_ahead_features(grid)
+        target = (grid["heat_kw"] - grid["baseline_kw"]).to_numpy()
+        ok = np.isfinite(target) & np.isfinite(features["prev_day_resid_kw"].to_numpy())
+        self.regressor_ = None
+        if ok.sum() >= 24 * o.min_training_days:
+            self.regressor_ = HistGradientBoostingRegressor(
+                max_iter=o.max_iter,
+                learning_rate=o.learning_rate,
+                max_leaf_nodes=o.max_leaf_nodes,
+                min_samples_leaf=o.min_samples_leaf,
+                l2_regularization=o.l2_regularization,
+                categorical_features=[0, 1],
+                random_state=o.random_state,
+            ).fit(features.loc[ok, list(FEATURES)].to_numpy(), target[ok])
+        return self
+
+    def predict_frame(self, frame: pd.DataFrame) -> pd.Series:
+        """Predictions for every hour of a prepared grid whose earlier days hold load.
+
+        ``frame`` as for :func:`day_ahead_features` but without ``baseline_kw`` (added
+        here). Hours whose previous day has no measured load get the baseline.
+        """
+        grid = frame.copy()
+        grid["baseline_kw"] = self.baseline_.predict(grid)
+        features = day_ahead_features(grid)
+        pred = grid["baseline_kw"].to_numpy(float).copy()
+        if self.regressor_ is not None:
+            ok = np.isfinite(features["prev_day_resid_kw"].to_numpy())
+            if ok.any():
+                pred[ok] += self.regressor_.predict(features.loc[ok, list(FEATURES)].to_numpy())
+        return pd.Series(np.maximum(pred, 0.0), index=grid.index, name="heat_kw")
+
+    def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:
+        if self.regressor_ is None or history is None or history["heat_kw"].notna().sum() == 0:
+            return self.baseline_.predict(weather)
+        grid = _weather_grid(weather, history)
+        grid["heat_kw"] = history["heat_kw"].reindex(grid.index)
+        start = weather.index.min()
+        grid.loc[grid.index >= start, "heat_kw"] = np.nan
+        last_known = grid.index[grid["heat_kw"].notna().to_numpy()].max()
+        pred = self.baseline_.predict(grid).to_numpy().copy()
+        days = pd.DatetimeIndex(sorted(set(grid.index[grid.index >= start].floor("D"))))
+        last_day = last_known.floor("D")
+        for d in days:
+            if (d - last_day).days > self.options.max_recursive_days:
+                break
+            in_day = (grid.index >= d) & (grid.index < d + pd.Timedelta(days=1))
+            # Only the previous days matter for day d; a small window keeps this fast.
+            window = grid.index >= d - pd.Timedelta(days=8)
+            part = self.predict_frame(grid.loc[window])
+            day_pred = part.reindex(grid.index[in_day]).to_numpy()
+            pred[in_day] = day_pred
+            # Recursive: tomorrow's forecast uses today's forecast as if measured.
+            fill = in_day & grid["heat_kw"].isna().to_numpy()
+            grid.loc[fill, "heat_kw"] = pred[fill]
+        out = pd.Series(pred, index=grid.index, name="heat_kw")
+        return out.reindex(weather.index)
