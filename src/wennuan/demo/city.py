@@ -551,7 +551,7 @@ class _Generator:
             p
             for p in nm.NAME_PREFIXES
             if p not in self.book.prefixes and self.prefix_uses.get(p, 0) < 2
-        ]
+        ] or [p for p in nm.NAME_PREFIXES if p not in self.book.prefixes]
         prefix = rng.choice(prefixes)
         suffix, with_alias = rng.choice(nm.NAME_SUFFIXES)
         name = prefix + suffix
