@@ -1,0 +1,49 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from wennuan.demo.city import build_city, default_register_csv
+from wennuan.demo.loader import DEMO_PASSWORD, is_loaded, load_demo_city, personas_for
+
+
+class Command(BaseCommand):
+    help = "Load the Heze demo city (deterministic) into the configured database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--reset", action="store_true", help="empty the database first (demo databases only)"
+        )
+        parser.add_argument("--register-csv", help="communities.csv (default: ../shared/data)")
+
+    def handle(self, *args, seed, reset, register_csv, **options):
+        started = time.perf_counter()
+        register = register_csv or default_register_csv()
+        if register is None:
+            raise CommandError(
+                "找不到演示登记表 communities.csv：请把 shared/data 放在仓库旁边，"
+                "或设置 WENNUAN_SHARED_DATA，或用 --register-csv 指定文件。"
+            )
+        city = build_city(register, seed=seed)
+        if is_loaded():
+            if not reset:
+                self.stdout.write("演示城市已加载（使用 --reset 重新加载）。")
+                self._print_logins(city)
+                return
+            call_command("flush", interactive=False, verbosity=0)
+        counts = load_demo_city(city)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示城市已加载：{companies} 家热力公司，{sources} 个热源，{substations} 座换热站，"
+                "{communities} 个小区，{junctions} 个管网节点，{pipes} 条管段".format(**counts)
+                + f"（{elapsed:.1f} s）"
+            )
+        )
+        self._print_logins(city)
+
+    def _print_logins(self, city):
+        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for persona in personas_for(city):
+            self.stdout.write(f"  {persona.username:24s} {persona.role:20s} {persona.display_name}")
