@@ -9,6 +9,8 @@ Environment variables:
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/wennuan``; default SQLite in ``var/``.
 - ``ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost``.
 - ``WENNUAN_DATA_DIR``: folder for the SQLite file, uploads and static files (default ``var/``).
+- ``STATIC_MANIFEST``: hashed static file names (default: on unless DEBUG); tests turn it off
+  because they run without ``collectstatic``.
 - ``SECURE_SSL``: "1" behind TLS (production): secure cookies, HSTS, redirect to https.
 """
 
@@ -139,9 +141,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

@@ -290,6 +290,11 @@ class Community(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.aliases = [alias.strip() for alias in self.aliases if alias and alias.strip()]
+        self.search_key = search_key_for(self.name, self.aliases, self.district, self.address)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.substation_id and self.substation.company_id != self.company_id:
             raise ValidationError({"substation": _("换热站属于其他热力公司")})
@@ -297,11 +302,6 @@ class Community(models.Model):
             raise ValidationError({"manager": _("小区管理员属于其他热力公司")})
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": _("别名必须是文字列表")})
-
-    def save(self, *args, **kwargs):
-        self.aliases = [alias.strip() for alias in self.aliases if alias and alias.strip()]
-        self.search_key = search_key_for(self.name, self.aliases, self.district, self.address)
-        super().save(*args, **kwargs)
 
     @property
     def design_load_kw(self) -> float:
@@ -380,6 +380,9 @@ class SourceConnection(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "junction"], name="source_connection_unique")
         ]
+
+    def __str__(self):
+        return f"{self.source} → {self.junction}"
 
 
 class HeatingSeason(models.Model):
