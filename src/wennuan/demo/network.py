@@ -8,8 +8,9 @@ Design flows follow the tree: each substation draws
 ``mdot = load / (c_p * (T_supply - T_return))`` of its assigned source along the unique tree
 path, flows on a pipe are summed with sign, and the pipe is oriented downstream. Each pipe gets
 the smallest standard inner diameter whose velocity at that flow is at most ``TARGET_VELOCITY``
-(``MAX_VELOCITY`` where even DN1000 is not enough). Loop pipes carry no design flow in this
-tree routing and are sized like the smaller of their neighbours. DEMO ASSUMPTIONS throughout.
+(``MAX_VELOCITY`` where even DN1000 is not enough). Loop pipes, and tree pipes between two
+supply zones, carry no design flow in this tree routing and are sized like the smaller of the
+mains they join. DEMO ASSUMPTIONS throughout.
 """
 
 from __future__ import annotations
@@ -279,6 +280,36 @@ def build_network(
                 round(f, 3),
             )
         )
+
+    # Tree pipes between two supply zones carry no net design flow: they are interconnections,
+    # sized like the smaller of the flowing mains at the two ends of each such chain.
+    idle = [e for e in range(len(edges)) if pipes[e].design_mass_flow_kg_s == 0.0]
+    group = {e: e for e in idle}
+
+    def find(e: int) -> int:
+        while group[e] != e:
+            group[e] = group[group[e]]
+            e = group[e]
+        return e
+
+    for e in idle:
+        for end in edges[e]:
+            for _v, f in adj[end]:
+                if f != e and f in group:
+                    group[find(f)] = find(e)
+    chains: dict[int, list[int]] = {}
+    for e in idle:
+        chains.setdefault(find(e), []).append(e)
+    for chain in chains.values():
+        ends = []
+        for e in chain:
+            for end in edges[e]:
+                flowing = [pipes[f].inner_diameter_m for _v, f in adj[end] if f not in group]
+                if flowing:
+                    ends.append(max(flowing))
+        if ends:
+            for e in chain:
+                pipes[e].inner_diameter_m = min(ends)
 
     # Loops: join nearby junctions that are far apart along the tree.
     def hops_from(root: int) -> list[int]:
