@@ -489,7 +489,7 @@ def _size(rng: random.Random, built_year: int) -> tuple[int, float, int]:
         per_household = rng.uniform(95.0, 128.0)
         per_building = rng.uniform(66, 128)
     area = round(households * per_household / 10.0) * 10.0
-    buildings = max(1, round(households / per_building))
+    buildings = max(1, math.ceil(households / per_building))
     return households, area, buildings
 
 
@@ -553,7 +553,7 @@ class _Generator:
             if p not in self.book.prefixes and self.prefix_uses.get(p, 0) < 2
         ] or [p for p in nm.NAME_PREFIXES if p not in self.book.prefixes]
         prefix = rng.choice(prefixes)
-        suffix, with_alias = rng.choice(nm.NAME_SUFFIXES)
+        suffix, with_alias = rng.choice([s for s in nm.NAME_SUFFIXES if s[0][0] != prefix[-1]])
         name = prefix + suffix
         aliases: tuple[str, ...] = (name + "小区",) if with_alias else ()
         if suffix == "小区" and rng.random() < 0.5:
@@ -579,8 +579,16 @@ class _Generator:
         """A development built in phases: "X一期", "X二期" (aliases "X1期", "X一区")."""
         rng = self.rng
         for _ in range(200):
-            prefixes = [p for p in nm.NAME_PREFIXES if p not in self.book.prefixes]
-            base = rng.choice(prefixes) + rng.choice(("花园", "华庭", "家园", "苑", "城", "国际"))
+            prefixes = [
+                p
+                for p in nm.NAME_PREFIXES
+                if p not in self.book.prefixes and not self.prefix_uses.get(p)
+            ]
+            prefix = rng.choice(prefixes)
+            suffixes = [
+                s for s in ("花园", "华庭", "家园", "苑", "城", "国际") if s[0] != prefix[-1]
+            ]
+            base = prefix + rng.choice(suffixes)
             names = [(base + ph, (base + num, base + area)) for ph, num, area in nm.PHASES[:phases]]
             if all(self.book.free(n, a) for n, a in names) and self.book.free(base, ()):
                 break
@@ -833,7 +841,7 @@ def build_city(
     for c in codes:
         need = per_company[c] - sum(1 for d in drafts if d.company_code == c)
         while need > 0:
-            if need >= 2 and maker.rng.random() < 0.06:
+            if need >= 2 and maker.rng.random() < 0.04:
                 phases = 3 if need >= 3 and maker.rng.random() < 0.3 else 2
                 batch = maker.phased(c, phases)
             else:

@@ -124,6 +124,17 @@ def test_generated_names_are_not_near_duplicates_of_the_register(city):
                 assert core_name(s) not in register_cores, s
 
 
+def test_shared_cores_only_within_phased_developments(city):
+    by_core = defaultdict(list)
+    for c in city.communities:
+        by_core[core_name(c.name)].append(c)
+    for core, group in by_core.items():
+        if len(group) > 1:
+            stems = {re.sub(r"[一二三四五六七八九十\d]+(期|区)$", "", c.name) for c in group}
+            assert len(stems) == 1, [c.name for c in group]
+            assert len({c.company_code for c in group}) == 1, core
+
+
 def test_generated_communities_are_plausible(city):
     districts = {"牡丹区", "开发区", "高新区", "定陶区"}
     for c in city.communities:
