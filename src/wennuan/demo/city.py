@@ -584,6 +584,8 @@ class _Generator:
                 for p in nm.NAME_PREFIXES
                 if p not in self.book.prefixes and not self.prefix_uses.get(p)
             ]
+            if not prefixes:  # every modifier already used: a single community instead
+                return [self.single(company)]
             prefix = rng.choice(prefixes)
             suffixes = [
                 s for s in ("花园", "华庭", "家园", "苑", "城", "国际") if s[0] != prefix[-1]
@@ -915,75 +917,93 @@ def build_city(
     )
     sources: list[HeatSourceSpec] = [chp]
     src_rng = random.Random(f"sources-{seed}")
-    company_sources: dict[str, list[tuple[HeatSourceSpec, float]]] = {}
+    net_rng = random.Random(f"network-{seed}")
+    networks: list[NetworkSpec] = []
+    substations: list[SubstationSpec] = []
+    community_substation: dict[int, str] = {}
     for code, _legal, short, prefix in COMPANIES:
         margin = src_rng.uniform(*CAPACITY_MARGIN_RANGE)
         chp_share = chp_mw * loads_kw[code] / chp_users_load if code in CHP_COMPANIES else 0.0
         need_mw = loads_kw[code] * (1 + margin) / 1000.0 - chp_share
-        n_boilers = max(1, math.ceil(need_mw / MAX_BOILER_HOUSE_MW))
         own = [i for i, v in sub_info.items() if v[1] == code]
-        pts = np.array([[sub_info[s][3], sub_info[s][2]] for s in own])
-        # Boiler houses near the load centres of the area not closest to the CHP.
-        labels = _kmeans(pts, n_boilers, gen)
-        lst: list[tuple[HeatSourceSpec, float]] = []
+        # Boiler houses serve what the CHP share (nearest substations first) leaves.
+        rest = list(own)
         if code in CHP_COMPANIES:
-            lst.append((chp, chp_share * 1000.0))
+            room = chp_share * 1000.0 / NETWORK_LOSS_FACTOR
+            for s in sorted(own, key=lambda s: _dist2(sub_info[s][2:4], CHP_LOCATION)):
+                if sub_info[s][4] <= room:
+                    room -= sub_info[s][4]
+                    rest.remove(s)
+        own_rest = rest or own
+        pts = np.array([[sub_info[s][3], sub_info[s][2]] for s in own_rest])
+        n_boilers = max(1, math.ceil(need_mw / MAX_BOILER_HOUSE_MW))
+        # Boiler houses at load centres; more of them where one would need a main beyond DN1000.
+        for _attempt in range(8):
+            labels = _kmeans(pts, n_boilers, gen)
+            locations = []
+            for b in range(n_boilers):
+                members = [
+                    s for s, lab in zip(own_rest, labels, strict=True) if lab == b
+                ] or own_rest
+                lat = sum(sub_info[s][2] for s in members) / len(members)
+                lon = sum(sub_info[s][3] for s in members) / len(members)
+                lat += src_rng.uniform(-0.001, 0.001)
+                lon += src_rng.uniform(-0.001, 0.001)
+                if company_of_location(lat, lon) != code:
+                    lat, lon = sub_info[members[0]][2], sub_info[members[0]][3]
+                locations.append((round(lat, 6), round(lon, 6)))
+            inputs = [
+                SourceIn(f"{prefix}-B{b + 1:02d}", lat, lon, 40.0, None)
+                for b, (lat, lon) in enumerate(locations)
+            ]
+            if code in CHP_COMPANIES:
+                budget = chp_share * 1000.0 / NETWORK_LOSS_FACTOR
+                inputs.insert(0, SourceIn(chp.code, chp.lat, chp.lon, 60.0, budget))
+            try:
+                result = build_network(
+                    prefix,
+                    inputs,
+                    [SubstationIn(s, sub_info[s][2], sub_info[s][3], sub_info[s][4]) for s in own],
+                    net_rng,
+                    n_loops=net_rng.randint(3, 5),
+                )
+            except ValueError:
+                n_boilers += 1
+                continue
+            break
+        else:  # pragma: no cover - never seen with the default parameters
+            raise RuntimeError(f"could not lay out the {code} network within DN1000")
+        # Boiler capacities: what the company needs beyond its CHP share, pro rata to the load
+        # each boiler house supplies (a house with no design zone is a peak/standby house).
+        zone_kw = {src.code: 0.0 for src in inputs}
+        for s_code, src_code in result.substation_source.items():
+            zone_kw[src_code] += sub_info[s_code][4]
+        boiler_zones = [zone_kw[src.code] for src in inputs if src.budget_kw is None]
+        floor_kw = 0.25 * sum(boiler_zones) / len(boiler_zones)
+        boiler_zones = [max(z, floor_kw) for z in boiler_zones]
         used_names: set[str] = set()
-        for b in range(n_boilers):
-            members = [s for s, lab in zip(own, labels, strict=True) if lab == b] or own
-            lat = sum(sub_info[s][2] for s in members) / len(members)
-            lon = sum(sub_info[s][3] for s in members) / len(members)
-            lat += src_rng.uniform(-0.001, 0.001)
-            lon += src_rng.uniform(-0.001, 0.001)
-            if company_of_location(lat, lon) != code:
-                lat, lon = sub_info[members[0]][2], sub_info[members[0]][3]
+        for b, (lat, lon) in enumerate(locations):
             name = f"{short}{_direction(lat, lon)}锅炉房"
             n = 2
             while name in used_names:
                 name = f"{short}{_direction(lat, lon)}{'一二三四五六七八九'[n - 1]}号锅炉房"
                 n += 1
             used_names.add(name)
-            cap = round(need_mw / n_boilers, 1)
-            spec = HeatSourceSpec(
-                code=f"{prefix}-B{b + 1:02d}",
-                name=name,
-                kind="boiler",
-                capacity_mw=cap,
-                company_codes=(code,),
-                lat=round(lat, 6),
-                lon=round(lon, 6),
-                design_supply_temp_c=110.0,
-                design_return_temp_c=70.0,
-                max_supply_temp_c=130.0,
-                min_supply_temp_c=70.0,
-            )
-            sources.append(spec)
-            lst.append((spec, cap * 1000.0))
-        company_sources[code] = lst
-
-    # Networks.
-    net_rng = random.Random(f"network-{seed}")
-    networks: list[NetworkSpec] = []
-    substations: list[SubstationSpec] = []
-    community_substation: dict[int, str] = {}
-    for code, _legal, _short, prefix in COMPANIES:
-        own = [s for s, v in sub_info.items() if v[1] == code]
-        result = build_network(
-            prefix,
-            [
-                SourceIn(
-                    s.code,
-                    s.lat,
-                    s.lon,
-                    s.design_supply_temp_c - s.design_return_temp_c,
-                    cap_kw / NETWORK_LOSS_FACTOR,
+            sources.append(
+                HeatSourceSpec(
+                    code=f"{prefix}-B{b + 1:02d}",
+                    name=name,
+                    kind="boiler",
+                    capacity_mw=round(need_mw * boiler_zones[b] / sum(boiler_zones), 1),
+                    company_codes=(code,),
+                    lat=lat,
+                    lon=lon,
+                    design_supply_temp_c=110.0,
+                    design_return_temp_c=70.0,
+                    max_supply_temp_c=130.0,
+                    min_supply_temp_c=70.0,
                 )
-                for s, cap_kw in company_sources[code]
-            ],
-            [SubstationIn(s, sub_info[s][2], sub_info[s][3], sub_info[s][4]) for s in own],
-            net_rng,
-            n_loops=net_rng.randint(3, 5),
-        )
+            )
         networks.append(
             NetworkSpec(
                 company_code=code,

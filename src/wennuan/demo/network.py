@@ -93,7 +93,7 @@ class SourceIn:
     lat: float
     lon: float
     delta_t_k: float  # design supply minus return temperature
-    budget_kw: float  # capacity available to this network
+    budget_kw: float | None  # load it may take in this network; None = whatever is nearest
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,10 @@ def build_network(
     """Lay out, route and size one company's primary network.
 
     ``prefix`` makes codes unique across networks (e.g. "YH" -> "YH-J001", "YH-P001"). Each
-    substation is assigned to a source by tree distance within the sources' ``budget_kw``.
+    substation is assigned to a source by tree distance: sources with a ``budget_kw`` (the
+    shared CHP) first take the substations relatively closest to them until the budget is used;
+    every other substation goes to its nearest unbudgeted source, so those supply zones are
+    contiguous subtrees. Raises ValueError where a design flow exceeds DN1000.
     """
     lat0 = sum(s.lat for s in sources) / len(sources)
     lon0 = sum(s.lon for s in sources) / len(sources)
@@ -237,21 +240,29 @@ def build_network(
 
     trees = [tree_from(i) for i in source_idx]
 
-    # Assign substations to sources: nearest by tree distance within the budgets.
-    remaining = [s.budget_kw for s in sources]
-    order = sorted(
-        range(len(substations)),
-        key=lambda k: (min(t[0][sub_idx[k]] for t in trees), substations[k].code),
-    )
+    # Assign substations to sources.
+    free_src = [s for s in range(len(sources)) if sources[s].budget_kw is None]
     assigned: dict[int, int] = {}
-    for k in order:
-        load = substations[k].load_kw
-        by_distance = sorted(range(len(sources)), key=lambda s: trees[s][0][sub_idx[k]])
-        choice = next((s for s in by_distance if remaining[s] >= load), None)
-        if choice is None:
-            choice = max(range(len(sources)), key=lambda s: remaining[s])
-        remaining[choice] -= load
-        assigned[k] = choice
+
+    def nearest_free(k: int) -> float:
+        return min((trees[s][0][sub_idx[k]] for s in free_src), default=math.inf)
+
+    for s in range(len(sources)):
+        budget = sources[s].budget_kw
+        if budget is None:
+            continue
+        order = sorted(
+            (k for k in range(len(substations)) if k not in assigned),
+            key=lambda k: (trees[s][0][sub_idx[k]] - nearest_free(k), substations[k].code),
+        )
+        for k in order:
+            if substations[k].load_kw <= budget:
+                assigned[k] = s
+                budget -= substations[k].load_kw
+    for k in range(len(substations)):
+        if k not in assigned:
+            pool = free_src or list(range(len(sources)))
+            assigned[k] = min(pool, key=lambda s: (trees[s][0][sub_idx[k]], s))
 
     # Signed flows along the tree paths (positive = from edges[e][0] to edges[e][1]).
     flow = [0.0] * len(edges)
