@@ -5,14 +5,6 @@ from pathlib import Path
 
 import pytest
 
-# Tests run with production settings (DEBUG off) plus what a test process needs: a key and
-# static files found without collectstatic. Set before Django reads its settings.
-os.environ.setdefault("SECRET_KEY", "test-only-key-" + "k" * 40)
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-# Playwright's sync API runs an event loop; Django must allow its ORM in live-server tests.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

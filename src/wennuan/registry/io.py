@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from wennuan.lib.phones import normalize_phone
+from wennuan.lib.phones import is_valid_phone, normalize_phone
 
 from .choices import LineOwner, SourceKind, Terminal
 from .models import (
@@ -36,6 +36,10 @@ from .models import (
 
 class CellError(Exception):
     """A cell that cannot be read; the message is shown to the user as it is."""
+
+    def __init__(self, message: str, column: str = ""):
+        super().__init__(message)
+        self.column = column
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,11 @@ def _manager_for(values):
     name, phone = values.pop("manager_name", ""), values.pop("manager_phone", "")
     if name or phone:
         if not (name and phone):
-            raise CellError("管理员姓名和电话须同时填写")
+            raise CellError("管理员姓名和电话须同时填写", "管理员电话" if name else "管理员姓名")
+        if not is_valid_phone(phone):
+            raise CellError(
+                f"“{phone}”不是有效的电话号码（手机号11位，座机需带区号）", "管理员电话"
+            )
         manager, _created = Manager.objects.get_or_create(
             name=name, phone=phone, defaults={"company": values["company"]}
         )
@@ -512,7 +520,7 @@ def _save_row(sheet: SheetSpec, line: int, values: dict, related: dict, result) 
             if sheet.save_related and related:
                 sheet.save_related(instance, related)
     except CellError as error:
-        result.errors.append(RowError(sheet.title, line, "", str(error)))
+        result.errors.append(RowError(sheet.title, line, error.column, str(error)))
         return
     except ValidationError as error:
         for field, messages in error.message_dict.items():

@@ -59,7 +59,14 @@ def sync_role_groups(**_kwargs) -> None:
 
 
 def assign_role_group(user, role: str) -> None:
-    """Put the user in the group of their role and out of every other role group."""
+    """Put the user in the group of their role and out of every other role group.
+
+    Only administrators use the Django admin (the register); every other role works in the
+    console, so ``is_staff`` follows the role."""
+    is_admin = role == Role.ADMIN
+    if user.is_staff != is_admin:
+        user.is_staff = is_admin
+        user.save(update_fields=["is_staff"])
     role_groups = Group.objects.filter(name__startswith="role:")
     user.groups.remove(*role_groups.exclude(name=group_name(role)))
     user.groups.add(Group.objects.get(name=group_name(role)))
