@@ -167,11 +167,14 @@ class ChangePointOptions:
         Days with fewer measured hours are left out of the daily regression.
     shape : {"hour_of_week", "hour_of_day", "flat"}
         Hourly profile that distributes the daily energy.
+    min_slope_t : float
+        Least t statistic of the heating slope (1.645: two-sided p < 0.1, as CalTRACK).
     """
 
     balance_points_c: tuple[float, ...] = tuple(float(x) for x in np.arange(6.0, 24.01, 0.5))
     min_hours_per_day: int = 20
     shape: str = "hour_of_week"
+    min_slope_t: float = 1.645
 
 
 class ChangePointModel:
@@ -228,7 +231,12 @@ class ChangePointModel:
             design = np.column_stack([np.ones_like(hdd), hdd])
             coef, *_ = np.linalg.lstsq(design, heat, rcond=None)
             sse = float(np.sum((design @ coef - heat) ** 2))
-            if coef[1] > 0 and sse < best[0]:
+            # CalTRACK keeps a heating term only if its slope is positive and significant
+            # (p < 0.1); the t statistic of the slope decides.
+            dof = max(len(heat) - 2, 1)
+            cov = np.linalg.pinv(design.T @ design)[1, 1] * sse / dof
+            t_stat = coef[1] / np.sqrt(cov) if cov > 0 else np.inf
+            if coef[1] > 0 and t_stat > self.options.min_slope_t and sse < best[0]:
                 best = (sse, tb, coef[0], coef[1])
         _, self.balance_point_c_, self.intercept_kw_, self.slope_kw_per_k_ = best
         self._fit_shape(grid, daily)
@@ -250,12 +258,14 @@ class ChangePointModel:
                     "hour": grid.index.hour[ok],
                 }
             )
-            overall = frame.groupby(["dow", "hour"])["ratio"].mean()
+            n_dow = 7 if self.options.shape == "hour_of_week" else 1
+            full = pd.MultiIndex.from_product([range(n_dow), range(24)], names=["dow", "hour"])
+            # Hours never measured keep a flat profile rather than breaking the table.
+            overall = frame.groupby(["dow", "hour"])["ratio"].mean().reindex(full).fillna(1.0)
             for cls in (0, 1):
                 part = frame[frame["heating"] == cls].groupby(["dow", "hour"])["ratio"]
-                table = part.mean().where(part.count() >= 3).reindex(overall.index)
-                table = table.fillna(overall)
-                values = table.to_numpy().reshape(-1, 24)
+                table = part.mean().where(part.count() >= 3).reindex(full).fillna(overall)
+                values = table.to_numpy().reshape(n_dow, 24)
                 shape[cls] = np.broadcast_to(values, (7, 24))
             shape /= shape.mean(axis=2, keepdims=True)
         self.shape_ = shape
@@ -408,6 +418,7 @@ class DayAheadModel:
 
     def fit(self, history: pd.DataFrame) -> DayAheadModel:
         from sklearn.ensemble import HistGradientBoostingRegressor
+        from threadpoolctl import threadpool_limits
 
         o = self.options
         self.baseline_ = ChangePointModel(o.baseline).fit(history)
@@ -419,7 +430,7 @@ class DayAheadModel:
         ok = np.isfinite(target) & np.isfinite(features["prev_day_resid_kw"].to_numpy())
         self.regressor_ = None
         if ok.sum() >= 24 * o.min_training_days:
-            self.regressor_ = HistGradientBoostingRegressor(
+            regressor = HistGradientBoostingRegressor(
                 max_iter=o.max_iter,
                 learning_rate=o.learning_rate,
                 max_leaf_nodes=o.max_leaf_nodes,
@@ -427,7 +438,12 @@ class DayAheadModel:
                 l2_regularization=o.l2_regularization,
                 categorical_features=[0, 1],
                 random_state=o.random_state,
-            ).fit(features.loc[ok, list(FEATURES)].to_numpy(), target[ok])
+            )
+            # A few thousand rows: OpenMP threads only add synchronisation (5x slower on
+            # two busy cores), so boosting runs on one thread.
+            with threadpool_limits(limits=1, user_api="openmp"):
+                regressor.fit(features.loc[ok, list(FEATURES)].to_numpy(), target[ok])
+            self.regressor_ = regressor
         return self
 
     def predict_frame(self, frame: pd.DataFrame) -> pd.Series:
@@ -443,7 +459,11 @@ class DayAheadModel:
         if self.regressor_ is not None:
             ok = np.isfinite(features["prev_day_resid_kw"].to_numpy())
             if ok.any():
-                pred[ok] += self.regressor_.predict(features.loc[ok, list(FEATURES)].to_numpy())
+                from threadpoolctl import threadpool_limits
+
+                with threadpool_limits(limits=1, user_api="openmp"):
+                    x = features.loc[ok, list(FEATURES)].to_numpy()
+                    pred[ok] += self.regressor_.predict(x)
         return pd.Series(np.maximum(pred, 0.0), index=grid.index, name="heat_kw")
 
     def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:

@@ -1,0 +1,138 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from heatphys.forecasting import (
+    ChangePointModel,
+    DayAheadModel,
+    DesignDemandModel,
+    DesignOptions,
+    cv_rmse_percent,
+    mape_percent,
+    nmbe_percent,
+    rolling_day_ahead,
+    score,
+    smoothed_temperature,
+)
+
+
+def test_smoothed_temperature_is_first_order_lag():
+    step = np.r_[np.zeros(5), np.ones(200)]
+    out = smoothed_temperature(step, 24.0)
+    assert out[4] == 0.0
+    # After one time constant 63 % of a step has come through.
+    assert out[4 + 24] == pytest.approx(1 - np.exp(-1), abs=1e-9)
+    np.testing.assert_array_equal(smoothed_temperature(step, 0), step)
+
+
+def test_change_point_recovers_balance_point_and_slope(make_load):
+    load = make_load(days=300, seed=1)
+    load["heat_kw"] = load["heat_kw"].where(load.index.hour != 3)  # gaps
+    model = ChangePointModel().fit(load.drop(load.index[500:700]))
+    assert model.balance_point_c_ == pytest.approx(15.0, abs=1.0)
+    assert model.slope_kw_per_k_ == pytest.approx(40.0, rel=0.15)
+    pred = model.predict(load[["outdoor_temp_c"]])
+    assert pred.index.equals(load.index)
+    assert np.all(pred >= 0)
+
+
+def test_change_point_without_heating_dependence_is_flat():
+    index = pd.date_range("2024-06-01", periods=24 * 30, freq="h")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "outdoor_temp_c": rng.uniform(18, 28, len(index)),
+            "heat_kw": 50 + rng.normal(0, 1, len(index)),
+        },
+        index=index,
+    )
+    model = ChangePointModel().fit(frame)
+    assert np.isnan(model.balance_point_c_)
+    assert model.predict(frame[["outdoor_temp_c"]]).mean() == pytest.approx(50.0, abs=0.5)
+
+
+def test_design_model_uncalibrated_values():
+    opts = DesignOptions(heat_index_w_m2=40.0, area_m2=100_000.0, time_constant_h=0.0)
+    model = DesignDemandModel(opts).fit(None)
+    index = pd.date_range("2025-01-01", periods=3, freq="h")
+    weather = pd.DataFrame({"outdoor_temp_c": [-4.9, 6.55, 25.0]}, index=index)
+    np.testing.assert_allclose(model.predict(weather), [4000.0, 2000.0, 0.0])
+
+
+def test_design_model_wind_and_sun_corrections():
+    opts = DesignOptions(time_constant_h=0.0, wind_k_per_m_s=0.5, solar_k_per_w_m2=0.01)
+    model = DesignDemandModel(opts)
+    index = pd.date_range("2025-01-01", periods=2, freq="h")
+    calm = pd.DataFrame({"outdoor_temp_c": [0.0, 0.0]}, index=index)
+    windy = calm.assign(wind_speed_m_s=[10.0, 0.0], solar_w_m2=[0.0, 500.0])
+    base, corrected = model.predict(calm), model.predict(windy)
+    assert corrected.iloc[0] > base.iloc[0]  # wind: more heat
+    assert corrected.iloc[1] < base.iloc[1]  # sun: less heat
+
+
+def test_design_model_calibrates_to_history(load):
+    model = DesignDemandModel().fit(load)
+    err = cv_rmse_percent(load["heat_kw"], model.predict(load[["outdoor_temp_c"]]))
+    assert err < 25
+
+
+def test_day_ahead_beats_change_point_on_held_out_days(make_load):
+    load = make_load(days=240, seed=2)
+    history, actual = load.iloc[: 24 * 170], load.iloc[24 * 170 :]
+    cp = rolling_day_ahead(history, actual, ChangePointModel)
+    da = rolling_day_ahead(history, actual, DayAheadModel)
+    cp_err = score(actual["heat_kw"], cp)["daily_mape_pct"]
+    da_err = score(actual["heat_kw"], da)["daily_mape_pct"]
+    assert da_err < 0.7 * cp_err
+
+
+def test_backtest_never_looks_at_the_day_it_forecasts(make_load):
+    load = make_load(days=70, seed=3)
+    history, actual = load.iloc[: 24 * 40], load.iloc[24 * 40 :]
+    pred = rolling_day_ahead(history, actual, DayAheadModel, refit_every_days=10)
+    assert len(pred) == len(actual)
+    # Change the load of day 45 onwards: forecasts up to and including day 45 stay.
+    cut = actual.index[24 * 5]
+    tampered = actual.copy()
+    tampered.loc[tampered.index >= cut, "heat_kw"] *= 3
+    pred2 = rolling_day_ahead(history, tampered, DayAheadModel, refit_every_days=10)
+    same = pred.index < cut + pd.Timedelta(days=1)
+    np.testing.assert_allclose(pred[same], pred2[same])
+    assert not np.allclose(pred[~same], pred2[~same])
+
+
+def test_block_prediction_equals_day_by_day_predict(make_load):
+    load = make_load(days=60, seed=4)
+    history = load.iloc[: 24 * 50]
+    model = DayAheadModel().fit(history)
+    for d in range(50, 53):
+        known = load.iloc[: 24 * d]
+        weather = load.iloc[24 * d : 24 * (d + 1)][["outdoor_temp_c"]]
+        one = model.predict(weather, known)
+        block = model.predict_frame(load.iloc[24 * (d - 8) : 24 * (d + 1)]).reindex(weather.index)
+        np.testing.assert_allclose(one, block, rtol=1e-9)
+
+
+def test_day_ahead_forecast_beyond_recent_load_falls_back_to_baseline(load):
+    history = load.iloc[: 24 * 100]
+    model = DayAheadModel().fit(history)
+    weather = load.iloc[24 * 100 : 24 * 110][["outdoor_temp_c"]]
+    pred = model.predict(weather, history)
+    base = model.baseline_.predict(weather)
+    assert not np.allclose(pred.iloc[:24], base.iloc[:24])
+    np.testing.assert_allclose(pred.iloc[24 * 5 :], base.iloc[24 * 5 :])
+
+
+def test_inputs_are_not_mutated(load):
+    before = load.copy()
+    DayAheadModel().fit(load).predict(load[["outdoor_temp_c"]].iloc[-48:], load.iloc[:-48])
+    pd.testing.assert_frame_equal(load, before)
+
+
+def test_metrics_by_hand():
+    y = np.array([100.0, 200.0, 300.0])
+    f = np.array([110.0, 190.0, 300.0])
+    assert mape_percent(y, f) == pytest.approx(100 * (0.1 + 0.05) / 3)
+    assert cv_rmse_percent(y, f) == pytest.approx(100 * np.sqrt(200 / 2) / 200)
+    assert nmbe_percent(y, f) == pytest.approx(0.0)
+    assert nmbe_percent(y, f - 10) == pytest.approx(100 * 30 / (2 * 200))
