@@ -1,0 +1,996 @@
+"""Steady-state hydraulics and temperatures of a district-heating network.
+
+Hydraulics
+    Every pipe, valve and curve pump is a branch b from junction i to j with mass flow ṁ_b
+    (kg/s, positive from i to j) obeying
+
+        p_i − p_j + ρ·g·(z_i − z_j)/10⁵ + Δp_pump(ṁ) − (λ·L/D + ζ)·ṁ|ṁ| / (2·ρ·A²·10⁵) = 0
+
+    with pressures in bar (Darcy–Weisbach; λ from :mod:`.friction`). Consumers, flow controls
+    and mass-controlled circulation pumps carry a given mass flow. Continuity holds at every
+    junction; pressure sources and circulation pumps fix the pressure of their junctions.
+    The system is solved with the Global Gradient Algorithm (Todini & Pilati 1988; EPANET):
+    Newton's method on (ṁ, p) with the branch flows eliminated, leaving one symmetric
+    positive-definite sparse system Aᵀ·D·A·Δp = r per iteration over the free junctions. Its
+    sparsity pattern and a fill-reducing elimination order (leaves first) are computed once in
+    :func:`prepare`, so each iteration only refills the numbers.
+
+Temperatures
+    Along a pipe with heat-transfer coefficient U (W/(m²·K), outer surface π·D_o·L) the
+    temperature decays exponentially towards the ambient temperature,
+
+        T_out = T_amb + (T_in − T_amb)·exp(−U·π·D_o·L / (c_p·|ṁ|)),
+
+    and junctions mix their inflows by mass (c_p·ṁ-weighted energy balance). With the flow
+    directions known this is a linear system that is triangular in flow order; it is solved in
+    one sparse solve. Consumers take their heat (``heat_w``) or impose a return temperature or
+    a temperature drop. Temperature-dependent fluid properties and heat-controlled consumers
+    (whose mass flow is Q/(c_p·ΔT)) couple both parts; an outer fixed-point loop alternates
+    them until temperatures and flows settle (pandapipes' "bidirectional" mode solves the same
+    equations simultaneously).
+
+Transport delay
+    The time water takes from a source to each junction at the solved flows: the same mixing
+    system with the pipe residence times ρ·A·L/|ṁ| in place of the heat loss (flow-weighted
+    mean age of the water arriving at a junction).
+
+References
+----------
+Todini, E., Pilati, S. (1988). A gradient algorithm for the analysis of pipe networks. In
+Computer Applications in Water Supply, Vol. 1, 1–20. Research Studies Press.
+Rossman, L. A. (2000). EPANET 2 Users Manual, Appendix D. U.S. EPA.
+Lohmeier, D. et al. (2020). Pandapipes: An open-source piping grid calculation package for
+multi-energy grid simulations. Sustainability 12(23), 9899.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.linalg import splu, spsolve
+
+from .friction import FRICTION_MODELS, friction_factor
+from .model import Network, NetworkError
+
+__all__ = ["SolverOptions", "Result", "PreparedNetwork", "prepare", "solve", "NotConvergedError"]
+
+GRAVITY_M_S2 = 9.81  # as pandapipes, so heights agree to the last digit
+PA_PER_BAR = 1e5
+PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
+
+_PIPE, _VALVE, _PUMP = 0, 1, 2
+
+
+class NotConvergedError(RuntimeError):
+    """Raised by :meth:`Result.raise_for_status`; carries the result."""
+
+    def __init__(self, result: Result):
+        super().__init__(result.message)
+        self.result = result
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Options of :func:`solve` (frozen).
+
+    Attributes
+    ----------
+    friction_model : {"colebrook", "nikuradse", "swamee-jain"}
+    max_iterations : int
+        Newton (GGA) iterations per hydraulic solve.
+    tol_pressure_bar, tol_mass_flow_kg_s : float
+        Convergence when the last Newton step changes no pressure and no flow by more.
+    max_outer_iterations : int
+        Hydraulic/thermal fixed-point iterations (only needed with temperature-dependent
+        properties or heat-controlled consumers).
+    tol_temp_k : float
+        Outer convergence on junction temperatures.
+    check_feasibility : bool
+        Report consumers whose supply–return pressure difference is below
+        ``min_consumer_dp_bar``, pumps run past their curve and consumers whose supply is not
+        warmer than their return temperature as an "infeasible" (not converged) result.
+    min_consumer_dp_bar : float
+    compute_delays : bool
+        Compute transport delays (one more sparse solve).
+    """
+
+    friction_model: str = "colebrook"
+    max_iterations: int = 60
+    tol_pressure_bar: float = 1e-9
+    tol_mass_flow_kg_s: float = 1e-9
+    max_outer_iterations: int = 50
+    tol_temp_k: float = 1e-7
+    check_feasibility: bool = True
+    min_consumer_dp_bar: float = 0.0
+    compute_delays: bool = True
+
+    def __post_init__(self):
+        if self.friction_model not in FRICTION_MODELS:
+            raise ValueError(f"friction_model must be one of {FRICTION_MODELS}")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Outcome of a solve (frozen). Tables are indexed by the input element ids.
+
+    Attributes
+    ----------
+    converged : bool
+        True when the solve converged and (with ``check_feasibility``) the state is feasible.
+    status : {"converged", "not_converged", "infeasible"}
+    iterations : int
+        Total Newton iterations (all outer steps).
+    outer_iterations : int
+    residual_norm : float
+        Largest branch pressure residual (bar) and continuity residual (kg/s) at the end.
+    message : str
+    junctions : DataFrame
+        ``p_bar``, ``t_c``, ``delay_s``.
+    pipes : DataFrame
+        ``v_mean_m_s``, ``mdot_kg_s``, ``t_out_c`` (at the downstream end), ``t_from_c``,
+        ``t_to_c``, ``p_from_bar``, ``p_to_bar``, ``reynolds``, ``lambda``, ``transit_time_s``,
+        ``heat_loss_w``.
+    valves, pumps : DataFrame
+        ``mdot_kg_s`` (pumps also ``lift_bar``).
+    consumers : DataFrame
+        ``mdot_kg_s``, ``heat_w``, ``t_supply_c``, ``t_return_c``, ``dp_bar`` (supply minus
+        return pressure), ``delay_s`` (transport delay from the source to the supply junction).
+    circ_pumps : DataFrame
+        ``mdot_kg_s``, ``heat_w``, ``t_return_c``, ``lift_bar``.
+    problems : tuple of str
+    culprits : dict
+        Table name → ids of elements named in ``problems``.
+    """
+
+    converged: bool
+    status: str
+    iterations: int
+    outer_iterations: int
+    residual_norm: float
+    message: str
+    junctions: pd.DataFrame
+    pipes: pd.DataFrame
+    valves: pd.DataFrame
+    pumps: pd.DataFrame
+    consumers: pd.DataFrame
+    circ_pumps: pd.DataFrame
+    problems: tuple = ()
+    culprits: dict = field(default_factory=dict)
+
+    def raise_for_status(self) -> Result:
+        """Raise :class:`NotConvergedError` unless converged; returns self otherwise."""
+        if not self.converged:
+            raise NotConvergedError(self)
+        return self
+
+
+def _col(df: pd.DataFrame, name: str, dtype=float) -> np.ndarray:
+    return df[name].to_numpy(dtype=dtype)
+
+
+class PreparedNetwork:
+    """A network compiled for repeated solves (topology, patterns, orderings, warm start).
+
+    Build with :func:`prepare`. :meth:`solve_loads` re-solves with new consumer loads, reusing
+    everything that does not change and starting from the previous solution.
+    """
+
+    def __init__(self, network: Network, options: SolverOptions | None = None):
+        self.network = network
+        self.options = options or SolverOptions()
+        self._compile()
+        self._state = None
+
+    # ------------------------------------------------------------------ compile
+    def _compile(self):
+        net = self.network
+        j = net.junctions
+        self.junction_ids = j.index
+        n = len(j)
+        self.n_nodes = n
+        pos = pd.Series(np.arange(n), index=j.index)
+
+        def nodes(df, column):
+            return pos.loc[df[column].to_numpy()].to_numpy() if len(df) else np.zeros(0, int)
+
+        amb = float(net.ambient_temp_c)
+        # -- resistive branches: pipes, open valves, curve pumps ----------------------------
+        p = net.pipes[net.pipes.in_service.astype(bool)]
+        v = net.valves[net.valves.in_service.astype(bool) & net.valves.opened.astype(bool)]
+        u = net.pumps[net.pumps.in_service.astype(bool)]
+        self._pipe_ids, self._valve_ids, self._pump_ids = p.index, v.index, u.index
+        kind = np.concatenate(
+            [np.full(len(p), _PIPE), np.full(len(v), _VALVE), np.full(len(u), _PUMP)]
+        )
+        f = np.concatenate(
+            [nodes(p, "from_junction"), nodes(v, "from_junction"), nodes(u, "from_junction")]
+        ).astype(np.int64)
+        t = np.concatenate(
+            [nodes(p, "to_junction"), nodes(v, "to_junction"), nodes(u, "to_junction")]
+        ).astype(np.int64)
+        nb = len(kind)
+        d = np.concatenate(
+            [_col(p, "inner_diameter_m"), _col(v, "inner_diameter_m"), np.full(len(u), 0.1)]
+        )
+        do = np.concatenate(
+            [
+                np.where(
+                    np.isnan(_col(p, "outer_diameter_m")),
+                    _col(p, "inner_diameter_m"),
+                    _col(p, "outer_diameter_m"),
+                ),
+                np.zeros(len(v) + len(u)),
+            ]
+        )
+        length = np.concatenate([_col(p, "length_m"), np.zeros(len(v) + len(u))])
+        k = np.concatenate([_col(p, "roughness_m"), np.zeros(len(v) + len(u))])
+        zeta = np.concatenate(
+            [_col(p, "loss_coefficient"), _col(v, "loss_coefficient"), np.zeros(len(u))]
+        )
+        uval = np.concatenate([_col(p, "u_w_per_m2k"), np.zeros(len(v) + len(u))])
+        t_amb = np.concatenate([_col(p, "ambient_temp_c"), np.full(len(v) + len(u), amb)])
+        t_amb = np.where(np.isnan(t_amb), amb, t_amb)
+        area = np.pi * d**2 / 4
+        height = _col(j, "height_m")
+        self.height_m = height
+        self.b_from, self.b_to, self.b_kind = f, t, kind
+        self.b_d, self.b_area, self.b_length, self.b_zeta = d, area, length, zeta
+        self.b_kd = np.where(kind == _PIPE, k / np.where(d > 0, d, 1.0), 0.0)
+        self.b_fric = (kind == _PIPE) & (length > 0)
+        self.b_dz = height[f] - height[t]
+        # heat loss conductance U·π·D_o·L in W/K
+        self.b_ua = uval * np.pi * do * length
+        self.b_tamb = t_amb
+        coeffs = [np.atleast_1d(np.asarray(c, dtype=float)) for c in u.curve_coefficients]
+        deg = max((len(c) for c in coeffs), default=1)
+        curve = np.zeros((len(u), deg))
+        for i, c in enumerate(coeffs):
+            curve[i, deg - len(c) :] = c
+        self.pump_curve = curve
+        self.pump_rows = np.flatnonzero(kind == _PUMP)
+
+        # -- fixed-flow branches: consumers, flow controls, mass-controlled circ pumps ------
+        c = net.consumers[net.consumers.in_service.astype(bool)]
+        self._consumer_ids = c.index
+        self.c_from, self.c_to = nodes(c, "from_junction"), nodes(c, "to_junction")
+        modes = net.consumer_modes()[np.asarray(net.consumers.in_service.astype(bool))]
+        self.c_mode = modes
+        self.c_heat = _col(c, "heat_w")
+        self.c_mdot = _col(c, "mass_flow_kg_s")
+        self.c_dt = _col(c, "delta_t_k")
+        self.c_tr = _col(c, "return_temp_c")
+        fc = net.flow_controls[net.flow_controls.in_service.astype(bool)]
+        self._fc_ids = fc.index
+        self.fc_from, self.fc_to = nodes(fc, "from_junction"), nodes(fc, "to_junction")
+        self.fc_mdot = _col(fc, "mass_flow_kg_s")
+
+        cp_ = net.circ_pumps[net.circ_pumps.in_service.astype(bool)]
+        self._cp_ids = cp_.index
+        self.cp_ret, self.cp_flow = nodes(cp_, "return_junction"), nodes(cp_, "flow_junction")
+        self.cp_pflow = _col(cp_, "flow_pressure_bar")
+        self.cp_lift = _col(cp_, "lift_bar")
+        self.cp_mdot = _col(cp_, "mass_flow_kg_s")
+        self.cp_tflow = _col(cp_, "flow_temp_c")
+        self.cp_mass_ctrl = ~np.isnan(self.cp_mdot)
+
+        # -- fixed injections --------------------------------------------------------------
+        s = np.zeros(n)
+        for table, sign in (("sinks", -1.0), ("sources", 1.0)):
+            df = getattr(net, table)
+            df = df[df.in_service.astype(bool)]
+            if len(df):
+                s += sign * np.bincount(
+                    nodes(df, "junction"), _col(df, "mass_flow_kg_s"), minlength=n
+                )
+        self.s_fixed = s
+
+        # -- boundary conditions -----------------------------------------------------------
+        p_fix = np.full(n, np.nan)
+        t_fix = np.full(n, np.nan)
+        ps = net.pressure_sources[net.pressure_sources.in_service.astype(bool)]
+
+        def set_fixed(arr, where, values, what):
+            for node, val in zip(where, values, strict=True):
+                if np.isnan(val):
+                    continue
+                if not np.isnan(arr[node]) and not np.isclose(arr[node], val):
+                    raise NetworkError(
+                        f"junction {self.junction_ids[node]}: conflicting fixed "
+                        f"{what} {arr[node]} and {val}",
+                        {"junctions": [self.junction_ids[node]]},
+                    )
+                arr[node] = val
+
+        set_fixed(p_fix, nodes(ps, "junction"), _col(ps, "pressure_bar"), "pressure")
+        set_fixed(t_fix, nodes(ps, "junction"), _col(ps, "temp_c"), "temperature")
+        set_fixed(p_fix, self.cp_flow, self.cp_pflow, "pressure")
+        set_fixed(
+            p_fix,
+            self.cp_ret[~self.cp_mass_ctrl],
+            (self.cp_pflow - self.cp_lift)[~self.cp_mass_ctrl],
+            "pressure",
+        )
+        set_fixed(t_fix, self.cp_flow, self.cp_tflow, "temperature")
+        self.t_fix = t_fix
+
+        # -- topology: every island carrying flow needs a pressure reference ---------------
+        graph = sp.coo_matrix((np.ones(nb), (f, t)), shape=(n, n)).tocsr()
+        n_comp, label = connected_components(graph, directed=False)
+        has_ref = np.zeros(n_comp, bool)
+        has_ref[label[~np.isnan(p_fix)]] = True
+        loaded = np.zeros(n_comp, bool)
+        loaded[label[np.abs(s) > 0]] = True
+        for a in (
+            self.c_from,
+            self.c_to,
+            self.fc_from,
+            self.fc_to,
+            self.cp_ret[self.cp_mass_ctrl],
+            self.cp_flow[self.cp_mass_ctrl],
+        ):
+            loaded[label[a]] = True
+        bad_comp = loaded & ~has_ref
+        if bad_comp.any():
+            bad_nodes = np.flatnonzero(bad_comp[label])
+            ids = list(self.junction_ids[bad_nodes])
+            culprits = {"junctions": ids}
+            names = []
+            for table, (fr, to, idx) in {
+                "consumers": (self.c_from, self.c_to, self._consumer_ids),
+                "flow_controls": (self.fc_from, self.fc_to, self._fc_ids),
+            }.items():
+                hit = bad_comp[label[fr]] | bad_comp[label[to]]
+                if hit.any():
+                    culprits[table] = list(idx[hit])
+                    names.append(f"{table} {list(idx[hit])}")
+            raise NetworkError(
+                "no pressure reference (pressure source or circulation pump) is connected "
+                f"through pipes/valves/pumps to junctions {ids[:20]}"
+                f"{' …' if len(ids) > 20 else ''}"
+                + (f"; affected: {', '.join(names)}" if names else "")
+                + " (disconnected consumer or missing source?)",
+                culprits,
+            )
+        # Unloaded islands without a reference carry no flow: leave them out (NaN results).
+        active_node = has_ref[label]
+        self.active_node = active_node
+        self.b_active = active_node[f] & active_node[t]
+        p_fix[~active_node] = np.nan
+        self.p_fix = p_fix
+        self.fixed_p = ~np.isnan(p_fix) | ~active_node
+
+        # -- Laplacian pattern over free junctions, leaves-first elimination order ---------
+        free = np.flatnonzero(~self.fixed_p)
+        self.free = free
+        # Elimination order: reverse breadth-first order from the references, so that a tree
+        # eliminates leaf to root without fill-in and loops add only local fill.
+        root_graph = graph + graph.T
+        order = []
+        seen = np.zeros(n, bool)
+        refs = np.flatnonzero(~np.isnan(p_fix))
+        if len(refs):
+            # a virtual super-root joined to all references gives one BFS for all islands
+            aug = sp.bmat([[root_graph, None], [None, sp.csr_matrix((1, 1))]]).tolil()
+            aug[n, refs] = 1
+            aug[refs, n] = 1
+            bfs = breadth_first_order(aug.tocsr(), n, directed=False, return_predecessors=False)
+            bfs = bfs[bfs < n]
+            seen[bfs] = True
+            order = bfs
+        order = np.asarray(order, dtype=np.int64)
+        order = order[~self.fixed_p[order]][::-1]
+        rank = np.full(n, -1)
+        rank[order] = np.arange(len(order))
+        self.node_rank = rank  # free node -> row of the permuted system
+        nf = len(order)
+        self.n_free = nf
+        bf, bt = rank[f], rank[t]
+        act = self.b_active
+        rows, cols, bidx, sign = [], [], [], []
+        for a_, b_, sg in ((bf, bf, 1.0), (bt, bt, 1.0), (bf, bt, -1.0), (bt, bf, -1.0)):
+            m = act & (a_ >= 0) & (b_ >= 0)
+            rows.append(a_[m])
+            cols.append(b_[m])
+            bidx.append(np.flatnonzero(m))
+            sign.append(np.full(m.sum(), sg))
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        # CSC order of a symmetric matrix: sort by (col, row)
+        keys = cols.astype(np.int64) * max(nf, 1) + rows
+        ukeys, slot = np.unique(keys, return_inverse=True)
+        self._lap_slot = slot
+        self._lap_bidx = np.concatenate(bidx)
+        self._lap_sign = np.concatenate(sign)
+        ucol, urow = ukeys // max(nf, 1), ukeys % max(nf, 1)
+        indptr = np.zeros(nf + 1, dtype=np.int64)
+        np.add.at(indptr, ucol + 1, 1)
+        self._lap_indptr = np.cumsum(indptr)
+        self._lap_indices = urow.astype(np.int64)
+        self._lap_nnz = len(ukeys)
+        # regularisation floor of dF/dṁ (see _hydraulics)
+        self._g_floor_valve = 1e-9
+
+    # ------------------------------------------------------------------ helpers
+    def _node_outflow(self, mb, extra_from=(), extra_to=()):
+        """Net outflow per junction of the resistive branches plus fixed-flow branches."""
+        n = self.n_nodes
+        out = np.bincount(self.b_from, mb, minlength=n) - np.bincount(self.b_to, mb, minlength=n)
+        for nodes, flows in extra_from:
+            out += np.bincount(nodes, flows, minlength=n)
+        for nodes, flows in extra_to:
+            out -= np.bincount(nodes, flows, minlength=n)
+        return out
+
+    def _branch_terms(self, m, rho, eta):
+        """Residual contributions r(ṁ) (bar, friction + lift) and dF/dṁ, vectorised."""
+        area, d = self.b_area, self.b_d
+        m_abs = np.abs(m)
+        re = m_abs * d / (eta * area)
+        kd = self.b_kd
+        lam = np.zeros_like(m)
+        dlam_dm = np.zeros_like(m)
+        fr = self.b_fric
+        if fr.any():
+            lam_f, dlam_dre = friction_factor(re[fr], kd[fr], self.options.friction_model)
+            lam[fr] = lam_f
+            dlam_dm[fr] = dlam_dre * np.sign(m[fr]) * d[fr] / (eta[fr] * area[fr])
+        c = 1.0 / (2.0 * rho * area**2 * PA_PER_BAR)
+        fl = np.where(fr, lam * self.b_length / d, 0.0)
+        k_tot = fl + self.b_zeta
+        drop = c * k_tot * m * m_abs
+        # d(drop)/dṁ = c·(2|ṁ|·K + L/D·dλ/dṁ·ṁ|ṁ|)
+        g = c * (2.0 * m_abs * k_tot + np.where(fr, self.b_length / d, 0.0) * dlam_dm * m * m_abs)
+        # Laminar-like floor keeps the Jacobian invertible at stagnant branches; it changes
+        # only the Newton path, never the solution.
+        g_lam = np.where(fr, 32.0 * eta * self.b_length / (rho * area * d**2 * PA_PER_BAR), 0.0)
+        g_zeta = c * self.b_zeta * 2.0 * rho * area * 1e-3
+        g = np.maximum(g, np.maximum(np.maximum(g_lam, g_zeta), self._g_floor_valve))
+        lift = np.zeros_like(m)
+        if len(self.pump_rows):
+            rows = self.pump_rows
+            rho0 = self.network.fluid.density(PUMP_REFERENCE_TEMP_C)
+            vol_h = m[rows] / rho0 * 3600.0
+            val = np.array(
+                [np.polyval(cf, x) for cf, x in zip(self.pump_curve, vol_h, strict=True)]
+            )
+            der = np.array(
+                [
+                    np.polyval(np.polyder(cf), x)
+                    for cf, x in zip(self.pump_curve, np.maximum(vol_h, 0), strict=True)
+                ]
+            )
+            on = (vol_h >= 0) & (val >= 0)
+            lift[rows] = np.where(on, val, 0.0)
+            dl = np.where(on, der * 3600.0 / rho0, 0.0)
+            g[rows] = np.maximum(g[rows] - dl, 1e-6)
+        return drop, lift, g, re, lam
+
+    def _laplacian(self, dvals):
+        data = np.bincount(
+            self._lap_slot, self._lap_sign * dvals[self._lap_bidx], minlength=self._lap_nnz
+        )
+        return sp.csc_matrix(
+            (data, self._lap_indices, self._lap_indptr), shape=(self.n_free, self.n_free)
+        )
+
+    def _factor_solve(self, mat, rhs):
+        lu = splu(mat, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+        return lu.solve(rhs)
+
+    # ------------------------------------------------------------------ hydraulics
+    def _hydraulics(self, m, p, rho, eta, fixed_from, fixed_to, fixed_flow):
+        """GGA Newton iterations; returns m, p, iterations, converged, residual."""
+        opt = self.options
+        f, t = self.b_from, self.b_to
+        act = self.b_active
+        s = self.s_fixed.copy()
+        s -= np.bincount(fixed_from, fixed_flow, minlength=self.n_nodes)
+        s += np.bincount(fixed_to, fixed_flow, minlength=self.n_nodes)
+        hterm = rho * GRAVITY_M_S2 * self.b_dz / PA_PER_BAR
+        rank = self.node_rank
+        free = self.free
+        free_rows = rank[free]
+        converged = False
+        it = 0
+        res = np.inf
+        m = np.where(act, m, 0.0)
+        for it in range(1, opt.max_iterations + 1):
+            drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
+            dp = np.nan_to_num(p[f] - p[t])
+            F = np.where(act, dp + hterm + lift - drop, 0.0)
+            dinv = np.where(act, 1.0 / g, 0.0)
+            cont = s - (
+                np.bincount(f, m, minlength=self.n_nodes)
+                - np.bincount(t, m, minlength=self.n_nodes)
+            )
+            df = dinv * F
+            rhs_full = cont - (
+                np.bincount(f, df, minlength=self.n_nodes)
+                - np.bincount(t, df, minlength=self.n_nodes)
+            )
+            rhs = np.empty(self.n_free)
+            rhs[free_rows] = rhs_full[free]
+            res = max(
+                np.max(np.abs(F), initial=0.0),
+                np.max(np.abs(rhs), initial=0.0)
+                if False
+                else np.max(np.abs(cont[free]), initial=0.0),
+            )
+            if self.n_free:
+                dp_free = self._factor_solve(self._laplacian(dinv), rhs)
+            else:
+                dp_free = np.zeros(0)
+            delta_p = np.zeros(self.n_nodes)
+            delta_p[free] = dp_free[free_rows]
+            dm = dinv * (F + delta_p[f] - delta_p[t])
+            p = p + delta_p
+            m = m + dm
+            if not np.all(np.isfinite(dm)):
+                break
+            if np.max(np.abs(delta_p), initial=0.0) <= opt.tol_pressure_bar and np.max(
+                np.abs(dm), initial=0.0
+            ) <= opt.tol_mass_flow_kg_s + 1e-10 * np.max(np.abs(m), initial=0.0):
+                converged = True
+                break
+        drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
+        F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
+        cont = s - (
+            np.bincount(f, m, minlength=self.n_nodes) - np.bincount(t, m, minlength=self.n_nodes)
+        )
+        res = max(np.max(np.abs(F), initial=0.0), np.max(np.abs(cont[free]), initial=0.0))
+        return m, p, it, converged, res
+
+    # ------------------------------------------------------------------ temperatures
+    def _mixing_solve(self, up, down, mabs, a, c, fixed_vals, default):
+        """Solve Σ_in |ṁ|·(a·T_up + c) = Σ_in |ṁ| · T_n with fixed nodes; sparse, one shot."""
+        n = self.n_nodes
+        fixed = ~np.isnan(fixed_vals)
+        keep = ~fixed[down] & (mabs > 0)
+        diag = np.bincount(down[keep], mabs[keep], minlength=n)
+        rhs = np.bincount(down[keep], (mabs * c)[keep], minlength=n)
+        no_in = (diag <= 0) & ~fixed
+        diag = np.where(fixed | no_in, 1.0, diag)
+        rhs = np.where(fixed, np.nan_to_num(fixed_vals), np.where(no_in, default, rhs))
+        keep &= ~no_in[down]
+        mat = sp.csc_matrix(
+            (
+                np.concatenate([diag, -(mabs * a)[keep]]),
+                (
+                    np.concatenate([np.arange(n), down[keep]]),
+                    np.concatenate([np.arange(n), up[keep]]),
+                ),
+            ),
+            shape=(n, n),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x = spsolve(mat, rhs, permc_spec="COLAMD")
+        return np.atleast_1d(x)
+
+    def _all_branches(self, m_res, m_cons, m_fc):
+        up = np.concatenate(
+            [
+                np.where(m_res >= 0, self.b_from, self.b_to),
+                np.where(m_cons >= 0, self.c_from, self.c_to),
+                np.where(m_fc >= 0, self.fc_from, self.fc_to),
+            ]
+        ).astype(np.int64)
+        down = np.concatenate(
+            [
+                np.where(m_res >= 0, self.b_to, self.b_from),
+                np.where(m_cons >= 0, self.c_to, self.c_from),
+                np.where(m_fc >= 0, self.fc_to, self.fc_from),
+            ]
+        ).astype(np.int64)
+        return up, down
+
+    def _temperatures(self, m_res, m_cons, m_fc, t_node, t_out_prev, heat):
+        fluid = self.network.fluid
+        nb, nc = len(m_res), len(m_cons)
+        up, down = self._all_branches(m_res, m_cons, m_fc)
+        mabs = np.abs(np.concatenate([m_res, m_cons, m_fc]))
+        mabs = np.where(mabs > 1e-12, mabs, 0.0)
+        t_up = t_node[up]
+        cp = 0.5 * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out_prev))
+        a = np.ones(len(mabs))
+        c = np.zeros(len(mabs))
+        safe = np.where(mabs > 0, mabs, 1.0)
+        a[:nb] = np.where(self.b_ua > 0, np.exp(-self.b_ua / (cp[:nb] * safe[:nb])), 1.0)
+        c[:nb] = self.b_tamb * (1.0 - a[:nb])
+        mode = self.c_mode
+        cs = slice(nb, nb + nc)
+        cc = c[cs]
+        ac = a[cs]
+        qm = mode == "QM"
+        cc[qm] = -heat[qm] / (cp[cs][qm] * safe[cs][qm])
+        dt_mode = (mode == "QDT") | (mode == "MDT")
+        cc[dt_mode] = -self.c_dt[dt_mode]
+        tr_mode = (mode == "QTR") | (mode == "MTR")
+        ac[tr_mode] = 0.0
+        cc[tr_mode] = self.c_tr[tr_mode]
+        c[cs], a[cs] = cc, ac
+        t_new = self._mixing_solve(up, down, mabs, a, c, self.t_fix, self.network.ambient_temp_c)
+        t_out = np.where(mabs > 0, a * t_new[up] + c, self.network.ambient_temp_c)
+        return t_new, t_out, up, down, mabs
+
+    # ------------------------------------------------------------------ solve
+    def _consumer_flows(self, t_in, t_out_prev, heat, mdot, dt, tr):
+        fluid = self.network.fluid
+        cp = 0.5 * (fluid.heat_capacity(t_in) + fluid.heat_capacity(t_out_prev))
+        mode = self.c_mode
+        m = np.where(np.isnan(mdot), 0.0, mdot).astype(float)
+        sel = mode == "QDT"
+        m[sel] = heat[sel] / (cp[sel] * dt[sel])
+        sel = mode == "QTR"
+        drop = t_in[sel] - tr[sel]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m[sel] = np.where((drop > 0) & (heat[sel] != 0), heat[sel] / (cp[sel] * drop), 0.0)
+        return m
+
+    def solve_loads(
+        self,
+        heat_w=None,
+        mass_flow_kg_s=None,
+        return_temp_c=None,
+        delta_t_k=None,
+        flow_temp_c=None,
+        warm_start=True,
+    ) -> Result:
+        """Solve with new consumer loads (arrays in consumer-table order, or Series by id).
+
+        Parameters
+        ----------
+        heat_w, mass_flow_kg_s, return_temp_c, delta_t_k : array-like, optional
+            New values for the consumers' given quantities (each consumer keeps its mode;
+            values for quantities outside its mode are ignored).
+        flow_temp_c : array-like, optional
+            New supply temperatures of the circulation pumps (°C).
+        warm_start : bool
+            Start from the previous solution (default).
+        """
+
+        def pick(values, base, ids):
+            if values is None:
+                return base
+            if isinstance(values, pd.Series):
+                return values.reindex(ids).to_numpy(dtype=float)
+            arr = np.asarray(values, dtype=float)
+            if arr.shape != base.shape:
+                raise ValueError(f"expected {base.shape[0]} values, got {arr.shape}")
+            return arr
+
+        ids = self._consumer_ids
+        heat = pick(heat_w, self.c_heat, ids)
+        mdot = pick(mass_flow_kg_s, self.c_mdot, ids)
+        tr = pick(return_temp_c, self.c_tr, ids)
+        dt = pick(delta_t_k, self.c_dt, ids)
+        t_fix = self.t_fix
+        if flow_temp_c is not None:
+            t_fix = t_fix.copy()
+            t_fix[self.cp_flow] = pick(flow_temp_c, self.cp_tflow, self._cp_ids)
+        return self._solve(heat, mdot, tr, dt, t_fix, warm_start)
+
+    def solve(self) -> Result:
+        """Solve the network as given (warm-started if solved before)."""
+        return self._solve(self.c_heat, self.c_mdot, self.c_tr, self.c_dt, self.t_fix, True)
+
+    def solve_series(self, heat_w_rows, **kwargs) -> list[Result]:
+        """Solve one result per row of ``heat_w_rows`` (e.g. 24 hours × consumers)."""
+        return [self.solve_loads(heat_w=row, **kwargs) for row in np.asarray(heat_w_rows)]
+
+    def _initial_state(self, t_fix):
+        n = self.n_nodes
+        fluid = self.network.fluid
+        t0 = _col(self.network.junctions, "initial_temp_c")
+        fallback = np.nanmean(t_fix) if np.any(~np.isnan(t_fix)) else self.network.ambient_temp_c
+        t0 = np.where(np.isnan(t0), fallback, t0)
+        t0 = np.where(np.isnan(t_fix), t0, t_fix)
+        p0 = np.where(
+            np.isnan(self.p_fix),
+            np.nanmean(self.p_fix) if np.any(~np.isnan(self.p_fix)) else 0.0,
+            self.p_fix,
+        )
+        rho = fluid.density(t0[self.b_from])
+        m0 = 0.1 * self.b_area * rho  # 0.1 m/s as pandapipes
+        t_out = np.concatenate([t0[self.b_to], t0[self.c_to], t0[self.fc_to]])
+        return {"m": m0, "p": p0, "t": t0, "t_out": t_out, "n": n}
+
+    def _solve(self, heat, mdot, tr, dt, t_fix, warm_start) -> Result:
+        opt = self.options
+        fluid = self.network.fluid
+        saved_fix = self.t_fix
+        self.t_fix = t_fix
+        try:
+            st = (
+                self._state
+                if (warm_start and self._state is not None)
+                else self._initial_state(t_fix)
+            )
+            m, p, t_node, t_out = st["m"], st["p"].copy(), st["t"].copy(), st["t_out"]
+            t_node = np.where(np.isnan(t_fix), t_node, t_fix)
+            p = np.where(np.isnan(self.p_fix), p, self.p_fix)
+            nb, nc = len(self.b_from), len(self.c_from)
+            total_it, outer, converged, res = 0, 0, False, np.inf
+            heat_dependent = np.isin(self.c_mode, ["QDT", "QTR"]).any() or (
+                np.isin(self.c_mode, ["QM"]).any() and not fluid.heat_capacity.is_constant
+            )
+            couple = heat_dependent or not fluid.is_constant
+            m_cons = None
+            hyd_ok = False
+            for outer in range(1, opt.max_outer_iterations + 1):
+                t_up_b = t_node[np.where(m >= 0, self.b_from, self.b_to)]
+                t_mean = 0.5 * (t_up_b + t_out[:nb])
+                rho = 0.5 * (fluid.density(t_up_b) + fluid.density(t_out[:nb]))
+                eta = fluid.viscosity(t_mean)
+                m_cons_new = self._consumer_flows(
+                    t_node[self.c_from], t_out[nb : nb + nc], heat, mdot, dt, tr
+                )
+                fixed_from = np.concatenate(
+                    [self.c_from, self.fc_from, self.cp_ret[self.cp_mass_ctrl]]
+                ).astype(np.int64)
+                fixed_to = np.concatenate(
+                    [self.c_to, self.fc_to, self.cp_flow[self.cp_mass_ctrl]]
+                ).astype(np.int64)
+                fixed_flow = np.concatenate(
+                    [m_cons_new, self.fc_mdot, self.cp_mdot[self.cp_mass_ctrl]]
+                )
+                m, p, it, hyd_ok, res = self._hydraulics(
+                    m, p, rho, eta, fixed_from, fixed_to, fixed_flow
+                )
+                total_it += it
+                if not hyd_ok:
+                    break
+                t_new, t_out_new, up, down, mabs = self._temperatures(
+                    m, m_cons_new, self.fc_mdot, t_node, t_out, heat
+                )
+                dtemp = np.nanmax(np.abs(t_new - t_node)) if len(t_new) else 0.0
+                dflow = (
+                    np.max(np.abs(m_cons_new - m_cons), initial=0.0)
+                    if m_cons is not None
+                    else np.inf
+                )
+                t_node, t_out, m_cons = t_new, t_out_new, m_cons_new
+                if not couple or (
+                    dtemp <= opt.tol_temp_k
+                    and dflow
+                    <= opt.tol_mass_flow_kg_s * 10 + 1e-9 * np.max(np.abs(m_cons), initial=0.0)
+                ):
+                    converged = True
+                    break
+            if m_cons is None:
+                m_cons = self._consumer_flows(
+                    t_node[self.c_from], t_out[nb : nb + nc], heat, mdot, dt, tr
+                )
+            self._state = (
+                {"m": m, "p": p, "t": t_node, "t_out": t_out} if converged else self._state
+            )
+            return self._build_result(
+                m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, total_it, outer, res
+            )
+        finally:
+            self.t_fix = saved_fix
+
+    # ------------------------------------------------------------------ results
+    def _build_result(
+        self, m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, iterations, outer, res
+    ) -> Result:
+        fluid = self.network.fluid
+        opt = self.options
+        nb, nc = len(self.b_from), len(self.c_from)
+        act_node = self.active_node
+        p_out = np.where(act_node, p, np.nan)
+        t_node_out = np.where(act_node, t_node, np.nan)
+        up = np.where(m >= 0, self.b_from, self.b_to)
+        t_up = t_node[up]
+        rho = 0.5 * (fluid.density(t_up) + fluid.density(t_out[:nb]))
+        eta = fluid.viscosity(0.5 * (t_up + t_out[:nb]))
+        drop, lift, g, re, lam = self._branch_terms(m, rho, eta)
+        m_b = np.where(self.b_active, m, np.nan)
+
+        # delays: flow-weighted mean age of water, sources age 0
+        delay = np.full(self.n_nodes, np.nan)
+        transit = np.where(
+            np.abs(m) > 1e-12,
+            rho * self.b_area * self.b_length / np.maximum(np.abs(m), 1e-300),
+            np.inf,
+        )
+        if opt.compute_delays and hyd_ok:
+            upa, downa = self._all_branches(m, m_cons, self.fc_mdot)
+            mabs = np.abs(np.concatenate([m, m_cons, self.fc_mdot]))
+            mabs = np.where(mabs > 1e-12, mabs, 0.0)
+            c = np.concatenate(
+                [np.where(np.isfinite(transit), transit, 0.0), np.zeros(nc + len(self.fc_mdot))]
+            )
+            age_fix = np.where(np.isnan(self.t_fix), np.nan, 0.0)
+            delay = self._mixing_solve(upa, downa, mabs, np.ones(len(mabs)), c, age_fix, np.nan)
+            delay = np.where(act_node, delay, np.nan)
+
+        ji = self.junction_ids
+        junctions = pd.DataFrame({"p_bar": p_out, "t_c": t_node_out, "delay_s": delay}, index=ji)
+        pipes_sel = self.b_kind == _PIPE
+        net = self.network
+
+        def reidx(df, ids, full_index):
+            df.index = ids
+            return df.reindex(full_index)
+
+        t_from = t_node[self.b_from]
+        t_to = t_node[self.b_to]
+        ps = pipes_sel
+        pipes = reidx(
+            pd.DataFrame(
+                {
+                    "v_mean_m_s": (m_b / (rho * self.b_area))[ps],
+                    "mdot_kg_s": m_b[ps],
+                    "t_out_c": np.where(self.b_active, t_out[:nb], np.nan)[ps],
+                    "t_from_c": t_from[ps],
+                    "t_to_c": t_to[ps],
+                    "p_from_bar": p_out[self.b_from][ps],
+                    "p_to_bar": p_out[self.b_to][ps],
+                    "reynolds": re[ps],
+                    "lambda": lam[ps],
+                    "transit_time_s": transit[ps],
+                    "heat_loss_w": (
+                        np.abs(m)
+                        * 0.5
+                        * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out[:nb]))
+                        * (t_up - t_out[:nb])
+                    )[ps],
+                }
+            ),
+            self._pipe_ids,
+            net.pipes.index,
+        )
+        vs = self.b_kind == _VALVE
+        valves = reidx(
+            pd.DataFrame({"mdot_kg_s": m_b[vs], "v_mean_m_s": (m_b / (rho * self.b_area))[vs]}),
+            self._valve_ids,
+            net.valves.index,
+        )
+        us = self.b_kind == _PUMP
+        pumps = reidx(
+            pd.DataFrame({"mdot_kg_s": m_b[us], "lift_bar": lift[us]}),
+            self._pump_ids,
+            net.pumps.index,
+        )
+        cp_ = 0.5 * (
+            fluid.heat_capacity(t_node[self.c_from]) + fluid.heat_capacity(t_out[nb : nb + nc])
+        )
+        t_sup = t_node[self.c_from]
+        t_ret_c = t_out[nb : nb + nc]
+        heat_c = np.where(
+            np.isin(self.c_mode, ["QM", "QDT", "QTR"]), heat, cp_ * m_cons * (t_sup - t_ret_c)
+        )
+        dp_c = p_out[self.c_from] - p_out[self.c_to]
+        consumers = reidx(
+            pd.DataFrame(
+                {
+                    "mdot_kg_s": m_cons,
+                    "heat_w": heat_c,
+                    "t_supply_c": t_sup,
+                    "t_return_c": t_ret_c,
+                    "dp_bar": dp_c,
+                    "delay_s": delay[self.c_from],
+                }
+            ),
+            self._consumer_ids,
+            net.consumers.index,
+        )
+        # circulation pump flow = what its flow junction sends into the network
+        n = self.n_nodes
+        out = (
+            self._node_outflow(
+                np.nan_to_num(m_b),
+                extra_from=[(self.c_from, m_cons), (self.fc_from, self.fc_mdot)],
+                extra_to=[(self.c_to, m_cons), (self.fc_to, self.fc_mdot)],
+            )
+            - self.s_fixed
+        )
+        cp_m = np.where(self.cp_mass_ctrl, self.cp_mdot, out[self.cp_flow] if n else 0.0)
+        # several pumps on one junction share by count (rare; documented)
+        share = np.bincount(self.cp_flow, minlength=n)[self.cp_flow] if len(self.cp_flow) else 1
+        cp_m = np.where(self.cp_mass_ctrl, cp_m, cp_m / np.maximum(share, 1))
+        t_ret = t_node[self.cp_ret]
+        cpp = 0.5 * (fluid.heat_capacity(t_ret) + fluid.heat_capacity(self.t_fix[self.cp_flow]))
+        circ = reidx(
+            pd.DataFrame(
+                {
+                    "mdot_kg_s": cp_m,
+                    "heat_w": cp_m * cpp * (self.t_fix[self.cp_flow] - t_ret),
+                    "t_return_c": t_ret,
+                    "lift_bar": p_out[self.cp_flow] - p_out[self.cp_ret],
+                }
+            ),
+            self._cp_ids,
+            net.circ_pumps.index,
+        )
+
+        problems, culprits = [], {}
+        status = "converged" if converged else "not_converged"
+        if not converged:
+            problems.append(
+                ("hydraulics" if not hyd_ok else "temperature coupling")
+                + f" did not converge (residual {res:.3g})"
+            )
+        if opt.check_feasibility and hyd_ok:
+            low = dp_c < opt.min_consumer_dp_bar - 1e-9
+            if low.any():
+                ids = list(self._consumer_ids[low])
+                culprits["consumers"] = ids
+                problems.append(
+                    f"consumers {ids[:20]}{' …' if len(ids) > 20 else ''} get a supply–return "
+                    f"pressure difference below {opt.min_consumer_dp_bar} bar (lowest "
+                    f"{np.nanmin(dp_c):.3g} bar): the pumps cannot deliver their flow"
+                )
+            if len(self.pump_rows):
+                rows = self.pump_rows
+                beyond = (m[rows] > 1e-9) & (lift[rows] <= 0)
+                if beyond.any():
+                    ids = list(self._pump_ids[beyond])
+                    culprits["pumps"] = ids
+                    problems.append(
+                        f"pumps {ids} run beyond the end of their curve "
+                        "(no lift at the demanded flow)"
+                    )
+            neg = self.cp_mass_ctrl & (p_out[self.cp_flow] - p_out[self.cp_ret] < 0)
+            if neg.any():
+                ids = list(self._cp_ids[neg])
+                culprits["circ_pumps"] = ids
+                problems.append(
+                    f"mass-controlled circulation pumps {ids} would need a negative lift"
+                )
+            cold = np.isin(self.c_mode, ["QTR"]) & (t_sup <= self.c_tr) & (heat > 0)
+            if cold.any():
+                ids = list(self._consumer_ids[cold])
+                culprits.setdefault("consumers", [])
+                culprits["consumers"] += ids
+                problems.append(
+                    f"consumers {ids[:20]} get supply water not warmer than their "
+                    "return temperature: no flow can deliver their heat"
+                )
+            if problems and status == "converged":
+                status = "infeasible"
+        message = (
+            "; ".join(problems)
+            if problems
+            else (f"converged in {iterations} Newton iterations ({outer} outer)")
+        )
+        return Result(
+            converged=status == "converged",
+            status=status,
+            iterations=int(iterations),
+            outer_iterations=int(outer),
+            residual_norm=float(res),
+            message=message,
+            junctions=junctions,
+            pipes=pipes,
+            valves=valves,
+            pumps=pumps,
+            consumers=consumers,
+            circ_pumps=circ,
+            problems=tuple(problems),
+            culprits=culprits,
+        )
+
+
+def prepare(network: Network, options: SolverOptions | None = None) -> PreparedNetwork:
+    """Compile ``network`` for repeated solves (see :class:`PreparedNetwork`)."""
+    return PreparedNetwork(network, options)
+
+
+def solve(network: Network, options: SolverOptions | None = None) -> Result:
+    """Solve the steady state of ``network``; never mutates it.
+
+    Returns a :class:`Result`; non-convergence is a status (``result.converged`` False,
+    ``result.message`` naming the culprits). Call ``result.raise_for_status()`` to raise.
+
+    Raises
+    ------
+    NetworkError
+        For inconsistent topology (e.g. a consumer not connected to any pressure reference).
+    """
+    return prepare(network, options).solve()
