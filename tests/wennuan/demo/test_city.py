@@ -324,3 +324,13 @@ def test_frozen_contract(city):
     with pytest.raises(dataclasses.FrozenInstanceError):
         city.communities[0].name = "x"  # type: ignore[misc]
     assert math.isfinite(sum(s.design_load_kw for s in city.substations))
+
+
+def test_no_source_supplies_more_than_its_capacity(city):
+    sources = {s.code: s for s in city.sources}
+    supplied = defaultdict(float)
+    for s in city.substations:
+        supplied[(s.source_code, s.company_code)] += s.design_load_kw * democity.NETWORK_LOSS_FACTOR
+    for (code, company), load_kw in supplied.items():
+        share = democity.source_capacity_share_mw(city, sources[code], company)
+        assert load_kw <= share * 1000.0, (code, company)
