@@ -2,6 +2,8 @@ from django.apps import AppConfig
 
 
 class UnderstandingConfig(AppConfig):
+    """Reading complaint text; its core modules stay free of Django (see docs/understanding.md)."""
+
     name = "wennuan.understanding"
     label = "understanding"
-    verbose_name = "understanding"
+    verbose_name = "读诉求"

@@ -39,7 +39,8 @@ ONE_CHARACTER_MISSING = 0.74
 
 AMBIGUITY_FACTOR = 0.75
 HINT_BONUS = 0.08
-MIN_CREDIBLE_SCORE = 0.6
+# An ambiguous bare stem (将军苑 without its phase: 0.8 × 0.75) stays below this.
+MIN_CREDIBLE_SCORE = 0.62
 
 SUFFIXES = ("小区", "花园", "家园", "新村", "园", "苑", "府", "城")
 NEIGHBOUR_SUFFIXES = {
@@ -54,6 +55,7 @@ NEIGHBOUR_SUFFIXES = {
 }
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
 CHINESE_BY_DIGIT = {str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇"}
+NUMBERED_NAME = re.compile(r"([一二三四五六七八九])号")
 ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")
 # A key directly followed by one of these names a road or district, not the community
 # (华英路, 定陶区, 长江东路).
@@ -152,6 +154,11 @@ def surface_forms(entry: RegisterEntry) -> dict[str, float]:
     bases = [entry.name, *entry.aliases]
     for base in bases:
         add(base, NAME_WEIGHT)
+        # 公园一号 is also written 公园1号.
+        add(
+            NUMBERED_NAME.sub(lambda m: str(DIGIT_VALUES[m.group(1)]) + "号", base),
+            SUFFIX_VARIANT_WEIGHT,
+        )
     for base in list(bases):
         for phase_form in phase_forms(base):
             add(phase_form, SUFFIX_VARIANT_WEIGHT)
@@ -193,7 +200,7 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
         if road:
             hints.setdefault(road.group(1), set()).add(entry.name)
     # A real name or alias of one community is never also a variant of another.
-    for surface, targets in exact.items():
+    for targets in exact.values():
         best = max(target.weight for target in targets)
         if best == NAME_WEIGHT:
             targets[:] = [target for target in targets if target.weight == NAME_WEIGHT]
@@ -217,6 +224,8 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
         ):
             index.pinyin_of_char[char] = fold_pinyin(syllable)
     for surface, targets in exact.items():
+        if any(char.isdigit() for char in surface):
+            continue
         pinyin = tuple(index.char_pinyin(char) for char in surface)
         for target in targets:
             index.by_pinyin.setdefault(pinyin, []).append((surface, target))
@@ -279,7 +288,8 @@ def exact_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
 
 def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
     found: dict[str, Candidate] = {}
-    chinese_runs = [(m.start(), m.end()) for m in re.finditer(r"[\u4e00-\u9fff\d]+", text)]
+    # Digits are never fuzzy: 将军苑3号楼 must not read as 将军苑3区 with one character wrong.
+    chinese_runs = [(m.start(), m.end()) for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
     for run_start, run_end in chinese_runs:
         pinyin = [index.char_pinyin(char) for char in text[run_start:run_end]]
         for start in range(run_start, run_end):
@@ -292,9 +302,13 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
                     continue
                 window = text[start:end]
                 window_pinyin = tuple(pinyin[start - run_start : end - run_start])
-                for surface, target in index.by_pinyin.get(window_pinyin, ()):
-                    quality = SAME_PINYIN if surface != window else EXACT
-                    add_candidates(found, [target], quality, start, end)
+                homophones = [
+                    target
+                    for surface, target in index.by_pinyin.get(window_pinyin, ())
+                    if surface != window
+                ]
+                if homophones:
+                    add_candidates(found, homophones, SAME_PINYIN, start, end)
                 if length >= 4:
                     for position in range(length):
                         wildcard = window[:position] + "?" + window[position + 1 :]

@@ -1,0 +1,10 @@
+import pytest
+
+from wennuan.understanding import register_index
+from wennuan.understanding.register import demo_register
+
+
+@pytest.fixture(scope="session")
+def demo_index(shared_data):
+    """The index of the demo register: rows of communities.csv plus generated communities."""
+    return register_index(demo_register(shared_data / "heze-demo" / "communities.csv"))

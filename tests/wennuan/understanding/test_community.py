@@ -1,0 +1,83 @@
+"""Community matching against the demo register (communities.csv plus generated ones)."""
+
+import pytest
+
+from wennuan.understanding import match_community, read_complaint
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        # Near-identical names are never confused when written correctly.
+        ("金盾小区3号楼暖气不热", "金盾小区"),
+        ("金鼎小区3号楼暖气不热", "金鼎小区"),
+        ("翰林府5号楼暖气不热", "翰林府"),
+        ("翰林苑5号楼暖气不热", "翰林苑"),
+        ("丹阳新村5号楼暖气不热", "丹阳新村"),
+        ("丹阳小区5号楼暖气不热", "丹阳小区"),
+        ("牡丹花园5号楼暖气不热", "牡丹花园"),
+        ("牡丹苑5号楼暖气不热", "牡丹苑"),
+        ("曹州府3号楼", "曹州府"),
+        ("曹州花园3号楼", "曹州花园"),
+        # Aliases, suffixes, phases.
+        ("亨通花园2号楼", "亨通园"),
+        ("剑桥小区2号楼", "剑桥学府"),
+        ("华英2号楼", "华英小区"),
+        ("天鹅湖3号楼", "天鹅湖小区"),
+        ("凤凰城小区", "凤凰城"),
+        ("将军苑3区6-2-301", "将军苑三期"),
+        ("将军苑1期", "将军苑一期"),
+        ("锦绣华城2区", "锦绣华城二期"),
+        ("锦绣华城二期小区", "锦绣华城二期"),
+        ("公园1号3号楼", "公园一号"),
+        # Homophones and typos of transcription.
+        ("金顿小区", "金盾小区"),
+        ("金丁小区", "金鼎小区"),
+        ("汉林府", "翰林府"),
+        ("翰林院小区", "翰林苑"),
+        ("书香园", "书香苑"),
+        ("世纪家园", "世纪佳苑"),
+        ("桂林小区", "桂陵小区"),
+        ("阳光新村", "阳光新城"),
+        # A district or road decides between look-alikes.
+        ("牡丹区翰林小区6号楼", "翰林苑"),
+        ("高新区翰林小区6号楼", "翰林府"),
+    ],
+)
+def test_community_forms(demo_index, text, community):
+    assert match_community(demo_index, text).name == community
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "暖气不热，家里十五度",
+        "家里暖气烧得不行",  # 家里 sounds like a generated 嘉利…; two characters are not enough
+        "牡丹区",  # a district, not 牡丹苑
+        "丹阳路2171号",  # a road, not 丹阳小区
+        "将军苑3号楼",  # three phases, none named
+    ],
+)
+def test_no_credible_community(demo_index, text):
+    assert match_community(demo_index, text).name is None
+
+
+def test_match_reports_score_and_runner_up(demo_index):
+    match = match_community(demo_index, "金顿小区7号楼")
+    assert match.name == "金盾小区"
+    assert 0.6 < match.score < 1.0
+    assert match.runner_up == "金鼎小区"
+    assert match.runner_up_score < match.score
+    exact = match_community(demo_index, "金盾小区7号楼")
+    assert exact.score == 1.0
+
+
+def test_community_name_digits_are_not_a_building(demo_index):
+    reading = read_complaint("公园一号3号楼2单元802暖气不热，屋里17度", demo_index)
+    assert (reading.community, reading.building, reading.unit, reading.room) == (
+        "公园一号",
+        "3",
+        "2",
+        "802",
+    )
+    assert reading.temperature_c == 17.0

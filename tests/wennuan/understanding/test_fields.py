@@ -1,0 +1,120 @@
+"""Temperature, phone, home and category readers: no register needed."""
+
+import pytest
+
+from wennuan.understanding import classify, find_home, parse_phone, parse_temperature_c
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_c"),
+    [
+        ("屋里只有16度", 16.0),
+        ("家里才十六度", 16.0),
+        ("室温16℃", 16.0),
+        ("室温１６℃", 16.0),
+        ("温度16摄氏度", 16.0),
+        ("室温十五点五度", 15.5),
+        ("测了14.8度", 14.8),
+        ("室温15.5", 15.5),
+        ("十五六度", 15.5),
+        ("屋里十二三度", 12.5),
+        ("15-16度", 15.5),
+        ("在14-15℃之间", 14.5),
+        ("屋里二十七八度", 27.5),
+        ("屋里只有十三度半", 13.5),
+        ("16°C", 16.0),
+        ("卧室14度，客厅16度", 14.0),
+        ("有时候16度有时候18度", 16.0),
+        ("外面零下五度，屋里才十六度", 16.0),
+        ("室外零下10℃，室内才13℃", 13.0),
+        ("今天外面零下七八度，家里也就十六度", 16.0),
+        ("屋里十八度都不到，白天外面五度", 18.0),
+        ("屋里温度只有15，外面-2", 15.0),
+        ("暖气片摸着也就三十度，屋里十五度", 15.0),
+        ("国家规定不低于18度，我家才15度", 15.0),
+        ("外面零下三度", None),
+        ("暖气不热", None),
+        ("态度很差", None),
+        ("1101室暖气不热", None),
+        ("3号楼2单元501", None),
+        ("室温达到多少度算合格？", None),
+    ],
+)
+def test_indoor_temperature_in_every_form(text, expected_c):
+    assert parse_temperature_c(text) == expected_c
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("电话13853011111", "13853011111"),
+        ("手机 138 5301 1111 ", "13853011111"),
+        ("138-5301-1111", "13853011111"),
+        ("电话：0530-5312345", "05305312345"),
+        ("0530 5312345", "05305312345"),
+        ("05305312345", "05305312345"),
+        ("１３８５３０１１１１１", "13853011111"),
+        ("3号楼2单元501", None),
+        ("交了2000多", None),
+        ("1234567890", None),
+    ],
+)
+def test_phone_as_digits(text, expected):
+    assert parse_phone(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "building", "unit", "room"),
+    [
+        ("3号楼2单元501", "3", "2", "501"),
+        ("3号楼2单元501室", "3", "2", "501"),
+        ("5#楼", "5", None, None),
+        ("9#1单元201", "9", "1", "201"),
+        ("3栋", "3", None, None),
+        ("13幢1单元", "13", "1", None),
+        ("十二号楼", "12", None, None),
+        ("九栋一单元", "9", "1", None),
+        ("12号楼东单元601", "12", "东", "601"),
+        ("10号楼西单元", "10", "西", None),
+        ("3-2-501", "3", "2", "501"),
+        ("9#2-1302室温15度", "9", "2", "1302"),
+        ("4号2单元301室", "4", "2", "301"),
+        ("6号楼302，暖气不热", "6", None, "302"),
+        ("1101室", None, None, "1101"),
+        ("2单元402室温15度", None, "2", "402"),
+        ("我家在5楼", None, None, None),
+        ("12月3号到现在", None, None, None),
+        ("房子120平，交了2000多", None, None, None),
+        ("15-16度", None, None, None),
+    ],
+)
+def test_building_unit_room(text, building, unit, room):
+    home = find_home(text)
+    assert (home.building, home.unit, home.room) == (building, unit, room)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("暖气不热，屋里十六度", "not_warm"),
+        ("整个单元都没有暖气，暖气片冰凉的", "no_heat"),
+        ("暖气片漏水了，地板都泡了", "leak"),
+        ("今年的供暖费怎么交", "billing"),
+        ("请问报停的房子基本热费怎么收？", "billing"),
+        ("我要报停，今年不在家住", "suspend_resume"),
+        ("维修工态度恶劣，还骂人", "service"),
+        ("楼下私自加装管道泵", "violation"),
+        ("邻居报停了还偷偷用暖气", "violation"),
+        ("今年什么时候开始供暖？", "consult"),
+        ("暖气管夜里咚咚响", "other"),
+        ("我们这栋楼暖气都不太热", "not_warm"),
+    ],
+)
+def test_category(text, category):
+    assert classify(text).category == category
+
+
+def test_category_confidence_is_lower_when_cues_compete():
+    clear = classify("暖气片漏水了，地板都泡了")
+    mixed = classify("暖气不热能不能少交点钱")
+    assert 0 < mixed.confidence < clear.confidence <= 1
