@@ -89,5 +89,20 @@ def search_directory(raw_query: str) -> list[DirectoryEntry]:
     return [_entry(community) for community in ordered]
 
 
-def bureau_lines():
-    return ServiceLine.objects.filter(owner=LineOwner.BUREAU).order_by("label")
+@dataclass(frozen=True)
+class BureauNumber:
+    """One number the bureau publishes, with how many lines answer it (12319 has six)."""
+
+    number: str
+    line_count: int
+    is_24h: bool
+
+
+def bureau_lines() -> list[BureauNumber]:
+    grouped: dict[str, list[ServiceLine]] = {}
+    for line in ServiceLine.objects.filter(owner=LineOwner.BUREAU).order_by("label"):
+        grouped.setdefault(line.number, []).append(line)
+    return [
+        BureauNumber(number, len(lines), any(line.is_24h for line in lines))
+        for number, lines in grouped.items()
+    ]
