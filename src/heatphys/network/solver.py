@@ -10,7 +10,8 @@ Hydraulics
     and mass-controlled circulation pumps carry a given mass flow. Continuity holds at every
     junction; pressure sources and circulation pumps fix the pressure of their junctions.
     The system is solved with the Global Gradient Algorithm (Todini & Pilati 1988; EPANET):
-    Newton's method on (ṁ, p) with the branch flows eliminated, leaving one symmetric
+    Pressures are gauge (relative to the local atmosphere, barometric formula), so the
+    equation is written in absolute pressures p + p_atm(z). Newton's method on (ṁ, p) with the branch flows eliminated, leaving one symmetric
     positive-definite sparse system Aᵀ·D·A·Δp = r per iteration over the free junctions. Its
     sparsity pattern and a fill-reducing elimination order (leaves first) are computed once in
     :func:`prepare`, so each iteration only refills the numbers.
@@ -64,6 +65,12 @@ PA_PER_BAR = 1e5
 PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
 
 _PIPE, _VALVE, _PUMP = 0, 1, 2
+
+
+def atmospheric_pressure_bar(height_m):
+    """Air pressure at ``height_m`` by the barometric formula of the international standard
+    atmosphere: p = 1.01325·(1 − 0.0065·h/288.15)^5.255 bar."""
+    return 1.01325 * np.power(1.0 - np.asarray(height_m, float) * 0.0065 / 288.15, 5.255)
 
 
 class NotConvergedError(RuntimeError):
@@ -243,6 +250,10 @@ class PreparedNetwork:
         self.b_kd = np.where(kind == _PIPE, k / np.where(d > 0, d, 1.0), 0.0)
         self.b_fric = (kind == _PIPE) & (length > 0)
         self.b_dz = height[f] - height[t]
+        # Pressures are gauge, relative to the local atmosphere, which is lower uphill: the
+        # branch equation works in absolute pressure (as pandapipes does).
+        p_atm = atmospheric_pressure_bar(height)
+        self.b_datm = p_atm[f] - p_atm[t]
         # heat loss conductance U·π·D_o·L in W/K
         self.b_ua = uval * np.pi * do * length
         self.b_tamb = t_amb
@@ -490,7 +501,7 @@ class PreparedNetwork:
         s = self.s_fixed.copy()
         s -= np.bincount(fixed_from, fixed_flow, minlength=self.n_nodes)
         s += np.bincount(fixed_to, fixed_flow, minlength=self.n_nodes)
-        hterm = rho * GRAVITY_M_S2 * self.b_dz / PA_PER_BAR
+        hterm = rho * GRAVITY_M_S2 * self.b_dz / PA_PER_BAR + self.b_datm
         rank = self.node_rank
         free = self.free
         free_rows = rank[free]
