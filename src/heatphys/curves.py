@@ -209,10 +209,14 @@ def fit_heating_curve(
         return replace(start, **dict(zip(names, map(float, x), strict=True)))
 
     def residual(x):
-        c = curve_of(x)
+        values = dict(zip(names, map(float, x), strict=True))
+        supply = values["design_supply_c"]
+        ret = values["design_return_c"]
+        indoor = values.get("indoor_design_c", start.indoor_design_c)
         # Penalise unphysical orderings instead of failing inside the curve.
-        if not (c.design_supply_c > c.design_return_c + 0.5 > c.indoor_design_c + 1.0):
+        if not (supply > ret + 0.5 > indoor + 1.0):
             return np.full(tw.size * (1 if tr is None else 2), 1e3)
+        c = curve_of(x)
         sp = setpoints(tw, c)
         res = sp["supply_temp_c"] - ts
         if tr is not None:

@@ -247,7 +247,8 @@ class ChangePointModel:
         if self.options.shape != "flat":
             day = grid.index.floor("D")
             day_mean = daily["heat_kw"].reindex(day).to_numpy()
-            ratio = grid["heat_kw"].to_numpy() / day_mean
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = grid["heat_kw"].to_numpy() / day_mean
             heating = self._heating_day(daily["temp_c"].reindex(day).to_numpy())
             ok = np.isfinite(ratio) & (day_mean > 0)
             frame = pd.DataFrame(

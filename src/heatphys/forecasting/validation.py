@@ -1,0 +1,134 @@
+"""Validation of the demand, curve and indoor models on the public real data sets.
+
+Used by the slow real-data tests and by ``benchmarks/demand_planning.py``; the numbers go to
+docs/demand-models.md and docs/benchmarks.md. Every figure is out-of-sample: models are
+fitted on earlier data (or other weeks) than they are scored on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..curves import fit_heating_curve, setpoints
+from ..indoor import IndoorModel
+from .backtest import rolling_day_ahead
+from .datasets import read_flensburg, read_nis_indoor, read_nis_scada
+from .metrics import score
+from .models import ChangePointModel, DayAheadModel, DesignDemandModel
+
+MODELS = {"changepoint": ChangePointModel, "design": DesignDemandModel, "dayahead": DayAheadModel}
+FLENSBURG_HEATING_MONTHS = (10, 11, 12, 1, 2, 3, 4)
+"""German heating period, 1 October – 30 April."""
+NIS_HEATING_MONTHS = (11, 12, 1, 2, 3)
+
+
+def flensburg_demand(folder: str | Path, models=("changepoint", "design", "dayahead")) -> dict:
+    """Rolling day-ahead backtest on 2015 with 2014 as history; scores per model and period.
+
+    Returns ``{model: {"year": score, "heating_season": score}}`` with the scores of
+    :func:`heatphys.forecasting.metrics.score` (daily MAPE, hourly CV(RMSE) and NMBE).
+    """
+    data = read_flensburg(Path(folder))[["outdoor_temp_c", "heat_kw"]]
+    history, actual = data.loc["2014"], data.loc["2015"]
+    heating = actual.index.month.isin(FLENSBURG_HEATING_MONTHS)
+    out = {}
+    for name in models:
+        pred = rolling_day_ahead(history, actual, MODELS[name]).reindex(actual.index)
+        out[name] = {
+            "year": score(actual["heat_kw"], pred),
+            "heating_season": score(actual["heat_kw"][heating], pred[heating]),
+            "prediction": pred,
+        }
+    return out
+
+
+def nis_demand(folder: str | Path, substation: str, models=("changepoint", "dayahead")) -> dict:
+    """Backtest of one Niš substation: history to 2023-09-30, rolling over 2023-10 .. 2024-04.
+
+    Scores on the Nov–Mar hours; days need 20 measured hours to enter the daily MAPE.
+    """
+    data = read_nis_scada(Path(folder) / f"xai4heat_scada_{substation}.csv")
+    data = data[["outdoor_temp_c", "heat_kw"]]
+    history, actual = data.loc[:"2023-09-30"], data.loc["2023-10-01":]
+    season = actual.index.month.isin(NIS_HEATING_MONTHS)
+    out = {}
+    for name in models:
+        pred = rolling_day_ahead(history, actual, MODELS[name]).reindex(actual.index)
+        out[name] = score(actual["heat_kw"][season], pred[season], min_hours=20)
+    return out
+
+
+def nis_heating_curve(folder: str | Path, substation: str) -> dict:
+    """Fit the secondary heating curve on seasons before 2023/24, score it on 2023/24.
+
+    Only operating hours enter (heat above a quarter of the season's median: the Niš
+    substations switch off at night, when the secondary temperatures fall towards the room
+    and say nothing about the curve). Returns the fitted curve and the mean absolute error
+    [K] of predicted secondary supply and return and of the controller's set-point t_ref.
+    """
+    data = read_nis_scada(Path(folder) / f"xai4heat_scada_{substation}.csv")
+    data = data[data.index.month.isin(NIS_HEATING_MONTHS)]
+    data = data[data["heat_kw"] > 0.25 * data["heat_kw"].median()]
+    train = data.loc[:"2023-09-30"]
+    test = data.loc["2023-10-01":]
+    curve = fit_heating_curve(
+        train["outdoor_temp_c"], train["supply_temp_c"], train["return_temp_c"]
+    )
+    sp = setpoints(test["outdoor_temp_c"].to_numpy(), curve)
+    return {
+        "curve": curve,
+        "supply_mae_k": float(np.nanmean(np.abs(sp["supply_temp_c"] - test["supply_temp_c"]))),
+        "return_mae_k": float(np.nanmean(np.abs(sp["return_temp_c"] - test["return_temp_c"]))),
+        "set_point_mae_k": float(
+            np.nanmean(np.abs(sp["supply_temp_c"] - test["set_supply_temp_c"]))
+        ),
+        "hours": int(test["supply_temp_c"].notna().sum()),
+    }
+
+
+def nis_indoor(folder: str | Path, substation: str, held_out_every: int = 3) -> dict:
+    """Calibrate the RC model on the 2024/25 apartment sensors, score it on held-out weeks.
+
+    Weeks (counted from the first hour) ``w % held_out_every == held_out_every - 1`` are held
+    out; the model is fitted on the others. Each held-out week is simulated from its first
+    measured indoor temperature with the measured heat and outdoor temperature. Also
+    returns the error of a persistence forecast (indoor stays at the week's first value) and
+    of a chronological split (fit before 2025-02-10, score after).
+    """
+    data = read_nis_indoor(Path(folder) / f"xai4heat_2024-25_{substation}.csv")
+    t_out = data["outdoor_temp_c"].interpolate().bfill().ffill().to_numpy()
+    heat = data["heat_kw"].fillna(0.0).to_numpy()
+    t_in = data["indoor_temp_c"].to_numpy()
+    week = ((data.index - data.index[0]).days // 7).to_numpy()
+
+    def evaluate(train_mask, test_weeks):
+        model = IndoorModel().fit(np.where(train_mask, t_in, np.nan), t_out, heat)
+        errs, persist = [], []
+        for w in test_weeks:
+            idx = np.flatnonzero(week == w)
+            meas = t_in[idx]
+            ok = np.flatnonzero(np.isfinite(meas))
+            if ok.size < 24:
+                continue
+            i0 = idx[ok[0]]
+            sel = idx[ok[0] :]
+            pred = model.predict(t_out[sel], heat[sel], t_in[i0])
+            good = np.isfinite(t_in[sel])
+            errs.append(np.abs(pred - t_in[sel])[good])
+            persist.append(np.abs(t_in[i0] - t_in[sel])[good])
+        return model, float(np.mean(np.concatenate(errs))), float(np.mean(np.concatenate(persist)))
+
+    held = week % held_out_every == held_out_every - 1
+    model, mae, persistence = evaluate(~held, sorted(set(week[held])))
+    split = np.asarray(data.index < pd.Timestamp("2025-02-10"))
+    _, chrono_mae, chrono_persistence = evaluate(split, sorted(set(week[~split])))
+    return {
+        "params": model.params,
+        "held_out_mae_k": mae,
+        "persistence_mae_k": persistence,
+        "chronological_mae_k": chrono_mae,
+        "chronological_persistence_mae_k": chrono_persistence,
+    }
