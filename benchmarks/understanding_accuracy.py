@@ -79,8 +79,9 @@ def evaluate(corpus: list[dict], index) -> tuple[dict[str, float], list[tuple[di
     return {field: correct[field] / len(corpus) for field in FIELDS}, failures
 
 
-def measure_startup_s(csv_path: Path) -> tuple[float, int]:
-    """A fresh interpreter: import the reader, build the index of the demo register, read one text."""
+def measure_startup_s(csv_path: Path) -> tuple[float, int, float]:
+    """A fresh interpreter: import the reader, build the demo register and its index, read one
+    text. Returns (index and first text [s], communities, everything from the first import [s])."""
     code = (
         "import time, sys; started = time.perf_counter();"
         "from wennuan.understanding import read_complaint, register_index;"
@@ -91,14 +92,14 @@ def measure_startup_s(csv_path: Path) -> tuple[float, int]:
         "print(time.perf_counter() - loaded, len(register), time.perf_counter() - started)"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
-    best = None
+    runs = []
     for _ in range(3):
         output = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
         ).stdout.split()
-        startup_s, count = float(output[0]), int(output[1])
-        best = startup_s if best is None else min(best, startup_s)
-    return best, count
+        runs.append((float(output[0]), int(output[1]), float(output[2])))
+    index_s, count, total_s = min(runs)
+    return index_s, count, total_s
 
 
 def measure_throughput(corpus: list[dict], index, seconds: float = 3.0) -> float:
@@ -119,7 +120,12 @@ def percent(value: float) -> str:
 
 
 def section_text(
-    results: dict, sizes: dict, register_size: int, throughput: float, startup_s: float
+    results: dict,
+    sizes: dict,
+    register_size: int,
+    throughput: float,
+    startup_s: float,
+    total_startup_s: float,
 ) -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -151,8 +157,12 @@ def section_text(
     lines += [
         "",
         f"Throughput after start-up: {throughput:,.0f} texts/s (target ≥ 2,000).",
-        f"Start-up (fresh interpreter: imports, building the index of {register_size} "
-        f"communities with pinyin, first text): {startup_s:.2f} s (target < 2 s).",
+        f"Start-up: building the index of {register_size} communities (surface forms, pinyin) "
+        f"and reading the first text {startup_s:.2f} s; from a fresh interpreter including "
+        f"imports and building the demo city {total_startup_s:.2f} s (target < 2 s).",
+        "",
+        "The corpus was written by the same engineer who wrote the rules; real complaints will "
+        "be harder than the held-out quarter suggests. Re-measure on real operator text.",
         "",
     ]
     return "\n".join(lines)
@@ -195,9 +205,10 @@ def main() -> None:
                 }
                 print("   ✗", record["text"], diffs)
     throughput = measure_throughput(corpora["tuning"] + corpora["heldout"], index)
-    startup_s, register_size = measure_startup_s(register_csv())
+    startup_s, register_size, total_startup_s = measure_startup_s(register_csv())
     print(
-        f"throughput {throughput:,.0f} texts/s; start-up {startup_s:.2f} s ({register_size} communities)"
+        f"throughput {throughput:,.0f} texts/s; start-up {startup_s:.2f} s "
+        f"({register_size} communities; {total_startup_s:.2f} s with imports and the demo city)"
     )
     if not arguments.no_write:
         write_section(
@@ -207,6 +218,7 @@ def main() -> None:
                 register_size,
                 throughput,
                 startup_s,
+                total_startup_s,
             )
         )
 
