@@ -43,3 +43,7 @@ def test_directory_works_in_english(page, live_server, demo_city):
     page.goto(f"{live_server.url}/directory/")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", name="Community heating lookup")).to_be_visible()
+    # The choice sticks: the next page is English too.
+    page.goto(f"{live_server.url}/directory/?q=jqxf")
+    expect(page.locator("li.result").first.locator("dt").first).to_have_text("Heating company")
