@@ -11,6 +11,7 @@ from .models import (
     DayAheadOptions,
     DesignDemandModel,
     DesignOptions,
+    design_heat_demand_kw,
 )
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "DesignOptions",
     "cv_rmse_percent",
     "daily_energy",
+    "design_heat_demand_kw",
     "effective_outdoor_temperature",
     "mape_percent",
     "nmbe_percent",

@@ -150,6 +150,31 @@ class DesignDemandModel:
         return out.reindex(weather.index)
 
 
+def design_heat_demand_kw(
+    weather: pd.DataFrame, design_heat_kw, options: DesignOptions | None = None
+) -> np.ndarray:
+    """Design-method demand of many communities sharing one weather series, vectorised.
+
+    Parameters
+    ----------
+    weather : DataFrame
+        Hourly weather (see :class:`DesignDemandModel`).
+    design_heat_kw : array_like, (N,)
+        Design heat load :math:`q_h A` of each community [kW].
+    options : DesignOptions
+        Design temperatures, inertia, wind and sun (heat index and area are ignored).
+
+    Returns
+    -------
+    array, (H, N)
+        Heat demand [kW] for each weather hour and community.
+    """
+    model = DesignDemandModel(options)
+    relative = model._relative_load(_weather_grid(weather), model.time_constant_h_)
+    relative = pd.Series(relative, index=_weather_grid(weather).index).reindex(weather.index)
+    return relative.to_numpy()[:, None] * np.asarray(design_heat_kw, dtype=float)[None, :]
+
+
 # --------------------------------------------------------------------------------------
 # 2. Change-point (CalTRACK-style) model
 # --------------------------------------------------------------------------------------
