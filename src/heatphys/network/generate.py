@@ -53,6 +53,7 @@ def generate_district_network(
     u_w_per_m2k: float = 0.5,
     ambient_temp_c: float = 10.0,
     v_design_m_s: float = 1.0,
+    height_range_m: float = 20.0,
 ) -> Network:
     """A random meshed supply/return network with ``n_consumers`` substations.
 
@@ -66,6 +67,10 @@ def generate_district_network(
         "MIX": alternating both.
     lift_bar : float, optional
         Circulation pump lift; default sized from the network depth.
+    height_range_m : float
+        Junction heights are uniform in [0, height_range_m]. Hilly meshed networks make nearly
+        stagnant loop pipes buoyancy-driven (their flow direction depends on their own
+        temperature), which slows the thermal coupling of every solver.
 
     Returns
     -------
@@ -119,7 +124,7 @@ def generate_district_network(
     loops_a, loops_b = np.array(loops_a, int), np.array(loops_b, int)
     len_loop = np.maximum(np.linalg.norm(xy[loops_a] - xy[loops_b], axis=1), 10.0)
     d_loop = size(np.minimum(down[loops_a], down[loops_b]) * 0.5)
-    height = rng.uniform(0.0, 20.0, n)
+    height = rng.uniform(0.0, height_range_m, n)
 
     junctions = pd.DataFrame(
         {

@@ -64,6 +64,7 @@ GRAVITY_M_S2 = 9.81  # as pandapipes, so heights agree to the last digit
 PA_PER_BAR = 1e5
 PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
 
+_DEBUG = False
 _PIPE, _VALVE, _PUMP = 0, 1, 2
 
 
@@ -111,7 +112,7 @@ class SolverOptions:
     tol_pressure_bar: float = 1e-9
     tol_mass_flow_kg_s: float = 1e-9
     max_outer_iterations: int = 50
-    tol_temp_k: float = 1e-7
+    tol_temp_k: float = 1e-6
     check_feasibility: bool = True
     min_consumer_dp_bar: float = 0.0
     compute_delays: bool = True
@@ -732,6 +733,7 @@ class PreparedNetwork:
             couple = heat_dependent or not fluid.is_constant
             m_cons = None
             hyd_ok = False
+            w, prev_dtemp = 1.0, np.inf
             for outer in range(1, opt.max_outer_iterations + 1):
                 t_up_b = t_node[np.where(m >= 0, self.b_from, self.b_to)]
                 t_mean = 0.5 * (t_up_b + t_out[:nb])
@@ -764,7 +766,17 @@ class PreparedNetwork:
                     if m_cons is not None
                     else np.inf
                 )
-                t_node, t_out, m_cons = t_new, t_out_new, m_cons_new
+                if _DEBUG:
+                    print(outer, it, dtemp, dflow)
+                # Stagnant loop pipes can flip direction with the buoyancy their own
+                # temperature causes; under-relaxing after the first steps damps that 2-cycle
+                # without moving the fixed point.
+                if dtemp > 0.8 * prev_dtemp:
+                    w = max(0.5 * w, 0.25)
+                prev_dtemp = dtemp
+                t_node = t_node + w * (t_new - t_node)
+                t_out = t_out + w * (t_out_new - t_out)
+                m_cons = m_cons_new
                 if not couple or (
                     dtemp <= opt.tol_temp_k
                     and dflow
