@@ -4,6 +4,7 @@ wennuan demo [--no-serve] [--port P] [--reset]   load the demo city, then serve 
 wennuan serve [--port P] [--host H]              serve with gunicorn + whitenoise
 wennuan manage ARGS…                             any Django management command
 wennuan understand                               read complaints (JSON lines on stdin)
+wennuan worker [--once]                          press orders near their deadline, mark overdue
 """
 
 import argparse
@@ -89,6 +90,7 @@ def main(argv=None) -> int:
     sub.add_parser("manage", help="run a Django management command", add_help=False)
     sub.add_parser("understand", help="read complaints: JSON lines on stdin, JSON lines out")
     sub.add_parser("plan", help="compute the daily heat plan", add_help=False)
+    sub.add_parser("worker", help="deadline sweeps: press at 80 %, mark overdue", add_help=False)
 
     if argv and argv[0] == "manage":
         _prepare_environment(local_secret=True)
@@ -96,7 +98,7 @@ def main(argv=None) -> int:
 
         execute_from_command_line(["wennuan manage", *argv[1:]])
         return 0
-    if argv and argv[0] in ("understand", "plan"):
+    if argv and argv[0] in ("understand", "plan", "worker"):
         _prepare_environment(local_secret=True)
         from django.core.management import execute_from_command_line
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "wennuan.lib",
     "wennuan.registry",
     "wennuan.staff",
+    "wennuan.workorders",
     "wennuan.understanding",
     "wennuan.demo",
     "wennuan.api",

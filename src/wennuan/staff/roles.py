@@ -41,6 +41,31 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+_ORDER_MODELS = ["workorder", "event", "visit", "reading", "callback"]
+
+
+def _order_perms(*actions: str) -> list[tuple[str, str]]:
+    return [("workorders", f"{action}_{model}") for model in _ORDER_MODELS for action in actions]
+
+
+# Orders change only through wennuan.workorders.actions; these model permissions say who may
+# read them (and the admin edits the deadline policies and API clients).
+for _role in (
+    Role.SUPERVISOR,
+    Role.OPERATOR,
+    Role.COMPANY_DISPATCHER,
+    Role.TECHNICIAN,
+    Role.COMMUNITY_MANAGER,
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _order_perms("view")
+ROLE_PERMISSIONS[Role.ADMIN] = (
+    ROLE_PERMISSIONS[Role.ADMIN]
+    + _order_perms("view")
+    + [("workorders", f"{a}_deadlinepolicy") for a in ("view", "change")]
+    + [("workorders", f"{a}_apiclient") for a in ("view", "change")]
+)
+
+
 def group_name(role: str) -> str:
     return f"role:{role}"
 

@@ -1,0 +1,38 @@
+"""The worker presses at 80 % of a deadline and marks breaches overdue, once (frozen time)."""
+
+from datetime import timedelta
+
+import time_machine
+from django.core.management import call_command
+
+from wennuan.workorders import actions
+from wennuan.workorders.models import Event, InboxMessage
+
+
+def test_worker_presses_then_marks_overdue_once(make_order, personas, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.WENNUAN_SMS_BACKEND = "wennuan.workorders.notify.FileSmsBackend"
+    personas["dispatcher"].staff_profile.phone = "13853019999"
+    personas["dispatcher"].staff_profile.save()
+    order = make_order()  # not_warm: sign within 1 h, pressed at 48 min
+    start = order.clock_started_at
+    with time_machine.travel(start + timedelta(minutes=47), tick=False):
+        assert actions.sweep() == (0, 0)
+    with time_machine.travel(start + timedelta(minutes=49), tick=False):
+        call_command("worker", "--once")
+        assert actions.sweep() == (0, 0)  # a second worker finds nothing left to do
+    order.refresh_from_db()
+    assert order.pressed and not order.overdue
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        assert actions.sweep() == (0, 1)
+        assert actions.sweep() == (0, 0)
+    order.refresh_from_db()
+    assert order.overdue
+    assert [e.action for e in Event.objects.filter(order=order)][-2:] == ["press", "overdue"]
+    assert InboxMessage.objects.filter(user=personas["dispatcher"]).count() == 2
+    assert InboxMessage.objects.filter(user=personas["supervisor"]).count() == 1
+    assert "13853019999" in (tmp_path / "sms-outbox.log").read_text()
+    # Signing moves the clock to the on-site deadline; the overdue flag stays as history.
+    with time_machine.travel(start + timedelta(minutes=70), tick=False):
+        order = actions.do_accept(order, personas["dispatcher"])
+    assert order.overdue and order.due_at == order.onsite_deadline and order.breached_at is None
