@@ -44,6 +44,6 @@ class Command(BaseCommand):
         self._print_logins(city)
 
     def _print_logins(self, city):
-        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for persona in personas_for(city):
             self.stdout.write(f"  {persona.username:24s} {persona.role:20s} {persona.display_name}")
