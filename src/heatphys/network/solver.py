@@ -64,7 +64,6 @@ GRAVITY_M_S2 = 9.81  # as pandapipes, so heights agree to the last digit
 PA_PER_BAR = 1e5
 PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
 
-_DEBUG = False
 _PIPE, _VALVE, _PUMP = 0, 1, 2
 
 
@@ -510,7 +509,7 @@ class PreparedNetwork:
         it = 0
         res = np.inf
         m = np.where(act, m, 0.0)
-        for it in range(1, opt.max_iterations + 1):
+        for it in range(1, opt.max_iterations + 1):  # noqa: B007 (the count is returned)
             drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
             dp = np.nan_to_num(p[f] - p[t])
             F = np.where(act, dp + hterm + lift - drop, 0.0)
@@ -734,7 +733,7 @@ class PreparedNetwork:
             m_cons = None
             hyd_ok = False
             w, prev_dtemp = 1.0, np.inf
-            for outer in range(1, opt.max_outer_iterations + 1):
+            for outer in range(1, opt.max_outer_iterations + 1):  # noqa: B007 (reported)
                 t_up_b = t_node[np.where(m >= 0, self.b_from, self.b_to)]
                 t_mean = 0.5 * (t_up_b + t_out[:nb])
                 rho = 0.5 * (fluid.density(t_up_b) + fluid.density(t_out[:nb]))
@@ -766,8 +765,6 @@ class PreparedNetwork:
                     if m_cons is not None
                     else np.inf
                 )
-                if _DEBUG:
-                    print(outer, it, dtemp, dflow)
                 # Stagnant loop pipes can flip direction with the buoyancy their own
                 # temperature causes; under-relaxing after the first steps damps that 2-cycle
                 # without moving the fixed point.
