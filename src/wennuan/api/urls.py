@@ -1,8 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import views, workorders
 
 app_name = "api"
 urlpatterns = [
     path("directory", views.directory, name="directory"),
+    path("workorders", workorders.workorders, name="workorders"),
+    path("workorders/<str:number>", workorders.workorder, name="workorder"),
+    path(
+        "workorders/<str:number>/actions/<str:action>",
+        workorders.workorder_action,
+        name="workorder_action",
+    ),
+    path("openapi.json", workorders.openapi, name="openapi"),
 ]
