@@ -1,12 +1,35 @@
 """Staff pages. Every view asks the access helpers what the user may see."""
 
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import F
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
-from wennuan.registry.models import Community, Substation
-from wennuan.staff.access import scope_to_company, staff_role
+from wennuan.registry.models import Community, HeatingCompany, Substation
+from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
+from wennuan.staff.choices import Role
+from wennuan.staff.models import StaffProfile
+from wennuan.workorders import actions as wo_actions
+from wennuan.workorders.access import access_order, may_act, order_queryset
+from wennuan.workorders.choices import (
+    OPEN_STATES,
+    Category,
+    Cause,
+    Channel,
+    RoomKind,
+    Satisfaction,
+    State,
+)
+from wennuan.workorders.intake import clean_intake, find_community, read_text
+from wennuan.workorders.models import CallerHistoryView
+from wennuan.workorders.rules import order_fee_reduction
 
 
 @login_required
@@ -27,4 +50,346 @@ def home(request):
             "community_count": communities.count(),
             "substation_count": substations.count(),
         },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Work orders (design §4): intake, queues, detail with the allowed actions, visit form.
+
+ORDER_PAGE_SIZE = 50
+
+
+def _orders_visible_or_403(user):
+    if staff_role(user) is None:
+        raise PermissionDenied
+    return order_queryset(user)
+
+
+@login_required
+def orders(request):
+    """One list for every role: a dispatcher's queue, a technician's orders, the bureau's
+    filtered view. Open orders first, nearest deadline first."""
+    role = staff_role(request.user)
+    queryset = _orders_visible_or_403(request.user).select_related("community", "company")
+    filters = {k: request.GET.get(k, "") for k in ("company", "community", "category", "state")}
+    overdue = request.GET.get("overdue") == "1"
+    if filters["company"]:
+        queryset = queryset.filter(company__code=filters["company"])
+    if filters["community"]:
+        queryset = queryset.filter(community__name=filters["community"])
+    if filters["category"]:
+        queryset = queryset.filter(category=filters["category"])
+    if filters["state"]:
+        queryset = queryset.filter(state=filters["state"])
+    elif request.GET.get("all") != "1":
+        queryset = queryset.filter(state__in=[s.value for s in OPEN_STATES])
+    if overdue:
+        queryset = queryset.filter(overdue=True)
+    queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "-created_at")
+    page = Paginator(queryset, ORDER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "console/orders.html",
+        {
+            "page": page,
+            "now": timezone.now(),
+            "role": role,
+            "filters": filters,
+            "overdue": overdue,
+            "companies": HeatingCompany.objects.all() if sees_all_companies(request.user) else [],
+            "categories": Category.choices,
+            "states": State.choices,
+            "may_create": may_act(request.user, "create"),
+        },
+    )
+
+
+def _caller_history(user, phone):
+    """Earlier orders of this phone the user may see; the look-up itself is audited."""
+    if not phone:
+        return []
+    CallerHistoryView.objects.create(user=user, phone=phone)
+    return list(order_queryset(user).filter(phone=phone).select_related("community")[:20])
+
+
+def _open_same_home(user, values):
+    community = values.get("community")
+    if community is None or not values.get("room"):
+        return []
+    return list(
+        order_queryset(user)
+        .filter(
+            community=community,
+            building=values.get("building", ""),
+            unit=values.get("unit", ""),
+            room=values["room"],
+            state__in=[s.value for s in OPEN_STATES],
+            master__isnull=True,
+        )
+        .order_by("-created_at")[:5]
+    )
+
+
+@login_required
+def order_new(request):
+    """The operator's intake screen: prefill from the text, caller history, merge offer."""
+    if not may_act(request.user, "create"):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    form = {
+        k: data.get(k, "")
+        for k in (
+            "text",
+            "phone",
+            "caller_name",
+            "community",
+            "building",
+            "unit",
+            "room",
+            "category",
+            "stated_temp_c",
+            "channel",
+        )
+    }
+    form["channel"] = form["channel"] or Channel.HOTLINE_12319
+    errors = []
+    history, same_home = [], []
+    if request.method == "POST" and data.get("step") == "read":
+        guess = read_text(form["text"])
+        form["community"] = form["community"] or (guess.community.name if guess.community else "")
+        form["category"] = form["category"] or (guess.category or "")
+        form["building"] = form["building"] or guess.building
+        form["unit"] = form["unit"] or guess.unit
+        form["room"] = form["room"] or guess.room
+        if not form["stated_temp_c"] and guess.temperature_c is not None:
+            form["stated_temp_c"] = guess.temperature_c
+        form["phone"] = form["phone"] or (guess.phone or "")
+    elif request.method == "POST":
+        result = clean_intake(dict(form))
+        errors = result.errors
+        if not errors:
+            merge_into = data.get("merge_into", "")
+            master = None
+            if merge_into:
+                master = order_queryset(request.user).filter(number=merge_into).first()
+            try:
+                order = wo_actions.do_create_order(request.user, **result.values)
+                if master is not None:
+                    order = wo_actions.do_merge(order, request.user, master, _("同一住户重复来电"))
+            except wo_actions.ActionError as error:
+                errors = [(error.field, error.code, error.message)]
+            else:
+                return redirect("console:order", number=order.number)
+    if form["phone"]:
+        from wennuan.lib.phones import normalize_phone
+
+        history = _caller_history(request.user, normalize_phone(form["phone"]))
+    community = find_community(form["community"]) if form["community"] else None
+    same_home = _open_same_home(
+        request.user,
+        {
+            "community": community,
+            "building": form["building"],
+            "unit": form["unit"],
+            "room": form["room"],
+        },
+    )
+    return render(
+        request,
+        "console/order_new.html",
+        {
+            "form": form,
+            "errors": errors,
+            "history": history,
+            "same_home": same_home,
+            "categories": Category.choices,
+            "channels": Channel.choices,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _show_phone(user) -> bool:
+    # Community managers read orders of their communities but do not need the caller's phone.
+    return staff_role(user) != Role.COMMUNITY_MANAGER
+
+
+def _detail_context(request, order, error=None):
+    company_technicians = StaffProfile.objects.filter(
+        role=Role.TECHNICIAN, company_id=order.company_id
+    ).select_related("user")
+    return {
+        "order": order,
+        "offered": wo_actions.offered_actions(request.user, order),
+        "events": order.events.select_related("actor").all(),
+        "visits": order.visits.prefetch_related("readings").all(),
+        "callbacks": order.callbacks.all(),
+        "fee": order_fee_reduction(order, timezone.now()),
+        "show_phone": _show_phone(request.user),
+        "technicians": company_technicians,
+        "satisfactions": Satisfaction.choices,
+        "error": error,
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def order_detail(request, number):
+    if staff_role(request.user) is None:
+        raise PermissionDenied
+    order = access_order(request.user, number)
+    return render(request, "console/order_detail.html", _detail_context(request, order))
+
+
+def _parse_moment(raw: str) -> datetime | None:
+    moment = parse_datetime(raw or "")
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@login_required
+def order_act(request, number, action):
+    """POST one action from the detail page; errors re-render the page and change nothing."""
+    if request.method != "POST":
+        raise PermissionDenied
+    if staff_role(request.user) is None:
+        raise PermissionDenied
+    order = access_order(request.user, number)
+    post = request.POST
+    expected = post.get("expected_state") or None
+    user = request.user
+    reason = post.get("reason", "")
+    try:
+        if action == "accept":
+            wo_actions.do_accept(order, user, expected_state=expected)
+        elif action == "assign":
+            technician = get_user_model().objects.filter(pk=post.get("technician") or 0).first()
+            if technician is None:
+                raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
+            wo_actions.do_assign(order, user, technician, expected_state=expected)
+        elif action == "reply":
+            wo_actions.do_reply(order, user, post.get("reply", ""), expected_state=expected)
+        elif action == "resolve_immediately":
+            wo_actions.do_resolve_immediately(order, user, post.get("reply", ""))
+        elif action == "return":
+            wo_actions.do_return(order, user, reason, expected_state=expected)
+        elif action == "request_extension":
+            until = _parse_moment(post.get("until", ""))
+            wo_actions.do_request_extension(order, user, until, reason, expected_state=expected)
+        elif action == "decide_extension":
+            approve = post.get("approve") == "1"
+            wo_actions.do_decide_extension(order, user, approve, reason, expected_state=expected)
+        elif action in ("reroute", "dispatch"):
+            community = find_community(post.get("community", ""))
+            if community is None:
+                raise wo_actions.ActionError(_("没有找到该小区"), field="community")
+            if action == "dispatch":
+                wo_actions.do_dispatch(order, user, community, expected_state=expected)
+            else:
+                wo_actions.do_reroute(order, user, community, reason, expected_state=expected)
+        elif action == "refuse_return":
+            wo_actions.do_refuse_return(order, user, reason, expected_state=expected)
+        elif action == "press":
+            wo_actions.do_press(order, user, reason)
+        elif action == "supervise":
+            deadline = _parse_moment(post.get("deadline", ""))
+            wo_actions.do_supervise(order, user, deadline, reason)
+        elif action == "callback":
+            wo_actions.do_callback(
+                order,
+                user,
+                post.get("satisfaction", ""),
+                post.get("note", ""),
+                expected_state=expected,
+            )
+        elif action == "close":
+            wo_actions.do_close(order, user, expected_state=expected)
+        elif action == "merge":
+            master = order_queryset(user).filter(number=post.get("master", "").strip()).first()
+            if master is None:
+                raise wo_actions.ActionError(_("没有找到主工单"), field="master")
+            wo_actions.do_merge(order, user, master, reason, expected_state=expected)
+        elif action == "reject":
+            wo_actions.do_reject(order, user, reason, expected_state=expected)
+        else:
+            raise PermissionDenied
+    except wo_actions.ActionError as error:
+        order.refresh_from_db()
+        status = 409 if error.code in ("conflict", "invalid_state") else 400
+        return render(
+            request,
+            "console/order_detail.html",
+            _detail_context(request, order, error=error.message),
+            status=status,
+        )
+    if not order_queryset(user).filter(pk=order.pk).exists():
+        return redirect("console:orders")  # e.g. returned away from a company
+    return redirect("console:order", number=order.number)
+
+
+@login_required
+def order_visit(request, number):
+    """The technician's visit form (phone-sized)."""
+    if staff_role(request.user) is None:
+        raise PermissionDenied
+    order = access_order(request.user, number)
+    if not may_act(request.user, "record_visit", order):
+        raise PermissionDenied
+    error = None
+    post = request.POST
+    if request.method == "POST":
+        readings = []
+        for index in range(4):
+            temp = post.get(f"temp_{index}", "").strip()
+            if temp:
+                readings.append(
+                    (post.get(f"room_{index}", ""), post.get(f"kind_{index}", "other"), temp)
+                )
+        area = post.get("home_area_m2", "").strip()
+        try:
+            try:
+                area_value = float(area) if area else None
+            except ValueError:
+                raise wo_actions.ActionError(_("面积必须是数字"), field="home_area_m2") from None
+            wo_actions.do_record_visit(
+                order,
+                request.user,
+                readings=readings,
+                not_home=post.get("not_home") == "on",
+                access_refused=post.get("access_refused") == "on",
+                closed_30_min=post.get("closed_30_min") == "on",
+                centre_height_ok=post.get("centre_height_ok") == "on",
+                read_after_10_min=post.get("read_after_10_min") == "on",
+                outdoor_temp_c=post.get("outdoor_temp_c", "").strip() or None,
+                causes=post.getlist("causes"),
+                actions_taken=post.get("actions_taken", ""),
+                violations=post.get("violations", ""),
+                rectification=post.get("rectification", ""),
+                resident_confirmed=post.get("resident_confirmed") == "on",
+                home_area_m2=area_value,
+                photo=request.FILES.get("photo"),
+                expected_state=post.get("expected_state") or None,
+            )
+        except wo_actions.ActionError as exc:
+            error = exc.message
+        else:
+            return redirect("console:order", number=order.number)
+    return render(
+        request,
+        "console/order_visit.html",
+        {
+            "order": order,
+            "error": error,
+            "causes": Cause.choices,
+            "kinds": RoomKind.choices,
+            "rows": [
+                ("客厅", "living"),
+                ("主卧", "bedroom"),
+                ("次卧", "bedroom"),
+                ("", "other"),
+            ],
+            "post": post,
+        },
+        status=400 if error else 200,
     )

@@ -6,4 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("directory/", views.directory, name="directory"),
+    path("complaint/", views.complaint, name="complaint"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("replies/", views.replies, name="replies"),
 ]

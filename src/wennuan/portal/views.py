@@ -1,10 +1,19 @@
 """Public pages for citizens: mobile-first, Chinese first, no login."""
 
+from datetime import timedelta
+
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
 from wennuan.registry.models import City
+from wennuan.workorders.access import CITIZEN
+from wennuan.workorders.actions import ActionError, do_create_order
+from wennuan.workorders.choices import Channel
+from wennuan.workorders.intake import clean_intake
+from wennuan.workorders.models import WorkOrder
 
 # The page shows this many results; the JSON API pages through all of them.
 PAGE_RESULT_LIMIT = 50
@@ -44,3 +53,94 @@ def directory(request):
     return render(
         request, template, context, status=400 if error and len(query) > MAX_QUERY_LENGTH else 200
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Complaints from citizens (design §2): submit, look up by number + last 4 digits, replies.
+
+# At most this many web complaints per phone per hour and per home per day: enough for a
+# real resident, a brake on scripts filling the queue.
+PHONE_LIMIT_PER_HOUR = 3
+HOME_LIMIT_PER_DAY = 5
+
+
+def _rate_limited(values) -> bool:
+    now = timezone.now()
+    recent_phone = WorkOrder.objects.filter(
+        channel=Channel.WEB, phone=values["phone"], created_at__gte=now - timedelta(hours=1)
+    ).count()
+    if recent_phone >= PHONE_LIMIT_PER_HOUR:
+        return True
+    community = values.get("community")
+    if community is None or not values.get("room"):
+        return False
+    recent_home = WorkOrder.objects.filter(
+        channel=Channel.WEB,
+        community=community,
+        building=values["building"],
+        unit=values["unit"],
+        room=values["room"],
+        created_at__gte=now - timedelta(days=1),
+    ).count()
+    return recent_home >= HOME_LIMIT_PER_DAY
+
+
+def complaint(request):
+    """The mobile complaint form: no login; the phone is required and validated."""
+    fields = ("text", "phone", "caller_name", "community", "building", "unit", "room")
+    form = {name: request.POST.get(name, "") for name in fields}
+    errors = []
+    if request.method == "POST":
+        result = clean_intake({**form, "channel": Channel.WEB})
+        errors = result.errors
+        if not errors and _rate_limited(result.values):
+            errors = [("phone", "rate_limited", _("提交过于频繁，请稍后再试或拨打 12319"))]
+        if not errors:
+            try:
+                order = do_create_order(CITIZEN, **result.values)
+            except ActionError as error:
+                errors = [(error.field, error.code, error.message)]
+            else:
+                return render(request, "portal/complaint_done.html", {"order": order})
+    return render(
+        request,
+        "portal/complaint.html",
+        {"form": form, "errors": errors},
+        status=429 if any(e[1] == "rate_limited" for e in errors) else 400 if errors else 200,
+    )
+
+
+def lookup(request):
+    """Find one's own order by its number and the last four digits of the phone."""
+    number = request.GET.get("number", "").strip().upper()
+    last4 = request.GET.get("last4", "").strip()
+    order, error = None, None
+    if number or last4:
+        found = (
+            WorkOrder.objects.select_related("community", "company", "master")
+            .filter(number=number)
+            .first()
+        )
+        if found is None or len(last4) != 4 or not found.phone.endswith(last4):
+            # One message for both cases: the page never tells which numbers exist.
+            error = _("没有找到该工单，请核对工单号和手机号后四位")
+        else:
+            order = found
+    return render(
+        request,
+        "portal/lookup.html",
+        {"order": order, "error": error, "number": number, "last4": last4},
+        status=404 if error else 200,
+    )
+
+
+def replies(request):
+    """Published replies, masked (design §4.5): no room numbers, 王*, 138****1234."""
+    published = (
+        WorkOrder.objects.filter(is_published=True)
+        .select_related("community", "company")
+        .prefetch_related("visits")
+        .order_by("-resolved_at")
+    )
+    page = Paginator(published, 30).get_page(request.GET.get("page"))
+    return render(request, "portal/replies.html", {"page": page})

@@ -50,6 +50,15 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 API_CLIENT_ACTIONS = frozenset({"press", "callback", "close"})
 
 
+class Citizen:
+    """An anonymous resident on the public complaint form: may only create an order."""
+
+    label = "市民（网站）"
+
+
+CITIZEN = Citizen()
+
+
 def order_queryset(user):
     """The orders a staff user may read."""
     role = staff_role(user)
@@ -78,6 +87,8 @@ def may_act(actor, action: str, order: WorkOrder | None = None) -> bool:
     """Whether ``actor`` (a user, an ApiClient, or None for the system) may run ``action``."""
     if actor is None:  # the worker
         return action == "press"
+    if isinstance(actor, Citizen):
+        return action == "create"
     if isinstance(actor, ApiClient):
         if action == "create":
             return actor.is_active

@@ -21,7 +21,7 @@ from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
-from .access import require_action
+from .access import Citizen, require_action
 from .choices import (
     IMMEDIATE_CATEGORIES,
     OPEN_STATES,
@@ -79,6 +79,8 @@ def _actor_columns(actor) -> tuple:
         return None, _("系统")
     if isinstance(actor, ApiClient):
         return None, f"{actor.name} (API)"
+    if isinstance(actor, Citizen):
+        return None, _("市民（网站）")
     profile = getattr(actor, "staff_profile", None)
     return actor, (profile.display_name if profile else actor.get_username())
 
@@ -870,3 +872,44 @@ __all__ = [
     "do_supervise",
     "sweep",
 ]
+
+
+# For screens: the states in which each action can be offered (the actions above enforce
+# the same sets; a test keeps the two in step).
+OFFERED_IN: dict[str, frozenset[str]] = {
+    "dispatch": frozenset({State.RECEIVED}),
+    "resolve_immediately": frozenset({State.RECEIVED, State.DISPATCHED}),
+    "accept": frozenset({State.DISPATCHED, State.REOPENED}),
+    "assign": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "record_visit": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "reply": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "return": frozenset({State.DISPATCHED, State.ACCEPTED}),
+    "request_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "decide_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
+    "reroute": frozenset({State.RETURNED, State.DISPATCHED, State.ACCEPTED}),
+    "refuse_return": frozenset({State.RETURNED}),
+    "press": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
+    "supervise": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
+    "callback": frozenset({State.RESOLVED}),
+    "close": frozenset({State.CALLBACK_DONE}),
+    "merge": frozenset({State.RECEIVED, State.DISPATCHED, State.ACCEPTED}),
+    "reject": frozenset({State.RECEIVED, State.DISPATCHED}),
+}
+
+
+def offered_actions(actor, order) -> list[str]:
+    """The actions a screen should offer this actor on this order now."""
+    from .access import may_act
+
+    offered = []
+    for action, states in OFFERED_IN.items():
+        if order.state not in states or not may_act(actor, action, order):
+            continue
+        if action == "decide_extension" and not order.extension_requested:
+            continue
+        if action == "request_extension" and order.extension_requested:
+            continue
+        if action == "resolve_immediately" and order.category not in IMMEDIATE_CATEGORIES:
+            continue
+        offered.append(action)
+    return offered

@@ -149,6 +149,12 @@ class WorkOrder(models.Model):
         return "".join(parts)
 
     @property
+    def last_verdict_label(self) -> str:
+        """The verdict of the latest visit (uses prefetched visits when present)."""
+        visits = list(self.visits.all())
+        return str(visits[-1].get_verdict_display()) if visits else ""
+
+    @property
     def is_open(self) -> bool:
         from .choices import OPEN_STATES
 

@@ -1,0 +1,73 @@
+"""Citizens: complaint form (no login, validated phone, rate limit), lookup, masked replies."""
+
+from wennuan.workorders import actions
+from wennuan.workorders.choices import State
+from wennuan.workorders.masking import mask_name, mask_phone
+from wennuan.workorders.models import Event, WorkOrder
+
+FORM = {
+    "text": "暖气不热，屋里16度",
+    "phone": "13953012345",
+    "caller_name": "王大明",
+    "community": "金鼎小区",
+    "building": "2",
+    "unit": "1",
+    "room": "302",
+}
+
+
+def test_citizen_submits_and_gets_a_number(client, season, small_city):
+    response = client.post("/complaint/", FORM)
+    assert response.status_code == 200
+    order = WorkOrder.objects.get()
+    assert order.number in response.content.decode()
+    assert order.state == State.DISPATCHED and order.company == small_city.south
+    assert order.channel == "web"
+    assert order.events.first().actor_label == "市民（网站）"
+
+
+def test_bad_phone_and_unknown_community_change_nothing(client, season):
+    response = client.post("/complaint/", {**FORM, "phone": "1395301", "community": "火星小区"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "联系电话格式不正确" in page and "没有找到小区" in page
+    assert client.post("/complaint/", {**FORM, "phone": ""}).status_code == 400
+    assert WorkOrder.objects.count() == 0 and Event.objects.count() == 0
+
+
+def test_rate_limit_per_phone_and_per_home(client, season):
+    for _ in range(3):
+        assert client.post("/complaint/", FORM).status_code == 200
+    response = client.post("/complaint/", FORM)
+    assert response.status_code == 429 and "提交过于频繁" in response.content.decode()
+    for index in range(2):
+        client.post("/complaint/", {**FORM, "phone": f"1385301000{index}"})
+    response = client.post("/complaint/", {**FORM, "phone": "13853010009"})
+    assert response.status_code == 429
+    assert WorkOrder.objects.count() == 5
+
+
+def test_lookup_needs_number_and_last_four_digits(client, make_order):
+    order = make_order()
+    good = client.get("/lookup/", {"number": order.number, "last4": "1111"})
+    assert good.status_code == 200 and "派单" in good.content.decode()
+    wrong = client.get("/lookup/", {"number": order.number, "last4": "0000"})
+    missing = client.get("/lookup/", {"number": "GN2000010100001", "last4": "1111"})
+    assert wrong.status_code == missing.status_code == 404
+    assert wrong.content.decode().count("没有找到该工单") == 1
+    assert "13853011111" not in good.content.decode()
+
+
+def test_replies_are_masked(client, make_order, personas):
+    order = actions.do_accept(make_order(category="leak"), personas["dispatcher"])
+    actions.do_reply(order, personas["dispatcher"], "漏点已修复")
+    page = client.get("/replies/").content.decode()
+    assert "漏点已修复" in page and "剑桥学府" in page
+    assert "王*" in page and "138****1111" in page
+    assert "13853011111" not in page and "王小明" not in page and "501" not in page
+
+
+def test_masks():
+    assert mask_name("王小明") == "王*"
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("") == "****"
