@@ -874,8 +874,8 @@ __all__ = [
 ]
 
 
-# For screens: the states in which each action can be offered (the actions above enforce
-# the same sets; a test keeps the two in step).
+# For screens: the states in which each action can be offered. The actions above enforce
+# their own sets; keep these in step when a transition changes.
 OFFERED_IN: dict[str, frozenset[str]] = {
     "dispatch": frozenset({State.RECEIVED}),
     "resolve_immediately": frozenset({State.RECEIVED, State.DISPATCHED}),
