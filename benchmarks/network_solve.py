@@ -1,0 +1,329 @@
+"""Benchmark: steady-state network hydraulics, heatphys vs pandapipes, side by side.
+
+Both solvers get the same generated supply/return network (``generate_district_network``,
+built in pandapipes with the bulk create functions by ``pandapipes_bridge.to_pandapipes``):
+tabulated pandapipes water, Colebrook friction, consumers in mode QM (heat and mass flow
+given), one pressure-controlled circulation pump. pandapipes runs in bidirectional heat mode
+with its default tolerances (iteration limits raised to 100).
+
+Measured per size, each solver in its own subprocess (after a small warm-up solve, so imports
+and first-call costs are excluded):
+
+* cold solve: heatphys ``prepare(net)`` + ``solve()``; pandapipes ``pipeflow`` on a fresh net;
+* warm re-solve with new loads: heatphys ``compiled.solve_loads(heat_w, mass_flow_kg_s)``;
+  pandapipes: new ``qext_w`` / ``controlled_mdot_kg_per_s`` and ``pipeflow`` again;
+* a 24-hour day: 24 such re-solves with a daily load profile (for pandapipes at 10,000 and
+  20,000 consumers only every 6th hour is solved and the time scaled by 6, labelled);
+* memory: peak RSS of the subprocess during the solves minus its RSS before them.
+
+Run: .venv/bin/python benchmarks/network_solve.py [--write-docs] [--sizes 200 1000 ...]
+(--write-docs replaces the "## Network hydraulics (heatphys vs pandapipes)" section of
+docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+SECTION = "## Network hydraulics (heatphys vs pandapipes)"
+SIZES = (200, 1000, 10_000, 20_000)
+SEED = 0
+# Flat networks: with the generator's default 20 m height range, nearly stagnant loop pipes
+# become buoyancy-driven and neither solver converged at 10,000 consumers (open issue).
+GEN_OPTIONS = {"height_range_m": 0.0}
+DESIGN_DT_K = 30.0
+# hourly load factors of a winter day (fraction of design load)
+DAY_PROFILE = np.array(
+    [0.62, 0.60, 0.58, 0.58, 0.62, 0.75, 0.92, 1.00, 0.95, 0.85, 0.78, 0.74]
+    + [0.72, 0.70, 0.70, 0.72, 0.78, 0.88, 0.95, 0.93, 0.86, 0.78, 0.70, 0.65]
+)
+PP_HOURS_LARGE = np.arange(0, 24, 6)  # pandapipes hours solved at >= 10,000 consumers
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _network(n):
+    from heatphys.network.generate import generate_district_network
+    from heatphys.network.pandapipes_bridge import pandapipes_water_fluid
+
+    return generate_district_network(
+        n, seed=SEED, fluid=pandapipes_water_fluid(), consumer_mode="QM", **GEN_OPTIONS
+    )
+
+
+def _day_loads(net):
+    rng = np.random.default_rng(SEED + 1)
+    base = net.consumers.heat_w.to_numpy(float)
+    noise = rng.uniform(0.9, 1.1, (24, len(base)))
+    heat = DAY_PROFILE[:, None] * base[None, :] * noise
+    ratio = net.consumers.mass_flow_kg_s.to_numpy(float) / base  # keep the design ΔT
+    return heat, heat * ratio[None, :]
+
+
+def _repeats(n):
+    return 5 if n <= 1000 else 1
+
+
+# ---------------------------------------------------------------- one case per subprocess
+def case_heatphys(n):
+    from heatphys.network import SolverOptions, prepare
+
+    opts = SolverOptions(friction_model="colebrook")
+    small = _network(20)
+    prepare(small, opts).solve()
+    net = _network(n)
+    heat, mdot = _day_loads(net)
+    rss0 = _rss_mb()
+    cold, conv_cold = [], True
+    for _ in range(_repeats(n)):
+        t = time.perf_counter()
+        compiled = prepare(net, opts)
+        res = compiled.solve()
+        cold.append(time.perf_counter() - t)
+        conv_cold &= bool(res.converged)
+    status = res.status
+    t = time.perf_counter()
+    res = compiled.solve_loads(heat_w=heat[7], mass_flow_kg_s=mdot[7])
+    warm = time.perf_counter() - t
+    conv_warm = bool(res.converged)
+    t = time.perf_counter()
+    day = [compiled.solve_loads(heat_w=heat[h], mass_flow_kg_s=mdot[h]) for h in range(24)]
+    day_s = time.perf_counter() - t
+    return {
+        "cold_s": float(np.median(cold)),
+        "cold_converged": conv_cold,
+        "cold_status": status,
+        "warm_s": warm,
+        "warm_converged": conv_warm,
+        "day_s": day_s,
+        "day_hours_solved": 24,
+        "day_converged": sum(r.converged for r in day),
+        "mem_mb": _peak_rss_mb() - rss0,
+        "n_pipes": len(net.pipes),
+        "n_junctions": len(net.junctions),
+    }
+
+
+def _pipeflow(ppnet):
+    import pandapipes as pp
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pp.pipeflow(
+                ppnet,
+                mode="bidirectional",
+                friction_model="colebrook",
+                iter=100,
+                max_iter_hyd=100,
+                max_iter_therm=100,
+            )
+        return bool(ppnet.converged)
+    except Exception:  # PipeflowNotConverged and numerical failures
+        return False
+
+
+def case_pandapipes(n):
+    from heatphys.network.pandapipes_bridge import to_pandapipes
+
+    _pipeflow(to_pandapipes(_network(20)))
+    net = _network(n)
+    heat, mdot = _day_loads(net)
+    nets = [to_pandapipes(net) for _ in range(_repeats(n))]
+    rss0 = _rss_mb()
+    cold, conv_cold = [], True
+    for ppnet in nets:
+        t = time.perf_counter()
+        conv_cold &= _pipeflow(ppnet)
+        cold.append(time.perf_counter() - t)
+    ppnet = nets[-1]
+    hc = ppnet.heat_consumer
+
+    def resolve(h):
+        hc["qext_w"] = heat[h]
+        hc["controlled_mdot_kg_per_s"] = mdot[h]
+        return _pipeflow(ppnet)
+
+    t = time.perf_counter()
+    conv_warm = resolve(7)
+    warm = time.perf_counter() - t
+    hours = PP_HOURS_LARGE if n >= 10_000 else np.arange(24)
+    t = time.perf_counter()
+    conv_day = [resolve(h) for h in hours]
+    day_s = (time.perf_counter() - t) * 24 / len(hours)
+    return {
+        "cold_s": float(np.median(cold)),
+        "cold_converged": conv_cold,
+        "cold_status": "converged" if conv_cold else "not converged",
+        "warm_s": warm,
+        "warm_converged": conv_warm,
+        "day_s": day_s,
+        "day_hours_solved": len(hours),
+        "day_converged": sum(conv_day),
+        "mem_mb": _peak_rss_mb() - rss0,
+    }
+
+
+def run_case(solver, n):
+    cmd = [sys.executable, __file__, "--case", solver, str(n)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{solver} {n} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- report
+def _t(s):
+    return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def _conv(ok, hours=None, solved=None):
+    if hours is not None:
+        return "yes" if hours == solved else f"{hours}/{solved} hours"
+    return "yes" if ok else "**no**"
+
+
+def report(rows, machine, date, total_s):
+    lines = [
+        SECTION,
+        "",
+        f"Machine: {machine}, 2 cores (shared with other jobs), Python "
+        f"{platform.python_version()}, pandapipes {rows[0]['pp_version']} (no numba), "
+        f"{date}. Script: `benchmarks/network_solve.py` ({total_s:.0f} s in all).",
+        "",
+        "Network: `generate_district_network(n, seed=0, height_range_m=0.0, "
+        "consumer_mode='QM')` — supply and return trees mirrored, n/20 loop pipes in each, "
+        "one substation per supply junction, one pressure-controlled circulation pump; "
+        "pandapipes' tabulated water, Colebrook friction in both. pandapipes: bidirectional "
+        "mode, default tolerances, iteration limits 100, built with the bulk create functions "
+        "(`pandapipes_bridge.to_pandapipes`). Cold = heatphys `prepare` + `solve` / pandapipes "
+        "`pipeflow` on a fresh net (median of 5 at ≤ 1,000 consumers, else one run). Warm = one "
+        "re-solve with new heat and mass flows (heatphys `solve_loads`, warm-started; "
+        "pandapipes new `qext_w`/`controlled_mdot_kg_per_s` and `pipeflow`). Day = 24 such "
+        "re-solves. Memory = peak RSS minus RSS before the solves, each solver in its own "
+        "process.",
+        "",
+        "| consumers | pipes | solver | cold | warm re-solve | 24-h day | memory | converged "
+        "(cold / warm / day) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        hp, pp = r["heatphys"], r["pandapipes"]
+        scaled = pp["day_hours_solved"] < 24
+        day_pp = _t(pp["day_s"]) + (
+            f" (scaled from {pp['day_hours_solved']} hours)" if scaled else ""
+        )
+        lines.append(
+            f"| {r['n']:,} | {hp['n_pipes']:,} | heatphys | {_t(hp['cold_s'])} | "
+            f"{_t(hp['warm_s'])} | {_t(hp['day_s'])} | {hp['mem_mb']:.0f} MB | "
+            f"{_conv(hp['cold_converged'])} / {_conv(hp['warm_converged'])} / "
+            f"{_conv(None, hp['day_converged'], 24)} |"
+        )
+        lines.append(
+            f"| | | pandapipes | {_t(pp['cold_s'])} | {_t(pp['warm_s'])} | {day_pp} | "
+            f"{pp['mem_mb']:.0f} MB | {_conv(pp['cold_converged'])} / "
+            f"{_conv(pp['warm_converged'])} / "
+            f"{_conv(None, pp['day_converged'], pp['day_hours_solved'])} |"
+        )
+    lines += [
+        "",
+        "Speed-up (pandapipes time / heatphys time; targets ≥ 10× cold, ≥ 30× day) and "
+        "memory ratio (heatphys / pandapipes):",
+        "",
+        "| consumers | cold | warm re-solve | 24-h day | memory heatphys/pandapipes |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        hp, pp = r["heatphys"], r["pandapipes"]
+        mem = f"{hp['mem_mb'] / pp['mem_mb']:.2f}" if pp["mem_mb"] > 0.5 else "n/a"
+        lines.append(
+            f"| {r['n']:,} | {pp['cold_s'] / hp['cold_s']:.1f}× | "
+            f"{pp['warm_s'] / hp['warm_s']:.1f}× | {pp['day_s'] / hp['day_s']:.1f}× | {mem} |"
+        )
+    n0, n1 = rows[0], rows[-1]
+    growth = n1["n"] / n0["n"]
+    lines += [
+        "",
+        f"Growth from {n0['n']:,} to {n1['n']:,} consumers ({growth:.0f}× the size): "
+        f"heatphys cold {n1['heatphys']['cold_s'] / n0['heatphys']['cold_s']:.0f}×, "
+        f"day {n1['heatphys']['day_s'] / n0['heatphys']['day_s']:.0f}×; pandapipes cold "
+        f"{n1['pandapipes']['cold_s'] / n0['pandapipes']['cold_s']:.0f}×, day "
+        f"{n1['pandapipes']['day_s'] / n0['pandapipes']['day_s']:.0f}× (linear would be "
+        f"{growth:.0f}×).",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(section):
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text()
+    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"section {SECTION!r} not found in {path}")
+    path.write_text(pattern.sub(lambda _m: section.rstrip("\n") + "\n", text, count=1))
+
+
+def _machine():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    ap.add_argument("--case", nargs=2, metavar=("SOLVER", "N"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.case:
+        solver, n = args.case[0], int(args.case[1])
+        fn = case_heatphys if solver == "heatphys" else case_pandapipes
+        print(json.dumps(fn(n)))
+        return 0
+    import pandapipes
+
+    t0 = time.perf_counter()
+    rows = []
+    for n in args.sizes:
+        row = {"n": n, "pp_version": pandapipes.__version__}
+        for solver in ("heatphys", "pandapipes"):
+            row[solver] = run_case(solver, n)
+            print(f"{n:>6} {solver:<10} {row[solver]}", file=sys.stderr, flush=True)
+        rows.append(row)
+    section = report(rows, _machine(), dt.date.today().isoformat(), time.perf_counter() - t0)
+    print(section)
+    if args.write_docs:
+        write_docs(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
