@@ -85,8 +85,8 @@ def access_order(user, number: str) -> WorkOrder:
 
 def may_act(actor, action: str, order: WorkOrder | None = None) -> bool:
     """Whether ``actor`` (a user, an ApiClient, or None for the system) may run ``action``."""
-    if actor is None:  # the worker
-        return action == "press"
+    if actor is None:  # the system: the worker presses, planning opens proactive orders
+        return action in ("press", "create")
     if isinstance(actor, Citizen):
         return action == "create"
     if isinstance(actor, ApiClient):

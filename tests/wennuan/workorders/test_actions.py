@@ -232,3 +232,16 @@ def test_two_concurrent_accepts_exactly_one_wins(make_order, personas):
         thread.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert Event.objects.filter(order=order, action="accept").count() == 1
+
+
+def test_planning_opens_a_proactive_order_as_the_system(small_city, season):
+    order = actions.do_create_order(
+        None,
+        text="预测今晚室温低于18°C（未诉先办）",
+        phone="12319",
+        channel="proactive",
+        category=Category.NOT_WARM,
+        community=small_city.communities["金鼎小区"],
+    )
+    assert order.state == State.DISPATCHED and order.company == small_city.south
+    assert order.events.first().actor_label == "系统"
