@@ -34,8 +34,9 @@ from heatphys.forecasting import (  # noqa: E402
 from heatphys.forecasting.datasets import read_flensburg  # noqa: E402
 from heatphys.indoor import IndoorModel, IndoorParameters  # noqa: E402
 from heatphys.schedule import source_schedule  # noqa: E402
+from wennuan.demo.city import shared_data_dir  # noqa: E402
 
-SHARED = Path(os.environ.get("WENNUAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = shared_data_dir()
 SECTION = "## Demand, allocation and set-points (heatphys)"
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
+from wennuan.demo.city import shared_data_dir  # noqa: E402
+
 TUNING_CORPUS = REPO_ROOT / "tests" / "data" / "complaints.jsonl"
 HELDOUT_CORPUS = REPO_ROOT / "tests" / "data" / "complaints-heldout.jsonl"
 BENCHMARKS_DOC = REPO_ROOT / "docs" / "benchmarks.md"
@@ -38,11 +40,6 @@ TARGETS = {
     "room": 0.97,
     "phone": 0.99,
 }
-
-
-def shared_data_dir() -> Path:
-    configured = os.environ.get("WENNUAN_SHARED_DATA")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "data"
 
 
 def register_csv() -> Path:

@@ -5,13 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from wennuan.demo.city import shared_data_dir
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def shared_data_dir() -> Path:
-    """The folder ../shared/data beside the clone (or $WENNUAN_SHARED_DATA)."""
-    configured = os.environ.get("WENNUAN_SHARED_DATA")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

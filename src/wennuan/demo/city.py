@@ -288,18 +288,21 @@ REGISTER_COLUMNS = (
 )
 
 
-def default_register_csv() -> Path | None:
-    """The Heze register file beside the clone (../shared/data/heze-demo/communities.csv).
+def shared_data_dir() -> Path:
+    """The shared data folder beside the clone (../shared/data), or ``$WENNUAN_SHARED_DATA``.
 
-    ``$WENNUAN_SHARED_DATA`` (the shared data folder) overrides the location. None if absent.
+    The folder may be absent (a user's clone); callers decide whether that is an error.
     """
     configured = os.environ.get("WENNUAN_SHARED_DATA")
     if configured:
-        data = Path(configured)
-    else:
-        repo_root = Path(__file__).resolve().parents[3]
-        data = repo_root.parent / "shared" / "data"
-    path = data / "heze-demo" / "communities.csv"
+        return Path(configured)
+    repo_root = Path(__file__).resolve().parents[3]
+    return repo_root.parent / "shared" / "data"
+
+
+def default_register_csv() -> Path | None:
+    """The Heze register file, shared_data_dir()/heze-demo/communities.csv; None if absent."""
+    path = shared_data_dir() / "heze-demo" / "communities.csv"
     return path if path.is_file() else None
 
 
