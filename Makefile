@@ -7,8 +7,9 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 TEST_STAMP := $(VENV)/.installed-test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the browser tests need: the browser itself and Chinese fonts.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk
+# Debian packages: the browser for the browser tests, Chinese fonts (browser and PDF), and
+# Pango, which WeasyPrint lays PDF reports out with.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: demo test lint check-django system-deps venv clean messages
 
@@ -27,7 +28,7 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 venv: $(TEST_STAMP)
 
 ## make demo: set everything up, load the Heze demo city into SQLite and serve it on :8000.
-demo: $(RUNTIME_STAMP)
+demo: $(RUNTIME_STAMP) system-deps
 	$(BIN)/wennuan demo --port 8000
 
 system-deps:

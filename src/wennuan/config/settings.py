@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "wennuan.api",
     "wennuan.portal",
     "wennuan.console",
+    "wennuan.planning",
+    "wennuan.reports",
+    "wennuan.outreach",
+    "wennuan.publicinfo",
+    "wennuan.readiness",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,10 @@
 every role. One transaction: a failure leaves the database as it was."""
 
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -254,3 +257,18 @@ def create_personas(city: DemoCity, companies: dict[str, HeatingCompany]) -> lis
         )
         assign_role_group(user, persona.role)
     return people
+
+
+def load_demo_extensions(city: DemoCity) -> list[str]:
+    """Let every app add its part of the demo after the register is in: a module
+    ``<app>/demo_data.py`` with ``load(city: DemoCity) -> str`` (a one-line summary to print).
+    Apps run in INSTALLED_APPS order, so work orders exist before plans and dashboards."""
+    summaries = []
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.demo_data"
+        if find_spec(module_name) is None:
+            continue
+        summary = import_module(module_name).load(city)
+        if summary:
+            summaries.append(summary)
+    return summaries

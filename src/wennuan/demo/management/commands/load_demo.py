@@ -2,9 +2,16 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from wennuan.demo.city import build_city, default_register_csv
-from wennuan.demo.loader import DEMO_PASSWORD, is_loaded, load_demo_city, personas_for
+from wennuan.demo.loader import (
+    DEMO_PASSWORD,
+    is_loaded,
+    load_demo_city,
+    load_demo_extensions,
+    personas_for,
+)
 
 
 class Command(BaseCommand):
@@ -32,7 +39,10 @@ class Command(BaseCommand):
                 self._print_logins(city)
                 return
             call_command("flush", interactive=False, verbosity=0)
-        counts = load_demo_city(city)
+        # One transaction: a failing part leaves the database as it was.
+        with transaction.atomic():
+            counts = load_demo_city(city)
+            summaries = load_demo_extensions(city)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -41,6 +51,8 @@ class Command(BaseCommand):
                 + f"（{elapsed:.1f} s）"
             )
         )
+        for summary in summaries:
+            self.stdout.write(summary)
         self._print_logins(city)
 
     def _print_logins(self, city):

@@ -1,4 +1,5 @@
-"""`wennuan worker`: the deadline sweeps of design §4.3, forever or once.
+"""`wennuan worker`: the deadline sweeps of design §4.3 and the apps' periodic tasks
+(wennuan.lib.scheduling: daily plans, weekly reports, reminders), forever or once.
 
 Several workers may run over one database: each press and each breach is a conditional
 UPDATE on the columns the worker read, so only one of them acts on an order.
@@ -8,6 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from wennuan.lib.scheduling import run_due_tasks
 from wennuan.workorders.actions import sweep
 
 
@@ -23,6 +25,8 @@ class Command(BaseCommand):
             pressed, breached = sweep()
             if pressed or breached or once:
                 self.stdout.write(f"pressed {pressed}, overdue {breached}")
+            for line in run_due_tasks():
+                self.stdout.write(line)
             if once:
                 return
             time.sleep(interval)

@@ -1,0 +1,4 @@
+"""Staff pages, mounted under /console/ (see wennuan.config.urls)."""
+
+app_name = "reports"
+urlpatterns = []
