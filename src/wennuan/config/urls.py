@@ -3,9 +3,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from wennuan.lib.views import plotly_js
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("assets/plotly.min.js", plotly_js, name="plotly_js"),
     path("api/v1/", include("wennuan.api.urls")),
     path("console/dispatch/", include("wennuan.planning.urls")),
     path("console/reports/", include("wennuan.reports.urls")),

@@ -1,0 +1,7 @@
+def test_plotly_is_served_by_the_app_not_a_cdn(client):
+    response = client.get("/assets/plotly.min.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "max-age" in response["Cache-Control"]
+    body = b"".join(response.streaming_content)
+    assert b"plotly" in body[:2000].lower() and len(body) > 1_000_000
