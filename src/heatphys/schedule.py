@@ -9,8 +9,10 @@ must put into the network at hour t is therefore the substations' heat at
 
 split among sources in merit order within their hourly capacity (or by fixed shares).
 Fractional delays interpolate linearly between hours; hours beyond the plan's horizon hold
-the last planned value. Until the network solver provides delays per substation, a constant
-delay is used (``DEFAULT_DELAY_H``).
+the last planned value. Delays come per substation from the network solver
+(``delay_s`` of a solved network, see :func:`transport_delays_h`); a substation whose delay
+is unknown (NaN, e.g. not reached by a converged solve) and every substation when no delays
+are given get the constant fallback ``DEFAULT_DELAY_H``.
 """
 
 from __future__ import annotations
@@ -21,15 +23,59 @@ DEFAULT_DELAY_H = 2.0
 """Typical supply transport delay of a city network (2–3 km at ~0.5 m/s) [h]."""
 
 
-def shift_by_delay(substation_heat_kw, delay_h=DEFAULT_DELAY_H) -> np.ndarray:
+def transport_delays_h(
+    delay_s, fallback_delay_h: float = DEFAULT_DELAY_H, n_substations: int | None = None
+) -> np.ndarray:
+    """Per-substation transport delays [h] from delays in seconds, unknown ones filled.
+
+    Parameters
+    ----------
+    delay_s : None, float or array_like (S,)
+        Transport delay from the sources to each substation [s], e.g. the ``delay_s``
+        column of the network solver's result at each substation's supply junction. NaN
+        (or None) entries are unknown.
+    fallback_delay_h : float
+        Delay used where ``delay_s`` is unknown [h].
+    n_substations : int, optional
+        Number of substations, to broadcast a scalar or ``None``.
+
+    Returns
+    -------
+    array, (S,)
+        Delays [h], all finite and ≥ 0.
+    """
+    if delay_s is None:
+        delay_s = np.nan
+    seconds = np.asarray(delay_s, dtype=float)
+    if n_substations is not None:
+        seconds = np.broadcast_to(seconds, (n_substations,))
+    return _fill_delays(np.atleast_1d(seconds) / 3600.0, fallback_delay_h)
+
+
+def _fill_delays(delay_h: np.ndarray, fallback_delay_h: float) -> np.ndarray:
+    if not np.isfinite(fallback_delay_h) or fallback_delay_h < 0:
+        raise ValueError("the fallback transport delay must be a finite number ≥ 0 h")
+    delay = np.where(np.isfinite(delay_h), delay_h, fallback_delay_h)
+    if np.any(delay < 0):
+        raise ValueError("transport delays must be ≥ 0 h")
+    return delay
+
+
+def shift_by_delay(
+    substation_heat_kw, delay_h=DEFAULT_DELAY_H, fallback_delay_h: float = DEFAULT_DELAY_H
+) -> np.ndarray:
     """Substation heat moved earlier by each substation's transport delay.
 
     Parameters
     ----------
     substation_heat_kw : array_like, (H, S)
         Heat each substation receives in each hour [kW].
-    delay_h : float or array_like (S,)
-        Transport delay from the sources to each substation [h], ≥ 0.
+    delay_h : None, float or array_like (S,)
+        Transport delay from the sources to each substation [h], ≥ 0 (e.g.
+        ``transport_delays_h(result_delay_s)``). NaN entries, or ``None`` for all, use
+        ``fallback_delay_h``.
+    fallback_delay_h : float
+        Constant delay for substations without a known delay [h].
 
     Returns
     -------
@@ -38,9 +84,10 @@ def shift_by_delay(substation_heat_kw, delay_h=DEFAULT_DELAY_H) -> np.ndarray:
     """
     heat = np.atleast_2d(np.asarray(substation_heat_kw, dtype=float))
     n_hours, n_sub = heat.shape
-    delay = np.broadcast_to(np.asarray(delay_h, dtype=float), (n_sub,))
-    if np.any(delay < 0):
-        raise ValueError("transport delays must be ≥ 0 h")
+    given = np.asarray(np.nan if delay_h is None else delay_h, dtype=float)
+    if given.ndim > 1 or (given.ndim == 1 and given.size not in (1, n_sub)):
+        raise ValueError(f"expected one transport delay per substation ({n_sub}), got {given.size}")
+    delay = _fill_delays(np.broadcast_to(given, (n_sub,)), fallback_delay_h)
     hours = np.arange(n_hours, dtype=float)
     when = np.minimum(hours[:, None] + delay[None, :], n_hours - 1)
     below = np.floor(when).astype(int)
@@ -56,6 +103,7 @@ def source_schedule(
     delay_h=DEFAULT_DELAY_H,
     heat_loss_fraction: float = 0.0,
     source_share=None,
+    fallback_delay_h: float = DEFAULT_DELAY_H,
 ) -> np.ndarray:
     """Hourly production of each source [kW], shape (H, K).
 
@@ -68,17 +116,22 @@ def source_schedule(
         order). Production beyond total capacity is assigned to the last source and shows
         up as an overload the caller can check (it means the allocation was made for other
         hours than the shifted ones).
-    delay_h : float or array_like (S,)
-        Transport delay to each substation [h].
+    delay_h : None, float or array_like (S,)
+        Transport delay to each substation [h], e.g. from the network solver through
+        :func:`transport_delays_h`; NaN entries (or ``None``) use ``fallback_delay_h``.
     heat_loss_fraction : float
         Share of produced heat lost in the network, :math:`\\lambda` in [0, 1).
     source_share : array_like, (S, K), optional
         Instead of merit order, the fixed share of each substation's heat supplied by each
         source (rows sum to 1).
+    fallback_delay_h : float
+        Constant delay for substations without a known delay [h].
     """
     if not 0.0 <= heat_loss_fraction < 1.0:
         raise ValueError("heat_loss_fraction must be in [0, 1)")
-    shifted = shift_by_delay(substation_heat_kw, delay_h) / (1.0 - heat_loss_fraction)
+    shifted = shift_by_delay(substation_heat_kw, delay_h, fallback_delay_h) / (
+        1.0 - heat_loss_fraction
+    )
     n_hours = shifted.shape[0]
     if source_share is not None:
         share = np.asarray(source_share, dtype=float)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from heatphys.schedule import shift_by_delay, source_schedule
+from heatphys.schedule import shift_by_delay, source_schedule, transport_delays_h
 
 
 def test_integer_delay_moves_heat_earlier_and_holds_the_end():
@@ -34,3 +34,36 @@ def test_fixed_shares():
 def test_negative_delay_rejected():
     with pytest.raises(ValueError):
         shift_by_delay(np.ones((3, 1)), -1)
+
+
+def test_per_substation_delays_with_fallback_for_unknown():
+    heat = np.column_stack([np.arange(8.0), 10 * np.arange(8.0), 100 * np.arange(8.0)])
+    # Substation 0: 1 h from the solver, 1: unknown -> fallback 3 h, 2: 0.5 h.
+    out = shift_by_delay(heat, [1.0, np.nan, 0.5], fallback_delay_h=3.0)
+    np.testing.assert_allclose(out[:4, 0], [1, 2, 3, 4])
+    np.testing.assert_allclose(out[:4, 1], [30, 40, 50, 60])
+    np.testing.assert_allclose(out[:4, 2], [50, 150, 250, 350])
+    # No delays at all: the constant for everyone.
+    np.testing.assert_allclose(shift_by_delay(heat, None, 2.0), shift_by_delay(heat, 2.0))
+
+
+def test_source_schedule_uses_each_substations_delay():
+    # Two substations whose load steps up at hour 6: the sources must step up earlier for
+    # the far one (4 h) than for the near one (1 h).
+    heat = np.zeros((12, 2))
+    heat[6:] = [100.0, 200.0]
+    out = source_schedule(heat, delay_h=[1.0, 4.0])[:, 0]
+    np.testing.assert_allclose(out[:2], 0.0)
+    np.testing.assert_allclose(out[2:5], 200.0)
+    np.testing.assert_allclose(out[5:], 300.0)
+
+
+def test_delays_from_network_solver_seconds():
+    delay_s = np.array([1800.0, np.nan, 7200.0])
+    np.testing.assert_allclose(transport_delays_h(delay_s, fallback_delay_h=2.5), [0.5, 2.5, 2.0])
+    np.testing.assert_allclose(transport_delays_h(None, 2.0, n_substations=3), [2.0, 2.0, 2.0])
+
+
+def test_delay_count_must_match_substations():
+    with pytest.raises(ValueError, match="one transport delay per substation"):
+        shift_by_delay(np.ones((3, 2)), [1.0, 2.0, 3.0])
