@@ -1,6 +1,6 @@
 """Staff pages. Every view asks the access helpers what the user may see."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -85,6 +85,7 @@ def orders(request):
         queryset = queryset.filter(state__in=[s.value for s in OPEN_STATES])
     if overdue:
         queryset = queryset.filter(overdue=True)
+    queryset = _drill_down_filters(queryset, request.GET)
     queryset = queryset.order_by(F("due_at").asc(nulls_last=True), "-created_at")
     page = Paginator(queryset, ORDER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -102,6 +103,25 @@ def orders(request):
             "may_create": may_act(request.user, "create"),
         },
     )
+
+
+def _drill_down_filters(queryset, params):
+    """Extra filters the reports dashboard links use so that every number opens the orders
+    behind it: ``ids`` (comma-separated, at most 1000), ``channel``, ``created_from`` and
+    ``created_to`` (local dates, inclusive). Malformed values are ignored."""
+    ids = [int(x) for x in params.get("ids", "").split(",") if x.strip().isdigit()][:1000]
+    if params.get("ids"):
+        queryset = queryset.filter(pk__in=ids)
+    if params.get("channel"):
+        queryset = queryset.filter(channel=params["channel"])
+    for name, lookup, shift in (("created_from", "gte", 0), ("created_to", "lt", 1)):
+        try:
+            day = datetime.strptime(params.get(name, ""), "%Y-%m-%d").date()
+        except ValueError:
+            continue
+        start = timezone.make_aware(datetime.combine(day + timedelta(days=shift), time.min))
+        queryset = queryset.filter(**{f"created_at__{lookup}": start})
+    return queryset
 
 
 def _caller_history(user, phone):

@@ -10,7 +10,7 @@ system's own worker.
 """
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -108,7 +108,7 @@ def _clock_columns(order: WorkOrder, before: WorkOrder) -> dict:
         due = order.sign_deadline
     elif order.state in (State.ACCEPTED, State.IN_PROGRESS):
         candidates = [order.resolve_deadline]
-        if order.first_visit_at is None:
+        if order.first_visit_at is None and order.onsite_paused_at is None:
             candidates.append(order.onsite_deadline)
         candidates = [c for c in candidates if c is not None]
         due = min(candidates) if candidates else None
@@ -290,6 +290,7 @@ def _route(order, actor, community, *, action, now, check=True, reason="", compa
             "company": company,
             "clock_started_at": now,
             "accepted_at": None,
+            "onsite_paused_at": None,
             "sign_deadline": deadlines.sign,
             "onsite_deadline": deadlines.onsite,
             "resolve_deadline": deadlines.resolve,
@@ -443,9 +444,7 @@ def do_record_visit(
         standard_c=standard,
     )
     with transaction.atomic():
-        fields = {}
-        if not not_home and order.first_visit_at is None:
-            fields["first_visit_at"] = visited_at
+        fields, clock_data = visit_clock_fields(order, not_home=not_home, visited_at=visited_at)
         _change(
             order,
             actor,
@@ -453,7 +452,12 @@ def do_record_visit(
             from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.IN_PROGRESS,
             fields=fields,
-            data={"verdict": verdict, "lowest_reading_c": lowest, "causes": list(causes)},
+            data={
+                "verdict": verdict,
+                "lowest_reading_c": lowest,
+                "causes": list(causes),
+                **clock_data,
+            },
             expected_state=expected_state,
             now=now,
         )
@@ -483,6 +487,32 @@ def do_record_visit(
             for room_name, kind, temp in checked
         )
     return visit
+
+
+def visit_clock_fields(order, *, not_home: bool, visited_at: datetime) -> tuple[dict, dict]:
+    """Clock columns a visit changes, and what the event records about them (design §4.3).
+
+    Time waiting for a citizen who was not at home does not count against the on-site
+    deadline: a not-at-home visit before the first real one pauses that clock, the next visit
+    resumes it and moves the on-site deadline by the time waited (the resolve clock runs on)."""
+    fields: dict = {}
+    data: dict = {}
+    if order.first_visit_at is not None:
+        return fields, data
+    if not_home:
+        if order.onsite_paused_at is None:
+            fields["onsite_paused_at"] = visited_at
+            data["onsite_clock"] = "paused"
+        return fields, data
+    fields["first_visit_at"] = visited_at
+    if order.onsite_paused_at is not None:
+        waited = max(visited_at - order.onsite_paused_at, timedelta(0))
+        fields["onsite_paused_at"] = None
+        if order.onsite_deadline is not None:
+            fields["onsite_deadline"] = order.onsite_deadline + waited
+        data["onsite_clock"] = "resumed"
+        data["waited_minutes"] = round(waited.total_seconds() / 60)
+    return fields, data
 
 
 # Categories whose reply needs a home visit first (the 24-hour temperature test, art. 21).
@@ -611,6 +641,7 @@ def do_refuse_return(order, actor, reason: str, *, expected_state=None, now=None
             to_state=State.DISPATCHED,
             fields={
                 "clock_started_at": now,
+                "onsite_paused_at": None,
                 "sign_deadline": deadlines.sign,
                 "onsite_deadline": deadlines.onsite,
                 "resolve_deadline": deadlines.resolve,
@@ -684,6 +715,7 @@ def do_callback(
                     "clock_started_at": now,
                     "accepted_at": None,
                     "first_visit_at": None,
+                    "onsite_paused_at": None,
                     "resolved_at": None,
                     "sign_deadline": deadlines.sign,
                     "onsite_deadline": deadlines.onsite,

@@ -109,6 +109,9 @@ class WorkOrder(models.Model):
     clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     first_visit_at = models.DateTimeField(_("首次入户时间"), null=True, blank=True)
+    # Set by a not-at-home visit: the on-site clock waits for the citizen (design §4.3) until
+    # the next visit, which moves the on-site deadline by the time waited.
+    onsite_paused_at = models.DateTimeField(_("入户计时暂停于"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     sign_deadline = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
     onsite_deadline = models.DateTimeField(_("入户时限"), null=True, blank=True, db_index=True)
