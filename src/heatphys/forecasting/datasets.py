@@ -43,27 +43,85 @@ def read_flensburg(folder: str | Path) -> pd.DataFrame:
     )
 
 
-def read_nis_scada(path: str | Path) -> pd.DataFrame:
-    """One Niš substation's SCADA file as hourly data, sentinels removed.
+NIS_SCADA_COLUMNS = (
+    "t_amb",
+    "t_ref",
+    "t_sup_prim",
+    "t_ret_prim",
+    "t_sup_sec",
+    "t_ret_sec",
+    "e",
+    "pe",
+)
 
-    Heat [kW] is the difference of the cumulative meter ``e`` [MWh] between the last
-    readings of consecutive hours ×1000. Readings of 0 or −39.9 (outages and summer) are
-    dropped; a negative step or one above 5 MW in an hour (meter reset or a jump over a
-    gap) leaves that hour missing. Temperatures are hourly means of the valid readings:
-    ``outdoor_temp_c`` (t_amb), ``set_supply_temp_c`` (t_ref), ``supply_temp_c``
-    (t_sup_sec), ``return_temp_c`` (t_ret_sec), primary ``primary_supply_temp_c``.
+
+def stale_rows(raw: pd.DataFrame, columns=NIS_SCADA_COLUMNS) -> pd.Series:
+    """Rows identical to the previous row in every measured column: a frozen data logger.
+
+    Eight live sensors (temperatures to 0.1 K, a power reading) never repeat all at once;
+    the Niš files hold runs of up to 1858 such copies (the logger re-sent its last record
+    while the link was down), followed by a counter jump that holds the energy of the gap.
+    """
+    present = [c for c in columns if c in raw.columns]
+    return (raw[present].diff() == 0).all(axis=1)
+
+
+def counter_at_hours(
+    counter: pd.Series, hours: pd.DatetimeIndex, max_gap_h: float = 3.0
+) -> np.ndarray:
+    """A cumulative counter interpolated linearly in time at the given instants.
+
+    Only between readings at most ``max_gap_h`` apart; elsewhere NaN. Interpolating the
+    counter (rather than differencing the last reading of each hour) puts mixed 60/15/3-min
+    sampling on one grid and spreads the energy of a short outage over its hours, so daily
+    totals stay exact.
+    """
+    valid = counter.dropna()
+    t = valid.index.asi8
+    v = valid.to_numpy(float)
+    x = hours.asi8
+    pos = np.searchsorted(t, x, side="left")
+    exact = (pos < len(t)) & (t[np.minimum(pos, len(t) - 1)] == x)
+    hi = np.minimum(pos, len(t) - 1)
+    lo = np.maximum(pos - 1, 0)
+    inside = (pos > 0) & (pos < len(t))
+    span = (t[hi] - t[lo]).astype(float)
+    ok = inside & (span <= max_gap_h * 3600e9) & (span > 0)
+    frac = np.where(ok, (x - t[lo]) / np.where(span > 0, span, 1.0), np.nan)
+    out = v[lo] + frac * (v[hi] - v[lo])
+    out = np.where(ok, out, np.nan)
+    return np.where(exact, v[np.minimum(pos, len(t) - 1)], out)
+
+
+def read_nis_scada(path: str | Path, max_gap_h: float = 3.0) -> pd.DataFrame:
+    """One Niš substation's SCADA file as hourly data, sentinels and frozen records removed.
+
+    Cleaning (each step found in the files):
+
+    * rows identical to the previous one in all eight measured columns are a frozen logger
+      (:func:`stale_rows`) and are dropped;
+    * readings of 0 or −39.9 (outages and summer) and below −35 °C are missing;
+    * heat [kW] of the hour starting at H is the cumulative meter ``e`` [MWh] interpolated at
+      H+1 minus at H, ×1000 (:func:`counter_at_hours`; gaps up to ``max_gap_h`` bridged, the
+      files mix 60, 15 and 3-minute sampling); a negative step or one above 5 MWh in an hour
+      (meter reset, a jump over a long gap) leaves the hour missing.
+
+    Temperatures are means of the valid readings within the hour: ``outdoor_temp_c``
+    (t_amb), ``set_supply_temp_c`` (t_ref), ``supply_temp_c`` (t_sup_sec), ``return_temp_c``
+    (t_ret_sec), primary ``primary_supply_temp_c``.
     """
     raw = pd.read_csv(path, parse_dates=["datetime"]).sort_values("datetime")
-    raw = raw.set_index("datetime")
+    raw = raw.drop_duplicates("datetime", keep="last").set_index("datetime")
+    raw = raw[~stale_rows(raw)]
     temps = raw[["t_amb", "t_ref", "t_sup_sec", "t_ret_sec", "t_sup_prim"]]
     temps = temps.where((temps != -39.9) & (temps != 0.0) & (temps > -35))
     energy = raw["e"].where(raw["e"] > 0)
     hour = raw.index.floor("h")
     hourly = temps.groupby(hour).mean()
-    e_last = energy.groupby(hour).last()
     index = pd.date_range(hourly.index.min(), hourly.index.max(), freq="h", name="timestamp")
-    e_last = e_last.reindex(index)
-    step_mwh = e_last.diff()
+    marks = index.append(pd.DatetimeIndex([index[-1] + pd.Timedelta(hours=1)]))
+    counter_mwh = counter_at_hours(energy, marks, max_gap_h)
+    step_mwh = pd.Series(np.diff(counter_mwh), index=index)
     step_mwh = step_mwh.where((step_mwh >= 0) & (step_mwh < 5.0))
     out = hourly.reindex(index).rename(
         columns={
