@@ -1,0 +1,212 @@
+"""The three rates the 12345 system judges a company by, per company and week, and the median
+times behind them. Definitions (also in docs/reports.md):
+
+- **Counted orders**: routed to a company (``company`` set), not a merged duplicate (a merged
+  order has a ``master`` and is counted once, through its master), not rejected (不予受理).
+- **Week**: the local (Asia/Shanghai) Monday-to-Sunday week in which the order was received
+  (``created_at``). An order received on Sunday and resolved on Tuesday belongs to Sunday's week.
+- **Cycle**: an order is judged on its current clock. A re-route or a reopened order (重办 after
+  an unsatisfied callback) restarts the clock (new ``clock_started_at`` and deadlines, signing
+  and resolution cleared), so the order counts once, judged on its latest cycle.
+- **Response rate (响应率)** = orders signed (签收) by their sign deadline / orders whose sign
+  deadline has passed or that have been signed.
+- **Resolution rate (解决率)** = orders resolved (办结) by their resolve deadline / orders whose
+  resolve deadline has passed or that have been resolved. An approved extension moves the
+  resolve deadline, so the extended deadline counts; a supervision (督办) shortens it.
+- **Satisfaction rate (满意率)** = orders whose latest callback (回访) is 满意 or 基本满意 /
+  orders with a callback.
+- **Median times** (minutes) from the clock start to signing, to the first visit and to
+  resolution, over the orders that reached that step.
+
+Everything is computed in the database (one grouped aggregate, and one window query per median).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncWeek
+from django.utils import timezone
+
+from wennuan.workorders.choices import Satisfaction, State
+from wennuan.workorders.models import Callback, WorkOrder
+
+SATISFIED_VALUES = (Satisfaction.SATISFIED.value, Satisfaction.BASICALLY_SATISFIED.value)
+MEDIAN_STEPS = {"sign": "accepted_at", "visit": "first_visit_at", "resolve": "resolved_at"}
+
+
+def counted_orders(queryset: QuerySet | None = None) -> QuerySet:
+    """Orders that count for the rates and rankings (see the module docstring)."""
+    queryset = WorkOrder.objects.all() if queryset is None else queryset
+    return queryset.filter(company__isnull=False, master__isnull=True).exclude(
+        state__in=[State.MERGED, State.REJECTED]
+    )
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week containing ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+@dataclass
+class WeekRates:
+    """One company's figures for one week (counts, rates as fractions, medians in minutes)."""
+
+    company_id: int
+    week: date
+    orders: int = 0
+    sign_due: int = 0
+    signed_in_time: int = 0
+    resolve_due: int = 0
+    resolved_in_time: int = 0
+    callbacks: int = 0
+    satisfied: int = 0
+    median_minutes: dict[str, float | None] = field(default_factory=dict)
+
+    @staticmethod
+    def _ratio(part: int, whole: int) -> float | None:
+        return part / whole if whole else None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self._ratio(self.signed_in_time, self.sign_due)
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self._ratio(self.resolved_in_time, self.resolve_due)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._ratio(self.satisfied, self.callbacks)
+
+
+def _week_expression():
+    return TruncWeek("created_at", tzinfo=timezone.get_current_timezone())
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def rate_filters(now: datetime) -> dict[str, Q]:
+    """The Q objects of each count; the dashboard reuses them for drill-down lists."""
+    return {
+        "sign_due": Q(sign_deadline__isnull=False)
+        & (Q(accepted_at__isnull=False) | Q(sign_deadline__lte=now)),
+        "signed_in_time": Q(accepted_at__isnull=False, accepted_at__lte=F("sign_deadline")),
+        "resolve_due": Q(resolve_deadline__isnull=False)
+        & (Q(resolved_at__isnull=False) | Q(resolve_deadline__lte=now)),
+        "resolved_in_time": Q(resolved_at__isnull=False, resolved_at__lte=F("resolve_deadline")),
+        "callbacks": Q(latest_satisfaction__isnull=False),
+        "satisfied": Q(latest_satisfaction__in=SATISFIED_VALUES),
+    }
+
+
+def with_latest_satisfaction(queryset: QuerySet) -> QuerySet:
+    latest = Callback.objects.filter(order=OuterRef("pk")).order_by("-at", "-id")
+    return queryset.annotate(latest_satisfaction=Subquery(latest.values("satisfaction")[:1]))
+
+
+def weekly_rates(
+    queryset: QuerySet | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    medians: bool = True,
+) -> list[WeekRates]:
+    """Rates per (company, week) for orders received from ``start`` to ``end`` (local dates,
+    inclusive), sorted by week then company id. ``queryset`` may pre-scope the orders (a
+    company user's slice)."""
+    now = now or timezone.now()
+    orders = counted_orders(queryset)
+    if start:
+        orders = orders.filter(created_at__gte=local_midnight(start))
+    if end:
+        orders = orders.filter(created_at__lt=local_midnight(end + timedelta(days=1)))
+    filters = rate_filters(now)
+    grouped = (
+        with_latest_satisfaction(orders)
+        .annotate(week=_week_expression())
+        .values("company_id", "week")
+        .annotate(
+            orders=Count("id"),
+            **{name: Count("id", filter=q) for name, q in filters.items()},
+        )
+        .order_by()
+    )
+    rows = {}
+    for values in grouped:
+        week = _as_date(values.pop("week"))
+        row = WeekRates(company_id=values.pop("company_id"), week=week, **values)
+        rows[(row.company_id, week)] = row
+    if medians:
+        for step, column in MEDIAN_STEPS.items():
+            found = median_minutes(orders, column)
+            for key, row in rows.items():
+                row.median_minutes[step] = found.get(key)
+    return sorted(rows.values(), key=lambda r: (r.week, r.company_id))
+
+
+def median_minutes(orders: QuerySet, column: str) -> dict[tuple[int, date], float]:
+    """Median minutes from the clock start to ``column`` per (company, week), in the database:
+    rows are numbered within each group by duration and only the middle one or two are read."""
+    duration = ExpressionWrapper(F(column) - F("clock_started_at"), output_field=DurationField())
+    partition = [F("company_id"), F("week")]
+    middle = (
+        orders.filter(**{f"{column}__isnull": False}, clock_started_at__isnull=False)
+        .annotate(week=_week_expression(), duration=duration)
+        .annotate(
+            position=Window(RowNumber(), partition_by=partition, order_by=F("duration").asc()),
+            group_size=Window(Count("id"), partition_by=partition),
+        )
+        .filter(position__gte=(F("group_size") + 1) / 2, position__lte=F("group_size") / 2 + 1)
+        .values_list("company_id", "week", "duration")
+    )
+    sums: dict[tuple[int, date], list[float]] = {}
+    for company_id, week, duration_value in middle:
+        sums.setdefault((company_id, _as_date(week)), []).append(_minutes(duration_value))
+    return {key: sum(values) / len(values) for key, values in sums.items()}
+
+
+def _minutes(value) -> float:
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 60
+    return float(value) / 60e6  # SQLite without conversion: microseconds
+
+
+def company_totals(rows: list[WeekRates]) -> dict[int, WeekRates]:
+    """Sum the counts of several weeks per company (the season column); medians are not
+    summable and are left out."""
+    totals: dict[int, WeekRates] = {}
+    for row in rows:
+        total = totals.setdefault(row.company_id, WeekRates(company_id=row.company_id, week=None))
+        for name in (
+            "orders",
+            "sign_due",
+            "signed_in_time",
+            "resolve_due",
+            "resolved_in_time",
+            "callbacks",
+            "satisfied",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return totals
