@@ -1,0 +1,34 @@
+"""Worker task: every Monday, the weekly report (周报) of the week before, stored for download."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from wennuan.lib.scheduling import PeriodicTask
+
+from .rates import week_start
+from .weekly import generate_weekly_report
+
+# Leave the night's late callbacks and the deadline sweep a little time before the report.
+REPORT_HOUR = 6
+
+
+def last_week(now: datetime):
+    return week_start(timezone.localdate(now)) - timedelta(days=7)
+
+
+def weekly_report_due(now: datetime) -> str | None:
+    """Last week's key from Monday 06:00 on; a worker that was down on Monday still makes the
+    report later in the week (the period key is the week, so it runs once)."""
+    local = timezone.localtime(now)
+    if local.weekday() == 0 and local.hour < REPORT_HOUR:
+        return None
+    return last_week(now).isoformat()
+
+
+def run_weekly_report(now: datetime) -> str:
+    report = generate_weekly_report(last_week(now), now=now)
+    return f"周报 {report.week_start:%Y-%m-%d} 已生成"
+
+
+TASKS = [PeriodicTask("reports.weekly_report", weekly_report_due, run_weekly_report)]
