@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from wennuan.registry.models import City, HeatingCompany
 from wennuan.workorders.choices import Category, Channel
@@ -35,9 +36,35 @@ def _minutes(value) -> str:
     return f"{value / 60:.1f} h" if value >= 120 else f"{value:.0f} min"
 
 
-def readiness_progress(season) -> tuple[list[dict] | None, str]:
-    """Readiness per company from the readiness app's function when it exists (issue 8, another
-    engineer); otherwise (None, a clear note)."""
+# Columns of the readiness table: (heading, attribute of the readiness module's CompanyProgress).
+READINESS_COLUMNS = (
+    (_noop("公司"), "company"),
+    (_noop("检查项"), "items_total"),
+    (_noop("已完成"), "items_done"),
+    (_noop("完成率"), "percent_done"),
+    (_noop("晚于开始日"), "items_late"),
+    (_noop("逾期未完成"), "overdue_open"),
+    (_noop("最低燃料储备（天）"), "lowest_fuel_days"),
+    (_noop("培训场次"), "training_sessions"),
+)
+
+
+def _readiness_value(row, attribute):
+    value = getattr(row, attribute, None)
+    if value is None:
+        return "—"
+    if attribute == "company":
+        return getattr(value, "short_name", str(value))
+    if attribute == "percent_done":
+        return f"{value:.0f}%"
+    if isinstance(value, float):
+        return round(value, 1)
+    return value
+
+
+def readiness_progress(season, as_of: date) -> tuple[list[dict] | None, str]:
+    """Readiness per company from the readiness app's ``progress_by_company`` when it exists
+    (issue 8, another engineer); otherwise (None, a clear note)."""
     try:
         from wennuan.readiness.progress import progress_by_company  # noqa: PLC0415
     except ImportError:
@@ -45,23 +72,13 @@ def readiness_progress(season) -> tuple[list[dict] | None, str]:
     if season is None:
         return None, _("没有供暖季，无法统计供热准备进度")
     try:
-        rows = progress_by_company(season)
+        rows = list(progress_by_company(season, today=as_of))
     except Exception as error:  # noqa: BLE001 - another module's failure must not stop the report
-        return None, _("供热准备进度读取失败：%(e)s") % {"e": error}
-    if isinstance(rows, dict):
-        rows = [
-            {"company": str(key), **(value if isinstance(value, dict) else {"value": value})}
-            for key, value in rows.items()
-        ]
-    normalised = []
-    for row in rows:
-        if isinstance(row, dict):
-            normalised.append(
-                {str(k): v if isinstance(v, int | float) else str(v) for k, v in row.items()}
-            )
-        else:
-            normalised.append({"value": str(row)})
-    return normalised, ""
+        return None, _("供热准备进度暂不可用：%(e)s") % {"e": error}
+    return [
+        {_(heading): _readiness_value(row, attribute) for heading, attribute in READINESS_COLUMNS}
+        for row in rows
+    ], ""
 
 
 def outreach_progress(week_end: date) -> dict | None:
@@ -82,7 +99,7 @@ def collect(week: date, now: datetime | None = None) -> dict:
     received = dash.WorkOrder.objects.filter(created_at__gte=lower, created_at__lt=upper)
     channels, categories = dict(Channel.choices), dict(Category.choices)
     season = dash.current_season(week_end)
-    readiness, readiness_note = readiness_progress(season)
+    readiness, readiness_note = readiness_progress(season, week_end)
     return {
         "city": City.objects.first(),
         "week": week,
