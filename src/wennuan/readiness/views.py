@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wennuan.registry.models import HeatingCompany, HeatingSeason, HeatSource
-from wennuan.staff.access import access_company, user_company_id
+from wennuan.staff.access import access_company, sees_all_companies, user_company_id
 
 from .access import (
-    is_bureau,
     may_update_company,
     readiness_scope,
     require_bureau,
@@ -47,7 +46,7 @@ def index(request):
     season = _season(request)
     if season is None:
         return render(request, "readiness/index.html", {"season": None})
-    if not is_bureau(request.user):
+    if not sees_all_companies(request.user):
         company_id = user_company_id(request.user)
         if company_id is None:
             raise PermissionDenied
@@ -122,7 +121,7 @@ def company(request, code: str):
                 season=season, company=heating_company
             ).select_related("source")[:20],
             "trainings": TrainingSession.objects.filter(season=season, company=heating_company),
-            "is_bureau": is_bureau(request.user),
+            "is_bureau": sees_all_companies(request.user),
         },
     )
 

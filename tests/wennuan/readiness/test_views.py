@@ -207,3 +207,36 @@ def test_training_session(client, personas, checklist):
     client.logout()
     login(client, personas["supervisor"])
     assert client.get("/console/readiness/training/new/").status_code == 403
+
+
+# Permission matrix: (persona, sees the overview, may open north's page, may open south's page,
+# may update a north item)
+MATRIX = [
+    ("supervisor", True, True, True, False),
+    ("admin", True, True, True, False),
+    ("bureau_operator", True, True, True, False),
+    ("operator", False, True, False, False),
+    ("dispatcher", False, True, False, True),
+    ("technician", False, True, False, True),
+    ("community_manager", False, True, False, True),
+    ("dispatch_engineer", False, True, False, True),
+    ("south_dispatcher", False, False, True, False),
+]
+
+
+@pytest.mark.parametrize("persona, overview, north, south, update", MATRIX)
+def test_permission_matrix(
+    client, personas, checklist, small_city, persona, overview, north, south, update
+):
+    login(client, personas[persona])
+    response = client.get("/console/readiness/")
+    assert response.status_code == (200 if overview else 302)
+    for code, allowed in (("north", north), ("south", south)):
+        status = client.get(f"/console/readiness/companies/{code}/").status_code
+        assert status == (200 if allowed else 403), (code, status)
+    item = north_item(small_city)
+    response = client.post(f"/console/readiness/items/{item.pk}/", {"done_on": "2026-11-01"})
+    expected = 302 if update else (403 if north else 404)
+    assert response.status_code == expected
+    item.refresh_from_db()
+    assert (item.done_on is not None) == update
