@@ -70,6 +70,7 @@ def test_fee_page_shows_the_standard(client, fee_standard):
     assert "22.00 元/平方米" in body
     assert "30.00 元/平方米" in body
     assert "演示数据" in body
+    assert "全额热费的 30%" in body
 
 
 def test_unpublished_fee_standard_is_not_public(client, fee_standard):
