@@ -10,6 +10,7 @@ no change here.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import import_module
@@ -42,6 +43,14 @@ class FeedItem:
     categories: tuple[str, ...] = field(default_factory=tuple)
 
 
+def atom_id(unique_id: str) -> str:
+    """An Atom entry id (an IRI) for ``unique_id``: kept if it is already a URI readers accept
+    (tag:, urn:, http(s):), else a name-based UUID URN, stable for the same string."""
+    if unique_id.startswith(("tag:", "urn:", "http://", "https://")):
+        return unique_id
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, unique_id)}"
+
+
 def feed_modules() -> list:
     modules = []
     for config in apps.get_app_configs():
@@ -68,6 +77,16 @@ class PublicAtomFeed(Feed):
     def link(self):
         return reverse("publicinfo_public:index")
 
+    def feed_url(self):
+        return reverse("publicinfo_public:feed")
+
+    def author_name(self):
+        # RFC 4287 wants an author on the feed when entries have none: the publishing bureau.
+        from wennuan.registry.models import City
+
+        city = City.objects.first()
+        return city.bureau_name if city else str(_("供热主管部门"))
+
     def items(self):
         return collect_feed_items(FEED_LIMIT)
 
@@ -81,7 +100,7 @@ class PublicAtomFeed(Feed):
         return item.link
 
     def item_guid(self, item: FeedItem):
-        return item.unique_id
+        return atom_id(item.unique_id)
 
     item_guid_is_permalink = False
 

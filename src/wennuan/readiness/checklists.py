@@ -62,4 +62,18 @@ def generate_checklists(season: HeatingSeason) -> int:
                 )
             )
     ReadinessItem.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    refresh_due_dates(season)
     return ReadinessItem.objects.filter(season=season).count() - before
+
+
+def refresh_due_dates(season: HeatingSeason) -> int:
+    """Move due dates after the season's start date changed (the bureau may start early);
+    returns how many items moved. Called when a season is saved (see apps.py)."""
+    moved = 0
+    for task in ChecklistTask:
+        moved += (
+            ReadinessItem.objects.filter(season=season, task=task)
+            .exclude(due_date=due_date_for(season, task))
+            .update(due_date=due_date_for(season, task))
+        )
+    return moved

@@ -16,8 +16,8 @@ class ChecklistTask(models.TextChoices):
 
 # Each step is due this many days before the season's start date: inspection first, then
 # filling, pressure test, commissioning just before heat goes in. DEMO ASSUMPTION modelled on
-# the usual order of Shandong companies' pre-season work, not a Heze rule; a bureau can change
-# a due date per item.
+# the usual order of Shandong companies' pre-season work, not a Heze rule. Due
+# dates follow the season start when the bureau moves it (readiness/apps.py).
 TASK_LEAD_DAYS = {
     ChecklistTask.INSPECTION: 30,
     ChecklistTask.WATER_FILLING: 20,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from wennuan.publicinfo import syndication
-from wennuan.publicinfo.syndication import FeedItem
+from wennuan.publicinfo.syndication import FeedItem, atom_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -17,8 +17,9 @@ def entries(client):
     assert response["Content-Type"].startswith("application/atom+xml")
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
-    for required in ("id", "title", "updated"):
-        assert root.find(f"{ATOM}{required}") is not None
+    for required in ("id", "title", "updated", "author/{http://www.w3.org/2005/Atom}name"):
+        assert root.find(f"{ATOM}{required}") is not None, required
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/feed.atom"
     return root.findall(f"{ATOM}entry")
 
 
@@ -32,7 +33,7 @@ def test_feed_has_published_notices_only(client, publish):
     titles = sorted(e.find(f"{ATOM}title").text for e in found)
     assert titles == ["寒潮预警", "开始供暖"]
     for entry in found:
-        assert entry.find(f"{ATOM}id").text.startswith("wennuan:notice:")
+        assert entry.find(f"{ATOM}id").text.startswith("urn:uuid:")
         assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/info/articles/")
         assert entry.find(f"{ATOM}updated") is not None
         assert entry.find(f"{ATOM}published") is not None
@@ -72,3 +73,9 @@ def test_other_apps_contribute_items(client, publish, monkeypatch):
 def test_discovery_finds_publicinfo_feed_module():
     names = [module.__name__ for module in syndication.feed_modules()]
     assert "wennuan.publicinfo.feed" in names
+
+
+def test_atom_ids_are_stable_uris():
+    assert atom_id("wennuan:notice:3") == atom_id("wennuan:notice:3")
+    assert atom_id("wennuan:notice:3") != atom_id("wennuan:notice:4")
+    assert atom_id("tag:example.cn,2026:report/1") == "tag:example.cn,2026:report/1"

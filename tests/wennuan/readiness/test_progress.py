@@ -152,3 +152,11 @@ def test_readiness_season_prefers_the_next_one(coming_season, time_machine):
     assert readiness_season() == coming_season
     time_machine.move_to(date(2026, 12, 1))
     assert readiness_season() == coming_season
+
+
+def test_due_dates_follow_an_earlier_season_start(checklist):
+    checklist.start_date = date(2026, 11, 8)  # the bureau starts a week early
+    checklist.save()
+    item = ReadinessItem.objects.get(substation__code="N-S001", task="commissioning")
+    assert item.due_date == date(2026, 11, 3)
+    assert late_items(checklist, today=date(2026, 11, 5)).filter(pk=item.pk).exists()
