@@ -220,3 +220,13 @@ def test_index_links_everything(client, small_city, publish):
         assert href in body
     assert "寒潮预警" in body
     assert 'href="/info/"' in client.get("/").content.decode()
+
+
+def test_public_pages_do_not_query_per_item(client, publish, django_assert_max_num_queries):
+    for n in range(15):
+        first = publish(title=f"通知{n}")
+        publish(article=first.article, title=f"通知{n}（修订）")
+        publish(kind="faq", title=f"问题{n}")
+    for url in ("/info/", "/info/notices/", "/info/faq/", "/feed.atom"):
+        with django_assert_max_num_queries(8):
+            assert client.get(url).status_code == 200
