@@ -431,8 +431,9 @@ def do_record_visit(
         raise ActionError(_("未知的原因代码：%s") % ", ".join(unknown), field="causes")
     if not not_home and not access_refused and not checked:
         raise ActionError(_("请至少填写一个房间的室温"), field="readings", code="required")
+    visit_day = timezone.localtime(visited_at).date()
     season = HeatingSeason.objects.filter(
-        start_date__lte=visited_at.date(), end_date__gte=visited_at.date()
+        start_date__lte=visit_day, end_date__gte=visit_day
     ).first()
     standard = season.standard_indoor_temp_c if season else 18.0
     verdict, lowest = visit_verdict(

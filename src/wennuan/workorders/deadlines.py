@@ -114,10 +114,14 @@ class Deadlines:
         }
 
 
-def compute_deadlines(category: str, start: datetime) -> Deadlines:
-    """The three deadlines of an order whose clock starts at ``start`` (its dispatch)."""
-    policy = policy_for(category)
-    season = in_heating_season(start)
+def compute_deadlines(
+    category: str, start: datetime, *, policy: Policy | None = None, season: bool | None = None
+) -> Deadlines:
+    """The three deadlines of an order whose clock starts at ``start`` (its dispatch).
+
+    ``policy`` and ``season`` default to the database's; bulk loaders pass them in."""
+    policy = policy or policy_for(category)
+    season = in_heating_season(start) if season is None else season
     return Deadlines(
         sign=add_on_clock(start, policy.sign_minutes, policy.clock, season=season),
         onsite=add_on_clock(start, policy.onsite_minutes, policy.clock, season=season),

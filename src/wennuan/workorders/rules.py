@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 from .choices import INVALIDATING_CAUSES, STANDARD_ROOMS, Verdict
 
 
@@ -109,7 +111,7 @@ def order_fee_reduction(order, now: datetime) -> FeeReduction | None:
     design_outdoor = city.design_outdoor_temp_c if city else -4.9
     if faulty.outdoor_temp_c is not None and faulty.outdoor_temp_c < design_outdoor:
         return None
-    day = order.created_at.date()
+    day = timezone.localtime(order.created_at).date()
     season = HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).first()
     if season is None:
         return None

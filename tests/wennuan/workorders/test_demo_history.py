@@ -1,0 +1,328 @@
+"""The demo's season history: a state the actions could have produced, and what it shows.
+
+1. The bulk runner writes exactly the rows the real actions write for the same scripts (every
+   side path, run both ways, compared column by column).
+2. The demo history itself (on the real register): counts per state, the four cases of the
+   newspaper report, and consistency (state = last event, overdue flags = deadlines, ...).
+"""
+
+import random
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from wennuan.demo.city import build_city
+from wennuan.demo.loader import load_demo_city
+from wennuan.staff.choices import Role
+from wennuan.workorders import demo_data
+from wennuan.workorders.access import CITIZEN
+from wennuan.workorders.choices import (
+    OPEN_STATES,
+    Category,
+    Channel,
+    Satisfaction,
+    State,
+    Verdict,
+)
+from wennuan.workorders.history import ActionRunner, BulkRunner, Cast, Plan, run_history
+from wennuan.workorders.models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
+
+
+class Rollback(Exception):
+    pass
+
+
+ORDER_COLUMNS = [
+    f.attname for f in WorkOrder._meta.concrete_fields if f.attname not in ("id", "master_id")
+]
+
+
+def snapshot() -> dict:
+    """Every row the history wrote, keyed by order number, without database ids."""
+    numbers = dict(WorkOrder.objects.values_list("pk", "number"))
+    rows = {}
+    for order in WorkOrder.objects.all():
+        row = {name: getattr(order, name) for name in ORDER_COLUMNS}
+        row["master"] = numbers.get(order.master_id)
+        row["events"] = [
+            (e.actor_id, e.actor_label, e.at, e.action, e.from_state, e.to_state, e.reason, e.data)
+            for e in Event.objects.filter(order=order).order_by("at", "id")
+        ]
+        row["visits"] = [
+            (
+                v.technician_id,
+                v.visited_at,
+                v.not_home,
+                v.verdict,
+                v.lowest_reading_c,
+                v.causes,
+                v.actions_taken,
+                v.home_area_m2,
+                v.standard_temp_c,
+                v.closed_30_min,
+                v.outdoor_temp_c,
+                [(r.room, r.kind, r.temp_c) for r in v.readings.all()],
+            )
+            for v in Visit.objects.filter(order=order).order_by("visited_at", "id")
+        ]
+        row["callbacks"] = [
+            (c.actor_id, c.at, c.satisfaction, c.note)
+            for c in Callback.objects.filter(order=order).order_by("at", "id")
+        ]
+        row["inbox"] = sorted(
+            InboxMessage.objects.filter(order=order).values_list("user_id", "text")
+        )
+        rows[order.number] = row
+    return rows
+
+
+def scripts(small_city, cast, now) -> list[Plan]:
+    """Every side path at least once, at times that leave some orders unfinished at ``now``."""
+    rng = random.Random(5)
+    communities = small_city.communities
+    plans = []
+
+    def plan(minutes_ago, category=Category.NOT_WARM, community="剑桥学府", **extra):
+        values = dict(
+            created_at=now - timedelta(minutes=minutes_ago),
+            category=category,
+            community=communities[community],
+            channel=Channel.HOTLINE_12345,
+            creator=cast.bureau_operator,
+            text=f"{community}3号楼2单元501暖气不热",
+            phone=f"1385301{len(plans):04d}",
+            caller_name="王小明",
+            building="3",
+            unit="2",
+            room=f"{len(plans) + 100}",
+            stated_temp_c=16.0,
+            seed=rng.randrange(2**31),
+        )
+        values.update(extra)
+        plans.append(Plan(**values))
+        return plans[-1]
+
+    for index in range(24):  # ordinary orders of every category and age
+        category = list(Category)[index % len(Category)]
+        community = ["剑桥学府", "金鼎小区", "学府名苑", "金盾小区"][index % 4]
+        plan(60 * 24 * 9 - index * 60 * 8, category, community, problem=index % 3 == 0)
+    plan(60 * 24 * 8, Category.CONSULT, immediate=True)
+    plan(60 * 24 * 8, Category.BILLING, immediate=True, channel=Channel.HOTLINE_12319)
+    plan(60 * 24 * 7, rejected=True)
+    plan(60 * 24 * 7, unrouted=True)
+    plan(60 * 24 * 6, wrong_community=communities["金鼎小区"])
+    plan(60 * 24 * 6, "violation", "金鼎小区", refused_return=True)
+    master = plan(60 * 24 * 5, problem=True)
+    plan(60 * 24 * 5 - 90, duplicate_of=master, phone=master.phone, room=master.room)
+    plan(60 * 24 * 5, creator=CITIZEN, channel=Channel.WEB)
+    plan(60 * 24 * 4, community="金鼎小区", problem=True, seed=11)
+    for minutes_ago in (30, 200, 900, 2000):  # still open at `now`
+        plan(minutes_ago, Category.NO_HEAT if minutes_ago < 300 else Category.NOT_WARM)
+    plan(60 * 24 * 3, fixed_visits=[demo_visit()], fixed_reply="入户测温22°C，已达标。")
+    return plans
+
+
+def demo_visit():
+    case = demo_data.NEWSPAPER_CASES[1]
+    return dict(
+        readings=case["readings"],
+        closed_30_min=False,
+        centre_height_ok=True,
+        read_after_10_min=True,
+        causes=case["causes"],
+        resident_confirmed=True,
+        home_area_m2=90.0,
+    )
+
+
+@pytest.fixture
+def cast(small_city, personas, django_user_model):
+    from wennuan.staff.models import StaffProfile
+
+    for username, company in (("south_technician", small_city.south),):
+        user = django_user_model.objects.create_user(username=username, password="x")
+        StaffProfile.objects.create(
+            user=user, role=Role.TECHNICIAN, company=company, display_name=username
+        )
+    return Cast.from_database()
+
+
+def test_bulk_history_equals_what_the_actions_write(cast, small_city, season):
+    now = timezone.now().replace(microsecond=0)
+    try:
+        with transaction.atomic():
+            run_history(scripts(small_city, cast, now), ActionRunner(), cast, now)
+            by_actions = snapshot()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not WorkOrder.objects.exists()
+    counts = run_history(scripts(small_city, cast, now), BulkRunner(), cast, now)
+    by_bulk = snapshot()
+    assert counts["orders"] == len(by_bulk) == len(by_actions) > 30
+    assert by_bulk.keys() == by_actions.keys()
+    for number in by_actions:
+        for key, expected in by_actions[number].items():
+            if key == "events":
+                for got, want in zip(by_bulk[number][key], expected, strict=True):
+                    assert got == want, (number, key)
+            assert by_bulk[number][key] == expected, (number, key)
+    # The scripts cover every state and side path.
+    states = Counter(row["state"] for row in by_bulk.values())
+    assert {State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED} <= set(states)
+    assert set(states) & {State.DISPATCHED, State.ACCEPTED, State.IN_PROGRESS}
+    actions_seen = {e[3] for row in by_bulk.values() for e in row["events"]}
+    assert {
+        "create",
+        "dispatch",
+        "accept",
+        "assign",
+        "record_visit",
+        "reply",
+        "callback",
+        "close",
+        "return",
+        "reroute",
+        "refuse_return",
+        "merge",
+        "reject",
+        "resolve_immediately",
+    } <= actions_seen
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo history on the real register
+
+# A fixed moment ten days into the 2026 season, so the report's 17 November is in the past.
+DEMO_NOW = datetime(2026, 11, 25, 20, 0)
+
+
+@pytest.fixture
+def demo_history(db, shared_data):
+    load_demo_city(build_city(shared_data / "heze-demo" / "communities.csv", seed=2026))
+    now = timezone.make_aware(DEMO_NOW)
+    summary = demo_data.load(None, now=now)
+    return now, summary
+
+
+@pytest.mark.slow
+def test_demo_history(demo_history):
+    now, summary = demo_history
+    orders = WorkOrder.objects.all()
+    total = orders.count()
+    assert 1500 <= total <= 4000
+    assert summary.startswith(f"工单历史：{total} 张工单")
+
+    # Every state, with plausible shares.
+    states = Counter(orders.values_list("state", flat=True))
+    for state in (
+        State.DISPATCHED,
+        State.ACCEPTED,
+        State.IN_PROGRESS,
+        State.RESOLVED,
+        State.CALLBACK_DONE,
+        State.CLOSED,
+        State.MERGED,
+        State.REJECTED,
+    ):
+        assert states[state] > 0, state
+    assert states[State.CLOSED] > total * 0.3
+    assert sum(states[s] for s in OPEN_STATES) > 50
+    assert orders.filter(overdue=True).count() > 20
+    assert orders.filter(pressed=True).count() > 20
+    assert orders.filter(supervised=True).exists()
+    assert orders.filter(extension_approved=True).exists()
+    assert Event.objects.filter(action="reroute").exists()
+    assert Event.objects.filter(action="refuse_return").exists()
+    assert Event.objects.filter(action="callback", to_state=State.REOPENED).exists()
+    assert Visit.objects.filter(verdict=Verdict.NOT_HOME).exists()
+    assert Visit.objects.filter(verdict=Verdict.NON_COMPLIANT).count() > 50
+    assert Callback.objects.filter(satisfaction=Satisfaction.UNSATISFIED).exists()
+    assert orders.filter(state=State.MERGED, master__isnull=False).count() > 20
+
+    # Concentrated on a handful of problem communities.
+    per_community = list(
+        orders.values("community")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("n", flat=True)
+    )
+    assert sum(per_community[:6]) > total * 0.15
+    assert per_community[0] > 10 * (total / len(per_community))
+
+    # Consistency: state = last event, overdue = a passed deadline, visits and callbacks.
+    last_events = {}
+    for order_id, to_state, at in Event.objects.order_by("order_id", "at", "id").values_list(
+        "order_id", "to_state", "at"
+    ):
+        last_events[order_id] = (to_state, at)
+    for order in orders.only(
+        "id", "state", "overdue", "breached_at", "due_at", "press_at", "created_at", "updated_at"
+    ):
+        state, at = last_events[order.pk]
+        assert order.state == state, order.pk
+        assert order.created_at <= at <= now
+        if order.overdue:
+            assert Event.objects.filter(order_id=order.pk, action="overdue").exists()
+        if order.state in OPEN_STATES and order.due_at is not None and order.due_at < now:
+            assert order.breached_at is not None, order.pk  # the worker marked it
+        if order.press_at is not None:
+            assert order.press_at > now or order.due_at <= order.press_at
+    assert not Event.objects.filter(at__gt=now).exists()
+    assert Event.objects.aggregate(Max("at"))["at__max"] < now
+    for overdue in Event.objects.filter(action="overdue").select_related("order")[:200]:
+        assert overdue.at.isoformat() == overdue.data["due_at"]
+    # A reopened or callback-done order has a callback; replied orders are published.
+    assert not orders.filter(state=State.CALLBACK_DONE, callbacks__isnull=True).exists()
+    assert not orders.filter(state=State.RESOLVED, is_published=False).exists()
+    not_warm_resolved = orders.filter(
+        category=Category.NOT_WARM, state__in=[State.RESOLVED, State.CALLBACK_DONE, State.CLOSED]
+    )
+    assert not not_warm_resolved.filter(visits__isnull=True).exists()
+    for visit in Visit.objects.exclude(verdict=Verdict.NOT_HOME).prefetch_related("readings")[:300]:
+        counted = [r.temp_c for r in visit.readings.all() if r.kind in ("living", "bedroom")]
+        assert visit.lowest_reading_c == min(counted)
+        if visit.verdict == Verdict.COMPLIANT:
+            assert min(counted) >= 18
+        if visit.verdict == Verdict.NON_COMPLIANT:
+            assert min(counted) < 18
+    assert Reading.objects.count() > 2 * Visit.objects.filter(not_home=False).count()
+
+    # The four cases of the newspaper report of 17 November, replied and published.
+    day = datetime(2026, 11, 17).date()
+    cases = {}
+    for case in demo_data.NEWSPAPER_CASES:
+        order = orders.get(text=case["text"])
+        assert timezone.localtime(order.created_at).date() == day
+        assert order.community.name == case["community"]
+        assert order.is_published and order.reply == case["reply"]
+        assert order.state in (State.RESOLVED, State.CALLBACK_DONE, State.CLOSED)
+        visit = order.visits.get()
+        assert timezone.localtime(visit.visited_at).date() == day
+        cases[case["community"]] = visit
+    assert cases["剑桥学府"].verdict == Verdict.COMPLIANT
+    assert cases["剑桥学府"].causes == ["radiator_air_lock"]
+    assert cases["亨通园"].verdict == Verdict.INVALID
+    assert cases["亨通园"].causes == ["window_open"]
+    assert cases["亨通园"].lowest_reading_c == 18.7
+    assert cases["将军苑三期"].verdict == Verdict.COMPLIANT
+    assert cases["将军苑三期"].lowest_reading_c == 21.0
+    assert cases["金盾小区"].verdict == Verdict.COMPLIANT
+    assert cases["金盾小区"].lowest_reading_c == 22.0
+    assert cases["将军苑三期"].order.company.short_name == "民生热力"
+    assert cases["亨通园"].order.company.short_name == "永恒热力"
+
+
+def test_same_seed_same_history_summary(small_city, personas, season, cast):
+    """A fixed moment and seed give the same plans (the demo is reproducible)."""
+    now = timezone.now().replace(microsecond=0)
+    first = demo_data.build_plans(random.Random(3), cast, season, now)
+    second = demo_data.build_plans(random.Random(3), cast, season, now)
+    assert [(p.created_at, p.text, p.phone) for p in first] == [
+        (p.created_at, p.text, p.phone) for p in second
+    ]
+    assert len(first) >= demo_data.MIN_ORDERS
