@@ -33,7 +33,7 @@ _LN10 = np.log(10.0)
 _RE_MIN = 1e-9
 
 
-def friction_factor(re, rel_roughness, model: str = "colebrook"):
+def friction_factor(re, rel_roughness, model: str = "colebrook", lam0=None):
     """Darcy friction factor λ and dλ/dRe.
 
     Parameters
@@ -43,6 +43,10 @@ def friction_factor(re, rel_roughness, model: str = "colebrook"):
     rel_roughness : ndarray
         k/D (sand roughness over inner diameter).
     model : {"nikuradse", "colebrook", "swamee-jain"}
+    lam0 : ndarray, optional
+        Colebrook only: a previous solution to start the Newton iteration from (in a
+        Newton loop of the network the Reynolds numbers change little between steps, so one
+        or two iterations then reach machine precision).
 
     Returns
     -------
@@ -61,15 +65,21 @@ def friction_factor(re, rel_roughness, model: str = "colebrook"):
         return lam, dlam
     if model == "colebrook":
         c = kd / 3.71
-        # Start from Swamee–Jain (within ~1 %), then Newton on F(x) = x + 2·log10(2.51x/Re + c).
-        x = -2.0 * np.log10(c + 5.74 / 3.71 * 3.71 / 3.7 * re**-0.9 / 1.0)
-        x = np.where(np.isfinite(x) & (x > 0), x, 5.0)
+        x = None
+        if lam0 is not None:
+            x = np.asarray(lam0, dtype=float) ** -0.5
+            if not np.all(np.isfinite(x) & (x > 0)):
+                x = None
+        if x is None:
+            # Start from Swamee–Jain (within ~1 %)
+            x = -2.0 * np.log10(c + 5.74 / 3.7 * re**-0.9)
+            x = np.where(np.isfinite(x) & (x > 0), x, 5.0)
+        # Newton on F(x) = x + 2·log10(2.51x/Re + c)
         b = 2.51 / re
+        two_ln10 = 2.0 / _LN10
         for _ in range(50):
             inner = b * x + c
-            f = x + 2.0 * np.log10(inner)
-            df = 1.0 + 2.0 * b / (inner * _LN10)
-            step = f / df
+            step = (x + two_ln10 * np.log(inner)) / (1.0 + two_ln10 * b / inner)
             x = np.maximum(x - step, 1e-3)
             if np.max(np.abs(step), initial=0.0) < 1e-13 * np.max(x, initial=1.0):
                 break

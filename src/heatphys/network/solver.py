@@ -55,6 +55,11 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 from scipy.sparse.linalg import splu, spsolve, spsolve_triangular
 
+try:  # sparse LDLᵀ with a reusable symbolic factorisation (OSQP's QDLDL); optional
+    import qdldl as _qdldl
+except ImportError:  # pragma: no cover - scipy's SuperLU is the fallback
+    _qdldl = None
+
 from .friction import FRICTION_MODELS, friction_factor
 from .model import Network, NetworkError
 
@@ -65,6 +70,7 @@ PA_PER_BAR = 1e5
 PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
 
 _PIPE, _VALVE, _PUMP = 0, 1, 2
+LINEAR_SOLVERS = ("auto", "qdldl", "superlu")
 
 
 def atmospheric_pressure_bar(height_m):
@@ -103,7 +109,11 @@ class SolverOptions:
         warmer than their return temperature as an "infeasible" (not converged) result.
     min_consumer_dp_bar : float
     compute_delays : bool
-        Compute transport delays (one more sparse solve).
+        Compute transport delays (one more sweep along the flow).
+    linear_solver : {"auto", "qdldl", "superlu"}
+        Factorisation of the pressure system: QDLDL's sparse LDLᵀ (symbolic analysis and
+        AMD ordering once, numeric refactorisation each step) when installed ("auto"), else
+        SciPy's SuperLU in a fill-reducing order found once.
     """
 
     friction_model: str = "colebrook"
@@ -115,10 +125,13 @@ class SolverOptions:
     check_feasibility: bool = True
     min_consumer_dp_bar: float = 0.0
     compute_delays: bool = True
+    linear_solver: str = "auto"
 
     def __post_init__(self):
         if self.friction_model not in FRICTION_MODELS:
             raise ValueError(f"friction_model must be one of {FRICTION_MODELS}")
+        if self.linear_solver not in LINEAR_SOLVERS:
+            raise ValueError(f"linear_solver must be one of {LINEAR_SOLVERS}")
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,19 @@ class Result:
         return self
 
 
+@dataclass(frozen=True)
+class _FlowOrder:
+    """A topological order of the junctions along the flow and the mixing system's pattern."""
+
+    rank: np.ndarray  # junction -> position
+    nodes: np.ndarray  # position -> junction
+    edges: np.ndarray  # flowing branches (indices into the stacked branch arrays)
+    slot: np.ndarray  # diagonal entries then branches -> CSC data slot
+    indices: np.ndarray
+    indptr: np.ndarray
+    nnz: int
+
+
 def _col(df: pd.DataFrame, name: str, dtype=float) -> np.ndarray:
     return df[name].to_numpy(dtype=dtype)
 
@@ -190,9 +216,8 @@ class PreparedNetwork:
     def __init__(self, network: Network, options: SolverOptions | None = None):
         self.network = network
         self.options = options or SolverOptions()
-        self._order_cache = {}
+        self._lam_prev = None  # last friction factors: Colebrook's warm start
         self._last_order = None
-        self._topo_nodes = None
         self._compile()
         self._state = None
 
@@ -406,7 +431,11 @@ class PreparedNetwork:
         # A fill-reducing order (multiple minimum degree on the pattern), found once here;
         # every Newton step then refactors in that fixed order ("NATURAL"), so the ordering
         # cost is paid once per network, not once per iteration.
-        if nf > 2:
+        self._ldl = None
+        self._use_qdldl = _qdldl is not None and self.options.linear_solver in ("auto", "qdldl")
+        if self.options.linear_solver == "qdldl" and _qdldl is None:
+            raise ImportError("linear_solver='qdldl' needs the qdldl package")
+        if nf > 2 and not self._use_qdldl:
             ones = self._laplacian(np.ones(len(self.b_from))) + sp.identity(nf, format="csc")
             try:
                 lu = splu(
@@ -450,6 +479,18 @@ class PreparedNetwork:
         self._lap_indptr = np.cumsum(indptr)
         self._lap_indices = urow.astype(np.int64)
         self._lap_nnz = len(ukeys)
+        # the upper triangle alone, for the LDLᵀ factorisation
+        upper = urow <= ucol
+        new_slot = np.cumsum(upper) - 1
+        from_upper = upper[slot]
+        self._up_slot = new_slot[slot[from_upper]]
+        self._up_bidx = self._lap_bidx[from_upper]
+        self._up_sign = self._lap_sign[from_upper]
+        indptr = np.zeros(nf + 1, dtype=np.int64)
+        np.add.at(indptr, ucol[upper] + 1, 1)
+        self._up_indptr = np.cumsum(indptr)
+        self._up_indices = urow[upper].astype(np.int64)
+        self._up_nnz = int(upper.sum())
 
     # ------------------------------------------------------------------ helpers
     def _node_outflow(self, mb, extra_from=(), extra_to=()):
@@ -472,7 +513,10 @@ class PreparedNetwork:
         dlam_dm = np.zeros_like(m)
         fr = self.b_fric
         if fr.any():
-            lam_f, dlam_dre = friction_factor(re[fr], kd[fr], self.options.friction_model)
+            lam_f, dlam_dre = friction_factor(
+                re[fr], kd[fr], self.options.friction_model, lam0=self._lam_prev
+            )
+            self._lam_prev = lam_f
             lam[fr] = lam_f
             dlam_dm[fr] = dlam_dre * np.sign(m[fr]) * d[fr] / (eta[fr] * area[fr])
         c = 1.0 / (2.0 * rho * area**2 * PA_PER_BAR)
@@ -514,6 +558,29 @@ class PreparedNetwork:
             (data, self._lap_indices, self._lap_indptr), shape=(self.n_free, self.n_free)
         )
 
+    def _solve_laplacian(self, dinv, rhs):
+        """Solve (Aᵀ·diag(dinv)·A)·x = rhs over the free junctions."""
+        if self._use_qdldl:
+            data = np.bincount(
+                self._up_slot, self._up_sign * dinv[self._up_bidx], minlength=self._up_nnz
+            )
+            mat = sp.csc_matrix(
+                (data, self._up_indices, self._up_indptr), shape=(self.n_free, self.n_free)
+            )
+            try:
+                if self._ldl is None:
+                    self._ldl = _qdldl.Solver(mat)
+                else:
+                    self._ldl.update(mat)
+                x = self._ldl.solve(rhs)
+            except (ValueError, RuntimeError):
+                self._ldl = None
+            else:
+                if np.all(np.isfinite(x)):
+                    return x
+                self._ldl = None
+        return self._factor_solve(self._laplacian(dinv), rhs)
+
     def _factor_solve(self, mat, rhs):
         lu = splu(mat, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
         return lu.solve(rhs)
@@ -532,7 +599,7 @@ class PreparedNetwork:
         if self.n_free:
             rhs = np.empty(self.n_free)
             rhs[free_rows] = rhs_full[free]
-            delta_p[free] = self._factor_solve(self._laplacian(dinv), rhs)[free_rows]
+            delta_p[free] = self._solve_laplacian(dinv, rhs)[free_rows]
         dm = dinv * (F + delta_p[f] - delta_p[t])
         return m + dm, p + delta_p, dm, delta_p
 
@@ -541,86 +608,97 @@ class PreparedNetwork:
         """Solve Σ_in |ṁ|·(a·T_up + c) = Σ_in |ṁ| · T_n with fixed nodes.
 
         With the flow directions known the system is triangular in flow order (upstream
-        junctions first): one sparse triangular sweep, O(branches). The flow order is found
-        once per pattern of flow directions and cached, so re-solves whose directions did not
-        change reuse it. A flow pattern with a directed cycle (possible only at stagnant or
-        reversed elements) falls back to a general sparse solve.
+        junctions first): one sparse triangular sweep, O(branches). The flow order and the
+        triangular pattern are kept while they stay valid (directions rarely change between
+        Newton steps or hours), so most sweeps only refill numbers. A flow pattern with a
+        directed cycle (possible only at stagnant or reversed elements) falls back to a general
+        sparse solve.
         """
         n = self.n_nodes
         fixed = ~np.isnan(fixed_vals)
         keep = ~fixed[down] & (mabs > 0)
         order = self._flow_order(up, down, keep)
-        inflow = np.bincount(down[keep], mabs[keep], minlength=n)
-        rhs = np.bincount(down[keep], (mabs * c)[keep], minlength=n)
+        if order is None:
+            return self._mixing_solve_general(up, down, mabs, a, c, fixed_vals, default)
+        e = order.edges
+        ed = down[e]
+        m_e = mabs[e]
+        inflow = np.bincount(ed, m_e, minlength=n)
+        rhs = np.bincount(ed, m_e * c[e], minlength=n)
         no_in = (inflow <= 0) & ~fixed
         rhs = np.where(
             fixed,
             np.nan_to_num(fixed_vals),
             np.where(no_in, default, rhs / np.where(inflow > 0, inflow, 1.0)),
         )
-        if order is None:
-            return self._mixing_solve_general(up, down, mabs, a, c, fixed_vals, default)
-        rank, rows, cols, e = order
-        weight = (mabs * a)[e] / inflow[down[e]]
-        mat = sp.csr_matrix((-weight, (rows, cols)), shape=(n, n))
+        values = np.concatenate([np.ones(n), -(m_e * a[e]) / inflow[ed]])
+        data = np.bincount(order.slot, values, minlength=order.nnz)
+        mat = sp.csc_matrix((data, order.indices, order.indptr), shape=(n, n))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            x = spsolve_triangular(mat, rhs[self._topo_nodes], lower=True, unit_diagonal=True)
+            x = spsolve_triangular(
+                mat,
+                rhs[order.nodes],
+                lower=True,
+                unit_diagonal=True,
+                overwrite_A=True,
+                overwrite_b=True,
+            )
         out = np.empty(n)
-        out[self._topo_nodes] = x
+        out[order.nodes] = x
         return out
 
     def _flow_order(self, up, down, keep):
-        """Topological order of the junctions along the kept (flowing) branches, cached.
+        """Topological order of the junctions along the kept (flowing) branches and the
+        lower-triangular CSC pattern of the mixing system in that order, or None when the
+        flow graph has a directed cycle.
 
-        Returns ``(rank, rows, cols, edges)`` (edge rows/cols in that order) or None when the
-        flow graph has a directed cycle (cyclic patterns are remembered).
+        Any topological order will do, so the last one is kept while every flowing branch
+        still runs from an earlier to a later junction in it (one vectorised check); else a
+        new one comes from the strongly connected components of the flow graph.
         """
         n = self.n_nodes
         e = np.flatnonzero(keep)
         eu, ed = up[e], down[e]
         last = self._last_order
-        # Any topological order will do: keep the last one while every flowing branch still
-        # runs from an earlier to a later junction in it (one vectorised check).
-        if last is not None and len(last[0]) == n:
-            rank = last[0]
-            rows, cols = rank[ed], rank[eu]
-            if np.all(cols < rows):
-                self._topo_nodes = last[1]
-                return rank, rows, cols, e
-        key = (np.packbits(up < down).tobytes(), np.packbits(keep).tobytes(), len(up))
-        if key in self._order_cache:
-            return None  # known cyclic pattern
-        indeg = np.bincount(ed, minlength=n)
-        by_up = np.argsort(eu, kind="stable")
-        ptr = np.searchsorted(eu[by_up], np.arange(n + 1))
-        frontier = np.flatnonzero(indeg == 0)
-        levels = [frontier]
-        placed = len(frontier)
-        # Kahn's algorithm one level at a time (vectorised within a level)
-        while len(frontier):
-            starts, lens = ptr[frontier], ptr[frontier + 1] - ptr[frontier]
-            total = int(lens.sum())
-            if total == 0:
-                break
-            offs = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(total)
-            tgt = ed[by_up[offs]]
-            u, cnt = np.unique(tgt, return_counts=True)
-            indeg[u] -= cnt
-            frontier = u[indeg[u] == 0]
-            levels.append(frontier)
-            placed += len(frontier)
-        if placed < n:
-            if len(self._order_cache) > 8:
-                self._order_cache.clear()
-            self._order_cache[key] = None
+        if last is not None and np.all(last.rank[eu] < last.rank[ed]):
+            if len(last.edges) == len(e) and np.array_equal(last.edges, e):
+                return last
+            return self._order_pattern(last.rank, last.nodes, e, eu, ed)
+        # Tarjan's strongly connected components (Pearce's variant in SciPy, O(n + branches))
+        # come out in reverse topological order; all singletons means no directed cycle.
+        graph = sp.csr_matrix((np.ones(len(e)), (eu, ed)), shape=(n, n))
+        n_comp, label = connected_components(graph, directed=True, connection="strong")
+        if n_comp < n:
             return None
-        nodes = np.concatenate(levels)
-        rank = np.empty(n, dtype=np.int64)
-        rank[nodes] = np.arange(n)
-        self._last_order = (rank, nodes)
-        self._topo_nodes = nodes
-        return rank, rank[ed], rank[eu], e
+        rank = (n - 1 - label).astype(np.int64)
+        if not np.all(rank[eu] < rank[ed]):  # another numbering: use the general solve
+            return None
+        nodes = np.empty(n, dtype=np.int64)
+        nodes[rank] = np.arange(n)
+        return self._order_pattern(rank, nodes, e, eu, ed)
+
+    def _order_pattern(self, rank, nodes, e, eu, ed):
+        """CSC pattern (unit diagonal plus one entry per flowing branch, parallel branches
+        merged) of the mixing system in the order ``rank``; remembered as the last order."""
+        n = self.n_nodes
+        rows = np.concatenate([np.arange(n), rank[ed]])
+        cols = np.concatenate([np.arange(n), rank[eu]])
+        keys = cols.astype(np.int64) * n + rows
+        ukeys, slot = np.unique(keys, return_inverse=True)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(indptr, ukeys // n + 1, 1)
+        order = _FlowOrder(
+            rank=rank,
+            nodes=nodes,
+            edges=e,
+            slot=slot,
+            indices=(ukeys % n).astype(np.int32),
+            indptr=np.cumsum(indptr).astype(np.int32),
+            nnz=len(ukeys),
+        )
+        self._last_order = order
+        return order
 
     def _mixing_solve_general(self, up, down, mabs, a, c, fixed_vals, default):
         """The mixing system as a general sparse solve (flow graphs with cycles)."""
