@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from wennuan.registry.directory import bureau_lines
 from wennuan.registry.models import City, DutyShift, HeatingCompany, HeatingSeason
+from wennuan.staff.access import staff_role
 
 from . import actions
-from .access import require_editor
+from .access import may_edit_content, require_editor
 from .choices import ArticleKind, VersionStatus
 from .forms import ArticleForm, FeeCalculatorForm, FeeStandardForm
 from .models import Article, FeeStandard, season_fee_yuan
@@ -147,7 +149,12 @@ def _status_of(item: Article, now) -> str:
 
 @login_required
 def staff_index(request):
-    require_editor(request.user)
+    if not may_edit_content(request.user):
+        # Other staff reach this page from the console's button: tell them who edits and
+        # where the public pages are (no drafts); a login without a staff role gets 403.
+        if staff_role(request.user) is None:
+            raise PermissionDenied
+        return render(request, "publicinfo/staff_readonly.html")
     now = timezone.now()
     rows = []
     for item in Article.objects.prefetch_related("versions").order_by("kind", "sort_order", "pk"):

@@ -132,9 +132,16 @@ def test_faq_and_safety_pages(client, publish):
 )
 def test_only_supervisors_and_admin_edit(client, personas, publish, persona, season):
     article = publish().article
+    publish(article=article, title="内部草稿", status="draft", publish_at=None)
     login(client, personas[persona])
+    index = client.get("/console/info/")
+    if persona == "outsider":
+        assert index.status_code == 403
+    else:  # other staff get a pointer to the public pages, never the drafts
+        assert index.status_code == 200
+        assert "内部草稿" not in index.content.decode()
+        assert "/console/info/new/" not in index.content.decode()
     urls = [
-        "/console/info/",
         "/console/info/new/",
         f"/console/info/{article.pk}/",
         f"/console/info/{article.pk}/edit/",
@@ -144,7 +151,7 @@ def test_only_supervisors_and_admin_edit(client, personas, publish, persona, sea
         assert client.get(url).status_code == 403, url
     assert client.post("/console/info/new/", form_data()).status_code == 403
     assert client.post(f"/console/info/{article.pk}/revert/1/").status_code == 403
-    assert Article.objects.count() == 1 and article.versions.count() == 1
+    assert Article.objects.count() == 1 and article.versions.count() == 2
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "admin"])
