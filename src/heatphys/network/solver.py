@@ -165,6 +165,8 @@ class Result:
     problems : tuple of str
     culprits : dict
         Table name → ids of elements named in ``problems``.
+
+    The tables are built from the solver's arrays on first access and then kept.
     """
 
     converged: bool
@@ -173,14 +175,41 @@ class Result:
     outer_iterations: int
     residual_norm: float
     message: str
-    junctions: pd.DataFrame
-    pipes: pd.DataFrame
-    valves: pd.DataFrame
-    pumps: pd.DataFrame
-    consumers: pd.DataFrame
-    circ_pumps: pd.DataFrame
     problems: tuple = ()
     culprits: dict = field(default_factory=dict)
+    # table name -> function building its DataFrame on first access (re-solves for a day
+    # plan often read one table of 24 results, so the others are never built)
+    _builders: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def _table(self, name: str) -> pd.DataFrame:
+        cache = self.__dict__.setdefault("_tables", {})
+        if name not in cache:
+            cache[name] = self._builders[name]()
+        return cache[name]
+
+    @property
+    def junctions(self) -> pd.DataFrame:
+        return self._table("junctions")
+
+    @property
+    def pipes(self) -> pd.DataFrame:
+        return self._table("pipes")
+
+    @property
+    def valves(self) -> pd.DataFrame:
+        return self._table("valves")
+
+    @property
+    def pumps(self) -> pd.DataFrame:
+        return self._table("pumps")
+
+    @property
+    def consumers(self) -> pd.DataFrame:
+        return self._table("consumers")
+
+    @property
+    def circ_pumps(self) -> pd.DataFrame:
+        return self._table("circ_pumps")
 
     def raise_for_status(self) -> Result:
         """Raise :class:`NotConvergedError` unless converged; returns self otherwise."""
@@ -978,128 +1007,135 @@ class PreparedNetwork:
         t_node_out = np.where(act_node, t_node, np.nan)
         up = np.where(m >= 0, self.b_from, self.b_to)
         t_up = t_node[up]
-        rho = 0.5 * (fluid.density(t_up) + fluid.density(t_out[:nb]))
-        eta = fluid.viscosity(0.5 * (t_up + t_out[:nb]))
-        drop, lift, g, re, lam = self._branch_terms(m, rho, eta)
+        t_out_b = t_out[:nb]
+        rho = 0.5 * (fluid.density(t_up) + fluid.density(t_out_b))
+        eta = fluid.viscosity(0.5 * (t_up + t_out_b))
         m_b = np.where(self.b_active, m, np.nan)
-
-        # delays: flow-weighted mean age of water, sources age 0
-        delay = np.full(self.n_nodes, np.nan)
-        transit = np.where(
-            np.abs(m) > 1e-12,
-            rho * self.b_area * self.b_length / np.maximum(np.abs(m), 1e-300),
-            np.inf,
-        )
-        if opt.compute_delays and hyd_ok:
-            upa, downa = self._all_branches(m, m_cons, self.fc_mdot)
-            mabs = np.abs(np.concatenate([m, m_cons, self.fc_mdot]))
-            mabs = np.where(mabs > 1e-12, mabs, 0.0)
-            c = np.concatenate(
-                [np.where(np.isfinite(transit), transit, 0.0), np.zeros(nc + len(self.fc_mdot))]
-            )
-            age_fix = np.where(np.isnan(self.t_fix), np.nan, 0.0)
-            delay = self._mixing_solve(upa, downa, mabs, np.ones(len(mabs)), c, age_fix, np.nan)
-            delay = np.where(act_node, delay, np.nan)
-
-        ji = self.junction_ids
-        junctions = pd.DataFrame({"p_bar": p_out, "t_c": t_node_out, "delay_s": delay}, index=ji)
-        pipes_sel = self.b_kind == _PIPE
+        t_sup = t_node[self.c_from]
+        t_ret_c = t_out[nb : nb + nc]
+        dp_c = p_out[self.c_from] - p_out[self.c_to]
+        t_fix = self.t_fix
+        lift = np.zeros(nb)
+        if len(self.pump_rows):
+            lift = self._branch_terms(m, rho, eta)[1]
         net = self.network
 
-        def reidx(df, ids, full_index):
-            df.index = ids
-            return df.reindex(full_index)
+        def frame(columns, ids, full_index):
+            df = pd.DataFrame(columns, index=ids)
+            return df if ids.equals(full_index) else df.reindex(full_index)
 
-        t_from = t_node[self.b_from]
-        t_to = t_node[self.b_to]
-        ps = pipes_sel
-        pipes = reidx(
-            pd.DataFrame(
+        delay_cache = {}
+
+        def delay():
+            """Flow-weighted mean age of the water (sources age 0), computed on demand."""
+            if "d" not in delay_cache:
+                d = np.full(self.n_nodes, np.nan)
+                if opt.compute_delays and hyd_ok:
+                    transit = self._transit(m, rho)
+                    upa, downa = self._all_branches(m, m_cons, self.fc_mdot)
+                    mabs = np.abs(np.concatenate([m, m_cons, self.fc_mdot]))
+                    mabs = np.where(mabs > 1e-12, mabs, 0.0)
+                    c = np.concatenate(
+                        [
+                            np.where(np.isfinite(transit), transit, 0.0),
+                            np.zeros(nc + len(self.fc_mdot)),
+                        ]
+                    )
+                    age_fix = np.where(np.isnan(t_fix), np.nan, 0.0)
+                    d = self._mixing_solve(upa, downa, mabs, np.ones(len(mabs)), c, age_fix, np.nan)
+                    d = np.where(act_node, d, np.nan)
+                delay_cache["d"] = d
+            return delay_cache["d"]
+
+        def junctions():
+            return pd.DataFrame(
+                {"p_bar": p_out, "t_c": t_node_out, "delay_s": delay()}, index=self.junction_ids
+            )
+
+        def pipes():
+            ps = self.b_kind == _PIPE
+            _, _, _, re, lam = self._branch_terms(m, rho, eta)
+            cp_mean = 0.5 * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out_b))
+            return frame(
                 {
                     "v_mean_m_s": (m_b / (rho * self.b_area))[ps],
                     "mdot_kg_s": m_b[ps],
-                    "t_out_c": np.where(self.b_active, t_out[:nb], np.nan)[ps],
-                    "t_from_c": t_from[ps],
-                    "t_to_c": t_to[ps],
+                    "t_out_c": np.where(self.b_active, t_out_b, np.nan)[ps],
+                    "t_from_c": t_node[self.b_from][ps],
+                    "t_to_c": t_node[self.b_to][ps],
                     "p_from_bar": p_out[self.b_from][ps],
                     "p_to_bar": p_out[self.b_to][ps],
                     "reynolds": re[ps],
                     "lambda": lam[ps],
-                    "transit_time_s": transit[ps],
-                    "heat_loss_w": (
-                        np.abs(m)
-                        * 0.5
-                        * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out[:nb]))
-                        * (t_up - t_out[:nb])
-                    )[ps],
-                }
-            ),
-            self._pipe_ids,
-            net.pipes.index,
-        )
-        vs = self.b_kind == _VALVE
-        valves = reidx(
-            pd.DataFrame({"mdot_kg_s": m_b[vs], "v_mean_m_s": (m_b / (rho * self.b_area))[vs]}),
-            self._valve_ids,
-            net.valves.index,
-        )
-        us = self.b_kind == _PUMP
-        pumps = reidx(
-            pd.DataFrame({"mdot_kg_s": m_b[us], "lift_bar": lift[us]}),
-            self._pump_ids,
-            net.pumps.index,
-        )
-        cp_ = 0.5 * (
-            fluid.heat_capacity(t_node[self.c_from]) + fluid.heat_capacity(t_out[nb : nb + nc])
-        )
-        t_sup = t_node[self.c_from]
-        t_ret_c = t_out[nb : nb + nc]
-        heat_c = np.where(
-            np.isin(self.c_mode, ["QM", "QDT", "QTR"]), heat, cp_ * m_cons * (t_sup - t_ret_c)
-        )
-        dp_c = p_out[self.c_from] - p_out[self.c_to]
-        consumers = reidx(
-            pd.DataFrame(
+                    "transit_time_s": self._transit(m, rho)[ps],
+                    "heat_loss_w": (np.abs(m) * cp_mean * (t_up - t_out_b))[ps],
+                },
+                self._pipe_ids,
+                net.pipes.index,
+            )
+
+        def valves():
+            vs = self.b_kind == _VALVE
+            return frame(
+                {"mdot_kg_s": m_b[vs], "v_mean_m_s": (m_b / (rho * self.b_area))[vs]},
+                self._valve_ids,
+                net.valves.index,
+            )
+
+        def pumps():
+            us = self.b_kind == _PUMP
+            return frame(
+                {"mdot_kg_s": m_b[us], "lift_bar": lift[us]}, self._pump_ids, net.pumps.index
+            )
+
+        def consumers():
+            cp_ = 0.5 * (fluid.heat_capacity(t_sup) + fluid.heat_capacity(t_ret_c))
+            heat_c = np.where(
+                np.isin(self.c_mode, ["QM", "QDT", "QTR"]),
+                heat,
+                cp_ * m_cons * (t_sup - t_ret_c),
+            )
+            return frame(
                 {
                     "mdot_kg_s": m_cons,
                     "heat_w": heat_c,
                     "t_supply_c": t_sup,
                     "t_return_c": t_ret_c,
                     "dp_bar": dp_c,
-                    "delay_s": delay[self.c_from],
-                }
-            ),
-            self._consumer_ids,
-            net.consumers.index,
-        )
-        # circulation pump flow = what its flow junction sends into the network
-        n = self.n_nodes
-        out = (
-            self._node_outflow(
-                np.nan_to_num(m_b),
-                extra_from=[(self.c_from, m_cons), (self.fc_from, self.fc_mdot)],
-                extra_to=[(self.c_to, m_cons), (self.fc_to, self.fc_mdot)],
+                    "delay_s": delay()[self.c_from],
+                },
+                self._consumer_ids,
+                net.consumers.index,
             )
-            - self.s_fixed
-        )
-        cp_m = np.where(self.cp_mass_ctrl, self.cp_mdot, out[self.cp_flow] if n else 0.0)
-        # several pumps on one junction share by count (rare; documented)
-        share = np.bincount(self.cp_flow, minlength=n)[self.cp_flow] if len(self.cp_flow) else 1
-        cp_m = np.where(self.cp_mass_ctrl, cp_m, cp_m / np.maximum(share, 1))
-        t_ret = t_node[self.cp_ret]
-        cpp = 0.5 * (fluid.heat_capacity(t_ret) + fluid.heat_capacity(self.t_fix[self.cp_flow]))
-        circ = reidx(
-            pd.DataFrame(
+
+        def circ_pumps():
+            # circulation pump flow = what its flow junction sends into the network
+            n = self.n_nodes
+            out = (
+                self._node_outflow(
+                    np.nan_to_num(m_b),
+                    extra_from=[(self.c_from, m_cons), (self.fc_from, self.fc_mdot)],
+                    extra_to=[(self.c_to, m_cons), (self.fc_to, self.fc_mdot)],
+                )
+                - self.s_fixed
+            )
+            cp_m = np.where(self.cp_mass_ctrl, self.cp_mdot, out[self.cp_flow] if n else 0.0)
+            # several pumps on one junction share by count (rare; documented)
+            share = np.bincount(self.cp_flow, minlength=n)[self.cp_flow] if len(self.cp_flow) else 1
+            cp_m = np.where(self.cp_mass_ctrl, cp_m, cp_m / np.maximum(share, 1))
+            t_ret = t_node[self.cp_ret]
+            t_flow = t_fix[self.cp_flow]
+            cpp = 0.5 * (fluid.heat_capacity(t_ret) + fluid.heat_capacity(t_flow))
+            return frame(
                 {
                     "mdot_kg_s": cp_m,
-                    "heat_w": cp_m * cpp * (self.t_fix[self.cp_flow] - t_ret),
+                    "heat_w": cp_m * cpp * (t_flow - t_ret),
                     "t_return_c": t_ret,
                     "lift_bar": p_out[self.cp_flow] - p_out[self.cp_ret],
-                }
-            ),
-            self._cp_ids,
-            net.circ_pumps.index,
-        )
+                },
+                self._cp_ids,
+                net.circ_pumps.index,
+            )
 
         problems, culprits = [], {}
         status = "converged" if converged else "not_converged"
@@ -1149,7 +1185,7 @@ class PreparedNetwork:
         message = (
             "; ".join(problems)
             if problems
-            else (f"converged in {iterations} Newton iterations ({outer} outer)")
+            else (f"converged in {iterations} Newton iterations ({outer} temperature sweeps)")
         )
         return Result(
             converged=status == "converged",
@@ -1158,15 +1194,26 @@ class PreparedNetwork:
             outer_iterations=int(outer),
             residual_norm=float(res),
             message=message,
-            junctions=junctions,
-            pipes=pipes,
-            valves=valves,
-            pumps=pumps,
-            consumers=consumers,
-            circ_pumps=circ,
             problems=tuple(problems),
             culprits=culprits,
+            _builders={
+                "junctions": junctions,
+                "pipes": pipes,
+                "valves": valves,
+                "pumps": pumps,
+                "consumers": consumers,
+                "circ_pumps": circ_pumps,
+            },
         )
+
+    def _transit(self, m, rho):
+        """Residence time ρ·A·L/|ṁ| of each branch (s; inf when stagnant)."""
+        with np.errstate(divide="ignore"):
+            return np.where(
+                np.abs(m) > 1e-12,
+                rho * self.b_area * self.b_length / np.maximum(np.abs(m), 1e-300),
+                np.inf,
+            )
 
 
 def prepare(network: Network, options: SolverOptions | None = None) -> PreparedNetwork:
