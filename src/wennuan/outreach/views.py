@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wennuan.registry.models import Community, HeatingCompany, Substation
 from wennuan.reports import dashboard as dash
+from wennuan.reports import snapshot
 from wennuan.reports.access import Scope
 
 from . import actions
@@ -38,14 +39,11 @@ def index(request):
     scope = Scope(company_id)
     today = timezone.localdate()
     season = dash.current_season(today)
-    start = season.start_date if season else today - timedelta(days=90)
-    end = min(today, season.end_date) if season else today
-    ranking = dash.cached(
-        "outreach_ranking",
-        scope,
-        (start, end),
-        lambda: dash.community_ranking(scope, start, end, limit=RANKING_SIZE, order="score"),
-    )
+    figures = snapshot.latest(season).for_scope(scope)
+    ranking = sorted(figures["ranking"], key=lambda r: (-r.score, -r.complaints, r.name))[
+        :RANKING_SIZE
+    ]
+    start, end = figures["season_start"], figures["season_end"]
     visited = dict(
         OutreachVisit.objects.filter(visited_on__gte=start)
         .values("community_id")

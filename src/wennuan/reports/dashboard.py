@@ -4,11 +4,8 @@ Each function takes a :class:`~wennuan.reports.access.Scope` so that a company u
 are computed from their own company's orders only. ``drill_down_orders`` gives, for any number
 shown, the orders behind it (the dashboard links to them).
 
-Caching: :func:`cached` keys every expensive figure by the scope, the arguments and
-:func:`data_version` — the number of orders, the latest ``updated_at`` (every action and worker
-sweep writes it) and the latest visit and callback ids — plus a five-minute time bucket
-(deadlines pass without any write). Any change to the orders therefore invalidates the cache
-on the next request; nothing has to delete entries.
+The season-long figures are expensive and are kept in snapshots (``snapshot.py``); the rest is
+read live.
 """
 
 from __future__ import annotations
@@ -16,14 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Func, Min, Q
 from django.utils import timezone
 
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Verdict
-from wennuan.workorders.models import Callback, Visit, WorkOrder
+from wennuan.workorders.models import Visit, WorkOrder
 
 from .access import Scope
 from .rates import (
@@ -33,33 +28,11 @@ from .rates import (
     with_latest_satisfaction,
 )
 
-CACHE_SECONDS = 600
-TIME_BUCKET_SECONDS = 300
 # Complaints about heat itself: the ones that point at the network when they cluster.
 HEAT_CATEGORIES = (Category.NOT_WARM.value, Category.NO_HEAT.value)
 CLUSTER_MIN_COMPLAINTS = 3
 CLUSTER_WINDOW = timedelta(hours=24)
 DRILL_DOWN_MAX_IDS = 400  # keeps the order-list link under the usual 4 KB request-line limit
-
-
-def data_version() -> str:
-    """Cheap fingerprint of everything the figures read (indexed columns only)."""
-    orders = WorkOrder.objects.aggregate(n=Count("id"), latest=Max("updated_at"))
-    visits = Visit.objects.aggregate(latest=Max("id"))
-    callbacks = Callback.objects.aggregate(latest=Max("id"))
-    latest = orders["latest"].timestamp() if orders["latest"] else 0
-    return f"{orders['n']}-{latest}-{visits['latest']}-{callbacks['latest']}"
-
-
-def cached(name: str, scope: Scope, args: tuple, compute, *, now: datetime | None = None):
-    now = now or timezone.now()
-    bucket = int(now.timestamp() // TIME_BUCKET_SECONDS)
-    key = f"reports:{name}:{scope.key}:{'|'.join(map(str, args))}:{data_version()}:{bucket}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
 
 
 def current_season(today: date | None = None) -> HeatingSeason | None:
@@ -167,21 +140,51 @@ def oldest_open_orders(scope: Scope, limit: int = 10) -> list[WorkOrder]:
 # Complaints per day, community ranking, clusters
 
 
-def complaints_per_day(scope: Scope, start: date, end: date) -> list[tuple[date, int]]:
-    """Counted orders per local day from ``start`` to ``end`` (every day, zeros included)."""
+class LocalDate(Func):
+    """The local calendar date of a timestamp with native SQL (Django's TruncDate calls a
+    Python function per row on SQLite). On SQLite the current time zone's UTC offset is applied,
+    which is exact for zones without daylight saving time such as Asia/Shanghai."""
+
+    output_field = DateField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE %s)::date", [*params, timezone.get_current_timezone_name()]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = timezone.localtime().utcoffset() or timedelta(0)
+        return f"date({sql}, %s)", [*params, f"{int(offset.total_seconds()):+d} seconds"]
+
+
+def complaints_per_day_by_company(
+    scope: Scope, start: date, end: date
+) -> list[tuple[date, dict[int, int]]]:
+    """Counted orders per local day and company from ``start`` to ``end`` (every day)."""
     lower, upper = day_range(start, end)
     rows = (
         counted_orders(scope.orders(WorkOrder.objects.all()))
         .filter(created_at__gte=lower, created_at__lt=upper)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("day")
+        .annotate(day=LocalDate("created_at"))
+        .values("day", "company_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    found = {row["day"]: row["n"] for row in rows}
+    found: dict[date, dict[int, int]] = {}
+    for row in rows:
+        found.setdefault(row["day"], {})[row["company_id"]] = row["n"]
     days = (end - start).days + 1
     return [
-        (start + timedelta(days=i), found.get(start + timedelta(days=i), 0)) for i in range(days)
+        (start + timedelta(days=i), found.get(start + timedelta(days=i), {})) for i in range(days)
+    ]
+
+
+def complaints_per_day(scope: Scope, start: date, end: date) -> list[tuple[date, int]]:
+    """Counted orders per local day from ``start`` to ``end`` (every day, zeros included)."""
+    return [
+        (day, sum(counts.values()))
+        for day, counts in complaints_per_day_by_company(scope, start, end)
     ]
 
 
@@ -207,6 +210,7 @@ class CommunityRow:
     complaints: int = 0
     repeats: int = 0
     non_compliant_visits: int = 0
+    company_id: int = 0
 
     def per_thousand(self, value: int) -> float:
         return 1000 * value / self.households if self.households else 0.0
@@ -270,6 +274,7 @@ def community_ranking(
             complaints.get(c.pk, 0),
             repeats.get(c.pk, 0),
             non_compliant.get(c.pk, 0),
+            c.company_id,
         )
         for c in Community.objects.filter(pk__in=complaints).select_related("company")
     ]
@@ -291,6 +296,7 @@ class Cluster:
     last_at: datetime
     order_ids: list[int]
     communities: list[str]
+    company_id: int = 0
 
     @property
     def count(self) -> int:
@@ -317,6 +323,7 @@ def clusters(scope: Scope, since: datetime, until: datetime) -> list[Cluster]:
             "community__substation__name",
             "company__short_name",
             "community__name",
+            "company_id",
         )
     )
     by_station: dict[int, list] = {}
@@ -355,6 +362,7 @@ def _cluster(group) -> Cluster:
         last_at=group[-1][1],
         order_ids=[row[0] for row in group],
         communities=sorted({row[5] for row in group}),
+        company_id=group[0][6],
     )
 
 

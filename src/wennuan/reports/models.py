@@ -33,3 +33,30 @@ class WeeklyReport(models.Model):
 
     def __str__(self):
         return f"周报 {self.week_start:%Y-%m-%d}"
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's expensive season figures (rates and medians per company and week,
+    complaints per day, community ranking, clusters), computed by the worker every few minutes
+    so that no page view pays for aggregating a whole season. ``figures`` is a pickle of
+    :class:`wennuan.reports.snapshot.SeasonFigures`, written only by this application (as
+    Django's own database cache does)."""
+
+    season = models.OneToOneField(
+        "registry.HeatingSeason",
+        verbose_name=_("供暖季"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    computed_at = models.DateTimeField(_("统计时间"))
+    compute_ms = models.FloatField(_("计算耗时 (ms)"), default=0)
+    figures = models.BinaryField(_("统计数据"))
+
+    class Meta:
+        verbose_name = _("看板统计快照")
+        verbose_name_plural = _("看板统计快照")
+
+    def __str__(self):
+        return f"{self.season_id} {self.computed_at:%Y-%m-%d %H:%M}"

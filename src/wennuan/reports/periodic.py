@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from wennuan.lib.scheduling import PeriodicTask
 
+from . import snapshot
 from .rates import week_start
 from .weekly import generate_weekly_report
 
@@ -31,4 +32,19 @@ def run_weekly_report(now: datetime) -> str:
     return f"周报 {report.week_start:%Y-%m-%d} 已生成"
 
 
-TASKS = [PeriodicTask("reports.weekly_report", weekly_report_due, run_weekly_report)]
+def snapshot_due(now: datetime) -> str | None:
+    """One run per ``REFRESH_MINUTES`` slot of the day."""
+    local = timezone.localtime(now)
+    slot = (local.hour * 60 + local.minute) // snapshot.REFRESH_MINUTES
+    return f"{local:%Y-%m-%d}-{slot:03d}"
+
+
+def run_snapshot(now: datetime) -> str:
+    figures = snapshot.refresh(now)
+    return f"看板统计已更新（{figures.compute_ms:.0f} ms）"
+
+
+TASKS = [
+    PeriodicTask("reports.weekly_report", weekly_report_due, run_weekly_report),
+    PeriodicTask("reports.dashboard_snapshot", snapshot_due, run_snapshot),
+]

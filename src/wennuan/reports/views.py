@@ -16,12 +16,11 @@ from django.views.decorators.http import require_POST
 from wennuan.registry.models import HeatingCompany, HeatingSeason
 
 from . import dashboard as dash
+from . import snapshot
 from .access import dashboard_scope, require_bureau
 from .models import WeeklyReport
-from .rates import company_totals, week_start, weekly_rates
+from .rates import week_start
 from .weekly import generate_weekly_report
-
-CLUSTER_LOOKBACK = timedelta(hours=72)
 
 
 def drill_url(**params) -> str:
@@ -46,24 +45,15 @@ def _season(request) -> HeatingSeason | None:
     return dash.current_season()
 
 
-def compute_figures(scope, season, today, now) -> dict:
-    """Everything the dashboard shows, in one picklable dict (cached as a whole)."""
-    season_end = min(today, season.end_date) if season else today
-    season_start = season.start_date if season else today - timedelta(days=27)
-    rates = weekly_rates(
-        scope.orders(dash.WorkOrder.objects.all()), start=season_start, end=season_end, now=now
-    )
+def compute_figures(scope, season, now) -> dict:
+    """Everything the dashboard shows: today's intake and the open orders live, the season's
+    figures from the latest snapshot (see ``snapshot``)."""
+    today = timezone.localdate(now)
     return {
         "intake": dash.intake(scope, today),
         "open_rows": dash.open_by_company(scope),
         "oldest": dash.oldest_open_orders(scope),
-        "rates": rates,
-        "totals": company_totals(rates),
-        "per_day": dash.complaints_per_day(scope, season_start, season_end),
-        "ranking": dash.community_ranking(scope, season_start, season_end),
-        "clusters": dash.clusters(scope, now - CLUSTER_LOOKBACK, now),
-        "season_start": season_start,
-        "season_end": season_end,
+        **snapshot.latest(season, now).for_scope(scope),
     }
 
 
@@ -148,13 +138,7 @@ def index(request):
     now = timezone.now()
     today = timezone.localdate(now)
     season = _season(request)
-    figures = dash.cached(
-        "dashboard",
-        scope,
-        (season.pk if season else "-", today),
-        lambda: compute_figures(scope, season, today, now),
-        now=now,
-    )
+    figures = compute_figures(scope, season, now)
     companies = dict(HeatingCompany.objects.values_list("id", "short_name"))
     temperatures = dash.daily_outdoor_temperature(figures["season_start"], figures["season_end"])
     period = {
@@ -225,6 +209,7 @@ def index(request):
             "dispatch_url": optional_url("planning:index"),
             "outreach_url": optional_url("outreach:index"),
             "is_bureau": scope.company_id is None,
+            "computed_at": figures["computed_at"],
         },
     )
 
