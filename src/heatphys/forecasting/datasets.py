@@ -110,8 +110,13 @@ def read_nis_scada(path: str | Path, max_gap_h: float = 3.0) -> pd.DataFrame:
     (t_amb), ``set_supply_temp_c`` (t_ref), ``supply_temp_c`` (t_sup_sec), ``return_temp_c``
     (t_ret_sec), primary ``primary_supply_temp_c``.
     """
-    raw = pd.read_csv(path, parse_dates=["datetime"]).sort_values("datetime")
-    raw = raw.drop_duplicates("datetime", keep="last").set_index("datetime")
+    raw = pd.read_csv(path)
+    try:
+        raw["datetime"] = pd.to_datetime(raw["datetime"], format="ISO8601")
+    except ValueError:  # a file that mixes formats: parse each stamp on its own (slower)
+        raw["datetime"] = pd.to_datetime(raw["datetime"], format="mixed")
+    raw = raw.sort_values("datetime").drop_duplicates("datetime", keep="last")
+    raw = raw.set_index("datetime")
     raw = raw[~stale_rows(raw)]
     temps = raw[["t_amb", "t_ref", "t_sup_sec", "t_ret_sec", "t_sup_prim"]]
     temps = temps.where((temps != -39.9) & (temps != 0.0) & (temps > -35))

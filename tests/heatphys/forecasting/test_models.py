@@ -5,6 +5,7 @@ import pytest
 from heatphys.forecasting import (
     ChangePointModel,
     DayAheadModel,
+    DayAheadOptions,
     DesignDemandModel,
     DesignOptions,
     cv_rmse_percent,
@@ -14,6 +15,7 @@ from heatphys.forecasting import (
     score,
     smoothed_temperature,
 )
+from heatphys.forecasting.models import day_ahead_features
 
 
 def test_smoothed_temperature_is_first_order_lag():
@@ -136,3 +138,45 @@ def test_metrics_by_hand():
     assert cv_rmse_percent(y, f) == pytest.approx(100 * np.sqrt(200 / 2) / 200)
     assert nmbe_percent(y, f) == pytest.approx(0.0)
     assert nmbe_percent(y, f - 10) == pytest.approx(100 * 30 / (2 * 200))
+
+
+def test_linear_stage_carries_yesterdays_error_forward(make_load):
+    load = make_load(days=200, seed=5)
+    model = DayAheadModel().fit(load)
+    # The synthetic drift is AR(1) with 0.9 day to day: yesterday's residual must carry
+    # into tomorrow with a clearly positive total weight.
+    persistence = model.linear_coef_[:3].sum()
+    assert 0.5 < persistence < 1.2
+    plain = DayAheadModel(DayAheadOptions(linear_features=())).fit(load)
+    assert plain.linear_coef_.size == 0
+
+
+def test_daily_features_by_hand():
+    index = pd.date_range("2024-01-01", periods=72, freq="h")
+    heat = np.r_[np.full(24, 10.0), np.r_[np.zeros(12), np.full(12, 40.0)], np.full(24, 5.0)]
+    frame = pd.DataFrame(
+        {
+            "outdoor_temp_c": np.r_[np.full(24, 0.0), np.full(24, 2.0), np.linspace(0, 6, 24)],
+            "heat_kw": heat,
+            "baseline_kw": np.full(72, 10.0),
+        },
+        index=index,
+    )
+    feats = day_ahead_features(frame)
+    day2, day3 = feats.iloc[24:48], feats.iloc[48:]
+    np.testing.assert_allclose(day2["prev_day_resid_kw"], 0.0)
+    np.testing.assert_allclose(day3["prev_day_resid_kw"], 10.0)  # mean 20 against 10
+    np.testing.assert_allclose(day3["prev_day_ratio"], 2.0)
+    np.testing.assert_allclose(day3["prev_day_on_fraction"], 0.5)  # 12 of 24 hours on
+    np.testing.assert_allclose(day3["prev2_day_resid_kw"], 0.0)
+    np.testing.assert_allclose(day2["day_temp_change_k"], 2.0)
+    np.testing.assert_allclose(day3["day_temp_range_k"], 6.0)
+    np.testing.assert_allclose(day3["last_hour_resid_kw"], 30.0)
+    assert feats["prev_day_resid_kw"].iloc[:24].isna().all()  # no day before the first
+    # Features of a day never change with that day's own load.
+    tampered = frame.copy()
+    tampered.loc[tampered.index >= index[48], "heat_kw"] = 999.0
+    pd.testing.assert_frame_equal(
+        day_ahead_features(tampered).drop(columns="baseline_kw").iloc[48:],
+        day3.drop(columns="baseline_kw"),
+    )
