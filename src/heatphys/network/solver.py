@@ -52,8 +52,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu, spsolve, spsolve_triangular
+
+try:  # SuperLU's triangular solve, used directly by _solve_unit_lower
+    from scipy.sparse.linalg._dsolve import _superlu
+except ImportError:  # pragma: no cover
+    _superlu = None
 
 try:  # sparse LDLᵀ with a reusable symbolic factorisation (OSQP's QDLDL); optional
     import qdldl as _qdldl
@@ -229,6 +234,43 @@ class _FlowOrder:
     indices: np.ndarray
     indptr: np.ndarray
     nnz: int
+
+
+def _solve_unit_lower(data, indices, indptr, rhs):
+    """Solve L·x = rhs for a unit lower-triangular CSC matrix L (diagonal stored as ones).
+
+    Calls SuperLU's triangular solve directly, as ``spsolve_triangular`` does after copying
+    and checking its argument (that overhead is most of the cost for small networks); falls
+    back to the public function if SciPy's internals differ.
+    """
+    n = len(rhs)
+    try:
+        x, info = _superlu.gstrs(
+            "N",
+            n,
+            len(data),
+            data,
+            indices,
+            indptr,
+            n,
+            0,
+            _EMPTY_F,
+            _EMPTY_I,
+            np.zeros(n + 1, dtype=indptr.dtype),
+            np.array(rhs, dtype=float),
+        )
+        if info == 0:
+            return x
+    except (AttributeError, TypeError, ValueError):
+        pass
+    mat = sp.csc_matrix((data, indices, indptr), shape=(n, n))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return spsolve_triangular(mat, rhs, lower=True, unit_diagonal=True)
+
+
+_EMPTY_F = np.zeros(0)
+_EMPTY_I = np.zeros(0, dtype=np.int32)
 
 
 def _col(df: pd.DataFrame, name: str, dtype=float) -> np.ndarray:
@@ -432,26 +474,10 @@ class PreparedNetwork:
         self.p_fix = p_fix
         self.fixed_p = ~np.isnan(p_fix) | ~active_node
 
-        # -- Laplacian pattern over free junctions, leaves-first elimination order ---------
+        # -- Laplacian pattern over the free junctions --------------------------------------
         free = np.flatnonzero(~self.fixed_p)
         self.free = free
-        # Elimination order: reverse breadth-first order from the references, so that a tree
-        # eliminates leaf to root without fill-in and loops add only local fill.
-        root_graph = graph + graph.T
-        order = []
-        seen = np.zeros(n, bool)
-        refs = np.flatnonzero(~np.isnan(p_fix))
-        if len(refs):
-            # a virtual super-root joined to all references gives one BFS for all islands
-            aug = sp.bmat([[root_graph, None], [None, sp.csr_matrix((1, 1))]]).tolil()
-            aug[n, refs] = 1
-            aug[refs, n] = 1
-            bfs = breadth_first_order(aug.tocsr(), n, directed=False, return_predecessors=False)
-            bfs = bfs[bfs < n]
-            seen[bfs] = True
-            order = bfs
-        order = np.asarray(order, dtype=np.int64)
-        order = order[~self.fixed_p[order]][::-1]
+        order = free
         rank = np.full(n, -1)
         rank[order] = np.arange(len(order))
         nf = len(order)
@@ -520,6 +546,9 @@ class PreparedNetwork:
         self._up_indptr = np.cumsum(indptr)
         self._up_indices = urow[upper].astype(np.int64)
         self._up_nnz = int(upper.sum())
+        self._up_matrix = sp.csc_matrix(
+            (np.zeros(self._up_nnz), self._up_indices, self._up_indptr), shape=(nf, nf)
+        )
 
     # ------------------------------------------------------------------ helpers
     def _node_outflow(self, mb, extra_from=(), extra_to=()):
@@ -590,17 +619,15 @@ class PreparedNetwork:
     def _solve_laplacian(self, dinv, rhs):
         """Solve (Aᵀ·diag(dinv)·A)·x = rhs over the free junctions."""
         if self._use_qdldl:
-            data = np.bincount(
+            mat = self._up_matrix
+            mat.data[:] = np.bincount(
                 self._up_slot, self._up_sign * dinv[self._up_bidx], minlength=self._up_nnz
-            )
-            mat = sp.csc_matrix(
-                (data, self._up_indices, self._up_indptr), shape=(self.n_free, self.n_free)
             )
             try:
                 if self._ldl is None:
-                    self._ldl = _qdldl.Solver(mat)
+                    self._ldl = _qdldl.Solver(mat, upper=True)
                 else:
-                    self._ldl.update(mat)
+                    self._ldl.update(mat, upper=True)
                 x = self._ldl.solve(rhs)
             except (ValueError, RuntimeError):
                 self._ldl = None
@@ -662,19 +689,8 @@ class PreparedNetwork:
         )
         values = np.concatenate([np.ones(n), -(m_e * a[e]) / inflow[ed]])
         data = np.bincount(order.slot, values, minlength=order.nnz)
-        mat = sp.csc_matrix((data, order.indices, order.indptr), shape=(n, n))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            x = spsolve_triangular(
-                mat,
-                rhs[order.nodes],
-                lower=True,
-                unit_diagonal=True,
-                overwrite_A=True,
-                overwrite_b=True,
-            )
         out = np.empty(n)
-        out[order.nodes] = x
+        out[order.nodes] = _solve_unit_lower(data, order.indices, order.indptr, rhs[order.nodes])
         return out
 
     def _flow_order(self, up, down, keep):
