@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -22,13 +23,22 @@ from .models import WeeklyReport
 from .rates import week_start
 from .weekly import generate_weekly_report
 
+RANKING_SIZE = 20
+CLUSTERS_SHOWN = 20
+
+
+@lru_cache(maxsize=8)
+def _path(name: str) -> str:
+    """Reversed once: a dashboard page builds a few hundred drill-down links."""
+    return reverse(name)
+
 
 def drill_url(**params) -> str:
-    return reverse("reports:drill") + "?" + urlencode(params)
+    return _path("reports:drill") + "?" + urlencode(params)
 
 
 def orders_url(**params) -> str:
-    return reverse("console:orders") + "?" + urlencode(params)
+    return _path("console:orders") + "?" + urlencode(params)
 
 
 def optional_url(name: str) -> str | None:
@@ -154,11 +164,13 @@ def index(request):
                 metric="non_compliant", community=row.community_id, **period
             ),
         }
-        for row in figures["ranking"]
+        for row in figures["ranking"][:RANKING_SIZE]
     ]
     clusters = [
         {"cluster": c, "url": orders_url(ids=",".join(map(str, c.order_ids)), all=1)}
-        for c in figures["clusters"]
+        for c in sorted(figures["clusters"], key=lambda c: (-c.count, -c.last_at.timestamp()))[
+            :CLUSTERS_SHOWN
+        ]
     ]
     day_links = {
         day.isoformat(): drill_url(metric="day", day=day.isoformat())
@@ -206,6 +218,7 @@ def index(request):
             "has_temperature": bool(temperatures),
             "ranking": ranking,
             "clusters": clusters,
+            "cluster_total": len(figures["clusters"]),
             "dispatch_url": optional_url("planning:index"),
             "outreach_url": optional_url("outreach:index"),
             "is_bureau": scope.company_id is None,

@@ -24,6 +24,7 @@ from .models import WeeklyReport
 from .rates import weekly_rates
 
 WORST_COMMUNITIES = 10
+CLUSTERS_IN_REPORT = 10
 
 
 def _pct(value) -> str:
@@ -100,6 +101,7 @@ def collect(week: date, now: datetime | None = None) -> dict:
     channels, categories = dict(Channel.choices), dict(Category.choices)
     season = dash.current_season(week_end)
     readiness, readiness_note = readiness_progress(season, week_end)
+    clusters = dash.clusters(scope, lower, upper)
     return {
         "city": City.objects.first(),
         "week": week,
@@ -133,7 +135,8 @@ def collect(week: date, now: datetime | None = None) -> dict:
         "open_rows": dash.open_by_company(scope),
         "per_day": dash.complaints_per_day(scope, week, week_end),
         "worst": dash.community_ranking(scope, week, week_end, limit=WORST_COMMUNITIES),
-        "clusters": dash.clusters(scope, lower, upper),
+        "clusters": sorted(clusters, key=lambda c: -c.count)[:CLUSTERS_IN_REPORT],
+        "cluster_total": len(clusters),
         "outreach": outreach_progress(week_end),
         "readiness": readiness,
         "readiness_note": readiness_note,
