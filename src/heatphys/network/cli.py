@@ -43,7 +43,8 @@ def run(args) -> int:
     except (NetworkError, OSError, json.JSONDecodeError) as exc:
         print(f"heatphys solve: {exc}", file=sys.stderr)
         return 2
-    args.out.write_text(json.dumps(result_to_dict(result), indent=1))
+    # allow_nan=False: strict JSON (result_to_dict turns undefined numbers into null)
+    args.out.write_text(json.dumps(result_to_dict(result), indent=1, allow_nan=False))
     if not result.converged:
         print(f"heatphys solve: {result.status}: {result.message}", file=sys.stderr)
         return 1

@@ -306,7 +306,8 @@ def read_pandapipes_json(path) -> Network:
 
 # ---------------------------------------------------------------- our own JSON format
 def _clean(value):
-    if isinstance(value, float) and math.isnan(value):
+    """A JSON-ready value: numpy scalars to Python, NaN and ±inf to None (null)."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, np.generic):
         return _clean(value.item())
@@ -378,7 +379,11 @@ def read_network_json(path) -> Network:
 
 
 def result_to_dict(result) -> dict:
-    """The JSON document written by ``heatphys solve`` (element ids as string keys)."""
+    """The JSON document written by ``heatphys solve`` (element ids as string keys).
+
+    Every number is finite: undefined values (NaN, ±inf, e.g. after a failed solve) are None,
+    so ``json.dumps(..., allow_nan=False)`` always succeeds and the file is strict JSON.
+    """
 
     def table(df, columns):
         return {
@@ -390,7 +395,7 @@ def result_to_dict(result) -> dict:
         "converged": bool(result.converged),
         "status": result.status,
         "iterations": result.iterations,
-        "residual_norm": result.residual_norm,
+        "residual_norm": _clean(float(result.residual_norm)),
         "message": result.message,
         "problems": list(result.problems),
         "culprits": {k: [_clean(x) for x in v] for k, v in result.culprits.items()},

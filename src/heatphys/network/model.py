@@ -2,8 +2,9 @@
 
 A :class:`Network` is an immutable bundle of pandas DataFrames, one per element type, each
 indexed by the caller's element ids (those ids come back as the index of the result tables).
-Column names carry units. Missing optional columns are filled with their defaults, so a caller
-only passes what it knows. See ``docs/network-format.md`` for every column.
+Column names carry units. Missing optional columns, and missing (None/NaN) entries of
+optional columns given on some rows only, take their defaults, so a caller only passes what it
+knows. See ``docs/network-format.md`` for every column.
 
 Consumer (substation) modes follow pandapipes' ``heat_consumer``: exactly two of ``heat_w``,
 ``mass_flow_kg_s``, ``delta_t_k`` and ``return_temp_c`` are given, and not both temperatures.
@@ -135,6 +136,15 @@ def _normalise(name: str, table) -> pd.DataFrame:
     for column, default in spec.items():
         if column not in df.columns:
             df[column] = default if default is not None else pd.Series(dtype=float)
+        elif default is not None and not (isinstance(default, float) and np.isnan(default)):
+            # a column given on some rows only: the other rows take the default, as if the
+            # column were absent for them (None/NaN means "not given")
+            given = df[column].notna().to_numpy()
+            if not given.all():
+                values = df[column].to_numpy(dtype=object).copy()
+                values[~given] = default
+                kind = bool if isinstance(default, bool) else type(default)
+                df[column] = values.astype(kind) if kind in (bool, float) else values
     return df
 
 

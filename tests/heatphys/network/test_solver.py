@@ -406,3 +406,91 @@ def test_cli_pandapipes_format(tmp_path):
     assert args.func(args) == 0
     doc = json.loads(out.read_text())
     assert len(doc["junctions"]) == 4 and len(doc["pipes"]) == 3
+
+
+def test_partial_columns_take_their_defaults(tmp_path):
+    """A column given on some rows only: the other rows get the default, not NaN."""
+    doc = {
+        "format": "heatphys-network",
+        "version": 1,
+        "fluid": FLUID.to_dict(),
+        "junctions": [{"id": "a", "height_m": 3.0}, {"id": "b"}, {"id": "c", "height_m": None}],
+        "pipes": [
+            {"id": 1, "from_junction": "a", "to_junction": "b", "length_m": 200.0,
+             "inner_diameter_m": 0.1, "roughness_m": 2e-4},
+            {"id": 2, "from_junction": "b", "to_junction": "c", "length_m": 300.0,
+             "inner_diameter_m": 0.1, "in_service": None},
+        ],
+        "pressure_sources": [{"id": 0, "junction": "a", "pressure_bar": 5.0, "temp_c": 70.0}],
+        "sinks": [{"id": 0, "junction": "c", "mass_flow_kg_s": 3.0}],
+    }  # fmt: skip
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(doc))
+    net = read_network_json(path)
+    assert net.junctions.height_m.tolist() == [3.0, 0.0, 0.0]
+    assert net.pipes.roughness_m.tolist() == [2e-4, 1e-4]
+    assert net.pipes.in_service.tolist() == [True, True]
+    assert net.pipes.loss_coefficient.tolist() == [0.0, 0.0]
+    res = solve(net)
+    assert res.converged and np.isfinite(res.residual_norm)
+    assert res.pipes.mdot_kg_s.tolist() == pytest.approx([3.0, 3.0])
+
+
+def test_result_json_is_strict_json_with_null_for_undefined(tmp_path):
+    import argparse
+    import dataclasses
+
+    from heatphys.network import result_to_dict
+
+    net = one_pipe(u=1.0)
+    # an out-of-service pipe and an unconnected junction have no results (NaN in the tables)
+    net = net.replace(
+        junctions=pd.concat([net.junctions, pd.DataFrame({"height_m": [0.0]}, index=[30])]),
+        pipes=pd.concat(
+            [
+                net.pipes,
+                net.pipes.rename(index={7: 8}).assign(to_junction=30, in_service=False),
+            ]
+        ),
+    )
+    failed = solve(net, SolverOptions(max_iterations=0))
+    assert not failed.converged
+    failed = dataclasses.replace(failed, residual_norm=float("nan"))
+    doc = result_to_dict(failed)
+    json.dumps(doc, allow_nan=False)  # raises on any NaN/inf left
+    assert doc["residual_norm"] is None
+    assert doc["pipes"]["8"]["mdot_kg_s"] is None
+    assert doc["junctions"]["30"]["p_bar"] is None
+
+    def strict(text):
+        return json.loads(text, parse_constant=lambda c: pytest.fail(f"non-JSON token {c}"))
+
+    src, out = tmp_path / "net.json", tmp_path / "res.json"
+    write_network_json(net, src)
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["solve", str(src), "--out", str(out)])
+    assert args.func(args) == 0
+    written = strict(out.read_text())
+    assert written["pipes"]["8"] == {"v_mean_m_s": None, "mdot_kg_s": None, "t_out_c": None}
+
+
+@pytest.mark.parametrize("linear_solver", ["qdldl", "superlu"])
+def test_linear_solvers_agree(linear_solver):
+    pytest.importorskip("qdldl")
+    net = generate_district_network(150, seed=11, fluid=FLUID, consumer_mode="MIX")
+    ref = solve(net, SolverOptions(linear_solver="auto"))
+    res = solve(net, SolverOptions(linear_solver=linear_solver))
+    assert ref.converged and res.converged
+    np.testing.assert_allclose(res.junctions.p_bar, ref.junctions.p_bar, rtol=1e-9)
+    np.testing.assert_allclose(res.pipes.mdot_kg_s, ref.pipes.mdot_kg_s, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(res.junctions.t_c, ref.junctions.t_c, atol=1e-6)
+
+
+def test_result_tables_are_built_once_on_access():
+    res = solve(small_dh())
+    assert "_tables" not in res.__dict__
+    first = res.consumers
+    assert res.consumers is first
+    assert set(res.__dict__["_tables"]) == {"consumers"}
+    assert res.junctions.index.equals(small_dh().junctions.index)
