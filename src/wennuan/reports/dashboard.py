@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import DatabaseError
 from django.db.models import Count, DateField, Func, Min, Q
 from django.utils import timezone
 
@@ -188,15 +189,32 @@ def complaints_per_day(scope: Scope, start: date, end: date) -> list[tuple[date,
     ]
 
 
-def daily_outdoor_temperature(start: date, end: date) -> dict[date, float] | None:
-    """Daily mean outdoor temperature from the planning app's weather, when it stores one;
-    None when no weather is available (the chart then leaves the line out, with a note)."""
+def daily_outdoor_temperature(start: date, end: date) -> dict[str, float] | None:
+    """Daily mean outdoor temperature (°C, keyed by ISO date) from the planning app's weather
+    (``WeatherHour``): observed hours where there are any that day, else forecast hours. None
+    when the planning app stores no weather for the period (the chart then leaves the line out,
+    with a note). Read defensively: the planning app is another team's and may change."""
     try:
-        from wennuan.planning import weather_history  # noqa: PLC0415 - optional, issue 7
-    except ImportError:
+        from django.db.models import Avg  # noqa: PLC0415
+
+        from wennuan.planning.models import WeatherHour  # noqa: PLC0415
+
+        lower, upper = day_range(start, end)
+        rows = (
+            WeatherHour.objects.filter(timestamp__gte=lower, timestamp__lt=upper)
+            .annotate(day=LocalDate("timestamp"))
+            .values("day", "series__kind")
+            .annotate(mean=Avg("outdoor_temp_c"))
+            .order_by()
+        )
+        observed, forecast = {}, {}
+        for row in rows:
+            target = observed if row["series__kind"] == "observed" else forecast
+            target[row["day"].isoformat()] = round(row["mean"], 1)
+    except (ImportError, LookupError, AttributeError, DatabaseError):
         return None
-    daily = getattr(weather_history, "daily_mean_outdoor_temp_c", None)
-    return daily(start, end) if daily else None
+    merged = {**forecast, **observed}
+    return merged or None
 
 
 @dataclass

@@ -131,7 +131,7 @@ def daily_chart(per_day, temperatures) -> dict:
                 "type": "scatter",
                 "mode": "lines",
                 "x": days,
-                "y": [temperatures.get(day) for day, _count in per_day],
+                "y": [temperatures.get(day.isoformat()) for day, _count in per_day],
                 "name": _("室外日均温度 (°C)"),
                 "yaxis": "y2",
                 "line": {"color": "#2c6fbb"},

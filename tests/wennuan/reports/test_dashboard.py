@@ -232,3 +232,35 @@ def test_dashboard_query_count_does_not_grow_with_orders(
     client.force_login(personas["supervisor"])
     with django_assert_max_num_queries(40):
         client.get(URL)
+
+
+def test_chart_leaves_the_temperature_out_without_weather(client, personas, make_order):
+    make_order()
+    client.force_login(personas["supervisor"])
+    response = client.get(URL)
+    assert len(response.context["chart"]["data"]) == 1
+    assert "暂无气象数据" in response.content.decode()
+
+
+def test_chart_draws_the_planning_apps_observed_temperature_when_present(
+    client, personas, make_order
+):
+    planning = pytest.importorskip("wennuan.planning.models")
+    if not hasattr(planning, "WeatherHour"):
+        pytest.skip("the planning app stores no weather")
+    from wennuan.registry.models import City
+
+    make_order()
+    now = timezone.now()
+    series = planning.WeatherSeries.objects.create(
+        city=City.objects.get(), kind="observed", provider="csv", issued_at=now
+    )
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    for hour, temp in enumerate((-2.0, 0.0, 2.0)):
+        planning.WeatherHour.objects.create(
+            series=series, timestamp=start + timedelta(hours=hour), outdoor_temp_c=temp
+        )
+    client.force_login(personas["supervisor"])
+    chart = client.get(URL).context["chart"]
+    assert len(chart["data"]) == 2
+    assert chart["data"][1]["y"][-1] == 0.0
