@@ -16,6 +16,7 @@ def rolling_day_ahead(
     actual: pd.DataFrame,
     model_factory: Callable[[], object] = DayAheadModel,
     refit_every_days: int = 28,
+    pool=None,
 ) -> pd.Series:
     """Forecast each day of ``actual`` from ``history`` and the rows of ``actual`` before it.
 
@@ -34,6 +35,9 @@ def rolling_day_ahead(
         :mod:`heatphys.forecasting.models`). :class:`DayAheadModel` is vectorised over
         days through ``predict_frame``; other models are called once per block of days.
     refit_every_days : int
+    pool : sequence of DataFrame, optional
+        Load of other substations (same columns) for a pooled :class:`DayAheadModel`;
+        at each refit only their rows before the first forecast day are used.
 
     Returns
     -------
@@ -54,7 +58,11 @@ def rolling_day_ahead(
         first = days[block_start]
         block = days[(days >= first) & (days < first + pd.Timedelta(days=refit_every_days))]
         known = combined[combined.index < first]
-        model = model_factory().fit(known)
+        model = model_factory()
+        if pool is not None and isinstance(model, DayAheadModel):
+            model.fit(known, pool=[other[other.index < first] for other in pool])
+        else:
+            model.fit(known)
         hours = grid.index[grid.index.floor("D").isin(block)]
         if isinstance(model, DayAheadModel) and model.regressor_ is not None:
             # Every load feature of day D comes from days before D, so predicting the block

@@ -540,7 +540,33 @@ class DayAheadModel:
         grid["baseline_kw"] = self.baseline_.predict(grid)
         return grid
 
-    def fit(self, history: pd.DataFrame) -> DayAheadModel:
+    @staticmethod
+    def _scaled(grid: pd.DataFrame, scale_kw: float) -> pd.DataFrame:
+        out = grid.copy()
+        out["heat_kw"] = grid["heat_kw"] / scale_kw
+        out["baseline_kw"] = grid["baseline_kw"] / scale_kw
+        return out
+
+    def _training_rows(self, history: pd.DataFrame, baseline: ChangePointModel):
+        """Features and residual target of one history, in units of its mean load."""
+        grid = _weather_grid(history)
+        grid["heat_kw"] = history["heat_kw"].reindex(grid.index)
+        grid["baseline_kw"] = baseline.predict(grid)
+        mean_kw = float(np.nanmean(grid["heat_kw"].to_numpy()))
+        scale_kw = mean_kw if np.isfinite(mean_kw) and mean_kw > 0 else 1.0
+        features = day_ahead_features(self._scaled(grid, scale_kw), self._holidays())
+        target = ((grid["heat_kw"] - grid["baseline_kw"]) / scale_kw).to_numpy()
+        ok = np.isfinite(target) & np.isfinite(features["prev_day_resid_kw"].to_numpy())
+        return features[ok], target[ok], scale_kw
+
+    def fit(self, history: pd.DataFrame, pool=None) -> DayAheadModel:
+        """Fit on ``history``; ``pool``: optional histories of other substations.
+
+        The baseline is always this substation's own. The linear and boosted stages work
+        in units of each history's mean load, so that histories of substations of any
+        size can be pooled: with ``pool`` they learn from all of them (more days of the
+        same weather and operation patterns), with the pooled rows weighted like own ones.
+        """
         from sklearn.ensemble import HistGradientBoostingRegressor
         from threadpoolctl import threadpool_limits
 
@@ -549,24 +575,29 @@ class DayAheadModel:
             self.baseline_ = self._given_baseline
         else:
             self.baseline_ = ChangePointModel(o.baseline).fit(history)
-        grid = _weather_grid(history)
-        grid["heat_kw"] = history["heat_kw"].reindex(grid.index)
-        grid["baseline_kw"] = self.baseline_.predict(grid)
-        features = day_ahead_features(grid, self._holidays())
-        target = (grid["heat_kw"] - grid["baseline_kw"]).to_numpy()
-        ok = np.isfinite(target) & np.isfinite(features["prev_day_resid_kw"].to_numpy())
+        features, target, self.scale_kw_ = self._training_rows(history, self.baseline_)
+        parts = [(features, target)]
+        for other in pool or ():
+            try:
+                other_baseline = ChangePointModel(o.baseline).fit(other)
+            except ValueError:  # too little measured load to learn from
+                continue
+            other_features, other_target, _ = self._training_rows(other, other_baseline)
+            parts.append((other_features, other_target))
+        if len(parts) > 1:
+            features = pd.concat([p[0] for p in parts], ignore_index=True)
+            target = np.concatenate([p[1] for p in parts])
         self.regressor_ = None
         self.linear_coef_ = np.zeros(len(o.linear_features))
-        if ok.sum() >= 24 * o.min_training_days:
+        if len(target) >= 24 * o.min_training_days:
             if o.linear_features:
                 # Persistence of yesterday's weather-normalised error is close to linear;
                 # trees only approximate a line in steps and cannot extend it, so a
                 # least-squares stage takes it and the trees learn what remains.
-                lin = np.nan_to_num(features.loc[ok, list(o.linear_features)].to_numpy())
+                lin = np.nan_to_num(features[list(o.linear_features)].to_numpy())
                 gram = lin.T @ lin + o.linear_ridge * len(lin) * np.eye(lin.shape[1])
-                self.linear_coef_ = np.linalg.solve(gram, lin.T @ target[ok])
-                target = target.copy()
-                target[ok] -= lin @ self.linear_coef_
+                self.linear_coef_ = np.linalg.solve(gram, lin.T @ target)
+                target = target - lin @ self.linear_coef_
             regressor = HistGradientBoostingRegressor(
                 max_iter=o.max_iter,
                 learning_rate=o.learning_rate,
@@ -582,7 +613,7 @@ class DayAheadModel:
             # A few thousand rows: OpenMP threads only add synchronisation (5x slower on
             # two busy cores), so boosting runs on one thread.
             with threadpool_limits(limits=1, user_api="openmp"):
-                regressor.fit(features.loc[ok, list(o.features)].to_numpy(), target[ok])
+                regressor.fit(features[list(o.features)].to_numpy(), target)
             self.regressor_ = regressor
         return self
 
@@ -594,19 +625,21 @@ class DayAheadModel:
         """
         grid = frame.copy()
         grid["baseline_kw"] = self.baseline_.predict(grid)
-        features = day_ahead_features(grid, self._holidays())
         pred = grid["baseline_kw"].to_numpy(float).copy()
         if self.regressor_ is not None:
+            features = day_ahead_features(self._scaled(grid, self.scale_kw_), self._holidays())
             ok = np.isfinite(features["prev_day_resid_kw"].to_numpy())
-            if ok.any() and len(self.linear_coef_):
-                lin = features.loc[ok, list(self.options.linear_features)].to_numpy()
-                pred[ok] += np.nan_to_num(lin) @ self.linear_coef_
             if ok.any():
                 from threadpoolctl import threadpool_limits
 
+                correction = np.zeros(int(ok.sum()))
+                if len(self.linear_coef_):
+                    lin = features.loc[ok, list(self.options.linear_features)].to_numpy()
+                    correction += np.nan_to_num(lin) @ self.linear_coef_
                 with threadpool_limits(limits=1, user_api="openmp"):
                     x = features.loc[ok, list(self.options.features)].to_numpy()
-                    pred[ok] += self.regressor_.predict(x)
+                    correction += self.regressor_.predict(x)
+                pred[ok] += correction * self.scale_kw_
         return pd.Series(np.maximum(pred, 0.0), index=grid.index, name="heat_kw")
 
     def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:

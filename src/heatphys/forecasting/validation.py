@@ -91,8 +91,15 @@ def nis_heating_curve(folder: str | Path, substation: str) -> dict:
     [K] of predicted secondary supply and return and of the controller's set-point t_ref.
     """
     data = read_nis_scada(Path(folder) / f"xai4heat_scada_{substation}.csv")
-    data = data[data.index.month.isin(NIS_HEATING_MONTHS)]
-    data = data[data["heat_kw"] > 0.25 * data["heat_kw"].median()]
+    # A temperature reading at H:00 sits between the hour ending at H and the hour starting
+    # at H (the heat of the hour starting at H): both must be operating hours.
+    running = (
+        data["heat_kw"]
+        > 0.25 * data.loc[data.index.month.isin(NIS_HEATING_MONTHS), "heat_kw"].median()
+    )
+    data = data[
+        data.index.month.isin(NIS_HEATING_MONTHS) & running & running.shift(1, fill_value=False)
+    ]
     train = data.loc[:"2023-09-30"]
     test = data.loc["2023-10-01":]
     curve = fit_heating_curve(

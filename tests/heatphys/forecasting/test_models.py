@@ -180,3 +180,22 @@ def test_daily_features_by_hand():
         day_ahead_features(tampered).drop(columns="baseline_kw").iloc[48:],
         day3.drop(columns="baseline_kw"),
     )
+
+
+def test_day_ahead_is_scale_invariant_and_pools_other_substations(make_load):
+    load = make_load(days=120, seed=6)
+    history, weather = load.iloc[: 24 * 110], load.iloc[24 * 110 : 24 * 111][["outdoor_temp_c"]]
+    small = DayAheadModel().fit(history).predict(weather, history)
+    big_history = history.assign(heat_kw=history["heat_kw"] * 10)
+    big = DayAheadModel().fit(big_history).predict(weather, big_history)
+    np.testing.assert_allclose(big, 10 * small, rtol=1e-6)
+    # A substation with only two weeks of meter history gets no boosted model on its own,
+    # but does with the (ten times larger) history of another substation in the pool.
+    young = load.iloc[24 * 96 : 24 * 110]
+    other = make_load(days=110, seed=7).assign(heat_kw=lambda f: f["heat_kw"] * 10)
+    assert DayAheadModel().fit(young).regressor_ is None
+    pooled = DayAheadModel().fit(young, pool=[other])
+    assert pooled.regressor_ is not None
+    pred = pooled.predict(weather, young)
+    truth = load["heat_kw"].reindex(weather.index)
+    assert score(truth, pred)["daily_mape_pct"] < 10

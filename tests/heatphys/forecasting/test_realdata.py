@@ -1,6 +1,7 @@
 """Real-data validation (design §6). Thresholds are the measured values plus a small margin;
 where the issue's target was not reached the test pins what is reached (see
-docs/demand-models.md)."""
+docs/demand-models.md). Scores are on held-out periods (Flensburg 2015, Niš 2023/24); the
+day-ahead settings were tuned on Flensburg Oct–Dec 2014 and Niš 2022/23."""
 
 import pytest
 
@@ -17,15 +18,16 @@ def flensburg(shared_data):
 def test_flensburg_day_ahead_heating_season(flensburg):
     da = flensburg["dayahead"]["heating_season"]
     cp = flensburg["changepoint"]["heating_season"]
-    # Measured 3.5 % (issue target 3 % not reached); at least 40 % below the baseline: met.
-    assert da["daily_mape_pct"] <= 3.9
+    # Issue targets: ≤ 3 % (measured 2.96 %; the margin is for other BLAS/sklearn builds)
+    # and ≥ 40 % below the change-point baseline on the same days (measured 75 % below).
+    assert da["daily_mape_pct"] <= 3.05
     assert da["daily_mape_pct"] <= 0.6 * cp["daily_mape_pct"]
-    assert da["hourly_cv_rmse_pct"] <= 8.0
+    assert da["hourly_cv_rmse_pct"] <= 7.3
     assert abs(da["hourly_nmbe_pct"]) <= 1.0
 
 
 def test_flensburg_whole_year_and_baselines(flensburg):
-    assert flensburg["dayahead"]["year"]["daily_mape_pct"] <= 4.7
+    assert flensburg["dayahead"]["year"]["daily_mape_pct"] <= 4.7  # measured 4.5 %
     assert flensburg["changepoint"]["year"]["daily_mape_pct"] <= 14.0
     # The design method (calibrated) is in the heating season no worse than the baseline.
     assert (
@@ -38,11 +40,12 @@ def test_flensburg_whole_year_and_baselines(flensburg):
         assert abs(flensburg[name]["year"]["hourly_nmbe_pct"]) <= 10
 
 
-@pytest.mark.parametrize("substation, pinned", [("L4", 18.0), ("L8", 13.2), ("L12", 16.6)])
+@pytest.mark.parametrize("substation, pinned", [("L4", 14.0), ("L8", 12.0), ("L12", 14.2)])
 def test_nis_substation_day_ahead(shared_data, substation, pinned):
     result = validation.nis_demand(shared_data / "nis", substation)
     da, cp = result["dayahead"], result["changepoint"]
-    # Issue target ≤ 12 % in Nov–Mar: not reached (measured 17.1 / 12.4 / 15.8 %).
+    # Issue target ≤ 12 % in Nov–Mar 2023/24: reached on L8 only (measured 13.5 / 11.5 /
+    # 13.7 %; the tuning season 2022/23 gives 8.9 / 9.6 / 10.1 %).
     assert da["daily_mape_pct"] <= pinned
     assert da["daily_mape_pct"] < cp["daily_mape_pct"]
     assert abs(da["hourly_nmbe_pct"]) < abs(cp["hourly_nmbe_pct"])
@@ -52,9 +55,10 @@ def test_nis_substation_day_ahead(shared_data, substation, pinned):
 def test_nis_heating_curve_predicts_secondary_temperatures(shared_data, substation):
     result = validation.nis_heating_curve(shared_data / "nis", substation)
     assert result["hours"] > 1000
-    assert result["supply_mae_k"] <= 2.6
-    assert result["return_mae_k"] <= 2.1
-    assert result["set_point_mae_k"] <= 2.1
+    # Measured supply 1.5 / 1.5 / 1.8 K, return 1.2 / 1.5 / 1.3 K (L4 / L8 / L12).
+    assert result["supply_mae_k"] <= 1.9
+    assert result["return_mae_k"] <= 1.6
+    assert result["set_point_mae_k"] <= 1.7
 
 
 @pytest.mark.parametrize("substation", ["L4", "L12"])
