@@ -299,10 +299,12 @@ class PreparedNetwork:
         self.junction_ids = j.index
         n = len(j)
         self.n_nodes = n
-        pos = pd.Series(np.arange(n), index=j.index)
 
         def nodes(df, column):
-            return pos.loc[df[column].to_numpy()].to_numpy() if len(df) else np.zeros(0, int)
+            # junction ids -> positions (the Network validated that every id exists)
+            if not len(df):
+                return np.zeros(0, np.int64)
+            return j.index.get_indexer(df[column].to_numpy()).astype(np.int64)
 
         amb = float(net.ambient_temp_c)
         # -- resistive branches: pipes, open valves, curve pumps ----------------------------
@@ -660,7 +662,7 @@ class PreparedNetwork:
         return m + dm, p + delta_p, dm, delta_p
 
     # ------------------------------------------------------------------ temperatures
-    def _mixing_solve(self, up, down, mabs, a, c, fixed_vals, default):
+    def _mixing_solve(self, up, down, mabs, a, c, fixed_vals, default, skip_cyclic=False):
         """Solve Σ_in |ṁ|·(a·T_up + c) = Σ_in |ṁ| · T_n with fixed nodes.
 
         With the flow directions known the system is triangular in flow order (upstream
@@ -675,6 +677,8 @@ class PreparedNetwork:
         keep = ~fixed[down] & (mabs > 0)
         order = self._flow_order(up, down, keep)
         if order is None:
+            if skip_cyclic:
+                return None
             return self._mixing_solve_general(up, down, mabs, a, c, fixed_vals, default)
         e = order.edges
         ed = down[e]
@@ -788,8 +792,9 @@ class PreparedNetwork:
         ).astype(np.int64)
         return up, down
 
-    def _temperatures(self, m_res, m_cons, t_node, t_out_prev, heat):
-        """Junction temperatures and branch outlet temperatures at the given flows."""
+    def _temperatures(self, m_res, m_cons, t_node, t_out_prev, heat, skip_cyclic=False):
+        """Junction temperatures and branch outlet temperatures at the given flows (None if
+        ``skip_cyclic`` and the flows run round a directed cycle)."""
         fluid = self.network.fluid
         m_fc = self.fc_mdot
         nb, nc = len(m_res), len(m_cons)
@@ -815,7 +820,11 @@ class PreparedNetwork:
         ac[tr_mode] = 0.0
         cc[tr_mode] = self.c_tr[tr_mode]
         c[cs], a[cs] = cc, ac
-        t_new = self._mixing_solve(up, down, mabs, a, c, self.t_fix, self.network.ambient_temp_c)
+        t_new = self._mixing_solve(
+            up, down, mabs, a, c, self.t_fix, self.network.ambient_temp_c, skip_cyclic
+        )
+        if t_new is None:
+            return None
         t_out = np.where(mabs > 0, a * t_new[up] + c, self.network.ambient_temp_c)
         return t_new, t_out
 
@@ -984,8 +993,16 @@ class PreparedNetwork:
                     np.max(np.abs(delta_p), initial=0.0) <= opt.tol_pressure_bar
                     and dm_max <= opt.tol_mass_flow_kg_s + 1e-10 * m_scale
                 )
-                if couple:
-                    t_new, t_out_new = self._temperatures(m, m_cons, t_node, t_out, heat)
+                # Far from the solution a Newton iterate may send water round a loop (a
+                # directed cycle); its temperatures mean nothing, so keep the last ones then.
+                far = dm_max > 1e-3 * m_scale
+                swept = (
+                    self._temperatures(m, m_cons, t_node, t_out, heat, skip_cyclic=far)
+                    if couple
+                    else None
+                )
+                if swept is not None:
+                    t_new, t_out_new = swept
                     sweeps += 1
                     dtemp = np.nanmax(np.abs(t_new - t_node)) if len(t_new) else 0.0
                     # Stagnant loop pipes can flip direction with the buoyancy their own
@@ -998,6 +1015,8 @@ class PreparedNetwork:
                     t_node = t_node + w * (t_new - t_node)
                     t_out = t_out + w * (t_out_new - t_out)
                     temp_ok = dtemp <= opt.tol_temp_k
+                elif couple:
+                    temp_ok = False
             if hyd_ok and (not couple or not converged):
                 # final temperatures at the converged flows (uncoupled: the only sweep)
                 t_node, t_out = self._temperatures(m, m_cons, t_node, t_out, heat)
