@@ -111,7 +111,10 @@ class ElapsedSeconds(Func):
 
     def as_sql(self, compiler, connection, **extra):
         end, start = (compiler.compile(e) for e in self.source_expressions)
-        return f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))", [*end[1], *start[1]]
+        return (
+            f"CAST(EXTRACT(EPOCH FROM ({end[0]} - {start[0]})) AS double precision)",
+            [*end[1], *start[1]],
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
         end, start = (compiler.compile(e) for e in self.source_expressions)
