@@ -1,0 +1,654 @@
+"""The daily plan of a heating company (design §1 point 5, §6; issue 7).
+
+weather → heat demand per community and hour → allocation under source capacity (max-min
+indoor temperature) → supply/return set-points → hydraulic check of the primary network →
+transport delays and source schedule → predicted indoor temperature per community.
+
+This module (with ``hydraulics``) is the only Django code that imports ``heatphys``. It reads
+the register, meter history and weather, computes with numpy, and writes one new Plan version
+with its results in one transaction.
+"""
+
+import time as wall_clock
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heatphys.allocation import allocate
+from heatphys.curves import FLOOR, RADIATOR, HeatingCurve, setpoints
+from heatphys.forecasting.models import ChangePointModel, DesignOptions, design_heat_demand_kw
+from heatphys.indoor import IndoorParameters, simulate_indoor
+from heatphys.schedule import source_schedule, transport_delays_h
+from wennuan.registry.choices import SourceKind, Terminal
+from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
+
+from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
+from .hydraulics import CompanyNetwork
+from .models import (
+    CommunityModelParameters,
+    MeterReading,
+    Plan,
+    PlanAdjustment,
+    PlanCommunity,
+    PlanPipe,
+    PlanSource,
+    PlanSubstation,
+    WeatherHour,
+)
+from .weather import HISTORY_HOURS, ChosenWeather, local_day_start, setting
+
+HOURS = 24
+DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Tunable constants of the plan (settings/environment, see docs/planning.md)."""
+
+    standard_indoor_c: float = 18.0
+    comfort_reserve_k: float = 1.0  # heat is planned for standard + reserve
+    risk_margin_k: float = 0.5  # at risk when predicted below standard + margin
+    network_loss_fraction: float = 0.03
+    history_days: int = 28
+    min_history_days: int = 7
+    min_dp_bar: float = 0.5  # differential pressure a substation needs (exchanger + valve)
+    substation_overload: float = 1.2  # a substation passes at most 1.2 × its design load
+
+    @classmethod
+    def from_settings(cls) -> "PlanSettings":
+        return cls(
+            comfort_reserve_k=setting("WENNUAN_PLAN_COMFORT_RESERVE_K", 1.0),
+            risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K", 0.5),
+            network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS", 0.03),
+            min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR", 0.5),
+        )
+
+
+class PlanError(ValueError):
+    """A plan cannot be computed; the message is Chinese and names the cause."""
+
+
+@dataclass
+class _Arrays:
+    """Intermediate results of one company (arrays are (24, …))."""
+
+    communities: list
+    substations: list
+    sources: list
+    community_substation: np.ndarray
+    community_demand_kw: np.ndarray
+    substation_demand_kw: np.ndarray
+    methods: list
+    warnings: list = field(default_factory=list)
+
+
+def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
+    index = pd.DatetimeIndex(
+        [timezone.localtime(t).replace(tzinfo=None) for t in weather.timestamps]
+    )
+    frame = pd.DataFrame({"outdoor_temp_c": weather.outdoor_temp_c}, index=index)
+    if weather.wind_speed_m_s is not None:
+        frame["wind_speed_m_s"] = weather.wind_speed_m_s
+    if weather.solar_w_m2 is not None:
+        frame["solar_w_m2"] = weather.solar_w_m2
+    return frame
+
+
+def _day_rows(frame: pd.DataFrame, day: date) -> np.ndarray:
+    start = pd.Timestamp(datetime.combine(day, datetime.min.time()))
+    return np.flatnonzero((frame.index >= start) & (frame.index < start + pd.Timedelta(days=1)))
+
+
+def _observed_weather(city: City, start: datetime, end: datetime) -> pd.Series:
+    """Hourly observed outdoor temperature (the newest series wins where they overlap)."""
+    rows = (
+        WeatherHour.objects.filter(
+            series__city=city,
+            series__kind=WeatherKind.OBSERVED,
+            timestamp__gte=start,
+            timestamp__lt=end,
+        )
+        .order_by("timestamp", "series__issued_at")
+        .values_list("timestamp", "outdoor_temp_c")
+    )
+    data = {}
+    for ts, temp in rows:
+        data[timezone.localtime(ts).replace(tzinfo=None)] = temp
+    return pd.Series(data, dtype=float)
+
+
+def _history_forecasts(company, substations, weather_frame, day, city, cfg, arrays_warnings):
+    """Change-point forecasts (24,) for substations with enough meter history."""
+    start = local_day_start(day) - timedelta(days=cfg.history_days)
+    end = local_day_start(day)
+    readings = list(
+        MeterReading.objects.filter(
+            substation__company=company, timestamp__gte=start, timestamp__lt=end
+        ).values_list("substation_id", "timestamp", "heat_kw")
+    )
+    if not readings:
+        return {}
+    observed = _observed_weather(city, start, end)
+    if observed.empty:
+        arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
+        return {}
+    frame = pd.DataFrame(readings, columns=["substation", "timestamp", "heat_kw"])
+    frame["timestamp"] = (
+        pd.to_datetime(frame["timestamp"], utc=True)
+        .dt.tz_convert("Asia/Shanghai")
+        .dt.tz_localize(None)
+    )
+    wanted = {s.id for s in substations}
+    day_weather = weather_frame.iloc[_day_rows(weather_frame, day)][["outdoor_temp_c"]]
+    out = {}
+    for sub_id, rows in frame.groupby("substation"):
+        if sub_id not in wanted:
+            continue
+        history = rows.set_index("timestamp")[["heat_kw"]].sort_index()
+        history = history[~history.index.duplicated(keep="last")]
+        history["outdoor_temp_c"] = observed.reindex(history.index).to_numpy()
+        history = history.dropna()
+        if history.index.normalize().nunique() < cfg.min_history_days:
+            continue
+        try:
+            model = ChangePointModel().fit(history)
+            forecast = model.predict(day_weather).to_numpy(dtype=float)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if forecast.shape == (HOURS,) and np.all(np.isfinite(forecast)):
+            out[sub_id] = np.maximum(forecast, 0.0)
+    return out
+
+
+def _equivalent_outdoor_c(heat_kw, design_kw, curve: HeatingCurve) -> np.ndarray:
+    """Outdoor temperature at which the design method asks for ``heat_kw``: set-points follow
+    the heat actually allocated (so a cut shows as lower set-points)."""
+    relative = np.asarray(heat_kw) / np.maximum(np.asarray(design_kw), 1e-9)
+    return curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
+
+
+def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
+    base = FLOOR if terminal == Terminal.FLOOR else RADIATOR
+    return HeatingCurve(
+        design_supply_c=base.design_supply_c,
+        design_return_c=base.design_return_c,
+        exponent_b=base.exponent_b,
+        outdoor_design_c=outdoor_design_c,
+    )
+
+
+def _primary_curve(source, outdoor_design_c: float) -> HeatingCurve:
+    return HeatingCurve(
+        design_supply_c=source.design_supply_temp_c,
+        design_return_c=source.design_return_temp_c,
+        exponent_b=0.3,
+        outdoor_design_c=outdoor_design_c,
+        min_supply_c=source.min_supply_temp_c,
+    )
+
+
+def _source_capacity_share_kw(company, sources) -> np.ndarray:
+    """Each source's capacity available to ``company`` [kW]: a shared source counts pro rata
+    to the design loads of the companies' substations it supplies (design of the demo city)."""
+    shares = []
+    for source in sources:
+        loads = {}
+        for company_id, load in Substation.objects.filter(source=source).values_list(
+            "company_id", "design_load_kw"
+        ):
+            loads[company_id] = loads.get(company_id, 0.0) + load
+        total = sum(loads.values())
+        n_companies = max(source.companies.count(), 1)
+        fraction = loads.get(company.id, 0.0) / total if total > 0 else 1.0 / n_companies
+        shares.append(source.capacity_mw * 1000.0 * fraction)
+    return np.array(shares, dtype=float)
+
+
+def _apply_hours(array: np.ndarray, adjustment: PlanAdjustment, column: int, value: float):
+    array[adjustment.first_hour : adjustment.last_hour + 1, column] = value
+
+
+def compute_company_plan(
+    company: HeatingCompany,
+    day: date,
+    weather: ChosenWeather,
+    *,
+    trigger: str = PlanTrigger.COMMAND,
+    created_by=None,
+    adjustments=(),
+    based_on: Plan | None = None,
+    now: datetime | None = None,
+    cfg: PlanSettings | None = None,
+    network_cache: dict | None = None,
+) -> Plan:
+    """Compute and store a new draft Plan version for one company and day.
+
+    ``adjustments`` are unsaved PlanAdjustment objects (or dicts of their fields); they are
+    applied and stored with the new version."""
+    started = wall_clock.perf_counter()
+    cfg = cfg or PlanSettings.from_settings()
+    now = now or timezone.now()
+    city = City.objects.first()
+    if city is None:
+        raise PlanError(_("尚未登记城市"))
+    season = HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    standard_c = season.standard_indoor_temp_c if season else cfg.standard_indoor_c
+    target_c = standard_c + cfg.comfort_reserve_k
+    design_out_c = city.design_outdoor_temp_c
+    adjustments = [a if isinstance(a, PlanAdjustment) else PlanAdjustment(**a) for a in adjustments]
+    warnings = [] if season else [_("该日不在任何供热季内")]
+
+    substations = list(
+        Substation.objects.filter(company=company).select_related("source").order_by("code")
+    )
+    if not substations:
+        raise PlanError(_("%(company)s 没有登记换热站") % {"company": company.short_name})
+    sub_index = {s.id: i for i, s in enumerate(substations)}
+    communities = list(
+        Community.objects.filter(company=company, substation__isnull=False).order_by("id")
+    )
+    params = {
+        p.community_id: p
+        for p in CommunityModelParameters.objects.filter(community__company=company)
+    }
+    sources = sorted(company.heat_sources.all(), key=lambda s: (s.kind != SourceKind.CHP, s.code))
+    if not sources:
+        raise PlanError(_("%(company)s 没有登记热源") % {"company": company.short_name})
+
+    # --- weather and demand -------------------------------------------------------------
+    frame = _weather_frame(weather)
+    rows = _day_rows(frame, day)
+    if rows.size != HOURS:
+        raise PlanError(_("天气数据未覆盖 %(day)s 的 24 个小时") % {"day": day})
+    t_out = frame["outdoor_temp_c"].to_numpy()[rows]
+    heat_factor = np.array(
+        [params[c.id].heat_factor if c.id in params else 1.0 for c in communities]
+    )
+    offset_c = np.array(
+        [params[c.id].indoor_offset_c if c.id in params else 0.0 for c in communities]
+    )
+    tau_h = np.array(
+        [params[c.id].time_constant_h if c.id in params else 40.0 for c in communities]
+    )
+    design_kw = np.array([c.design_load_kw for c in communities]) * heat_factor
+    # Design method with the planned indoor temperature: Q = q_h A (t_target − T_eff)/22.9 K.
+    options = DesignOptions(
+        indoor_design_c=target_c, outdoor_design_c=target_c - (standard_c - design_out_c)
+    )
+    community_demand = design_heat_demand_kw(frame, design_kw, options)[rows]
+    community_sub = np.array([sub_index[c.substation_id] for c in communities], dtype=int)
+    n_sub = len(substations)
+    design_sum = np.zeros((HOURS, n_sub))
+    np.add.at(design_sum.T, community_sub, community_demand.T)
+
+    history = _history_forecasts(company, substations, frame, day, city, cfg, warnings)
+    methods = []
+    scale = np.ones((HOURS, n_sub))
+    for j, sub in enumerate(substations):
+        if sub.id in history:
+            methods.append(ForecastMethod.CHANGE_POINT)
+            # The meter forecast includes the substation's share of the comfort reserve only
+            # through history; scale it like the design method's reserve.
+            forecast = history[sub.id] * (target_c - t_out) / np.maximum(standard_c - t_out, 0.5)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale[:, j] = np.where(design_sum[:, j] > 0, forecast / design_sum[:, j], 1.0)
+        else:
+            methods.append(ForecastMethod.DESIGN)
+    community_demand = community_demand * scale[:, community_sub]
+    substation_demand = np.zeros((HOURS, n_sub))
+    np.add.at(substation_demand.T, community_sub, community_demand.T)
+
+    # --- capacity and adjustments ---------------------------------------------------------
+    capacity = np.tile(_source_capacity_share_kw(company, sources), (HOURS, 1))
+    source_pos = {s.id: k for k, s in enumerate(sources)}
+    sub_limit = np.tile(
+        np.array([s.design_load_kw * cfg.substation_overload for s in substations]), (HOURS, 1)
+    )
+    supply_override = np.full((HOURS, n_sub), np.nan)
+    for adj in adjustments:
+        if adj.kind == AdjustmentKind.SOURCE_LIMIT:
+            if adj.source_id not in source_pos:
+                raise PlanError(_("热源不属于该公司"))
+            _apply_hours(capacity, adj, source_pos[adj.source_id], adj.value)
+        elif adj.kind == AdjustmentKind.SUPPLY_TEMP:
+            if adj.substation_id not in sub_index:
+                raise PlanError(_("换热站不属于该公司"))
+            _apply_hours(supply_override, adj, sub_index[adj.substation_id], adj.value)
+    curves = [_curve_for(s.terminal, design_out_c) for s in substations]
+    sub_design_kw = np.array([s.design_load_kw for s in substations])
+    # A lower supply set-point than the curve limits the heat the substation can pass.
+    for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
+        relative_grid = np.linspace(0.0, 1.6, 161)
+        eq_out = curves[j].indoor_design_c - relative_grid * (
+            curves[j].indoor_design_c - curves[j].outdoor_design_c
+        )
+        supply_grid = setpoints(eq_out, curves[j])["supply_temp_c"]
+        hours = np.isfinite(supply_override[:, j])
+        relative = np.interp(supply_override[hours, j], supply_grid, relative_grid)
+        sub_limit[hours, j] = np.minimum(sub_limit[hours, j], relative * sub_design_kw[j])
+
+    deliverable = capacity * (1.0 - cfg.network_loss_fraction)
+    # Linear indoor model for the allocation: T = t_out + offset + k q, k so that the demand
+    # gives the planned indoor temperature.
+    a = t_out[:, None] + offset_c[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(community_demand > 0, (target_c - t_out[:, None]) / community_demand, 1.0)
+    allocation = allocate(
+        community_demand,
+        deliverable,
+        community_substation=community_sub,
+        substation_limit_kw=sub_limit,
+        indoor_at_zero_heat_c=a,
+        indoor_k_per_kw=np.maximum(k, 1e-9),
+    )
+    heat = allocation.heat_kw
+    sub_heat = allocation.substation_heat_kw
+
+    # --- set-points -------------------------------------------------------------------------
+    supply_c = np.empty((HOURS, n_sub))
+    return_c = np.empty((HOURS, n_sub))
+    for j, curve in enumerate(curves):
+        points = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
+        supply_c[:, j] = points["supply_temp_c"]
+        return_c[:, j] = points["return_temp_c"]
+    overridden = np.isfinite(supply_override)
+    supply_c[overridden] = supply_override[overridden]
+
+    # --- hydraulics -------------------------------------------------------------------------
+    primary_source = [s.source if s.source_id in source_pos else sources[0] for s in substations]
+    primary_dt = np.empty((HOURS, n_sub))
+    primary_supply = np.empty((HOURS, len(sources)))
+    for j, src in enumerate(primary_source):
+        curve = _primary_curve(src, design_out_c)
+        pts = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
+        primary_dt[:, j] = np.maximum(pts["supply_temp_c"] - pts["return_temp_c"], 5.0)
+    for k_src, src in enumerate(sources):
+        curve = _primary_curve(src, design_out_c)
+        relative = sub_heat.sum(axis=1) / max(sub_design_kw.sum(), 1e-9)
+        eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
+        primary_supply[:, k_src] = setpoints(eq_out, curve)["supply_temp_c"]
+    cache = network_cache if network_cache is not None else {}
+    if company.id not in cache:
+        cache[company.id] = CompanyNetwork.build(company, substations, sources, cfg.min_dp_bar)
+    network = cache[company.id]
+    hydro = network.check(sub_heat, primary_dt, primary_supply)
+    warnings.extend(hydro.warnings)
+
+    # --- source schedule and delays ---------------------------------------------------------
+    delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
+    schedule = source_schedule(
+        sub_heat,
+        capacity,
+        delay_h=delay_h,
+        heat_loss_fraction=cfg.network_loss_fraction,
+    )
+    if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
+        warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+
+    # --- indoor temperature -------------------------------------------------------------------
+    steady = allocation.indoor_temp_c
+    indoor = np.empty_like(steady)
+    for i in range(len(communities)):
+        # Unit resistance: the "heat" input is the steady indoor-outdoor difference, so the
+        # RC model only adds the buildings' inertia (time constant τ) to the allocation.
+        indoor[:, i] = simulate_indoor(
+            IndoorParameters(1.0, float(tau_h[i])),
+            t_out,
+            steady[:, i] - t_out,
+            initial_indoor_c=float(steady[0, i]),
+        )
+    risk_threshold = standard_c + cfg.risk_margin_k
+    min_indoor = indoor.min(axis=0) if len(communities) else np.array([])
+    at_risk = min_indoor < risk_threshold
+
+    inputs = {
+        "outdoor_temp_c": [round(float(x), 2) for x in t_out],
+        "standard_indoor_c": standard_c,
+        "target_indoor_c": target_c,
+        "risk_threshold_c": risk_threshold,
+        "network_loss_fraction": cfg.network_loss_fraction,
+        "min_dp_bar": cfg.min_dp_bar,
+        "lift_bar": network.lift_bar,
+        "source_capacity_kw": {
+            s.code: round(float(capacity[:, k].max()), 1) for k, s in enumerate(sources)
+        },
+    }
+    plan = _store(
+        company=company,
+        day=day,
+        weather=weather,
+        trigger=trigger,
+        created_by=created_by,
+        based_on=based_on,
+        now=now,
+        inputs=inputs,
+        warnings=warnings,
+        adjustments=adjustments,
+        sources=sources,
+        substations=substations,
+        communities=communities,
+        arrays={
+            "schedule": schedule,
+            "capacity": capacity,
+            "primary_supply": primary_supply,
+            "sub_demand": substation_demand,
+            "sub_heat": sub_heat,
+            "supply_c": supply_c,
+            "return_c": return_c,
+            "sub_mdot": hydro.mass_flow_kg_s,
+            "dp_margin": hydro.dp_margin_bar,
+            "delay_h": delay_h,
+            "shortfall": hydro.flow_shortfall,
+            "methods": methods,
+            "comm_demand": community_demand,
+            "comm_heat": heat,
+            "indoor": indoor,
+            "min_indoor": min_indoor,
+            "at_risk": at_risk,
+            "pipes": hydro.pipes,
+        },
+        started=started,
+    )
+    return plan
+
+
+def _r(values, digits=1) -> list[float]:
+    return [round(float(v), digits) if np.isfinite(v) else None for v in values]
+
+
+def _store(
+    *,
+    company,
+    day,
+    weather,
+    trigger,
+    created_by,
+    based_on,
+    now,
+    inputs,
+    warnings,
+    adjustments,
+    sources,
+    substations,
+    communities,
+    arrays,
+    started,
+) -> Plan:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                latest = Plan.objects.filter(company=company, date=day).aggregate(v=Max("version"))
+                plan = Plan.objects.create(
+                    company=company,
+                    date=day,
+                    version=(latest["v"] or 0) + 1,
+                    status=PlanStatus.DRAFT,
+                    trigger=trigger,
+                    based_on=based_on,
+                    weather_series=weather.series,
+                    weather_provider=weather.series.provider,
+                    weather_issued_at=weather.series.issued_at,
+                    weather_age_h=round(weather.age_h, 2),
+                    weather_note=weather.note[:300],
+                    inputs=inputs,
+                    warnings=warnings,
+                    computed_at=now,
+                    created_by=created_by,
+                )
+                _store_rows(plan, adjustments, sources, substations, communities, arrays)
+                sub_heat = arrays["sub_heat"]
+                plan.total_demand_kwh = float(arrays["sub_demand"].sum())
+                plan.total_heat_kwh = float(sub_heat.sum())
+                plan.total_capacity_kwh = float(arrays["capacity"].sum())
+                plan.min_predicted_indoor_c = (
+                    round(float(arrays["min_indoor"].min()), 2) if len(communities) else None
+                )
+                plan.at_risk_count = int(arrays["at_risk"].sum())
+                plan.flow_shortfall_count = int(arrays["shortfall"].sum())
+                plan.compute_seconds = round(wall_clock.perf_counter() - started, 3)
+                plan.save()
+                return plan
+        except IntegrityError:
+            continue  # another process took this version number: take the next one
+    raise PlanError(_("计划版本冲突，请重试"))
+
+
+def _store_rows(plan, adjustments, sources, substations, communities, arrays):
+    for adj in adjustments:
+        adj.pk = None
+        adj.plan = plan
+    PlanAdjustment.objects.bulk_create(adjustments)
+    PlanSource.objects.bulk_create(
+        PlanSource(
+            plan=plan,
+            source=src,
+            heat_kw=_r(arrays["schedule"][:, k]),
+            capacity_kw=_r(arrays["capacity"][:, k]),
+            supply_temp_c=_r(arrays["primary_supply"][:, k]),
+            total_heat_kwh=float(arrays["schedule"][:, k].sum()),
+        )
+        for k, src in enumerate(sources)
+    )
+    dp = arrays["dp_margin"]
+    PlanSubstation.objects.bulk_create(
+        PlanSubstation(
+            plan=plan,
+            substation=sub,
+            forecast_method=arrays["methods"][j],
+            demand_kw=_r(arrays["sub_demand"][:, j]),
+            heat_kw=_r(arrays["sub_heat"][:, j]),
+            supply_temp_c=_r(arrays["supply_c"][:, j]),
+            return_temp_c=_r(arrays["return_c"][:, j]),
+            mass_flow_kg_s=_r(arrays["sub_mdot"][:, j], 2),
+            dp_margin_bar=_r(dp[:, j], 3),
+            delay_h=round(float(arrays["delay_h"][j]), 2),
+            total_heat_kwh=float(arrays["sub_heat"][:, j].sum()),
+            min_dp_margin_bar=(
+                round(float(np.nanmin(dp[:, j])), 3) if np.isfinite(dp[:, j]).any() else None
+            ),
+            flow_shortfall=bool(arrays["shortfall"][j]),
+        )
+        for j, sub in enumerate(substations)
+    )
+    PlanCommunity.objects.bulk_create(
+        PlanCommunity(
+            plan=plan,
+            community=comm,
+            demand_kw=_r(arrays["comm_demand"][:, i]),
+            heat_kw=_r(arrays["comm_heat"][:, i]),
+            predicted_indoor_c=_r(arrays["indoor"][:, i], 2),
+            min_indoor_c=round(float(arrays["min_indoor"][i]), 2),
+            at_risk=bool(arrays["at_risk"][i]),
+        )
+        for i, comm in enumerate(communities)
+    )
+    PlanPipe.objects.bulk_create(
+        PlanPipe(
+            plan=plan,
+            pipe_id=pipe_id,
+            mass_flow_kg_s=_r(mdot, 2),
+            velocity_m_s=_r(velocity, 3),
+            max_load_ratio=ratio,
+        )
+        for pipe_id, mdot, velocity, ratio in arrays["pipes"]
+    )
+
+
+def compute_plans(
+    day: date,
+    *,
+    companies=None,
+    weather: ChosenWeather | None = None,
+    trigger: str = PlanTrigger.COMMAND,
+    created_by=None,
+    now: datetime | None = None,
+    open_orders: bool = True,
+) -> list[Plan]:
+    """Plans for ``day`` of the given companies (default all), one weather for all."""
+    from .proactive import open_proactive_orders  # noqa: PLC0415 (workorders import cycle)
+    from .weather import choose_forecast  # noqa: PLC0415
+
+    now = now or timezone.now()
+    city = City.objects.first()
+    if city is None:
+        raise PlanError(_("尚未登记城市"))
+    if weather is None:
+        weather = choose_forecast(city, day, now=now)
+    companies = list(companies) if companies is not None else list(HeatingCompany.objects.all())
+    plans = []
+    cfg = PlanSettings.from_settings()
+    for company in companies:
+        plan = compute_company_plan(
+            company, day, weather, trigger=trigger, created_by=created_by, now=now, cfg=cfg
+        )
+        if open_orders:
+            open_proactive_orders(plan, now=now)
+        plans.append(plan)
+    return plans
+
+
+def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, now=None) -> Plan:
+    """A new version of ``plan``'s day with its adjustments (plus ``adjustment``) and the
+    same weather series."""
+    from .proactive import open_proactive_orders  # noqa: PLC0415
+    from .weather import load_series  # noqa: PLC0415
+
+    now = now or timezone.now()
+    if plan.weather_series is None:
+        raise PlanError(_("原计划使用的天气序列已删除，请重新计算"))
+    weather = load_series(plan.weather_series, plan.date, now, plan.weather_note)
+    fields = (
+        "kind",
+        "substation_id",
+        "source_id",
+        "first_hour",
+        "last_hour",
+        "value",
+        "reason",
+        "created_by_id",
+        "created_at",
+    )
+    adjustments = [{f: getattr(a, f) for f in fields} for a in plan.adjustments.all()]
+    if adjustment:
+        adjustments.append({"created_by": created_by, "created_at": now, **adjustment})
+    new = compute_company_plan(
+        plan.company,
+        plan.date,
+        weather,
+        trigger=PlanTrigger.CONSOLE,
+        created_by=created_by,
+        adjustments=adjustments,
+        based_on=plan,
+        now=now,
+    )
+    open_proactive_orders(new, now=now)
+    return new
+
+
+_HISTORY_MARK = HISTORY_HOURS  # re-exported for callers that size weather windows
