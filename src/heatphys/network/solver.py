@@ -948,7 +948,7 @@ class PreparedNetwork:
             converged = hyd_ok = step_small = False
             temp_ok = not couple
             res = np.inf
-            w, prev_dtemp = 1.0, np.inf
+            w, r_prev = 1.0, None
             m_cons = None
             while True:
                 if couple or m_cons is None:
@@ -1004,14 +1004,22 @@ class PreparedNetwork:
                 if swept is not None:
                     t_new, t_out_new = swept
                     sweeps += 1
-                    dtemp = np.nanmax(np.abs(t_new - t_node)) if len(t_new) else 0.0
-                    # Stagnant loop pipes can flip direction with the buoyancy their own
-                    # temperature causes; once the flows have settled, under-relaxing the
-                    # temperatures damps that 2-cycle without moving the fixed point.
-                    if dm_max <= 1e-4 * m_scale:
-                        if dtemp > 0.8 * prev_dtemp:
-                            w = max(0.5 * w, 0.25)
-                        prev_dtemp = dtemp
+                    r_k = np.nan_to_num(np.concatenate([t_new - t_node, t_out_new - t_out]))
+                    dtemp = np.max(np.abs(r_k[:n]), initial=0.0)
+                    # Near-stagnant (loop) pipes whose flow depends on the buoyancy of their own
+                    # water couple flows and temperatures strongly: the plain alternation then
+                    # oscillates or creeps. Once the flows have settled, Aitken's dynamic
+                    # relaxation (Irons & Tuck 1969; Küttler & Wall 2008) scales each
+                    # temperature update by ω from the last two updates, which damps
+                    # oscillation and extrapolates creeping; the fixed point is unchanged.
+                    if dm_max <= 1e-4 * m_scale and r_prev is not None:
+                        diff = r_k - r_prev
+                        denom = float(diff @ diff)
+                        if denom > 0:
+                            w = float(np.clip(-w * float(r_prev @ diff) / denom, 0.1, 4.0))
+                    else:
+                        w = 1.0
+                    r_prev = r_k if dm_max <= 1e-4 * m_scale else None
                     t_node = t_node + w * (t_new - t_node)
                     t_out = t_out + w * (t_out_new - t_out)
                     temp_ok = dtemp <= opt.tol_temp_k
