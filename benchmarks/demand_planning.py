@@ -1,17 +1,22 @@
 """Benchmark: demand, allocation and set-points for a city day; fitting 150 substations;
 change-point baseline against demandlib's BDEW heat profile on Flensburg.
 
-Run: .venv/bin/python benchmarks/demand_planning.py [--write]   (--write updates the
-"## Demand, allocation and set-points (heatphys)" section of docs/benchmarks.md).
+Run: .venv/bin/python benchmarks/demand_planning.py [--write] [--reference-src DIR]
+(--write updates the "## Demand, allocation and set-points (heatphys)" section of
+docs/benchmarks.md; --reference-src times the fitting with another heatphys source tree in
+a subprocess, e.g. an older commit unpacked with
+``git archive 31ef292 src/heatphys | tar -x -C /tmp/ref`` → ``--reference-src /tmp/ref/src``).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -21,6 +26,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+if os.environ.get("HEATPHYS_SRC"):  # reference run of another heatphys tree (--fit-only)
+    sys.path.insert(0, os.environ["HEATPHYS_SRC"])
 
 from heatphys.allocation import allocate  # noqa: E402
 from heatphys.curves import FLOOR, RADIATOR, setpoints  # noqa: E402
@@ -33,7 +40,6 @@ from heatphys.forecasting import (  # noqa: E402
 )
 from heatphys.forecasting.datasets import read_flensburg  # noqa: E402
 from heatphys.indoor import IndoorModel, IndoorParameters  # noqa: E402
-from heatphys.schedule import source_schedule  # noqa: E402
 from wennuan.demo.city import shared_data_dir  # noqa: E402
 
 SHARED = shared_data_dir()
@@ -42,6 +48,9 @@ SECTION = "## Demand, allocation and set-points (heatphys)"
 
 def plan_day(rng, n_comm=500, n_sub=150, n_src=4):
     """One planning day: design demand, max-min allocation, set-points, source schedule."""
+    # Imported here: a reference run (--fit-only) may use an older tree without them.
+    from heatphys.schedule import source_schedule, transport_delays_h
+
     index = pd.date_range("2025-01-15", periods=24, freq="h")
     weather = pd.DataFrame(
         {
@@ -66,7 +75,13 @@ def plan_day(rng, n_comm=500, n_sub=150, n_src=4):
     supply = np.where(
         floor, setpoints(t_out, FLOOR)["supply_temp_c"], setpoints(t_out, RADIATOR)["supply_temp_c"]
     )
-    schedule = source_schedule(alloc.substation_heat_kw, capacity, delay_h=2.0)
+    # Transport delays per substation as the network solver gives them (seconds; some
+    # substations unknown -> the constant fallback).
+    delay_s = rng.uniform(600, 4 * 3600, n_sub)
+    delay_s[rng.random(n_sub) < 0.1] = np.nan
+    schedule = source_schedule(
+        alloc.substation_heat_kw, capacity, delay_h=transport_delays_h(delay_s)
+    )
     elapsed = time.perf_counter() - start
     assert supply.shape == (24, n_sub) and schedule.shape == (24, n_src)
     return elapsed, alloc
@@ -81,12 +96,17 @@ def fit_150(rng, flensburg):
         noise = rng.normal(1, 0.05, len(f))
         f["heat_kw"] = f["heat_kw"] / 1000 * rng.uniform(0.5, 3) * noise
         frames.append(f)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for f in frames:
-        ChangePointModel().fit(f)
+        baseline = ChangePointModel().fit(f)
         DesignDemandModel().fit(f)
-        DayAheadModel().fit(f)
-    return time.perf_counter() - start, len(season)
+        try:  # the day-ahead model reuses the baseline (older versions fit their own)
+            day_ahead = DayAheadModel(baseline=baseline)
+        except TypeError:
+            day_ahead = DayAheadModel()
+        day_ahead.fit(f)
+    wall_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu_start
+    return wall_s, cpu_s, len(season)
 
 
 def bdew_comparison(flensburg):
@@ -126,7 +146,13 @@ def bdew_comparison(flensburg):
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--reference-src", help="heatphys source tree to time as reference")
+    parser.add_argument("--fit-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.fit_only:
+        wall_s, cpu_s, _ = fit_150(np.random.default_rng(2), read_flensburg(SHARED / "flensburg"))
+        print(json.dumps({"wall_s": wall_s, "cpu_s": cpu_s, "load": os.getloadavg()[0]}))
+        return
     rng = np.random.default_rng(0)
     plan_day(rng)  # warm-up (imports, caches)
     times = [plan_day(rng)[0] for _ in range(7)]
@@ -141,17 +167,42 @@ def main(argv=None):
         "| Task | Result | Target |",
         "|---|---|---|",
         f"| Plan a day: design demand + max-min allocation + set-points + source schedule, "
-        f"500 communities / 150 substations / 4 sources × 24 h (median of 7) | "
+        f"500 communities / 150 substations / 4 sources × 24 h, per-substation transport "
+        f"delays (median of 7) | "
         f"{1000 * np.median(times):.1f} ms (min of hours' lowest indoor "
         f"{np.nanmin(alloc.min_indoor_temp_c):.1f} °C) | < 500 ms |",
     ]
     if (SHARED / "flensburg").is_dir():
         flensburg = read_flensburg(SHARED / "flensburg")
-        fit_s, hours = fit_150(rng, flensburg)
+        runs = [fit_150(np.random.default_rng(2 + i), flensburg) for i in range(3)]
+        hours = runs[0][2]
+        wall = sorted(r[0] for r in runs)
+        cpu = sorted(r[1] for r in runs)
+        load = os.getloadavg()[0]
         lines.append(
             f"| Fit change-point + design + day-ahead models for 150 substations, "
-            f"{hours} hourly rows each (one heating season) | {fit_s:.1f} s | < 60 s |"
+            f"{hours} hourly rows each (one heating season), 3 runs | wall {wall[0]:.1f} / "
+            f"{wall[1]:.1f} / {wall[2]:.1f} s, CPU {cpu[0]:.1f} / {cpu[1]:.1f} / {cpu[2]:.1f} s "
+            f"(load average {load:.1f} on 2 cores) | < 60 s |"
         )
+        if args.reference_src:
+            ref = subprocess.run(
+                [sys.executable, __file__, "--fit-only"],
+                env={**os.environ, "HEATPHYS_SRC": args.reference_src},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            ref_run = json.loads(ref.stdout.strip().splitlines()[-1])
+            mine = fit_150(np.random.default_rng(2), flensburg)  # same data, right after
+            lines.append(
+                f"| Same fit, reference = `{args.reference_src}` (previous version), same "
+                f"substations, run back to back | reference wall {ref_run['wall_s']:.1f} s, "
+                f"CPU {ref_run['cpu_s']:.1f} s (load {ref_run['load']:.1f}); this version wall "
+                f"{mine[0]:.1f} s, CPU {mine[1]:.1f} s: CPU ratio "
+                f"{mine[1] / ref_run['cpu_s']:.2f}, wall ratio {mine[0] / ref_run['wall_s']:.2f} "
+                f"| |"
+            )
         rows = bdew_comparison(flensburg)
         lines += [
             "",

@@ -142,12 +142,16 @@ def test_metrics_by_hand():
 
 def test_linear_stage_carries_yesterdays_error_forward(make_load):
     load = make_load(days=200, seed=5)
-    model = DayAheadModel().fit(load)
-    # The synthetic drift is AR(1) with 0.9 day to day: yesterday's residual must carry
-    # into tomorrow with a clearly positive total weight.
-    persistence = model.linear_coef_[:3].sum()
-    assert 0.5 < persistence < 1.2
-    plain = DayAheadModel(DayAheadOptions(linear_features=())).fit(load)
+    history, weather = load.iloc[: 24 * 199], load.iloc[24 * 199 :][["outdoor_temp_c"]]
+    model = DayAheadModel().fit(history)
+    # The synthetic drift is AR(1) with 0.9 day to day: when yesterday's load was 20 %
+    # higher, tomorrow's forecast must rise by a clear part of that (not all, not none).
+    higher = history.copy()
+    higher.iloc[-24:, higher.columns.get_loc("heat_kw")] *= 1.2
+    extra_yesterday = 0.2 * history["heat_kw"].iloc[-24:].sum()
+    rise = (model.predict(weather, higher) - model.predict(weather, history)).sum()
+    assert 0.4 * extra_yesterday < rise < 1.2 * extra_yesterday
+    plain = DayAheadModel(DayAheadOptions(linear_features=())).fit(history)
     assert plain.linear_coef_.size == 0
 
 
