@@ -89,11 +89,14 @@ def generate_orders(total: int, season_days: int, rng: random.Random) -> dict:
     orders = []
     index = 0
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    today_midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     for day, count in enumerate(day_counts):
         for _ in range(count):
             created = start_at + dt.timedelta(days=day, seconds=rng.uniform(7 * 3600, 23 * 3600))
-            if created >= now:
-                created = now - dt.timedelta(minutes=rng.uniform(1, 600))
+            if day == season_days - 1 or created >= now:
+                # Today's share arrives since local midnight, so the live intake has a full day.
+                since_midnight = (now - today_midnight).total_seconds()
+                created = now - dt.timedelta(seconds=rng.uniform(1, max(since_midnight, 60) - 1))
             community_id, company_id, _h = picks[index]
             category = cats[index]
             age_h = (now - created).total_seconds() / 3600
