@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 
 from heatphys.allocation import allocate
 from heatphys.curves import FLOOR, RADIATOR, HeatingCurve, setpoints
-from heatphys.forecasting.models import ChangePointModel, DesignOptions, design_heat_demand_kw
+from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
+from .demand import fit_change_point, predict_day
 from .hydraulics import CompanyNetwork
 from .models import (
     CommunityModelParameters,
@@ -41,7 +42,7 @@ from .models import (
     PlanSubstation,
     WeatherHour,
 )
-from .weather import HISTORY_HOURS, ChosenWeather, local_day_start, setting
+from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start, setting
 
 HOURS = 24
 DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze
@@ -127,43 +128,42 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     """Change-point forecasts (24,) for substations with enough meter history."""
     start = local_day_start(day) - timedelta(days=cfg.history_days)
     end = local_day_start(day)
-    readings = list(
-        MeterReading.objects.filter(
-            substation__company=company, timestamp__gte=start, timestamp__lt=end
-        ).values_list("substation_id", "timestamp", "heat_kw")
-    )
-    if not readings:
+    readings = np.array(
+        [
+            (sub_id, ts.timestamp(), heat)
+            for sub_id, ts, heat in MeterReading.objects.filter(
+                substation__company=company, timestamp__gte=start, timestamp__lt=end
+            ).values_list("substation_id", "timestamp", "heat_kw")
+        ],
+        dtype=float,
+    ).reshape(-1, 3)
+    if not len(readings):
         return {}
     observed = _observed_weather(city, start, end)
     if observed.empty:
         arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
         return {}
-    frame = pd.DataFrame(readings, columns=["substation", "timestamp", "heat_kw"])
-    frame["timestamp"] = (
-        pd.to_datetime(frame["timestamp"], utc=True)
-        .dt.tz_convert("Asia/Shanghai")
-        .dt.tz_localize(None)
+    n_days = cfg.history_days
+    hour_of = ((readings[:, 1] - start.timestamp()) // 3600).astype(int)
+    column = {s.id: j for j, s in enumerate(substations)}
+    cols = np.array([column.get(int(i), -1) for i in readings[:, 0]])
+    keep = (cols >= 0) & (hour_of >= 0) & (hour_of < n_days * 24)
+    heat = np.full((n_days * 24, len(substations)), np.nan)
+    heat[hour_of[keep], cols[keep]] = readings[keep, 2]
+    local_start = pd.Timestamp(start.astimezone(LOCAL_TZ).replace(tzinfo=None))
+    grid = pd.date_range(local_start, periods=n_days * 24, freq="h")
+    temps = observed.reindex(grid).to_numpy(dtype=float)
+    heat[~np.isfinite(temps)] = np.nan
+    fit = fit_change_point(
+        heat.reshape(n_days, 24, -1), temps.reshape(n_days, 24), cfg.min_history_days
     )
-    wanted = {s.id for s in substations}
-    day_weather = weather_frame.iloc[_day_rows(weather_frame, day)][["outdoor_temp_c"]]
-    out = {}
-    for sub_id, rows in frame.groupby("substation"):
-        if sub_id not in wanted:
-            continue
-        history = rows.set_index("timestamp")[["heat_kw"]].sort_index()
-        history = history[~history.index.duplicated(keep="last")]
-        history["outdoor_temp_c"] = observed.reindex(history.index).to_numpy()
-        history = history.dropna()
-        if history.index.normalize().nunique() < cfg.min_history_days:
-            continue
-        try:
-            model = ChangePointModel().fit(history)
-            forecast = model.predict(day_weather).to_numpy(dtype=float)
-        except (ValueError, np.linalg.LinAlgError):
-            continue
-        if forecast.shape == (HOURS,) and np.all(np.isfinite(forecast)):
-            out[sub_id] = np.maximum(forecast, 0.0)
-    return out
+    day_temp = weather_frame["outdoor_temp_c"].to_numpy()[_day_rows(weather_frame, day)]
+    forecast = predict_day(fit, day_temp)
+    return {
+        s.id: forecast[:, j]
+        for j, s in enumerate(substations)
+        if fit["ok"][j] and np.all(np.isfinite(forecast[:, j]))
+    }
 
 
 def _equivalent_outdoor_c(heat_kw, design_kw, curve: HeatingCurve) -> np.ndarray:

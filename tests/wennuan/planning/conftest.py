@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wennuan.planning.choices import WeatherKind, WeatherProvider
-from wennuan.planning.weather import LOCAL_TZ, HISTORY_HOURS, load_series, store_series
+from wennuan.planning.weather import HISTORY_HOURS, LOCAL_TZ, load_series, store_series
 from wennuan.registry.models import (
     City,
     HeatingSeason,

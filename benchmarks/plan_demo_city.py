@@ -1,0 +1,72 @@
+"""Benchmark: the daily plan of the whole Heze demo city (issue 7: under 5 s).
+
+    WENNUAN_DATA_DIR=/tmp/wennuan-bench DEBUG=1 .venv/bin/python benchmarks/plan_demo_city.py
+
+Loads the demo city into that data folder's SQLite database if it is not there yet (about a
+minute, includes 3 weeks of meter history), then times ``compute_plans`` for all companies
+(weather → demand → allocation → set-points → 24 hydraulic solves per company → schedule →
+indoor prediction → stored plan version → proactive orders), ``--repeat`` times, and prints the
+sizes and the median/min wall time. Nothing is cached between repeats except Python imports.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wennuan.config.settings")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from wennuan.demo.loader import is_loaded
+    from wennuan.planning.choices import PlanTrigger
+    from wennuan.planning.engine import compute_plans
+    from wennuan.planning.models import MeterReading, PlanPipe
+    from wennuan.planning.weather import choose_forecast
+    from wennuan.registry.models import City, Community, HeatingCompany, NetworkPipe, Substation
+
+    call_command("migrate", verbosity=0)
+    if not is_loaded():
+        started = time.perf_counter()
+        call_command("load_demo", verbosity=0)
+        print(f"demo loaded in {time.perf_counter() - started:.1f} s")
+    day = timezone.localdate()
+    city = City.objects.get()
+    print(
+        f"companies {HeatingCompany.objects.count()}, communities {Community.objects.count()}, "
+        f"substations {Substation.objects.count()}, supply pipes {NetworkPipe.objects.count()}, "
+        f"meter readings {MeterReading.objects.count()}"
+    )
+    times = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        weather = choose_forecast(city, day)
+        plans = compute_plans(day, weather=weather, trigger=PlanTrigger.COMMAND)
+        times.append(time.perf_counter() - started)
+    for plan in plans:
+        print(
+            f"  {plan.company.short_name}: v{plan.version} {plan.compute_seconds:.2f} s, "
+            f"at risk {plan.at_risk_count}, flow shortfalls {plan.flow_shortfall_count}, "
+            f"lift {plan.inputs['lift_bar']} bar, pipes {PlanPipe.objects.filter(plan=plan).count()}"
+        )
+    print(
+        f"whole city, 24 h with hydraulic checks: median {statistics.median(times):.2f} s, "
+        f"min {min(times):.2f} s over {len(times)} runs"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
