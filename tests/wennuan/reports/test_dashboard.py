@@ -264,3 +264,23 @@ def test_chart_draws_the_planning_apps_observed_temperature_when_present(
     chart = client.get(URL).context["chart"]
     assert len(chart["data"]) == 2
     assert chart["data"][1]["y"][-1] == 0.0
+
+
+def test_a_long_drill_down_falls_back_to_plain_filters(
+    client, personas, make_order, small_city, monkeypatch
+):
+    make_order()
+    make_order(phone="13853012222")
+    monkeypatch.setattr(dash, "DRILL_DOWN_MAX_IDS", 1)
+    client.force_login(personas["supervisor"])
+    response = client.get(
+        reverse("reports:drill") + f"?metric=open&company={small_city.north.pk}"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/console/orders/?company=north"
+    today = timezone.localdate().isoformat()
+    response = client.get(reverse("reports:drill") + f"?metric=intake&day={today}&channel=12345")
+    assert "ids=" not in response["Location"]
+    assert (
+        f"created_from={today}" in response["Location"] and "channel=12345" in response["Location"]
+    )
