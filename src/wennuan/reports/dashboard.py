@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db import DatabaseError
 from django.db.models import Count, DateField, Func, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Verdict
@@ -80,7 +81,7 @@ def intake(scope: Scope, day: date) -> dict[str, list[Count_]]:
         label = str(categories.get(row["category"], row["category"]))
         result["category"].append(Count_(label, row["n"], {**base, "category": row["category"]}))
     for row in orders.values("company_id").annotate(n=Count("id")).order_by("-n"):
-        label = companies.get(row["company_id"]) or "未派单"
+        label = companies.get(row["company_id"]) or _("未派单")
         params = {**base, "company": row["company_id"] or "none"}
         result["company"].append(Count_(label, row["n"], params))
     result["total"] = orders.count()
