@@ -1014,9 +1014,9 @@ class PreparedNetwork:
                     # oscillation and extrapolates creeping; the fixed point is unchanged.
                     if dm_max <= 1e-4 * m_scale and r_prev is not None:
                         diff = r_k - r_prev
-                        denom = float(diff @ diff)
+                        denom = float(np.add.reduce(diff * diff))
                         if denom > 0:
-                            w = float(np.clip(-w * float(r_prev @ diff) / denom, 0.1, 4.0))
+                            w = float(np.clip(-w * np.add.reduce(r_prev * diff) / denom, 0.1, 4.0))
                     else:
                         w = 1.0
                     r_prev = r_k if dm_max <= 1e-4 * m_scale else None
