@@ -1,5 +1,7 @@
 from django.urls import path
 
+from wennuan.planning import api as planning_api
+
 from . import views, workorders
 
 app_name = "api"
@@ -13,4 +15,5 @@ urlpatterns = [
         name="workorder_action",
     ),
     path("openapi.json", workorders.openapi, name="openapi"),
+    path("plans/<str:day>", planning_api.plans_for_date, name="plans"),
 ]
