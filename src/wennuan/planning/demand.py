@@ -41,7 +41,8 @@ def fit_change_point(heat_kw: np.ndarray, temp_c: np.ndarray, min_days: int = 3)
     best_b0 = mean_y.copy()
     best_b1 = np.zeros(n_sub)
     for tb in BALANCE_POINTS_C:
-        hdd = np.maximum(tb - daily_temp, 0.0)[:, None] * use  # days × S
+        with np.errstate(invalid="ignore"):
+            hdd = np.where(use, np.maximum(tb - daily_temp, 0.0)[:, None], 0.0)  # days × S
         nonzero = (hdd > 0).sum(axis=0)
         sx, sy = hdd.sum(axis=0), y.sum(axis=0)
         sxx, sxy = (hdd * hdd).sum(axis=0), (hdd * y).sum(axis=0)

@@ -1,0 +1,44 @@
+"""Worker task: the daily plan of every company at a configurable local time.
+
+``WENNUAN_PLAN_TIME`` (settings or environment, ``HH:MM`` local, default ``05:30``). The period
+key is the local date, so each day's plan is computed once across workers, at or after that
+time (a worker started later in the day still computes it).
+"""
+
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from wennuan.lib.scheduling import PeriodicTask
+
+from .choices import PlanTrigger
+from .weather import setting
+
+DEFAULT_PLAN_TIME = "05:30"
+
+
+def plan_time() -> time:
+    text = str(setting("WENNUAN_PLAN_TIME", DEFAULT_PLAN_TIME))
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return time.fromisoformat(DEFAULT_PLAN_TIME)
+
+
+def due(now: datetime):
+    local = timezone.localtime(now)
+    if local.time() < plan_time():
+        return None
+    return f"plan-{local.date().isoformat()}"
+
+
+def run(now: datetime) -> str:
+    from .engine import compute_plans  # noqa: PLC0415 (keeps worker start-up light)
+
+    day = timezone.localtime(now).date()
+    plans = compute_plans(day, trigger=PlanTrigger.WORKER, now=now)
+    risk = sum(p.at_risk_count for p in plans)
+    return f"{day}: {len(plans)} plans, {risk} communities at risk"
+
+
+TASKS = [PeriodicTask("daily-plan", due, run)]
