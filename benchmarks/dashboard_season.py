@@ -295,7 +295,10 @@ def main() -> int:
         f"Ratio reference / snapshot: {statistics.median(reference) / fresh:.0f}× — the season "
         "aggregation (window functions for the medians over every order) is what the snapshot "
         "keeps off the request path. Today's intake and open/overdue counts stay live (indexed "
-        "range queries). PostgreSQL has not been measured here.",
+        "range queries). The weekly report as a whole (figures + Excel + PDF) took "
+        f"{collect_s + xlsx_s + pdf_s:.1f} s. The snapshot costs the worker about "
+        f"{snapshot_s:.0f} s of one core every 5 minutes at this volume on SQLite. "
+        "PostgreSQL has not been measured here.",
         "",
     ]
     text = "\n".join(lines)
