@@ -125,7 +125,15 @@ class WorkOrder(models.Model):
         verbose_name_plural = _("工单")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["company", "state", "due_at"], name="order_queue"),
+            # The queues page through ids answered from these (list pages, design §4.3).
+            models.Index(
+                fields=["company", "state", "due_at", "created_at"], name="order_company_queue"
+            ),
+            models.Index(fields=["state", "created_at", "id"], name="order_state_recent"),
+            models.Index(fields=["company", "created_at", "id"], name="order_company_recent"),
+            models.Index(
+                fields=["company", "category", "created_at"], name="order_company_category"
+            ),
             models.Index(fields=["phone", "created_at"], name="order_phone"),
             models.Index(fields=["community", "building", "unit", "room"], name="order_home"),
         ]
