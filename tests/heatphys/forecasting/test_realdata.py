@@ -18,7 +18,7 @@ def flensburg(shared_data):
 def test_flensburg_day_ahead_heating_season(flensburg):
     da = flensburg["dayahead"]["heating_season"]
     cp = flensburg["changepoint"]["heating_season"]
-    # Issue targets: ≤ 3 % (measured 2.96 %; the margin is for other BLAS/sklearn builds)
+    # Issue targets: ≤ 3 % (measured 2.98 %; the margin is for other BLAS/sklearn builds)
     # and ≥ 40 % below the change-point baseline on the same days (measured 75 % below).
     assert da["daily_mape_pct"] <= 3.05
     assert da["daily_mape_pct"] <= 0.6 * cp["daily_mape_pct"]
