@@ -9,6 +9,7 @@ hours), frozen readings (the same value repeated) and spikes. DEMO ASSUMPTIONS t
 from datetime import timedelta
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from .engine import compute_plans
 from .models import MeterReading
 from .weather import HezeClimate, local_day_start, store_series
 
-DEMO_HISTORY_DAYS = 21
+DEMO_HISTORY_DAYS = 14
 DEMO_SEED = 2026
 WATER_KJ_PER_KG_K = 4.186
 WATER_KG_PER_M3 = 960.0
@@ -96,21 +97,40 @@ def generate_history(city, today, *, days=DEMO_HISTORY_DAYS, seed=DEMO_SEED) -> 
     delta = (supply_design - return_design)[None, :] * np.clip(load, 0.05, 1.3)
     ret = supply - delta
     flow = heat / (WATER_KJ_PER_KG_K * np.maximum(delta, 1.0)) * 3600.0 / WATER_KG_PER_M3
-    rows = []
-    for j, sub in enumerate(substations):
-        for h in np.flatnonzero(valid[:, j]):
-            rows.append(
-                MeterReading(
-                    substation_id=sub.id,
-                    timestamp=stamps[h],
-                    heat_kw=round(float(heat[h, j]), 1),
-                    supply_temp_c=round(float(supply[h, j]), 1),
-                    return_temp_c=round(float(ret[h, j]), 1),
-                    flow_m3_h=round(float(flow[h, j]), 2),
-                    origin=MeterOrigin.DEMO,
-                )
-            )
-    MeterReading.objects.bulk_create(rows, batch_size=5000)
+    # Raw executemany: ~10× faster than bulk_create for ~50k rows (the demo has a 60 s budget);
+    # each distinct timestamp is adapted once by the backend.
+    stamp_values = [connection.ops.adapt_datetimefield_value(t) for t in stamps]
+    rows = [
+        (
+            sub.id,
+            stamp_values[h],
+            round(float(heat[h, j]), 1),
+            round(float(supply[h, j]), 1),
+            round(float(ret[h, j]), 1),
+            round(float(flow[h, j]), 2),
+            MeterOrigin.DEMO.value,
+        )
+        for j, sub in enumerate(substations)
+        for h in np.flatnonzero(valid[:, j])
+    ]
+    table = connection.ops.quote_name(MeterReading._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(MeterReading._meta.get_field(name).column)
+        for name in (
+            "substation",
+            "timestamp",
+            "heat_kw",
+            "supply_temp_c",
+            "return_temp_c",
+            "flow_m3_h",
+            "origin",
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
     return hours, len(rows)
 
 
