@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -124,19 +124,41 @@ def _observed_weather(city: City, start: datetime, end: datetime) -> pd.Series:
     return pd.Series(data, dtype=float)
 
 
+def _meter_rows(substation_ids, start: datetime, end: datetime) -> np.ndarray:
+    """(n, 3) array of substation id, epoch seconds, heat [kW]. Raw SQL: converting ~17k
+    datetimes through the ORM took longer than the whole demand forecast."""
+    if not substation_ids:
+        return np.empty((0, 3))
+    ops = connection.ops
+    table = ops.quote_name(MeterReading._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(substation_ids))
+    sql = (
+        f"SELECT substation_id, timestamp, heat_kw FROM {table} "  # noqa: S608
+        f"WHERE substation_id IN ({placeholders}) AND timestamp >= %s AND timestamp < %s"
+    )
+    params = [
+        *substation_ids,
+        ops.adapt_datetimefield_value(start),
+        ops.adapt_datetimefield_value(end),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return np.empty((0, 3))
+    ids, stamps, heat = zip(*rows, strict=True)
+    if isinstance(stamps[0], str):  # SQLite stores UTC text
+        seconds = np.array(stamps, dtype="datetime64[s]").astype(np.int64).astype(float)
+    else:
+        seconds = np.array([t.timestamp() for t in stamps])
+    return np.column_stack([np.array(ids, dtype=float), seconds, np.array(heat, dtype=float)])
+
+
 def _history_forecasts(company, substations, weather_frame, day, city, cfg, arrays_warnings):
     """Change-point forecasts (24,) for substations with enough meter history."""
     start = local_day_start(day) - timedelta(days=cfg.history_days)
     end = local_day_start(day)
-    readings = np.array(
-        [
-            (sub_id, ts.timestamp(), heat)
-            for sub_id, ts, heat in MeterReading.objects.filter(
-                substation__company=company, timestamp__gte=start, timestamp__lt=end
-            ).values_list("substation_id", "timestamp", "heat_kw")
-        ],
-        dtype=float,
-    ).reshape(-1, 3)
+    readings = _meter_rows([s.id for s in substations], start, end)
     if not len(readings):
         return {}
     observed = _observed_weather(city, start, end)

@@ -54,6 +54,11 @@ class CompanyNetwork:
     lift_bar: float
     min_dp_bar: float
     warnings: list
+    # The network is solved with the probe lift; with every pump at the same lift and the
+    # substations' flows fixed (mode QDT), changing the lift shifts every consumer's
+    # differential pressure by the same amount and leaves flows unchanged, so the design lift
+    # is applied by subtracting this instead of preparing the network a second time.
+    dp_shift_bar: float = 0.0
 
     @classmethod
     def build(cls, company, substations, sources, min_dp_bar: float) -> "CompanyNetwork":
@@ -137,6 +142,7 @@ class CompanyNetwork:
                 name=company.code,
             )
             prepared = prepare(network, _OPTIONS)
+            solved_lift = lift
             if not setting("WENNUAN_PLAN_LIFT_BAR", 0.0):
                 probe = prepared.solve()
                 dp = probe.consumers["dp_bar"].to_numpy(float)
@@ -145,15 +151,6 @@ class CompanyNetwork:
                         np.ceil((PROBE_LIFT_BAR - dp.min() + min_dp_bar + LIFT_RESERVE_BAR) * 10)
                         / 10
                     )
-                    circ["lift_bar"] = lift
-                    network = Network(
-                        junctions=network.junctions,
-                        pipes=network.pipes,
-                        consumers=consumers,
-                        circ_pumps=circ,
-                        name=company.code,
-                    )
-                    prepared = prepare(network, _OPTIONS)
                 else:
                     warnings.append(
                         _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
@@ -178,6 +175,7 @@ class CompanyNetwork:
             lift,
             min_dp_bar,
             warnings,
+            solved_lift - lift,
         )
 
     def check(self, substation_heat_kw, primary_dt_k, source_supply_c) -> HydraulicCheck:
@@ -211,7 +209,8 @@ class CompanyNetwork:
                 continue
             consumers = result.consumers
             mdot[h, cols] = consumers["mdot_kg_s"].to_numpy(float)
-            margin[h, cols] = consumers["dp_bar"].to_numpy(float) - self.min_dp_bar
+            dp = consumers["dp_bar"].to_numpy(float) - self.dp_shift_bar
+            margin[h, cols] = dp - self.min_dp_bar
             delays.append(consumers["delay_s"].to_numpy(float))
             table = result.pipes
             pipe_mdot[h] = table["mdot_kg_s"].reindex(pipe_ids).to_numpy(float)
