@@ -21,6 +21,7 @@ from . import actions
 from .access import may_mark_done, require_bureau, require_reader, visible_items
 from .choices import ItemStatus
 from .models import OutreachVisit
+from .risk import SCORE_PER_RISK_DAY, predicted_risk
 
 RANKING_SIZE = 30
 
@@ -40,7 +41,13 @@ def index(request):
     today = timezone.localdate()
     season = dash.current_season(today)
     figures = snapshot.latest(season).for_scope(scope)
-    ranking = sorted(figures["ranking"], key=lambda r: (-r.score, -r.complaints, r.name))[
+    risk = predicted_risk(today)
+
+    def score(row) -> float:
+        risk_days = (risk or {}).get(row.community_id, (0, None))[0]
+        return row.score + SCORE_PER_RISK_DAY * risk_days
+
+    ranking = sorted(figures["ranking"], key=lambda r: (-score(r), -r.complaints, r.name))[
         :RANKING_SIZE
     ]
     start, end = figures["season_start"], figures["season_end"]
@@ -62,8 +69,14 @@ def index(request):
         "outreach/index.html",
         {
             "ranking": [
-                {"row": row, "visits": visited.get(row.community_id, 0)} for row in ranking
+                {
+                    "row": row,
+                    "visits": visited.get(row.community_id, 0),
+                    "risk": (risk or {}).get(row.community_id),
+                }
+                for row in ranking
             ],
+            "has_risk": risk is not None,
             "period": (start, end),
             "visits": visits[:20],
             "open_items": items.exclude(status=ItemStatus.CLOSED).order_by("deadline")[:50],

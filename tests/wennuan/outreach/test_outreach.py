@@ -272,3 +272,33 @@ def test_progress_summary_counts_items(visit, items, personas):
     summary = dict(progress_summary(timezone.localdate() + timedelta(days=5))["lines"])
     assert summary["整改事项"] == 2
     assert summary["逾期未完成"] == 1
+
+
+def test_ranking_weighs_predicted_cold_days_when_plans_exist(
+    client, personas, make_order, small_city
+):
+    planning = pytest.importorskip("wennuan.planning.models")
+    if not hasattr(planning, "PlanCommunity"):
+        pytest.skip("the planning app stores no plans")
+    make_order()  # 剑桥学府: 2 per 1,000 households
+    make_order(community=small_city.communities["金鼎小区"], phone="13853013333")
+    client.force_login(personas["supervisor"])
+    ranking = client.get(INDEX).context["ranking"]
+    assert [r["row"].name for r in ranking] == ["剑桥学府", "金鼎小区"]  # tie broken by name
+
+    today = timezone.localdate()
+    for days_ago in (0, 1):
+        plan = planning.Plan.objects.create(
+            company=small_city.south,
+            date=today - timedelta(days=days_ago),
+            version=1,
+            trigger="command",
+        )
+        planning.PlanCommunity.objects.create(
+            plan=plan, community=small_city.communities["金鼎小区"], min_indoor_c=16.5, at_risk=True
+        )
+    response = client.get(INDEX)
+    first = response.context["ranking"][0]
+    assert first["row"].name == "金鼎小区"
+    assert first["risk"] == (2, 16.5)
+    assert "预测低温" in response.content.decode()
