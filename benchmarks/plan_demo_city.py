@@ -65,7 +65,61 @@ def main() -> int:
         f"whole city, 24 h with hydraulic checks: median {statistics.median(times):.2f} s, "
         f"min {min(times):.2f} s over {len(times)} runs"
     )
+    reference_demand_step(day, city, weather)
     return 0
+
+
+def reference_demand_step(day, city, weather):
+    """Side by side: the change-point forecasts of every substation, vectorised
+    (planning.demand, used by the engine) vs one heatphys ChangePointModel per substation."""
+    from datetime import timedelta
+
+    import pandas as pd
+
+    from heatphys.forecasting.models import ChangePointModel
+    from wennuan.planning.engine import (
+        PlanSettings,
+        _history_forecasts,
+        _meter_rows,
+        _observed_weather,
+        _weather_frame,
+    )
+    from wennuan.planning.weather import local_day_start
+    from wennuan.registry.models import HeatingCompany, Substation
+
+    cfg = PlanSettings()
+    frame = _weather_frame(weather)
+    day_weather = frame[frame.index.normalize() == pd.Timestamp(day)][["outdoor_temp_c"]]
+    start = local_day_start(day) - timedelta(days=cfg.history_days)
+    end = local_day_start(day)
+    observed = _observed_weather(city, start, end)
+    fast = slow = 0.0
+    differences = []
+    for company in HeatingCompany.objects.all():
+        subs = list(Substation.objects.filter(company=company).order_by("code"))
+        started = time.perf_counter()
+        vectorised = _history_forecasts(company, subs, frame, day, city, cfg, [])
+        fast += time.perf_counter() - started
+        started = time.perf_counter()
+        rows = _meter_rows([s.id for s in subs], start, end)
+        stamps = pd.to_datetime(rows[:, 1], unit="s", utc=True).tz_convert("Asia/Shanghai")
+        table = pd.DataFrame(
+            {"sub": rows[:, 0].astype(int), "heat_kw": rows[:, 2]},
+            index=stamps.tz_localize(None),
+        )
+        for sub in subs:
+            history = table[table["sub"] == sub.id][["heat_kw"]]
+            history = history.assign(outdoor_temp_c=observed.reindex(history.index).to_numpy())
+            forecast = ChangePointModel().fit(history.dropna()).predict(day_weather).to_numpy()
+            if sub.id in vectorised:
+                differences.append(abs(forecast.mean() / vectorised[sub.id].mean() - 1))
+        slow += time.perf_counter() - started
+    print(
+        f"demand step (change-point, all substations): vectorised {fast:.2f} s, "
+        f"heatphys ChangePointModel per substation {slow:.2f} s ({slow / fast:.0f}x); "
+        f"daily mean forecasts differ by at most {100 * max(differences):.2f} % "
+        "(hour-of-week vs hour-of-day profile)"
+    )
 
 
 if __name__ == "__main__":
