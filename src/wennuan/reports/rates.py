@@ -84,6 +84,9 @@ class WeekRates:
     callbacks: int = 0
     satisfied: int = 0
     median_minutes: dict[str, float | None] = field(default_factory=dict)
+    # What the medians were computed from: the group's order count and latest ``updated_at``
+    # (every action writes it), so a later computation can reuse unchanged weeks' medians.
+    fingerprint: tuple = ()
 
     @staticmethod
     def _ratio(part: int, whole: int) -> float | None:
@@ -164,10 +167,12 @@ def weekly_rates(
     end: date | None = None,
     now: datetime | None = None,
     medians: bool = True,
+    previous: list[WeekRates] | None = None,
 ) -> list[WeekRates]:
     """Rates per (company, week) for orders received from ``start`` to ``end`` (local dates,
     inclusive), sorted by week then company id. ``queryset`` may pre-scope the orders (a
-    company user's slice)."""
+    company user's slice). With ``previous`` (an earlier result over the same orders), the
+    medians of weeks in which no order changed since are reused instead of recomputed."""
     now = now or timezone.now()
     orders = counted_orders(queryset)
     if start is None or end is None:
@@ -188,6 +193,7 @@ def weekly_rates(
         .values("company_id", "week_index")
         .annotate(
             orders=Count("id"),
+            latest_update=Max("updated_at"),
             **{name: Count("id", filter=q) for name, q in filters.items()},
         )
         .order_by()
@@ -195,13 +201,34 @@ def weekly_rates(
     rows = {}
     for values in grouped:
         week = weeks[values.pop("week_index")]
-        row = WeekRates(company_id=values.pop("company_id"), week=week, **values)
+        fingerprint = (values["orders"], str(values.pop("latest_update")))
+        row = WeekRates(
+            company_id=values.pop("company_id"), week=week, fingerprint=fingerprint, **values
+        )
         rows[(row.company_id, week)] = row
-    if medians:
+    if not medians:
+        return sorted(rows.values(), key=lambda r: (r.week, r.company_id))
+    earlier = {(r.company_id, r.week): r for r in previous or []}
+    unchanged = {
+        key
+        for key, row in rows.items()
+        if key in earlier and earlier[key].fingerprint == row.fingerprint
+    }
+    stale_weeks = sorted({week for (_company, week) in rows.keys() - unchanged})
+    for key in unchanged:
+        rows[key].median_minutes = dict(earlier[key].median_minutes)
+    if stale_weeks:
+        ranges = Q(pk__in=[])
+        for monday in stale_weeks:
+            ranges |= Q(
+                created_at__gte=local_midnight(monday),
+                created_at__lt=local_midnight(monday + timedelta(days=7)),
+            )
         for step, column in MEDIAN_STEPS.items():
-            found = median_minutes(orders, column, weeks)
+            found = median_minutes(orders.filter(ranges), column, weeks)
             for key, row in rows.items():
-                row.median_minutes[step] = found.get(key)
+                if key not in unchanged:
+                    row.median_minutes[step] = found.get(key)
     return sorted(rows.values(), key=lambda r: (r.week, r.company_id))
 
 

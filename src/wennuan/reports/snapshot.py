@@ -7,7 +7,9 @@ it is missing or older than ``MAX_AGE`` (worker down). Invalidation is therefore
 season figures are at most a few minutes old (the page says when they were computed), while
 today's intake and the open/overdue counts are read live on every request.
 
-One snapshot holds every company's figures; a company user's view filters it.
+One snapshot holds every company's figures; a company user's view filters it. A refresh reuses
+the medians (the costly part) of every company-week whose orders did not change since the
+previous snapshot (same count, same latest ``updated_at``).
 """
 
 from __future__ import annotations
@@ -74,7 +76,12 @@ def period(season: HeatingSeason | None, today: date) -> tuple[date, date]:
     return season.start_date, max(season.start_date, min(today, season.end_date))
 
 
-def compute(season: HeatingSeason | None, now: datetime | None = None) -> SeasonFigures:
+def compute(
+    season: HeatingSeason | None,
+    now: datetime | None = None,
+    previous: SeasonFigures | None = None,
+) -> SeasonFigures:
+    """The season's figures; the medians of weeks unchanged since ``previous`` are reused."""
     now = now or timezone.now()
     began = time.perf_counter()
     start, end = period(season, timezone.localdate(now))
@@ -84,7 +91,12 @@ def compute(season: HeatingSeason | None, now: datetime | None = None) -> Season
         start=start,
         end=end,
         computed_at=now,
-        rates=weekly_rates(start=start, end=end, now=now),
+        rates=weekly_rates(
+            start=start,
+            end=end,
+            now=now,
+            previous=previous.rates if previous and previous.start == start else None,
+        ),
         per_day=dash.complaints_per_day_by_company(everyone, start, end),
         ranking=dash.community_ranking(everyone, start, end, limit=None),
         clusters=dash.clusters(everyone, now - CLUSTER_LOOKBACK, now),
@@ -105,25 +117,36 @@ def store(figures: SeasonFigures) -> None:
         )
 
 
+def stored(season: HeatingSeason | None) -> SeasonFigures | None:
+    row = DashboardSnapshot.objects.filter(season=season).only("figures", "computed_at").first()
+    if row is None:
+        return None
+    try:
+        figures = pickle.loads(bytes(row.figures))  # noqa: S301 - written by store() only
+    except (pickle.UnpicklingError, AttributeError, TypeError, EOFError):
+        return None  # written by an older version of this code: recompute
+    figures.computed_at = row.computed_at  # the column is the truth (and what admins see)
+    return figures
+
+
 def latest(season: HeatingSeason | None, now: datetime | None = None) -> SeasonFigures:
     """The stored figures of ``season`` if fresh enough, else computed now (and stored)."""
     now = now or timezone.now()
-    row = (
-        DashboardSnapshot.objects.filter(season=season, computed_at__gte=now - MAX_AGE)
-        .only("figures")
-        .first()
-    )
-    if row is not None:
-        figures = pickle.loads(bytes(row.figures))  # noqa: S301 - written by store() only
-        if figures.start == period(season, timezone.localdate(now))[0]:
-            return figures
-    figures = compute(season, now)
+    figures = stored(season)
+    if (
+        figures is not None
+        and figures.computed_at >= now - MAX_AGE
+        and figures.start == period(season, timezone.localdate(now))[0]
+    ):
+        return figures
+    figures = compute(season, now, previous=figures)
     store(figures)
     return figures
 
 
 def refresh(now: datetime | None = None) -> SeasonFigures:
     """Recompute the current season's snapshot (the worker's task)."""
-    figures = compute(dash.current_season(timezone.localdate(now)), now)
+    season = dash.current_season(timezone.localdate(now))
+    figures = compute(season, now, previous=stored(season))
     store(figures)
     return figures

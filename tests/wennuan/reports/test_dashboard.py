@@ -273,9 +273,7 @@ def test_a_long_drill_down_falls_back_to_plain_filters(
     make_order(phone="13853012222")
     monkeypatch.setattr(dash, "DRILL_DOWN_MAX_IDS", 1)
     client.force_login(personas["supervisor"])
-    response = client.get(
-        reverse("reports:drill") + f"?metric=open&company={small_city.north.pk}"
-    )
+    response = client.get(reverse("reports:drill") + f"?metric=open&company={small_city.north.pk}")
     assert response.status_code == 302
     assert response["Location"] == "/console/orders/?company=north"
     today = timezone.localdate().isoformat()

@@ -173,3 +173,34 @@ def test_companies_are_separate_and_a_slice_sees_only_its_own(leak, personas, mo
     assert [row.company_id for row in south_only] == [small_city.south.pk]
     totals = company_totals(rows)
     assert totals[small_city.south.pk].orders == 2
+
+
+def test_medians_of_unchanged_weeks_are_reused(leak, personas, monday, monkeypatch):
+    from wennuan.reports import rates as rates_module
+
+    old = leak(monday)
+    sign(old, personas, monday + timedelta(minutes=10))
+    recent_monday = monday + timedelta(days=7)
+    recent = leak(recent_monday)
+    now = recent_monday + timedelta(hours=1)
+    first = weekly_rates(now=now)
+    assert [r.median_minutes["sign"] for r in first] == [pytest.approx(10), None]
+
+    calls = []
+    real = rates_module.median_minutes
+
+    def counting(orders, column, weeks):
+        calls.append(sorted({o.created_at.date() for o in orders}))
+        return real(orders, column, weeks)
+
+    monkeypatch.setattr(rates_module, "median_minutes", counting)
+    again = weekly_rates(now=now, previous=first)
+    assert calls == []
+    assert [r.median_minutes for r in again] == [r.median_minutes for r in first]
+
+    sign(recent, personas, recent_monday + timedelta(minutes=20))
+    changed = weekly_rates(now=now, previous=again)
+    # Only the recent week was recomputed (three steps, each over the recent week's orders).
+    assert len(calls) == 3
+    assert all(days == [recent.created_at.date()] for days in calls)
+    assert [r.median_minutes["sign"] for r in changed] == [pytest.approx(10), pytest.approx(20)]
