@@ -13,7 +13,7 @@ from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import Channel
 from wennuan.workorders.intake import clean_intake
-from wennuan.workorders.models import WorkOrder
+from wennuan.workorders.models import LookupFailure, WorkOrder
 
 # The page shows this many results; the JSON API pages through all of them.
 PAGE_RESULT_LIMIT = 50
@@ -110,27 +110,62 @@ def complaint(request):
     )
 
 
+# Failed look-ups allowed before the form refuses for a while: per address, and per order
+# number (so the 10,000 possible last-four digits cannot be tried from many addresses).
+LOOKUP_FAILURES_PER_IP = 10
+LOOKUP_IP_WINDOW = timedelta(minutes=15)
+LOOKUP_FAILURES_PER_NUMBER = 5
+LOOKUP_NUMBER_WINDOW = timedelta(hours=1)
+
+
+def _lookup_blocked(ip, number, now) -> timedelta | None:
+    """How long until this address / number may try again, or None if it may now."""
+    waits = []
+    by_ip = LookupFailure.objects.filter(ip=ip, at__gte=now - LOOKUP_IP_WINDOW)
+    if ip and by_ip.count() >= LOOKUP_FAILURES_PER_IP:
+        oldest = by_ip.order_by("-at")[LOOKUP_FAILURES_PER_IP - 1].at
+        waits.append(oldest + LOOKUP_IP_WINDOW - now)
+    by_number = LookupFailure.objects.filter(number=number, at__gte=now - LOOKUP_NUMBER_WINDOW)
+    if number and by_number.count() >= LOOKUP_FAILURES_PER_NUMBER:
+        oldest = by_number.order_by("-at")[LOOKUP_FAILURES_PER_NUMBER - 1].at
+        waits.append(oldest + LOOKUP_NUMBER_WINDOW - now)
+    return max(waits) if waits else None
+
+
 def lookup(request):
     """Find one's own order by its number and the last four digits of the phone."""
-    number = request.GET.get("number", "").strip().upper()
+    number = request.GET.get("number", "").strip().upper()[:20]
     last4 = request.GET.get("last4", "").strip()
-    order, error = None, None
+    order, error, status = None, None, 200
     if number or last4:
-        found = (
-            WorkOrder.objects.select_related("community", "company", "master")
-            .filter(number=number)
-            .first()
-        )
-        if found is None or len(last4) != 4 or not found.phone.endswith(last4):
-            # One message for both cases: the page never tells which numbers exist.
-            error = _("没有找到该工单，请核对工单号和手机号后四位")
+        now = timezone.now()
+        ip = request.META.get("REMOTE_ADDR") or None
+        wait = _lookup_blocked(ip, number, now)
+        if wait is not None:
+            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+            error = _(
+                "查询失败次数过多，请 %(minutes)s 分钟后再试；如需帮助请拨打 12319 供热服务热线"
+            ) % {"minutes": minutes}
+            status = 429
         else:
-            order = found
+            found = (
+                WorkOrder.objects.select_related("community", "company", "master")
+                .filter(number=number)
+                .first()
+            )
+            if found is None or len(last4) != 4 or not found.phone.endswith(last4):
+                # One message for both cases: the page never tells which numbers exist.
+                error = _("没有找到该工单，请核对工单号和手机号后四位")
+                status = 404
+                LookupFailure.objects.create(ip=ip, number=number, at=now)
+                LookupFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+            else:
+                order = found
     return render(
         request,
         "portal/lookup.html",
         {"order": order, "error": error, "number": number, "last4": last4},
-        status=404 if error else 200,
+        status=status,
     )
 
 

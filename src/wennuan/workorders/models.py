@@ -429,3 +429,23 @@ class CallerHistoryView(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.phone} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LookupFailure(models.Model):
+    """A failed public look-up (wrong number or phone digits): the rate limit of /lookup/ counts
+    these per address and per order number, so four digits cannot be guessed by trying."""
+
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    number = models.CharField(_("工单号"), max_length=20, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("查询失败记录")
+        verbose_name_plural = _("查询失败记录")
+        indexes = [
+            models.Index(fields=["ip", "at"], name="lookup_failure_ip"),
+            models.Index(fields=["number", "at"], name="lookup_failure_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.ip} {self.number} {self.at:%Y-%m-%d %H:%M}"
