@@ -67,6 +67,11 @@ def order_queryset(user):
     orders = WorkOrder.objects.all()
     if role == Role.TECHNICIAN:
         return orders.filter(assignee=user, company_id=user_company_id(user))
+    if role == Role.COMMUNITY_MANAGER:
+        # Their own communities only (a login not yet linked to a manager sees none).
+        return orders.filter(
+            company_id=user_company_id(user), community__manager__login_account__user=user
+        )
     return scope_to_company(orders, user)
 
 

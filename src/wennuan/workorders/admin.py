@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ApiClient, DeadlinePolicy, Event, WorkOrder
+from .models import ApiClient, DeadlinePolicy, Event, ManagerAccount, WorkOrder
 
 
 @admin.register(DeadlinePolicy)
@@ -42,3 +42,12 @@ class WorkOrderAdmin(ReadOnlyAdmin):
 @admin.register(Event)
 class EventAdmin(ReadOnlyAdmin):
     list_display = ["order", "action", "from_state", "to_state", "actor_label", "at"]
+
+
+@admin.register(ManagerAccount)
+class ManagerAccountAdmin(admin.ModelAdmin):
+    """Which register entry a community manager's login stands for (scopes what they read)."""
+
+    list_display = ["user", "manager"]
+    autocomplete_fields = []
+    raw_id_fields = ["user", "manager"]

@@ -173,6 +173,31 @@ def _extra_technicians() -> None:
             assign_role_group(user, Role.TECHNICIAN)
 
 
+def _link_manager_logins() -> int:
+    """Each company's community-manager login stands for the register manager with the most
+    communities of that company (their orders are what that login reads)."""
+    from django.db.models import Count
+
+    from wennuan.registry.models import Manager
+
+    from .models import ManagerAccount
+
+    linked = 0
+    for profile in StaffProfile.objects.filter(role=Role.COMMUNITY_MANAGER).select_related("user"):
+        if ManagerAccount.objects.filter(user=profile.user).exists():
+            continue
+        manager = (
+            Manager.objects.filter(company_id=profile.company_id, login_account__isnull=True)
+            .annotate(count=Count("communities"))
+            .order_by("-count", "pk")
+            .first()
+        )
+        if manager is not None:
+            ManagerAccount.objects.create(user=profile.user, manager=manager)
+            linked += 1
+    return linked
+
+
 def _local(day: date, hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -366,6 +391,7 @@ def load(city=None, *, now: datetime | None = None, seed: int = SEED) -> str:
     now = (now or timezone.now()).replace(microsecond=0)
     season = _season_for(timezone.localtime(now).date())
     _extra_technicians()
+    _link_manager_logins()
     cast = Cast.from_database()
     rng = random.Random(seed)
     plans = build_plans(rng, cast, season, now)

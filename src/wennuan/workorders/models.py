@@ -449,3 +449,39 @@ class LookupFailure(models.Model):
 
     def __str__(self):
         return f"{self.ip} {self.number} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ManagerAccount(models.Model):
+    """Links a community manager's login (role community_manager) to their entry in the
+    register: they read the orders of the communities that entry manages, nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("账号"),
+        related_name="manager_account",
+        on_delete=models.CASCADE,
+    )
+    manager = models.OneToOneField(
+        "registry.Manager",
+        verbose_name=_("小区管理员"),
+        related_name="login_account",
+        on_delete=models.CASCADE,
+    )
+
+    class Meta:
+        verbose_name = _("小区管理员账号")
+        verbose_name_plural = _("小区管理员账号")
+
+    def __str__(self):
+        return f"{self.user} → {self.manager}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from wennuan.staff.access import staff_role, user_company_id
+        from wennuan.staff.choices import Role
+
+        if staff_role(self.user) != Role.COMMUNITY_MANAGER:
+            raise ValidationError({"user": _("该账号的角色不是小区管理员")})
+        if user_company_id(self.user) != self.manager.company_id:
+            raise ValidationError({"manager": _("小区管理员属于其他热力公司")})

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from wennuan.workorders.choices import State
-from wennuan.workorders.models import CallerHistoryView, Event, WorkOrder
+from wennuan.workorders.models import CallerHistoryView, Event, ManagerAccount, WorkOrder
 
 
 def as_user(client, user):
@@ -200,7 +200,13 @@ PAGES = ["/console/orders/", "/console/orders/{n}/", "/console/orders/{n}/visit/
         (None, False, False),
     ],
 )
-def test_permission_matrix(client, personas, make_order, persona, sees_north, sees_south):
+def test_permission_matrix(
+    client, personas, make_order, small_city, persona, sees_north, sees_south
+):
+    # The community manager's login stands for the manager of both north communities.
+    ManagerAccount.objects.create(
+        user=personas["community_manager"], manager=small_city.communities["剑桥学府"].manager
+    )
     north = make_order("剑桥学府", phone="13853010011")
     assigned = make_order("金盾小区", phone="13853010012")
     south = make_order("金鼎小区", phone="13853010013")
