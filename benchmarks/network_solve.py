@@ -94,6 +94,10 @@ def _repeats(n):
     return 5 if n <= 1000 else 2
 
 
+def _day_repeats(n):
+    return 3 if n <= 1000 else 2
+
+
 # ---------------------------------------------------------------- one case per subprocess
 def case_heatphys(n):
     from heatphys.network import SolverOptions, prepare
@@ -122,15 +126,19 @@ def case_heatphys(n):
         cold.append(time.perf_counter() - t)
         conv_cold &= bool(res.converged)
     status = res.status
+    res_cold = res
     warm, conv_warm = [], True
     for h in (6, 7, 6, 7):
         t = time.perf_counter()
         res = resolve(compiled, h)
         warm.append(time.perf_counter() - t)
         conv_warm &= bool(res.converged)
-    t = time.perf_counter()
-    day = [resolve(compiled, h) for h in range(24)]
-    day_s = time.perf_counter() - t
+    day_times = []
+    for _ in range(_day_repeats(n)):  # consecutive days, each warm from the last hour
+        t = time.perf_counter()
+        day = [resolve(compiled, h) for h in range(24)]
+        day_times.append(time.perf_counter() - t)
+    day_s = min(day_times)
 
     def memory_pass():
         compiled, _ = cold_solve()
@@ -140,6 +148,7 @@ def case_heatphys(n):
         "cold_s": float(np.min(cold)),
         "cold_converged": conv_cold,
         "cold_status": status,
+        "low_dp_consumers": int((res_cold.consumers.dp_bar < 0).sum()),
         "warm_s": float(np.min(warm[1:])),
         "warm_converged": conv_warm,
         "day_s": day_s,
@@ -184,6 +193,8 @@ def case_pandapipes(n):
         conv_cold &= _pipeflow(ppnet)
         cold.append(time.perf_counter() - t)
     ppnet = nets[-1]
+    res_hc = ppnet.res_heat_consumer
+    low_dp = int((res_hc.p_from_bar - res_hc.p_to_bar < 0).sum())
 
     def resolve(pnet, h):
         hc = pnet.heat_consumer
@@ -197,9 +208,12 @@ def case_pandapipes(n):
         conv_warm &= resolve(ppnet, h)
         warm.append(time.perf_counter() - t)
     hours = PP_HOURS_LARGE if n >= 10_000 else np.arange(24)
-    t = time.perf_counter()
-    conv_day = [resolve(ppnet, h) for h in hours]
-    day_s = (time.perf_counter() - t) * 24 / len(hours)
+    day_times = []
+    for _ in range(_day_repeats(n) if n < 10_000 else 1):
+        t = time.perf_counter()
+        conv_day = [resolve(ppnet, h) for h in hours]
+        day_times.append((time.perf_counter() - t) * 24 / len(hours))
+    day_s = min(day_times)
 
     fresh = to_pandapipes(net)  # built outside the traced pass, as heatphys' Network is
 
@@ -211,6 +225,7 @@ def case_pandapipes(n):
         "cold_s": float(np.min(cold)),
         "cold_converged": conv_cold,
         "cold_status": "converged" if conv_cold else "not converged",
+        "low_dp_consumers": low_dp,
         "warm_s": float(np.min(warm[1:])),
         "warm_converged": conv_warm,
         "day_s": day_s,
@@ -261,12 +276,14 @@ def report(rows, machine, date, total_s):
         "net (best of 5 at ≤ 1,000 consumers, else of 2). Warm = one re-solve with new heat "
         "and mass flows (heatphys `solve_loads`, warm-started, plus its consumer table; "
         "pandapipes new `qext_w`/`controlled_mdot_kg_per_s` and `pipeflow`; best of 3, "
-        "pandapipes at ≥ 10,000 one run). Day = 24 such re-solves. Memory = peak Python heap "
+        "pandapipes at ≥ 10,000 one run). Day = 24 such re-solves, best of 3 consecutive days "
+        "at ≤ 1,000 consumers; at ≥ 10,000 heatphys best of 2 days, pandapipes one day of "
+        "which every 6th hour is solved (time × 6). Memory = peak Python heap "
         "(`tracemalloc`: NumPy arrays and pandas tables, not the sparse factorisations' own "
         "C allocations) during one cold solve and one re-solve, each solver in its own process.",
         "",
         "| consumers | pipes | solver | cold | warm re-solve | 24-h day | memory (peak heap) "
-        "| converged (cold / warm / day) |",
+        "| cold status (consumers with Δp < 0) / day hours converged |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -277,15 +294,13 @@ def report(rows, machine, date, total_s):
         )
         lines.append(
             f"| {r['n']:,} | {hp['n_pipes']:,} | heatphys | {_t(hp['cold_s'])} | "
-            f"{_t(hp['warm_s'])} | {_t(hp['day_s'])} | {hp['mem_mb']:.0f} MB | "
-            f"{_conv(hp['cold_converged'])} / {_conv(hp['warm_converged'])} / "
-            f"{_conv(None, hp['day_converged'], 24)} |"
+            f"{_t(hp['warm_s'])} | {_t(hp['day_s'])} | {hp['mem_mb']:.1f} MB | "
+            f"{hp['cold_status']} ({hp['low_dp_consumers']}) / {hp['day_converged']}/24 |"
         )
         lines.append(
             f"| | | pandapipes | {_t(pp['cold_s'])} | {_t(pp['warm_s'])} | {day_pp} | "
-            f"{pp['mem_mb']:.0f} MB | {_conv(pp['cold_converged'])} / "
-            f"{_conv(pp['warm_converged'])} / "
-            f"{_conv(None, pp['day_converged'], pp['day_hours_solved'])} |"
+            f"{pp['mem_mb']:.1f} MB | {pp['cold_status']} ({pp['low_dp_consumers']}) / "
+            f"{pp['day_converged']}/{pp['day_hours_solved']} |"
         )
     lines += [
         "",
@@ -328,7 +343,30 @@ def report(rows, machine, date, total_s):
         f"{n1['pandapipes']['day_s'] / n0['pandapipes']['day_s']:.0f}× (linear would be "
         f"{growth:.0f}×).",
     ]
+    lines += ["", *NOTES]
     return "\n".join(lines) + "\n"
+
+
+NOTES = [
+    "Notes:",
+    "",
+    '- heatphys status "infeasible" means converged equations plus a failed feasibility '
+    "check: consumers whose supply–return pressure difference is negative (the generated "
+    "pump lift is too small for the far ends of the largest networks at peak load). "
+    "pandapipes reports the same state as converged; the count of consumers with Δp < 0 in "
+    "its answer is shown beside it. The timings compare the same equations either way.",
+    "- The machine is shared with other jobs: absolute times move by 2–3× between runs for "
+    "both solvers, which is why each figure is the best of several runs. The ratios are "
+    "from the same run; heatphys' short runs (tens of milliseconds) suffer more from a busy "
+    "machine than pandapipes' long ones, so the small sizes scatter most.",
+    "- Where the time goes in heatphys: for small networks it is fixed Python cost (about "
+    "1 ms per Newton step and 5–10 ms to compile a network from its pandas tables), so the "
+    "cold solve of 200 consumers cannot get much below about 15–20 ms, against about "
+    "100 ms for pandapipes; for large ones, the sparse LDLᵀ refactorisation, the Colebrook "
+    "friction factors and the temperature sweep, each linear in the size.",
+    "- heatphys converges much further than pandapipes (see the tolerances above), so the "
+    "speed-ups are not bought with looser answers.",
+]
 
 
 def write_docs(section):
