@@ -232,6 +232,18 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
+def _check_adjustment(adj: PlanAdjustment) -> None:
+    """Reject adjustments a form or script could send wrongly, with a Chinese message."""
+    if adj.kind not in AdjustmentKind.values:
+        raise PlanError(_("未知的调整类型"))
+    if not (0 <= adj.first_hour <= adj.last_hour <= 23):
+        raise PlanError(_("调整时段应在 0–23 时之间，且开始不晚于结束"))
+    if adj.value is None or not np.isfinite(adj.value) or adj.value < 0:
+        raise PlanError(_("调整数值必须是非负数"))
+    if adj.kind == AdjustmentKind.SUPPLY_TEMP and not (20 <= adj.value <= 150):
+        raise PlanError(_("供水温度应在 20–150 °C 之间"))
+
+
 def _apply_hours(array: np.ndarray, adjustment: PlanAdjustment, column: int, value: float):
     array[adjustment.first_hour : adjustment.last_hour + 1, column] = value
 
@@ -275,6 +287,10 @@ def compute_company_plan(
     communities = list(
         Community.objects.filter(company=company, substation__isnull=False).order_by("id")
     )
+    if not communities:
+        raise PlanError(
+            _("%(company)s 没有登记由换热站供热的小区") % {"company": company.short_name}
+        )
     params = {
         p.community_id: p
         for p in CommunityModelParameters.objects.filter(community__company=company)
@@ -334,6 +350,7 @@ def compute_company_plan(
     )
     supply_override = np.full((HOURS, n_sub), np.nan)
     for adj in adjustments:
+        _check_adjustment(adj)
         if adj.kind == AdjustmentKind.SOURCE_LIMIT:
             if adj.source_id not in source_pos:
                 raise PlanError(_("热源不属于该公司"))
@@ -401,6 +418,14 @@ def compute_company_plan(
     network = cache[company.id]
     hydro = network.check(sub_heat, primary_dt, primary_supply)
     warnings.extend(hydro.warnings)
+    if hydro.flow_shortfall.any():
+        named = [
+            f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
+            for j in np.flatnonzero(hydro.flow_shortfall)
+        ]
+        warnings.append(
+            _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+        )
 
     # --- source schedule and delays ---------------------------------------------------------
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from wennuan.planning.choices import AdjustmentKind, PlanStatus
-from wennuan.planning.engine import compute_company_plan, rerun_plan
+from wennuan.planning.engine import PlanError, compute_company_plan, rerun_plan
 from wennuan.planning.models import Plan, PlanCommunity, PlanSubstation
 from wennuan.registry.models import HeatSource
 
@@ -110,3 +110,48 @@ def test_company_without_network_gets_a_plan_with_a_warning(plan_city):
     row = PlanSubstation.objects.get(plan=plan)
     assert row.dp_margin_bar == [None] * 24 and not row.flow_shortfall
     assert Plan.objects.filter(company=plan_city.south).count() == 1
+
+
+def test_flow_shortfall_is_named_in_the_warnings(plan_city, settings):
+    settings.WENNUAN_PLAN_LIFT_BAR = 0.55
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -4.9), now=NOW)
+    assert any("北一站" in w and "流量" in w for w in plan.warnings)
+
+
+@pytest.mark.parametrize(
+    ("adjustment", "message"),
+    [
+        ({"kind": AdjustmentKind.SUPPLY_TEMP, "value": 200.0}, "20–150"),
+        (
+            {"kind": AdjustmentKind.SUPPLY_TEMP, "value": 60.0, "first_hour": 9, "last_hour": 3},
+            "时段",
+        ),
+        ({"kind": AdjustmentKind.SOURCE_LIMIT, "value": -1.0}, "非负"),
+    ],
+)
+def test_bad_adjustments_are_refused_and_store_nothing(plan_city, adjustment, message):
+    north = plan_city.north
+    base = compute_company_plan(north, PLAN_DAY, weather_for(PLAN_DAY, -1.0), now=NOW)
+    target = (
+        {"substation_id": north.substations.get().id}
+        if adjustment["kind"] == AdjustmentKind.SUPPLY_TEMP
+        else {"source_id": HeatSource.objects.get(code="plant").id}
+    )
+    with pytest.raises(PlanError, match=message):
+        rerun_plan(base, adjustment={**adjustment, **target}, now=NOW)
+    assert Plan.objects.count() == 1
+
+
+def test_adjustment_for_another_company_is_refused(plan_city):
+    base = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -1.0), now=NOW)
+    south_station = plan_city.south.substations.get()
+    with pytest.raises(PlanError, match="不属于"):
+        rerun_plan(
+            base,
+            adjustment={
+                "kind": AdjustmentKind.SUPPLY_TEMP,
+                "substation_id": south_station.id,
+                "value": 60.0,
+            },
+            now=NOW,
+        )
