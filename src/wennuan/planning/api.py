@@ -2,7 +2,8 @@
 
 Authentication as the rest of the API: ``Authorization: Token T`` (an intake client of the
 city's hotline platform: city-wide, every company) or a staff session (company staff see
-their company, supervisors and the bureau all). ``?company=CODE`` narrows to one company.
+their company, supervisors and the bureau all). ``?company=CODE`` narrows to one company;
+``?details=1`` adds each plan's version, status, weather and warnings.
 """
 
 from datetime import date

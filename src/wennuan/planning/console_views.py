@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -72,9 +71,7 @@ class SetpointForm(_HoursForm):
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
         rows = plan.substation_results.select_related("substation").order_by("substation__code")
-        self.fields["substation"].choices = [
-            (r.substation_id, r.substation.name) for r in rows
-        ]
+        self.fields["substation"].choices = [(r.substation_id, r.substation.name) for r in rows]
 
     def clean_value(self):
         value = self.cleaned_data["value"]
@@ -215,9 +212,7 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
         "sources": sources,
         "substation_rows": rows,
         "at_risk": at_risk,
-        "adjustments": list(
-            plan.adjustments.select_related("substation", "source", "created_by")
-        ),
+        "adjustments": list(plan.adjustments.select_related("substation", "source", "created_by")),
         "disagreements": disagreements(plan.company),
         "outdoor_temp_c": (plan.inputs or {}).get("outdoor_temp_c") or [],
         "figures": {

@@ -26,8 +26,10 @@ def day_plans(day, companies):
     return chosen
 
 
-def plans_payload(day, plans) -> dict:
-    """``{"date", "companies": [...]}`` for the given Plan rows (one per company)."""
+def plans_payload(day, plans, *, details: bool = False) -> dict:
+    """``{"date", "companies": [...]}`` for the given Plan rows (one per company): exactly the
+    design §8 shape; ``details`` adds a ``plan`` object per company (version, status, weather
+    used and its age, warnings)."""
     ids = [p.id for p in plans]
     full = (
         Plan.objects.filter(id__in=ids)
@@ -54,24 +56,13 @@ def plans_payload(day, plans) -> dict:
     )
     return {
         "date": day.isoformat(),
-        "companies": [company_payload(plan) for plan in full],
+        "companies": [company_payload(plan, details=details) for plan in full],
     }
 
 
-def company_payload(plan: Plan) -> dict:
-    return {
+def company_payload(plan: Plan, *, details: bool = False) -> dict:
+    payload = {
         "company": plan.company.legal_name,
-        "version": plan.version,
-        "status": plan.status,
-        "computed_at": plan.computed_at.isoformat(),
-        "weather": {
-            "provider": plan.weather_provider,
-            "issued_at": plan.weather_issued_at.isoformat() if plan.weather_issued_at else None,
-            "age_h": plan.weather_age_h,
-            "note": plan.weather_note,
-            "outdoor_temp_c": plan.inputs.get("outdoor_temp_c"),
-        },
-        "warnings": plan.warnings,
         "sources": [
             {"name": row.source.name, "heat_kw": row.heat_kw} for row in plan.source_results.all()
         ],
@@ -94,3 +85,18 @@ def company_payload(plan: Plan) -> dict:
             for row in plan.community_results.all()
         ],
     }
+    if details:
+        payload["plan"] = {
+            "version": plan.version,
+            "status": plan.status,
+            "computed_at": plan.computed_at.isoformat(),
+            "weather_provider": plan.weather_provider,
+            "weather_issued_at": (
+                plan.weather_issued_at.isoformat() if plan.weather_issued_at else None
+            ),
+            "weather_age_h": plan.weather_age_h,
+            "weather_note": plan.weather_note,
+            "outdoor_temp_c": plan.inputs.get("outdoor_temp_c"),
+            "warnings": plan.warnings,
+        }
+    return payload

@@ -52,13 +52,20 @@ def test_plan_json_has_the_design_shape_and_equals_the_api(plan_city, tmp_path, 
     assert all(
         len(c["predicted_indoor_c"]) == 24 and c["at_risk"] is False for c in company["communities"]
     )
-    assert company["weather"]["provider"] == "csv"
-    assert company["weather"]["outdoor_temp_c"] == [-3.0] * 24
+    # Exactly the design §8 keys.
+    assert set(payload) == {"date", "companies"}
+    assert set(company) == {"company", "sources", "substations", "communities"}
+    assert set(company["sources"][0]) == {"name", "heat_kw"}
+    assert set(station) == {"name", "heat_kw", "supply_temp_c", "return_temp_c", "dp_margin_bar"}
+    assert set(company["communities"][0]) == {"name", "predicted_indoor_c", "at_risk"}
 
     client.force_login(personas["supervisor"])
     response = client.get(f"/api/v1/plans/{DAY}")
     assert response.status_code == 200
     assert response.json() == payload
+    detailed = client.get(f"/api/v1/plans/{DAY}?details=1").json()["companies"][0]["plan"]
+    assert detailed["version"] == 1 and detailed["status"] == "draft"
+    assert detailed["weather_provider"] == "csv" and detailed["outdoor_temp_c"] == [-3.0] * 24
 
 
 def test_api_is_scoped_by_company(plan_city, client, personas):
