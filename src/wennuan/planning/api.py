@@ -57,4 +57,7 @@ def plans_for_date(request, day: str):
     plans = day_plans(wanted, companies)
     if not plans:
         return error_response([FieldError("date", "not_found", _("该日尚无调度计划"))], status=404)
-    return JsonResponse(plans_payload(wanted, plans), json_dumps_params={"ensure_ascii": False})
+    details = request.GET.get("details") in ("1", "true")
+    return JsonResponse(
+        plans_payload(wanted, plans, details=details), json_dumps_params={"ensure_ascii": False}
+    )

@@ -158,6 +158,10 @@ def _latest_version(plan: Plan) -> Plan:
 
 def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=None) -> dict:
     sources = list(plan.source_results.select_related("source").order_by("source__code"))
+    for row in sources:
+        row.peak_kw = max(row.heat_kw or [0])
+        row.supply_min_c = min(row.supply_temp_c or [0])
+        row.supply_max_c = max(row.supply_temp_c or [0])
     substations = list(
         plan.substation_results.select_related(
             "substation", "substation__source", "substation__junction"
