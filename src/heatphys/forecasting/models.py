@@ -250,20 +250,29 @@ class ChangePointModel:
         temp = daily["temp_c"].to_numpy()
         heat = daily["heat_kw"].to_numpy()
         best = (float(np.sum((heat - heat.mean()) ** 2)), np.nan, heat.mean(), 0.0)
-        for tb in self.options.balance_points_c:
-            hdd = np.maximum(tb - temp, 0.0)
-            if np.count_nonzero(hdd) < 3:
-                continue
-            design = np.column_stack([np.ones_like(hdd), hdd])
-            coef, *_ = np.linalg.lstsq(design, heat, rcond=None)
-            sse = float(np.sum((design @ coef - heat) ** 2))
-            # CalTRACK keeps a heating term only if its slope is positive and significant
-            # (p < 0.1); the t statistic of the slope decides.
-            dof = max(len(heat) - 2, 1)
-            cov = np.linalg.pinv(design.T @ design)[1, 1] * sse / dof
-            t_stat = coef[1] / np.sqrt(cov) if cov > 0 else np.inf
-            if coef[1] > 0 and t_stat > self.options.min_slope_t and sse < best[0]:
-                best = (sse, tb, coef[0], coef[1])
+        # All candidate balance points at once: a straight-line fit has a closed form (one
+        # array operation instead of a least-squares solve per candidate).
+        balance = np.asarray(self.options.balance_points_c, dtype=float)
+        hdd = np.maximum(balance[:, None] - temp[None, :], 0.0)
+        hdd_mean = hdd.mean(axis=1)
+        centred = hdd - hdd_mean[:, None]
+        sxx = np.einsum("kn,kn->k", centred, centred)
+        identifiable = (np.count_nonzero(hdd, axis=1) >= 3) & (sxx > 1e-12)
+        sxx_safe = np.where(identifiable, sxx, 1.0)
+        slope = centred @ (heat - heat.mean()) / sxx_safe
+        intercept = heat.mean() - slope * hdd_mean
+        sse = np.sum((heat[None, :] - intercept[:, None] - slope[:, None] * hdd) ** 2, axis=1)
+        # CalTRACK keeps a heating term only if its slope is positive and significant
+        # (p < 0.1); the t statistic of the slope decides.
+        dof = max(len(heat) - 2, 1)
+        slope_var = sse / dof / sxx_safe
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_stat = np.where(slope_var > 0, slope / np.sqrt(slope_var), np.inf)
+        keep = identifiable & (slope > 0) & (t_stat > self.options.min_slope_t)
+        if keep.any():
+            k = int(np.argmin(np.where(keep, sse, np.inf)))
+            if sse[k] < best[0]:
+                best = (float(sse[k]), float(balance[k]), float(intercept[k]), float(slope[k]))
         _, self.balance_point_c_, self.intercept_kw_, self.slope_kw_per_k_ = best
         self._fit_shape(grid, daily)
         return self
@@ -277,22 +286,26 @@ class ChangePointModel:
                 ratio = grid["heat_kw"].to_numpy() / day_mean
             heating = self._heating_day(daily["temp_c"].reindex(day).to_numpy())
             ok = np.isfinite(ratio) & (day_mean > 0)
-            frame = pd.DataFrame(
-                {
-                    "ratio": ratio[ok],
-                    "heating": heating[ok].astype(int),
-                    "dow": grid.index.dayofweek[ok] if self.options.shape == "hour_of_week" else 0,
-                    "hour": grid.index.hour[ok],
-                }
-            )
             n_dow = 7 if self.options.shape == "hour_of_week" else 1
-            full = pd.MultiIndex.from_product([range(n_dow), range(24)], names=["dow", "hour"])
+            dow = grid.index.dayofweek.to_numpy()[ok] if n_dow == 7 else 0
+            # Mean ratio per (weekday, hour) cell by bincount (a pandas groupby per class
+            # cost more than the whole regression).
+            cell = dow * 24 + grid.index.hour.to_numpy()[ok]
+            ratio, heating = ratio[ok], heating[ok]
+            n_cells = n_dow * 24
+
+            def cell_mean(mask):
+                total = np.bincount(cell[mask], weights=ratio[mask], minlength=n_cells)
+                count = np.bincount(cell[mask], minlength=n_cells)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    return total / count, count
+
             # Hours never measured keep a flat profile rather than breaking the table.
-            overall = frame.groupby(["dow", "hour"])["ratio"].mean().reindex(full).fillna(1.0)
+            overall, count = cell_mean(np.ones(ratio.size, dtype=bool))
+            overall = np.where(count > 0, overall, 1.0)
             for cls in (0, 1):
-                part = frame[frame["heating"] == cls].groupby(["dow", "hour"])["ratio"]
-                table = part.mean().where(part.count() >= 3).reindex(full).fillna(overall)
-                values = table.to_numpy().reshape(n_dow, 24)
+                mean, count = cell_mean(heating == bool(cls))
+                values = np.where(count >= 3, mean, overall).reshape(n_dow, 24)
                 shape[cls] = np.broadcast_to(values, (7, 24))
             shape /= shape.mean(axis=2, keepdims=True)
         self.shape_ = shape
