@@ -1,18 +1,22 @@
 """Staff pages. Every view asks the access helpers what the user may see."""
 
+import csv
+import io
 from datetime import datetime, time, timedelta
 
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from wennuan.registry.models import Community, HeatingCompany, Substation
+from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
@@ -29,7 +33,7 @@ from wennuan.workorders.choices import (
 )
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
-from wennuan.workorders.rules import order_fee_reduction
+from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
 
 
 @login_required
@@ -65,11 +69,9 @@ def _orders_visible_or_403(user):
     return order_queryset(user)
 
 
-@login_required
-def orders(request):
-    """One list for every role: a dispatcher's queue, a technician's orders, the bureau's
-    filtered view. Open orders first, nearest deadline first."""
-    role = staff_role(request.user)
+def _filtered_orders(request):
+    """The orders the user may see, filtered and ordered as the list page's query string says
+    (shared by the list and its exports)."""
     # Prefetch (two small queries) rather than join: with a join the planners leave the
     # (company, state, due_at) index and sort the whole company's history.
     queryset = _orders_visible_or_403(request.user).prefetch_related("community", "company")
@@ -96,6 +98,15 @@ def orders(request):
     else:
         # Finished or mixed lists: newest first (an index walk, fast on any page).
         queryset = queryset.order_by("-created_at", "-id")
+    return queryset, filters, overdue
+
+
+@login_required
+def orders(request):
+    """One list for every role: a dispatcher's queue, a technician's orders, the bureau's
+    filtered view. Open orders first, nearest deadline first."""
+    role = staff_role(request.user)
+    queryset, filters, overdue = _filtered_orders(request)
     # Page through ids first (answered from the indexes), then load the page's rows.
     page = Paginator(queryset.values_list("pk", flat=True), ORDER_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -116,6 +127,7 @@ def orders(request):
             "categories": Category.choices,
             "states": State.choices,
             "may_create": may_act(request.user, "create"),
+            "may_export": staff_role(request.user) in EXPORT_ROLES,
         },
     )
 
@@ -428,3 +440,95 @@ def order_visit(request, number):
         },
         status=400 if error else 200,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports of the order list (Excel and CSV) with the fee reduction of design §4.4
+
+EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.COMPANY_DISPATCHER})
+EXPORT_LIMIT = 50_000
+
+
+def _export_rows(orders):
+    rule = active_fee_rule()
+    city = City.objects.first()
+    seasons = list(HeatingSeason.objects.all())
+    now = timezone.now()
+    yield [
+        _("工单号"),
+        _("受理时间"),
+        _("来源"),
+        _("类别"),
+        _("状态"),
+        _("责任单位"),
+        _("小区"),
+        _("楼/单元/户"),
+        _("最近时限"),
+        _("超期"),
+        _("催办"),
+        _("督办"),
+        _("办结时间"),
+        _("入户结论"),
+        _("最低室温 (°C)"),
+        _("退费金额 (元)"),
+        _("退费天数"),
+        _("退费比例"),
+    ]
+    for order in orders:
+        visits = list(order.visits.all())
+        last = visits[-1] if visits else None
+        fee = order_fee_reduction(order, now, rule=rule, city=city, seasons=seasons)
+        yield [
+            order.number,
+            timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+            str(order.get_channel_display()),
+            str(order.get_category_display()),
+            str(order.get_state_display()),
+            order.company.short_name if order.company else "",
+            order.community.name if order.community else "",
+            order.home_label,
+            timezone.localtime(order.due_at).strftime("%Y-%m-%d %H:%M") if order.due_at else "",
+            _("是") if order.overdue else "",
+            _("是") if order.pressed else "",
+            _("是") if order.supervised else "",
+            timezone.localtime(order.resolved_at).strftime("%Y-%m-%d %H:%M")
+            if order.resolved_at
+            else "",
+            str(last.get_verdict_display()) if last else "",
+            last.lowest_reading_c if last and last.lowest_reading_c is not None else "",
+            float(fee.amount_yuan) if fee else "",
+            fee.days if fee else "",
+            fee.ratio if fee else "",
+        ]
+
+
+@login_required
+def orders_export(request, fmt):
+    """The list as filtered on the page, for supervisors and companies (their orders only)."""
+    if staff_role(request.user) not in EXPORT_ROLES:
+        raise PermissionDenied
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    queryset, _filters, _overdue = _filtered_orders(request)
+    orders = queryset.prefetch_related("visits")[:EXPORT_LIMIT]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.csv"'
+        response.write("\ufeff")  # BOM: Excel opens the file as UTF-8
+        writer = csv.writer(response)
+        for row in _export_rows(orders):
+            writer.writerow(row)
+        return response
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("工单"))
+    for row in _export_rows(orders):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.xlsx"'
+    return response

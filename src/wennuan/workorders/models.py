@@ -485,3 +485,65 @@ class ManagerAccount(models.Model):
             raise ValidationError({"user": _("该账号的角色不是小区管理员")})
         if user_company_id(self.user) != self.manager.company_id:
             raise ValidationError({"manager": _("小区管理员属于其他热力公司")})
+
+
+class FeeReductionRule(models.Model):
+    """The fee reduction (退费) rule of design §4.4, edited by the administrator: the share of
+    the daily fee refunded per under-heated day, by how far the home fell short of the
+    standard. The default is modelled on the Beijing heating contract; Heze's own rule replaces
+    it when known. The active record is used for every order; without one the default holds."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    small_shortfall_k = models.FloatField(
+        _("轻度不足上限 (K)"), default=2.0, validators=[MinValueValidator(0.1)]
+    )
+    small_ratio = models.FloatField(
+        _("轻度不足退费比例"),
+        default=0.4,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    medium_shortfall_k = models.FloatField(
+        _("中度不足上限 (K)"), default=4.0, validators=[MinValueValidator(0.1)]
+    )
+    medium_ratio = models.FloatField(
+        _("中度不足退费比例"),
+        default=0.6,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    large_ratio = models.FloatField(
+        _("严重不足退费比例"),
+        default=1.0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    grace_hours = models.PositiveIntegerField(
+        _("免退费修复时限 (小时)"), default=24, help_text=_("在此时限内修复的不退费")
+    )
+
+    class Meta:
+        verbose_name = _("退费规则")
+        verbose_name_plural = _("退费规则")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=models.Q(is_active=True), name="one_active_fee_rule"
+            ),
+            models.CheckConstraint(
+                name="fee_rule_bands_increase",
+                condition=models.Q(medium_shortfall_k__gt=models.F("small_shortfall_k")),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.medium_shortfall_k <= self.small_shortfall_k:
+            raise ValidationError({"medium_shortfall_k": _("中度不足上限必须大于轻度不足上限")})
+        if not self.small_ratio <= self.medium_ratio <= self.large_ratio:
+            raise ValidationError({"medium_ratio": _("退费比例应随室温不足程度递增")})
+        if self.is_active:
+            others = FeeReductionRule.objects.filter(is_active=True).exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError({"is_active": _("只能启用一条退费规则，请先停用其他规则")})

@@ -58,6 +58,23 @@ class FeeRule:
 DEFAULT_FEE_RULE = FeeRule()
 
 
+def active_fee_rule() -> FeeRule:
+    """The administrator's active rule (``FeeReductionRule``), or the default."""
+    from .models import FeeReductionRule
+
+    record = FeeReductionRule.objects.filter(is_active=True).first()
+    if record is None:
+        return DEFAULT_FEE_RULE
+    return FeeRule(
+        bands=(
+            (record.small_shortfall_k, record.small_ratio),
+            (record.medium_shortfall_k, record.medium_ratio),
+            (math.inf, record.large_ratio),
+        ),
+        grace=timedelta(hours=record.grace_hours),
+    )
+
+
 @dataclass(frozen=True)
 class FeeReduction:
     amount_yuan: Decimal
@@ -95,7 +112,9 @@ def fee_reduction(
     )
 
 
-def order_fee_reduction(order, now: datetime) -> FeeReduction | None:
+def order_fee_reduction(
+    order, now: datetime, *, rule: FeeRule | None = None, city=None, seasons=None
+) -> FeeReduction | None:
     """The reduction owed on an order whose visit found the company at fault, or None.
 
     None when no visit was non-compliant, the home's area is unknown, no season covers the
@@ -107,12 +126,16 @@ def order_fee_reduction(order, now: datetime) -> FeeReduction | None:
     faulty = next((v for v in visits if v.verdict == Verdict.NON_COMPLIANT), None)
     if faulty is None or not faulty.home_area_m2:
         return None
-    city = City.objects.first()
+    # Exports pass the city, the seasons and the rule in, so that many orders cost no
+    # queries beyond their prefetched visits.
+    city = city if city is not None else City.objects.first()
     design_outdoor = city.design_outdoor_temp_c if city else -4.9
     if faulty.outdoor_temp_c is not None and faulty.outdoor_temp_c < design_outdoor:
         return None
     day = timezone.localtime(order.created_at).date()
-    season = HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    if seasons is None:
+        seasons = HeatingSeason.objects.all()
+    season = next((s for s in seasons if s.start_date <= day <= s.end_date), None)
     if season is None:
         return None
     fixed = next(
@@ -130,4 +153,5 @@ def order_fee_reduction(order, now: datetime) -> FeeReduction | None:
         shortfall_k=faulty.shortfall_k,
         reported_at=order.created_at,
         fixed_at=fixed or order.resolved_at or now,
+        rule=rule or active_fee_rule(),
     )
