@@ -36,11 +36,20 @@ from .models import Plan, PlanImmutableError
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
 # up to ~95 °C; anything outside is a typo, not a set-point.
 SUPPLY_SETPOINT_RANGE_C = (25.0, 95.0)
+NUMBER_ERRORS = {"invalid": gettext_lazy("请输入数字"), "required": gettext_lazy("请填写此项")}
+CHOICE_ERRORS = {
+    "invalid_choice": gettext_lazy("请选择本计划中的一项"),
+    "required": gettext_lazy("请选择"),
+}
 
 
 class _HoursForm(forms.Form):
-    first_hour = forms.IntegerField(label=gettext_lazy("开始小时"), initial=0)
-    last_hour = forms.IntegerField(label=gettext_lazy("结束小时"), initial=23)
+    first_hour = forms.IntegerField(
+        label=gettext_lazy("开始小时"), initial=0, error_messages=NUMBER_ERRORS
+    )
+    last_hour = forms.IntegerField(
+        label=gettext_lazy("结束小时"), initial=23, error_messages=NUMBER_ERRORS
+    )
     reason = forms.CharField(label=gettext_lazy("原因"), max_length=200, required=False)
 
     def clean(self):
@@ -64,8 +73,10 @@ class SetpointForm(_HoursForm):
     """A substation's supply temperature set-point for some hours."""
 
     kind = AdjustmentKind.SUPPLY_TEMP
-    substation = forms.TypedChoiceField(label=gettext_lazy("换热站"), coerce=int)
-    value = forms.FloatField(label=gettext_lazy("供水温度 (°C)"))
+    substation = forms.TypedChoiceField(
+        label=gettext_lazy("换热站"), coerce=int, error_messages=CHOICE_ERRORS
+    )
+    value = forms.FloatField(label=gettext_lazy("供水温度 (°C)"), error_messages=NUMBER_ERRORS)
     field_order = ["substation", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -98,8 +109,10 @@ class SourceLimitForm(_HoursForm):
     """A heat source's output limit for some hours (e.g. a unit out for maintenance)."""
 
     kind = AdjustmentKind.SOURCE_LIMIT
-    source = forms.TypedChoiceField(label=gettext_lazy("热源"), coerce=int)
-    value = forms.FloatField(label=gettext_lazy("出力上限 (kW)"))
+    source = forms.TypedChoiceField(
+        label=gettext_lazy("热源"), coerce=int, error_messages=CHOICE_ERRORS
+    )
+    value = forms.FloatField(label=gettext_lazy("出力上限 (kW)"), error_messages=NUMBER_ERRORS)
     field_order = ["source", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):

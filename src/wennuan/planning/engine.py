@@ -331,9 +331,11 @@ def compute_company_plan(
     for j, sub in enumerate(substations):
         if sub.id in history:
             methods.append(ForecastMethod.CHANGE_POINT)
-            # The meter forecast includes the substation's share of the comfort reserve only
-            # through history; scale it like the design method's reserve.
-            forecast = history[sub.id] * (target_c - t_out) / np.maximum(standard_c - t_out, 0.5)
+            # Meters show what held the standard temperature; the plan aims at standard +
+            # reserve, so scale like the design method does (bounded for mild hours, where
+            # the ratio of small temperature differences means nothing).
+            reserve = np.clip((target_c - t_out) / np.maximum(standard_c - t_out, 1.0), 1.0, 1.5)
+            forecast = history[sub.id] * reserve
             with np.errstate(divide="ignore", invalid="ignore"):
                 scale[:, j] = np.where(design_sum[:, j] > 0, forecast / design_sum[:, j], 1.0)
         else:

@@ -42,3 +42,8 @@ def run(now: datetime) -> str:
 
 
 TASKS = [PeriodicTask("daily-plan", due, run)]
+
+# Community calibration from visits and complaints (planning/calibration.py), daily at 05:00.
+from .calibration import TASK as CALIBRATION_TASK  # noqa: E402
+
+TASKS.append(CALIBRATION_TASK)
