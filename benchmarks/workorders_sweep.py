@@ -21,25 +21,30 @@ def main() -> None:
     parser.add_argument("--open-orders", type=int, default=100_000)
     parser.add_argument("--database-url", default="sqlite:////tmp/wennuan-bench-sweep.sqlite3")
     parser.add_argument("--drain-limit-s", type=float, default=60)
+    parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
     args = parser.parse_args()
 
-    fresh_database(args.database_url)
-    seconds = insert_orders(args.open_orders, open_share=1.0, seed=3)
-    print(f"inserted {args.open_orders} open orders in {seconds:.1f} s")
+    if args.reuse:
+        from workorders_common import setup_django
+
+        setup_django(args.database_url)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    else:
+        fresh_database(args.database_url)
+        seconds = insert_orders(args.open_orders, open_share=1.0, seed=3)
+        print(f"inserted {args.open_orders} open orders in {seconds:.1f} s")
 
     from django.db import connection
     from django.utils import timezone
 
     from wennuan.workorders.actions import sweep
-    from wennuan.workorders.choices import OPEN_STATES
     from wennuan.workorders.models import WorkOrder
 
     now = timezone.now()
-    open_states = [s.value for s in OPEN_STATES]
-    due_press = WorkOrder.objects.filter(state__in=open_states, press_at__lte=now, due_at__gt=now)
-    due_breach = WorkOrder.objects.filter(
-        state__in=open_states, due_at__lte=now, breached_at__isnull=True
-    )
+    due_press = WorkOrder.objects.filter(press_at__lte=now, due_at__gt=now)
+    due_breach = WorkOrder.objects.filter(due_at__lte=now, breached_at__isnull=True)
     print(f"# {machine()}, commit {git_commit()}, {connection.vendor}")
     print(f"to press: {due_press.count()}, to mark overdue: {due_breach.count()}")
     started = time.perf_counter()

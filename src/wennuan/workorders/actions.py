@@ -869,16 +869,20 @@ def mark_overdue(order, now: datetime) -> bool:
 def sweep(now: datetime | None = None, batch: int = 500) -> tuple[int, int]:
     """One pass of the worker: (orders pressed, orders marked overdue)."""
     now = _now(now)
-    open_states = [s.value for s in OPEN_STATES]
+    # Only orders on a running clock have press_at / due_at (``_clock_columns``), so the
+    # queries need no state filter, which would lure the planners off the deadline indexes;
+    # the state is checked again below and in the conditional updates.
     pressed = breached = 0
-    for order in WorkOrder.objects.filter(
-        state__in=open_states, press_at__lte=now, due_at__gt=now
-    ).order_by("press_at")[:batch]:
-        pressed += auto_press(order, now)
-    for order in WorkOrder.objects.filter(
-        state__in=open_states, due_at__lte=now, breached_at__isnull=True
-    ).order_by("due_at")[:batch]:
-        breached += mark_overdue(order, now)
+    for order in WorkOrder.objects.filter(press_at__lte=now, due_at__gt=now).order_by("press_at")[
+        :batch
+    ]:
+        if order.state in OPEN_STATES:
+            pressed += auto_press(order, now)
+    for order in WorkOrder.objects.filter(due_at__lte=now, breached_at__isnull=True).order_by(
+        "due_at"
+    )[:batch]:
+        if order.state in OPEN_STATES:
+            breached += mark_overdue(order, now)
     return pressed, breached
 
 

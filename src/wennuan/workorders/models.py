@@ -134,6 +134,12 @@ class WorkOrder(models.Model):
             models.Index(
                 fields=["company", "category", "created_at"], name="order_company_category"
             ),
+            # The worker's overdue sweep: deadlines not yet marked as breached.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(breached_at__isnull=True),
+                name="order_due_unbreached",
+            ),
             models.Index(fields=["phone", "created_at"], name="order_phone"),
             models.Index(fields=["community", "building", "unit", "room"], name="order_home"),
         ]
