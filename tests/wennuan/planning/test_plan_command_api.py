@@ -173,3 +173,12 @@ def test_proactive_orders_are_not_duplicated_on_reruns(plan_city):
     linked = {row.proactive_order_id for row in again.community_results.all()}
     assert linked == set(orders.values_list("id", flat=True))
     assert open_proactive_orders(again, now=NOW) == []
+
+
+def test_a_company_that_cannot_be_planned_stops_the_whole_run(plan_city, tmp_path):
+    from wennuan.registry.models import HeatingCompany
+
+    HeatingCompany.objects.create(code="east", legal_name="东城热力有限公司", short_name="东城热力")
+    with pytest.raises(CommandError, match="东城热力 没有登记换热站"):
+        run_plan("--date", DAY, "--weather-csv", str(weather_csv(tmp_path)))
+    assert Plan.objects.count() == 0 and WeatherSeries.objects.count() == 0

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,22 +33,13 @@ class Command(BaseCommand):
             raise CommandError(_("尚未登记城市，请先导入登记册或运行 wennuan demo"))
         companies = self._companies(company)
         now = timezone.now()
-        if weather_csv:
-            path = Path(weather_csv)
-            if not path.is_file():
-                raise CommandError(_("找不到天气文件：%(path)s") % {"path": weather_csv})
-            try:
-                weather = csv_forecast(city, day, path.read_bytes(), now=now)
-            except WeatherCsvError as error:
-                raise CommandError(
-                    _("天气文件有误，未计算：\n%(errors)s") % {"errors": "\n".join(error.errors)}
-                ) from error
-        else:
-            weather = choose_forecast(city, day, now=now)
         try:
-            plans = compute_plans(
-                day, companies=companies, weather=weather, trigger=PlanTrigger.COMMAND, now=now
-            )
+            # All companies or none: a failure leaves no half-computed day and no stray series.
+            with transaction.atomic():
+                weather = self._weather(city, day, weather_csv, now)
+                plans = compute_plans(
+                    day, companies=companies, weather=weather, trigger=PlanTrigger.COMMAND, now=now
+                )
         except PlanError as error:
             raise CommandError(str(error)) from error
         if json:
@@ -71,6 +63,20 @@ class Command(BaseCommand):
             )
         if weather.note:
             self.stdout.write(_("天气：%(note)s") % {"note": weather.note})
+
+    @staticmethod
+    def _weather(city, day, weather_csv, now):
+        if not weather_csv:
+            return choose_forecast(city, day, now=now)
+        path = Path(weather_csv)
+        if not path.is_file():
+            raise CommandError(_("找不到天气文件：%(path)s") % {"path": weather_csv})
+        try:
+            return csv_forecast(city, day, path.read_bytes(), now=now)
+        except WeatherCsvError as error:
+            raise CommandError(
+                _("天气文件有误，未计算：\n%(errors)s") % {"errors": "\n".join(error.errors)}
+            ) from error
 
     @staticmethod
     def _day(text):
