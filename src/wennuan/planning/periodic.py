@@ -33,12 +33,29 @@ def due(now: datetime):
 
 
 def run(now: datetime) -> str:
-    from .engine import compute_plans  # noqa: PLC0415 (keeps worker start-up light)
+    """Every company's plan; a company that cannot be planned (e.g. no substations yet) is
+    reported in the outcome and does not stop the others."""
+    from wennuan.registry.models import City, HeatingCompany  # noqa: PLC0415
+
+    from .engine import PlanError, compute_plans  # noqa: PLC0415 (keeps worker start-up light)
+    from .weather import choose_forecast  # noqa: PLC0415
 
     day = timezone.localtime(now).date()
-    plans = compute_plans(day, trigger=PlanTrigger.WORKER, now=now)
+    city = City.objects.first()
+    if city is None:
+        return f"{day}: no city registered, no plans"
+    weather = choose_forecast(city, day, now=now)
+    plans, failures = [], []
+    for company in HeatingCompany.objects.all():
+        try:
+            plans += compute_plans(
+                day, companies=[company], weather=weather, trigger=PlanTrigger.WORKER, now=now
+            )
+        except PlanError as error:
+            failures.append(f"{company.code}: {error}")
     risk = sum(p.at_risk_count for p in plans)
-    return f"{day}: {len(plans)} plans, {risk} communities at risk"
+    outcome = f"{day}: {len(plans)} plans, {risk} communities at risk"
+    return outcome + (f"; failed {'; '.join(failures)}" if failures else "")
 
 
 TASKS = [PeriodicTask("daily-plan", due, run)]
