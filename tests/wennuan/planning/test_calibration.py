@@ -5,6 +5,7 @@ nothing; the console shows where model and measurements disagree most."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from wennuan.lib.scheduling import registered_tasks
@@ -58,9 +59,10 @@ def visit(order, personas, temps, *, verdict=Verdict.NON_COMPLIANT, at=VISIT_AT)
     return v
 
 
-def cold_visits(city, personas, name="剑桥学府", temps=(16.0, 16.4), n=3):
+def cold_visits(city, personas, name="剑桥学府", temps=(16.0, 16.4), n=3, at=VISIT_AT):
     for _ in range(n):
-        visit(complaint(city, personas, name), personas, list(temps))
+        order = complaint(city, personas, name, at=at - timedelta(hours=1))
+        visit(order, personas, list(temps), at=at)
 
 
 def test_cold_readings_in_a_few_homes_shift_the_indoor_offset(north_plan, plan_city, personas):
@@ -89,17 +91,15 @@ def test_cold_readings_in_a_few_homes_shift_the_indoor_offset(north_plan, plan_c
 
 def test_widespread_complaints_raise_the_heat_factor_within_limits(north_plan, plan_city, personas):
     cold_visits(plan_city, personas)  # the only complaints in the city: rate 4× the city's
-    (change,) = calibration.calibrate(LATER).changes
+    (change,) = calibration.calibrate(VISIT_AT + timedelta(hours=1)).changes
     assert change.parameter == "heat_factor"
     assert 1.0 < change.new_value <= 1.10 + 1e-9  # at most +10 % a run
     assert "整体偏冷" in change.reason
     params = CommunityModelParameters.objects.get(community=plan_city.communities["剑桥学府"])
     params.heat_factor = 1.98
     params.save()
-    cold_visits(plan_city, personas, temps=(15.0, 15.0))  # new evidence, later visits
-    for v in Visit.objects.order_by("-id")[:3]:
-        v.visited_at = VISIT_AT + timedelta(hours=5)
-        v.save()
+    # New complaints and visits after that change: the limit holds.
+    cold_visits(plan_city, personas, temps=(15.0, 15.0), at=VISIT_AT + timedelta(hours=5))
     (change,) = calibration.calibrate(LATER).changes
     assert change.old_value == 1.98 and change.new_value == 2.0  # the model's upper limit
 
@@ -139,9 +139,7 @@ def test_console_lists_the_largest_disagreements(north_plan, plan_city, personas
     rows = calibration.disagreements(plan_city.north, LATER)
     assert [r.community.name for r in rows] == ["剑桥学府", "金盾小区"]
     assert rows[0].residual_k == pytest.approx(-2.8, abs=0.05) and rows[0].visits == 2
-    client.force_login(personas["dispatch_engineer"])
-    from unittest import mock
-
-    with mock.patch("django.utils.timezone.now", return_value=LATER):
+    with time_machine.travel(LATER, tick=False):
+        client.force_login(personas["dispatch_engineer"])
         page = client.get(reverse("planning:plan", args=[north_plan.pk])).content.decode()
     assert page.count('class="disagreement-row"') == 2 and "-2.8" in page
