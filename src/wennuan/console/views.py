@@ -201,16 +201,9 @@ def order_new(request):
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
     errors = []
     history, same_home = [], []
+    prefilled = set()
     if request.method == "POST" and data.get("step") == "read":
-        guess = read_text(form["text"])
-        form["community"] = form["community"] or (guess.community.name if guess.community else "")
-        form["category"] = form["category"] or (guess.category or "")
-        form["building"] = form["building"] or guess.building
-        form["unit"] = form["unit"] or guess.unit
-        form["room"] = form["room"] or guess.room
-        if not form["stated_temp_c"] and guess.temperature_c is not None:
-            form["stated_temp_c"] = guess.temperature_c
-        form["phone"] = form["phone"] or (guess.phone or "")
+        prefilled = _prefill(form)
     elif request.method == "POST":
         result = clean_intake(dict(form))
         errors = result.errors
@@ -249,10 +242,81 @@ def order_new(request):
             "errors": errors,
             "history": history,
             "same_home": same_home,
+            "prefilled": prefilled,
+            "community_info": community,
             "categories": Category.choices,
             "channels": Channel.choices,
         },
         status=400 if errors else 200,
+    )
+
+
+INTAKE_FIELDS = (
+    "text",
+    "phone",
+    "caller_name",
+    "community",
+    "building",
+    "unit",
+    "room",
+    "category",
+    "stated_temp_c",
+    "channel",
+)
+
+
+def _prefill(form: dict) -> set[str]:
+    """Fill the empty fields from what the complaint reader finds in the text (design §5);
+    what the operator typed is never overwritten. Returns the names of the fields filled."""
+    guess = read_text(form["text"])
+    found = {
+        "community": guess.community.name if guess.community else "",
+        "category": guess.category or "",
+        "building": guess.building,
+        "unit": guess.unit,
+        "room": guess.room,
+        "stated_temp_c": "" if guess.temperature_c is None else f"{guess.temperature_c:g}",
+        "phone": guess.phone or "",
+    }
+    filled = set()
+    for name, value in found.items():
+        if value and not str(form.get(name) or "").strip():
+            form[name] = value
+            filled.add(name)
+    return filled
+
+
+@login_required
+def order_prefill(request):
+    """HTMX: the intake fields below the text, prefilled while the operator types."""
+    if not may_act(request.user, "create"):
+        raise PermissionDenied
+    if request.method != "POST":
+        raise PermissionDenied
+    form = {name: request.POST.get(name, "") for name in INTAKE_FIELDS}
+    form["channel"] = form["channel"] or Channel.HOTLINE_12319
+    prefilled = _prefill(form) if form["text"].strip() else set()
+    community = find_community(form["community"]) if form["community"] else None
+    same_home = _open_same_home(
+        request.user,
+        {
+            "community": community,
+            "building": form["building"],
+            "unit": form["unit"],
+            "room": form["room"],
+        },
+    )
+    return render(
+        request,
+        "console/_intake_fields.html",
+        {
+            "form": form,
+            "prefilled": prefilled,
+            "same_home": same_home,
+            "community_info": community,
+            "categories": Category.choices,
+            "channels": Channel.choices,
+        },
     )
 
 
