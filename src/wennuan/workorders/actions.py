@@ -872,17 +872,17 @@ def sweep(now: datetime | None = None, batch: int = 500) -> tuple[int, int]:
     # Only orders on a running clock have press_at / due_at (``_clock_columns``), so the
     # queries need no state filter, which would lure the planners off the deadline indexes;
     # the state is checked again below and in the conditional updates.
+    # Breaches first: marking one clears its press moment, so a breached order is not also
+    # pressed and the press query does not walk past breached rows.
     pressed = breached = 0
-    for order in WorkOrder.objects.filter(press_at__lte=now, due_at__gt=now).order_by("press_at")[
-        :batch
-    ]:
-        if order.state in OPEN_STATES:
-            pressed += auto_press(order, now)
-    for order in WorkOrder.objects.filter(due_at__lte=now, breached_at__isnull=True).order_by(
-        "due_at"
-    )[:batch]:
+    unbreached = WorkOrder.objects.filter(due_at__lte=now, breached_at__isnull=True)
+    for order in unbreached.order_by("due_at")[:batch]:
         if order.state in OPEN_STATES:
             breached += mark_overdue(order, now)
+    to_press = WorkOrder.objects.filter(press_at__lte=now, due_at__gt=now)
+    for order in to_press.order_by("press_at")[:batch]:
+        if order.state in OPEN_STATES:
+            pressed += auto_press(order, now)
     return pressed, breached
 
 
