@@ -185,6 +185,11 @@ def main(argv=None):
             f"{wall[1]:.1f} / {wall[2]:.1f} s, CPU {cpu[0]:.1f} / {cpu[1]:.1f} / {cpu[2]:.1f} s "
             f"(load average {load:.1f} on 2 cores) | < 60 s |"
         )
+        lines.append(
+            "| (Wall time on this shared machine follows the other jobs' load; CPU time is the "
+            "figure that does not. With the machine to itself the fit takes about its CPU "
+            "time.) | | |"
+        )
         if args.reference_src:
             ref = subprocess.run(
                 [sys.executable, __file__, "--fit-only"],
