@@ -109,6 +109,22 @@ def fit_150(rng, flensburg):
     return wall_s, cpu_s, len(season)
 
 
+def fit_150_parallel(rng, flensburg, n_jobs=2):
+    """The same fit through ``fit_substations`` in ``n_jobs`` processes (wall time)."""
+    from heatphys.forecasting.fleet import fit_substations
+
+    season = flensburg.loc["2014-10-01":"2015-04-30", ["outdoor_temp_c", "heat_kw"]]
+    frames = []
+    for _ in range(150):
+        f = season.copy()
+        f["heat_kw"] = f["heat_kw"] / 1000 * rng.uniform(0.5, 3) * rng.normal(1, 0.05, len(f))
+        frames.append(f)
+    start = time.perf_counter()
+    fitted = fit_substations(frames, n_jobs=n_jobs)
+    assert len(fitted) == 150 and all(m["dayahead"] is not None for m in fitted)
+    return time.perf_counter() - start
+
+
 def bdew_comparison(flensburg):
     """Static prediction of 2015 from 2014: change-point vs BDEW (demandlib) MFH profile."""
     from demandlib import bdew
@@ -184,6 +200,14 @@ def main(argv=None):
             f"{hours} hourly rows each (one heating season), 3 runs | wall {wall[0]:.1f} / "
             f"{wall[1]:.1f} / {wall[2]:.1f} s, CPU {cpu[0]:.1f} / {cpu[1]:.1f} / {cpu[2]:.1f} s "
             f"(load average {load:.1f} on 2 cores) | < 60 s |"
+        )
+        wall_parallel = [
+            fit_150_parallel(np.random.default_rng(2 + i), flensburg) for i in range(2)
+        ]
+        lines.append(
+            f"| Same fit with `heatphys.forecasting.fleet.fit_substations(n_jobs=2)` (two "
+            f"processes, including their start-up), 2 runs | wall {min(wall_parallel):.1f} / "
+            f"{max(wall_parallel):.1f} s (load average {os.getloadavg()[0]:.1f}) | < 60 s |"
         )
         lines.append(
             "| (Wall time on this shared machine follows the other jobs' load; CPU time is the "
