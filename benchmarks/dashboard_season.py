@@ -279,7 +279,11 @@ def main() -> int:
         f"weekly report: figures {collect_s:.2f} s, xlsx {xlsx_s:.2f} s, pdf {pdf_s:.2f} s ({len(pdf)} bytes)"
     )
 
-    machine = f"{platform.machine()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}, SQLite"
+    load = os.getloadavg()[0]
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores (shared; load average {load:.1f} at the "
+        f"end), Python {platform.python_version()}, SQLite"
+    )
     lines = [
         SECTION,
         "",
