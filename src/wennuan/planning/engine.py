@@ -134,14 +134,15 @@ def _meter_rows(substation_ids, start: datetime, end: datetime) -> np.ndarray:
     placeholders = ", ".join(["%s"] * len(substation_ids))
     # Timestamps as epoch seconds computed by the database (SQLite stores UTC text) rather
     # than datetime objects: converting ~50k datetimes cost more than the demand forecast.
+    column = ops.quote_name("timestamp")  # a keyword in PostgreSQL
     stamp = (
-        "CAST(strftime('%%s', timestamp) AS REAL)"
+        f"CAST(strftime('%%s', {column}) AS REAL)"
         if connection.vendor == "sqlite"
-        else "EXTRACT(EPOCH FROM timestamp)"
+        else f"EXTRACT(EPOCH FROM {column})"
     )
     sql = (
         f"SELECT substation_id, {stamp}, heat_kw FROM {table} "  # noqa: S608
-        f"WHERE substation_id IN ({placeholders}) AND timestamp >= %s AND timestamp < %s"
+        f"WHERE substation_id IN ({placeholders}) AND {column} >= %s AND {column} < %s"
     )
     params = [
         *substation_ids,
