@@ -399,12 +399,17 @@ def load_series(series: WeatherSeries, day: date, now: datetime, note: str = "")
 
 
 def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None) -> ChosenWeather:
-    """The forecast for a plan of ``day``: refresh from the configured provider
-    (``WENNUAN_WEATHER_PROVIDER`` = ``climate`` (default) or ``open_meteo``); if that fails,
-    the newest stored forecast covering the day (its age is recorded); else the climate
-    generator, with a note saying why."""
+    """The forecast for a plan of ``day``.
+
+    1. With ``WENNUAN_WEATHER_PROVIDER=open_meteo``: a fresh Open-Meteo forecast.
+    2. A purchased forecast uploaded as CSV (or an earlier Open-Meteo one) covering the day:
+       the newest; with the default provider (``climate``) only if issued within
+       ``WENNUAN_WEATHER_MAX_AGE_H`` (36 h), after a failed Open-Meteo fetch at any age. Its
+       age is recorded, with a note saying why it was used.
+    3. The Heze climate generator, with a note saying why when 1 failed."""
     now = now or timezone.now()
     provider = setting("WENNUAN_WEATHER_PROVIDER", WeatherProvider.CLIMATE.value)
+    max_age_h = float(setting("WENNUAN_WEATHER_MAX_AGE_H", 36.0))
     note = ""
     if provider == WeatherProvider.OPEN_METEO:
         try:
@@ -414,19 +419,28 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
             note = _("Open-Meteo 预报未覆盖该日")
         except WeatherUnavailable as error:
             note = str(error)
-        stored = (
-            WeatherSeries.objects.filter(city=city, kind=WeatherKind.FORECAST, issued_at__lte=now)
-            .exclude(provider=WeatherProvider.CLIMATE)
-            .order_by("-issued_at")
-        )
-        for series in stored[:10]:
-            if _covers_day(series, day):
-                chosen = load_series(series, day, now)
+    stored = (
+        WeatherSeries.objects.filter(city=city, kind=WeatherKind.FORECAST, issued_at__lte=now)
+        .exclude(provider=WeatherProvider.CLIMATE)
+        .order_by("-issued_at")
+    )
+    if not note:  # nothing failed: only recent stored forecasts are better than the climate
+        stored = stored.filter(issued_at__gte=now - timedelta(hours=max_age_h))
+    for series in stored[:10]:
+        if _covers_day(series, day):
+            chosen = load_series(series, day, now)
+            if note:
                 chosen.note = _("%(why)s；改用 %(age).0f 小时前发布的预报") % {
                     "why": note,
                     "age": chosen.age_h,
                 }
-                return chosen
+            else:
+                chosen.note = _("使用 %(age).0f 小时前导入的预报（%(source)s）") % {
+                    "age": chosen.age_h,
+                    "source": series.get_provider_display(),
+                }
+            return chosen
+    if note:
         note = _("%(why)s；无可用的已存预报，改用菏泽气候生成器") % {"why": note}
     series = climate_forecast(city, day, now=now)
     return load_series(series, day, now, note)

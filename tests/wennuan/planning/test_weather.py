@@ -134,3 +134,17 @@ def test_weather_csv_in_gbk_with_naive_local_times(small_city):
     content = "timestamp,outdoor_temp_c\n2026/12/15 08:00,-3.5\n".encode("gb18030")
     stamps, temps = parse_weather_csv(content)
     assert stamps == [datetime(2026, 12, 15, 8, tzinfo=LOCAL_TZ)] and temps == [-3.5]
+
+
+def test_a_recently_uploaded_forecast_is_used_by_the_next_plan(small_city):
+    city = City.objects.get()
+    content = "timestamp,outdoor_temp_c\n" + "".join(
+        f"2026-12-15 {h:02d}:00,-6.5\n" for h in range(24)
+    )
+    uploaded = import_weather_csv(city, content.encode(), now=NOW - timedelta(hours=5))
+    chosen = choose_forecast(city, PLAN_DAY, now=NOW)
+    assert chosen.series == uploaded and chosen.age_h == pytest.approx(5)
+    assert "5 小时前导入" in chosen.note and "上传" in chosen.note
+    # Too old for the default provider: the climate generator instead.
+    chosen = choose_forecast(city, PLAN_DAY, now=NOW + timedelta(hours=40))
+    assert chosen.series.provider == WeatherProvider.CLIMATE and chosen.note == ""
