@@ -36,3 +36,19 @@ def test_worker_presses_then_marks_overdue_once(make_order, personas, settings, 
     with time_machine.travel(start + timedelta(minutes=70), tick=False):
         order = actions.do_accept(order, personas["dispatcher"])
     assert order.overdue and order.due_at == order.onsite_deadline and order.breached_at is None
+
+
+def test_a_late_worker_marks_the_breach_without_pressing_first(make_order, personas):
+    """After a pause past the deadline, the sweep marks the order overdue and does not also
+    press it (the press moment is cleared by the breach); finished orders are left alone."""
+    order = make_order()
+    done = make_order(room="502", category="consult")
+    actions.do_resolve_immediately(done, personas["bureau_operator"], "已答复")
+    start = order.clock_started_at
+    with time_machine.travel(start + timedelta(hours=3), tick=False):
+        assert actions.sweep() == (0, 1)
+        assert actions.sweep() == (0, 0)
+    order.refresh_from_db()
+    assert order.overdue and not order.pressed and order.press_at is None
+    assert [e.action for e in Event.objects.filter(order=order)][-1] == "overdue"
+    assert not Event.objects.filter(order=done, action__in=["press", "overdue"]).exists()
