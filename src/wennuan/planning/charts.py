@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 HOURS = 24
-HOUR_LABELS = [f"{h:02d}:00" for h in range(HOURS)]
+HOUR_LABELS = list(range(HOURS))  # local hour of day; index 0 = 00:00–01:00
 
 # Pipe load bands (max flow / design flow) and their colours: green, amber, orange, red.
 LOAD_BANDS = (
@@ -27,14 +27,16 @@ LOAD_BANDS = (
 NO_LOAD_COLOUR = "#999999"
 
 
-def _layout(**extra) -> dict:
+def _layout(*, hourly: bool = True, **extra) -> dict:
     base = dict(
         template="none",
         margin=dict(l=55, r=15, t=30, b=45),
         height=320,
-        legend=dict(orientation="h", y=-0.2),
+        legend=dict(orientation="h", y=-0.25),
         font=dict(family="Noto Sans CJK SC, sans-serif", size=12),
     )
+    if hourly:
+        base["xaxis"] = dict(title=_("时"), dtick=3, range=[-0.5, HOURS - 0.5])
     base.update(extra)
     return base
 
@@ -116,8 +118,9 @@ def load_band(ratio: float | None) -> tuple[str, str]:
         return NO_LOAD_COLOUR, _("无数据")
     for low, high, colour in LOAD_BANDS:
         if low <= ratio < high:
-            upper = "∞" if math.isinf(high) else f"{high:.0%}"
-            return colour, f"{low:.0%}–{upper}"
+            if math.isinf(high):
+                return colour, f"≥{low:.0%}"
+            return colour, f"{low:.0%}–{high:.0%}"
     return LOAD_BANDS[-1][2], _("超载")
 
 
@@ -201,6 +204,7 @@ def network_figure(pipes, substations, source_points) -> dict:
     fig = go.Figure(
         data=traces,
         layout=_layout(
+            hourly=False,
             height=460,
             xaxis=dict(title=_("经度"), showgrid=False),
             yaxis=dict(title=_("纬度"), showgrid=False, scaleanchor="x"),

@@ -80,6 +80,8 @@ class SetpointForm(_HoursForm):
     field_order = ["substation", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
+        # Both forms are on one page: distinct ids keep each label on its own input.
+        kwargs.setdefault("auto_id", "setpoint-%s")
         super().__init__(*args, **kwargs)
         rows = plan.substation_results.select_related("substation").order_by("substation__code")
         self.fields["substation"].choices = [(r.substation_id, r.substation.name) for r in rows]
@@ -116,6 +118,7 @@ class SourceLimitForm(_HoursForm):
     field_order = ["source", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
+        kwargs.setdefault("auto_id", "source-%s")
         super().__init__(*args, **kwargs)
         self.capacity_kw = {}
         rows = plan.source_results.select_related("source").order_by("source__code")
