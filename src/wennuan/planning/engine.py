@@ -184,10 +184,20 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     )
     day_temp = weather_frame["outdoor_temp_c"].to_numpy()[_day_rows(weather_frame, day)]
     forecast = predict_day(fit, day_temp)
+    # A heating substation whose meters show no heating term (slope not significant: frozen
+    # or noisy readings, too few days) would be planned with weather-blind heat; the design
+    # method is the safer forecast for it.
+    weather_dependent = np.isfinite(fit["balance_point_c"]) & (fit["slope_kw_per_k"] > 0)
+    blind = [s.name for j, s in enumerate(substations) if fit["ok"][j] and not weather_dependent[j]]
+    if blind:
+        arrays_warnings.append(
+            _("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
+            % {"n": len(blind), "names": "、".join(blind[:10]) + ("…" if len(blind) > 10 else "")}
+        )
     return {
         s.id: forecast[:, j]
         for j, s in enumerate(substations)
-        if fit["ok"][j] and np.all(np.isfinite(forecast[:, j]))
+        if fit["ok"][j] and weather_dependent[j] and np.all(np.isfinite(forecast[:, j]))
     }
 
 

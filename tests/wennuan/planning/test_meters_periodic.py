@@ -110,3 +110,18 @@ def test_daily_plan_task_runs_once_a_day_after_the_configured_time(plan_city, se
     run_due_tasks(after + timedelta(hours=1), tasks=periodic.TASKS)
     assert Plan.objects.count() == 2  # once per day
     assert Plan.objects.first().weather_provider == WeatherProvider.CLIMATE
+
+
+def test_meters_that_ignore_the_weather_fall_back_to_the_design_method(plan_city):
+    city = City.objects.get()
+    start = datetime(2026, 12, 1, tzinfo=LOCAL_TZ)
+    stamps = [start + timedelta(hours=h) for h in range(14 * 24)]
+    temps = 2 + 5 * np.sin(np.arange(len(stamps)) / 30)
+    store_series(city, WeatherKind.OBSERVED, WeatherProvider.CSV, stamps[-1], stamps, temps)
+    station = plan_city.north.substations.get()
+    MeterReading.objects.bulk_create(  # a frozen meter: the same value for two weeks
+        MeterReading(substation=station, timestamp=t, heat_kw=3000.0, origin="demo") for t in stamps
+    )
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -3.0), now=NOW)
+    assert PlanSubstation.objects.get(plan=plan).forecast_method == ForecastMethod.DESIGN
+    assert any("北一站" in w and "设计法" in w for w in plan.warnings)
