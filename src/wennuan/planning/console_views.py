@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -352,17 +353,17 @@ def compute_today(request):
     if staff_role(request.user) is None:
         raise PermissionDenied
     allowed = compute_companies(request.user)
-    company_id = request.POST.get("company") or (
-        allowed.first().pk if allowed.count() == 1 else None
-    )
-    try:
-        company = allowed.get(pk=int(company_id)) if company_id else None
-    except (ValueError, HeatingCompany.DoesNotExist):
-        company = None
+    wanted = (request.POST.get("company") or "").strip()
+    if wanted:
+        # Admins name the company by its code (or id).
+        lookup = Q(code=wanted) | (Q(pk=int(wanted)) if wanted.isdigit() else Q(pk__in=[]))
+        company = allowed.filter(lookup).first()
+    else:
+        company = allowed.first() if allowed.count() == 1 else None
     if company is None:
         if not allowed.exists():
             raise PermissionDenied
-        messages.error(request, _("请选择热力公司"))
+        messages.error(request, _("请填写正确的热力公司代码"))
         return redirect("planning:index")
     today = timezone.localdate()
     try:

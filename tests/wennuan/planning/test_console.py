@@ -244,3 +244,14 @@ def test_engineer_computes_todays_plan_from_the_index(plan_city, client, persona
     assert 'id="compute-today"' not in client.get(reverse("planning:index")).content.decode()
     assert client.post(reverse("planning:compute_today")).status_code == 403
     assert Plan.objects.count() == 1
+
+
+def test_admin_computes_a_company_by_code_and_bad_codes_get_a_message(plan_city, client, personas):
+    client.force_login(personas["admin"])
+    response = client.post(reverse("planning:compute_today"), {"company": "nope"}, follow=True)
+    assert "请填写正确的热力公司代码" in response.content.decode() and Plan.objects.count() == 0
+    client.post(reverse("planning:compute_today"), {"company": "south"})
+    assert Plan.objects.get().company == plan_city.south
+    client.force_login(personas["dispatch_engineer"])  # cannot compute another company's plan
+    response = client.post(reverse("planning:compute_today"), {"company": "south"}, follow=True)
+    assert "请填写正确的热力公司代码" in response.content.decode() and Plan.objects.count() == 1
