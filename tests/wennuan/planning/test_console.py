@@ -255,3 +255,39 @@ def test_admin_computes_a_company_by_code_and_bad_codes_get_a_message(plan_city,
     client.force_login(personas["dispatch_engineer"])  # cannot compute another company's plan
     response = client.post(reverse("planning:compute_today"), {"company": "south"}, follow=True)
     assert "请填写正确的热力公司代码" in response.content.decode() and Plan.objects.count() == 1
+
+
+def test_console_queries_do_not_grow_with_the_network(plan_city, client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wennuan.registry.choices import Terminal
+    from wennuan.registry.models import NetworkJunction, Substation
+
+    from ..conftest import make_community  # noqa: TID252
+
+    north = plan_city.north
+    client.force_login(personas["dispatch_engineer"])
+
+    def queries():
+        plan = compute_company_plan(north, PLAN_DAY, weather_for(PLAN_DAY, -1.0), now=NOW)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("planning:plan", args=[plan.pk])).status_code == 200
+        return len(captured)
+
+    small = queries()
+    first = Substation.objects.get(code="N-S001")
+    for i in range(3):
+        station = Substation.objects.create(
+            code=f"N-X{i}",
+            name=f"北加{i}站",
+            company=north,
+            source=first.source,
+            latitude=35.2,
+            longitude=115.4,
+            design_load_kw=2000,
+            terminal=Terminal.RADIATOR,
+            junction=NetworkJunction.objects.get(company=north, code="J1"),
+        )
+        make_community(f"北加{i}小区", north, station, first.communities.first().manager)
+    assert queries() == small
