@@ -10,6 +10,7 @@ with its results in one transaction.
 """
 
 import time as wall_clock
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -60,6 +61,7 @@ class PlanSettings:
     min_history_days: int = 7
     min_dp_bar: float = 0.5  # differential pressure a substation needs (exchanger + valve)
     substation_overload: float = 1.2  # a substation passes at most 1.2 × its design load
+    extrapolation_k: float = 3.0  # change-point only down to 3 K below the coldest history day
 
     @classmethod
     def from_settings(cls) -> "PlanSettings":
@@ -183,6 +185,21 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
         heat.reshape(n_days, 24, -1), temps.reshape(n_days, 24), cfg.min_history_days
     )
     day_temp = weather_frame["outdoor_temp_c"].to_numpy()[_day_rows(weather_frame, day)]
+    # A regression learned on mild days says little about a much colder one (early in the
+    # season the slope is poorly identified): beyond the history's range, the design method.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        history_days_c = np.nanmean(temps.reshape(n_days, 24), axis=1)
+    coldest_c = np.nanmin(history_days_c) if np.isfinite(history_days_c).any() else np.nan
+    if not np.isfinite(coldest_c) or day_temp.mean() < coldest_c - cfg.extrapolation_k:
+        arrays_warnings.append(
+            _(
+                "预报日平均气温 %(day).1f °C 低于计量历史中最冷的一天（%(cold).1f °C）超过 "
+                "%(k).0f K，负荷预测改用设计法"
+            )
+            % {"day": day_temp.mean(), "cold": coldest_c, "k": cfg.extrapolation_k}
+        )
+        return {}
     forecast = predict_day(fit, day_temp)
     # A heating substation whose meters show no heating term (slope not significant: frozen
     # or noisy readings, too few days) would be planned with weather-blind heat; the design

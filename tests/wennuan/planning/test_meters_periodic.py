@@ -125,3 +125,22 @@ def test_meters_that_ignore_the_weather_fall_back_to_the_design_method(plan_city
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -3.0), now=NOW)
     assert PlanSubstation.objects.get(plan=plan).forecast_method == ForecastMethod.DESIGN
     assert any("北一站" in w and "设计法" in w for w in plan.warnings)
+
+
+def test_a_day_much_colder_than_the_history_uses_the_design_method(plan_city):
+    city = City.objects.get()
+    start = datetime(2026, 12, 1, tzinfo=LOCAL_TZ)
+    stamps = [start + timedelta(hours=h) for h in range(14 * 24)]
+    temps = 6 + 2 * np.sin(np.arange(len(stamps)) / 30)  # a mild fortnight, 4–8 °C
+    store_series(city, WeatherKind.OBSERVED, WeatherProvider.CSV, stamps[-1], stamps, temps)
+    daily = np.repeat(temps.reshape(-1, 24).mean(axis=1), 24)
+    station = plan_city.north.substations.get()
+    MeterReading.objects.bulk_create(
+        MeterReading(substation=station, timestamp=t, heat_kw=q, origin="demo")
+        for t, q in zip(stamps, 4500 * (18 - daily) / 22.9, strict=True)
+    )
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -8.0), now=NOW)
+    assert PlanSubstation.objects.get(plan=plan).forecast_method == ForecastMethod.DESIGN
+    assert any("低于计量历史" in w for w in plan.warnings)
+    mild = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 3.0), now=NOW)
+    assert PlanSubstation.objects.get(plan=mild).forecast_method == ForecastMethod.CHANGE_POINT
