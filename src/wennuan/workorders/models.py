@@ -130,6 +130,7 @@ class WorkOrder(models.Model):
                 fields=["company", "state", "due_at", "created_at"], name="order_company_queue"
             ),
             models.Index(fields=["state", "created_at", "id"], name="order_state_recent"),
+            models.Index(fields=["created_at", "id"], name="order_recent"),
             models.Index(fields=["company", "created_at", "id"], name="order_company_recent"),
             models.Index(
                 fields=["company", "category", "created_at"], name="order_company_category"
