@@ -32,11 +32,12 @@ from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
 from .choices import AdjustmentKind, PlanStatus, PlanTrigger
 from .engine import PlanError, compute_plans
-from .models import Plan, PlanImmutableError
+from .models import CommunityParameterChange, Plan, PlanImmutableError
 
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
 # up to ~95 °C; anything outside is a typo, not a set-point.
 SUPPLY_SETPOINT_RANGE_C = (25.0, 95.0)
+RECENT_CHANGES = 10  # calibration changes shown on the console
 NUMBER_ERRORS = {"invalid": gettext_lazy("请输入数字"), "required": gettext_lazy("请填写此项")}
 CHOICE_ERRORS = {
     "invalid_choice": gettext_lazy("请选择本计划中的一项"),
@@ -235,6 +236,11 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
         "at_risk": at_risk,
         "adjustments": list(plan.adjustments.select_related("substation", "source", "created_by")),
         "disagreements": disagreements(plan.company),
+        "parameter_changes": list(
+            CommunityParameterChange.objects.filter(community__company=plan.company)
+            .select_related("community", "changed_by")
+            .order_by("-changed_at", "-id")[:RECENT_CHANGES]
+        ),
         "outdoor_temp_c": (plan.inputs or {}).get("outdoor_temp_c") or [],
         "figures": {
             "demand": charts.demand_capacity_figure(sources, substations),

@@ -143,3 +143,8 @@ def test_console_lists_the_largest_disagreements(north_plan, plan_city, personas
         client.force_login(personas["dispatch_engineer"])
         page = client.get(reverse("planning:plan", args=[north_plan.pk])).content.decode()
     assert page.count('class="disagreement-row"') == 2 and "-2.8" in page
+    assert 'class="parameter-change"' not in page
+    calibration.calibrate(LATER)
+    with time_machine.travel(LATER, tick=False):
+        page = client.get(reverse("planning:plan", args=[north_plan.pk])).content.decode()
+    assert page.count('class="parameter-change"') == 1 and "自动校准" in page
