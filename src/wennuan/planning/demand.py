@@ -3,7 +3,7 @@
 The method is exactly that of ``heatphys.forecasting.models.ChangePointModel`` (daily mean load
 against daily mean outdoor temperature, balance point searched on the same grid, heating term
 kept only if its slope is positive with t > 1.645, least squared error wins) with an
-hour-of-day profile; it is vectorised over substations here because fitting 160 separate
+hour-of-day profile (median ratio to the daily mean, robust to meter spikes); it is vectorised over substations here because fitting 160 separate
 pandas models took ~8 s, beyond the plan's 5 s budget. ``tests/wennuan/planning/
 test_demand.py`` checks it against ``ChangePointModel`` substation by substation.
 """
@@ -67,12 +67,14 @@ def fit_change_point(heat_kw: np.ndarray, temp_c: np.ndarray, min_days: int = 3)
     ok_ratio = np.isfinite(ratio) & (daily_heat[:, None, :] > 0) & use[:, None, :]
     heat_days = ok_ratio & heating_day[:, None, :]
     samples = heat_days.sum(axis=0)  # 24 × S
-    all_samples = ok_ratio.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        overall = np.where(
-            all_samples > 0, np.where(ok_ratio, ratio, 0).sum(axis=0) / all_samples, 1.0
-        )
-        shape = np.where(samples >= 3, np.where(heat_days, ratio, 0).sum(axis=0) / samples, overall)
+    # Median rather than heatphys' mean: SCADA spikes (×2–4 for an hour) would otherwise put a
+    # peak into the profile that every forecast day repeats.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN hours: handled below
+        overall = np.nanmedian(np.where(ok_ratio, ratio, np.nan), axis=0)
+        heating_median = np.nanmedian(np.where(heat_days, ratio, np.nan), axis=0)
+    overall = np.where(np.isfinite(overall), overall, 1.0)
+    shape = np.where(samples >= 3, heating_median, overall)
     shape = shape / shape.mean(axis=0, keepdims=True)
     return {
         "ok": n >= min_days,

@@ -37,3 +37,13 @@ def test_too_little_history_is_not_ok():
     heat[:2] = 100.0
     fit = fit_change_point(heat, np.zeros((5, 24)), min_days=3)
     assert not fit["ok"][0]
+
+
+def test_a_meter_spike_does_not_shape_the_forecast():
+    days = 10
+    heat = np.full((days, 24, 1), 1000.0)
+    heat[3, 7, 0] = 4000.0  # one spike at 07:00
+    temp = np.tile(np.linspace(-2, 6, days)[:, None], (1, 24))
+    heat = heat * (1 + 0.05 * (6 - temp[:, :, None]))  # weather-dependent daily level
+    fit = fit_change_point(heat, temp)
+    assert fit["shape"][:, 0] == pytest.approx(np.ones(24), abs=0.01)
