@@ -25,6 +25,7 @@ from .rates import week_start
 from .weekly import generate_weekly_report
 
 RANKING_SIZE = 20
+RECENT_WEEKS = 6  # weeks of rates shown by default (all with ?weeks=all)
 CLUSTERS_SHOWN = 20
 
 
@@ -162,6 +163,8 @@ def index(request):
     today = timezone.localdate(now)
     season = _season(request)
     figures = compute_figures(scope, season, now)
+    all_weeks = request.GET.get("weeks") == "all"
+    recent_from = week_start(figures["season_end"]) - timedelta(days=7 * (RECENT_WEEKS - 1))
     companies = dict(HeatingCompany.objects.values_list("id", "short_name"))
     temperatures = dash.daily_outdoor_temperature(figures["season_start"], figures["season_end"])
     period = {
@@ -215,7 +218,11 @@ def index(request):
                 for row in figures["open_rows"]
             ],
             "oldest": figures["oldest"],
-            "rates": rate_table(figures["rates"], companies),
+            "rates": rate_table(
+                [r for r in figures["rates"] if all_weeks or r.week >= recent_from], companies
+            ),
+            "all_weeks": all_weeks,
+            "recent_weeks": RECENT_WEEKS,
             "totals": [
                 {
                     "company": companies.get(company_id, ""),

@@ -282,3 +282,16 @@ def test_a_long_drill_down_falls_back_to_plain_filters(
     assert (
         f"created_from={today}" in response["Location"] and "channel=12345" in response["Location"]
     )
+
+
+def test_rates_show_recent_weeks_unless_all_are_asked_for(client, personas, make_order, season):
+    from wennuan.reports.views import RECENT_WEEKS
+
+    now = timezone.now()
+    season.start_date = timezone.localdate() - timedelta(days=7 * (RECENT_WEEKS + 3))
+    season.save()
+    make_order(now=now - timedelta(days=7 * (RECENT_WEEKS + 1)))
+    make_order(phone="13853012222")
+    client.force_login(personas["supervisor"])
+    assert len(client.get(URL).context["rates"]) == 1
+    assert len(client.get(URL + "?weeks=all").context["rates"]) == 2
