@@ -19,10 +19,12 @@ reflects late meter imports; it names no person and no home.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -342,14 +344,25 @@ def svg_charts(report: DailyReport) -> dict[str, str]:
     }
 
 
-def render_pdf(report: DailyReport) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
+PDF_CACHE_SECONDS = 3600
 
+
+def render_pdf(report: DailyReport) -> bytes:
+    """The report as PDF. WeasyPrint takes seconds and the page is public: the PDF is cached
+    under a hash of its HTML, so the same figures are rendered once and any change (a late
+    meter import, a new plan) gives a new file."""
     html = render_to_string(
         "planning/report/daily_pdf.html",
         {"report": report, "totals": report.totals, "charts": svg_charts(report)},
     )
-    return HTML(string=html).write_pdf()
+    key = "planning:daily-report-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
+
+        pdf = HTML(string=html).write_pdf()
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
 
 
 def _n(value, digits=1):

@@ -149,3 +149,25 @@ def test_daily_reports_are_in_the_atom_feed(report_data, client):
     assert "用热日报 2026-12-15" in feed and "用热日报 2026-12-14" in feed
     assert "/reports/daily/2026-12-15/" in feed and "受理投诉 4 件" in feed
     assert "用热日报 2026-12-16" not in feed
+
+
+def test_pdf_is_rendered_once_per_content(report_data):
+    from unittest import mock
+
+    import weasyprint
+    from django.core.cache import cache
+
+    from wennuan.planning.daily_report import render_pdf
+
+    cache.clear()
+    try:
+        with mock.patch.object(
+            weasyprint.HTML, "write_pdf", autospec=True, return_value=b"%PDF-test"
+        ) as write:
+            assert render_pdf(collect(PLAN_DAY)) == render_pdf(collect(PLAN_DAY)) == b"%PDF-test"
+            assert write.call_count == 1
+            MeterReading.objects.update(heat_kw=2000.0)  # a late correction changes the file
+            render_pdf(collect(PLAN_DAY))
+            assert write.call_count == 2
+    finally:
+        cache.clear()
