@@ -158,34 +158,51 @@ def network_figure(pipes, substations, source_points) -> dict:
                 name=_("管段负荷率 %(band)s") % {"band": band["label"]},
             )
         )
-    xs, ys, margins, labels = [], [], [], []
+    checked = {"x": [], "y": [], "margin": [], "text": []}
+    unchecked = {"x": [], "y": [], "text": []}  # not on the network: no hydraulic check
     for row in substations:
         station = row.substation
         place = station.junction or station
-        xs.append(place.longitude)
-        ys.append(place.latitude)
         margin = row.min_dp_margin_bar
-        margins.append(margin if margin is not None else 0.0)
-        shown = "—" if margin is None else f"{margin:.2f} bar"
-        labels.append(f"{station.name}：{_('压差裕度')} {shown}")
-    if xs:
+        if margin is None or not math.isfinite(margin):
+            unchecked["x"].append(place.longitude)
+            unchecked["y"].append(place.latitude)
+            unchecked["text"].append(f"{station.name}：{_('无水力计算')}")
+            continue
+        checked["x"].append(place.longitude)
+        checked["y"].append(place.latitude)
+        checked["margin"].append(margin)
+        checked["text"].append(f"{station.name}：{_('压差裕度')} {margin:.2f} bar")
+    if checked["x"]:
         traces.append(
             go.Scatter(
-                x=xs,
-                y=ys,
-                text=labels,
+                x=checked["x"],
+                y=checked["y"],
+                text=checked["text"],
                 hoverinfo="text",
                 mode="markers",
                 name=_("换热站（颜色：最小压差裕度）"),
                 marker=dict(
                     size=11,
-                    color=margins,
+                    color=checked["margin"],
                     colorscale=[[0, "#c0392b"], [0.5, "#f1c40f"], [1, "#2b7a2b"]],
                     cmin=-0.5,
                     cmax=1.0,
                     colorbar=dict(title=dict(text="bar"), thickness=12),
                     line=dict(color="#333", width=1),
                 ),
+            )
+        )
+    if unchecked["x"]:
+        traces.append(
+            go.Scatter(
+                x=unchecked["x"],
+                y=unchecked["y"],
+                text=unchecked["text"],
+                hoverinfo="text",
+                mode="markers",
+                name=_("换热站（未接入管网模型）"),
+                marker=dict(size=9, color=NO_LOAD_COLOUR, symbol="circle-open"),
             )
         )
     if source_points:

@@ -291,3 +291,12 @@ def test_console_queries_do_not_grow_with_the_network(plan_city, client, persona
         )
         make_community(f"北加{i}小区", north, station, first.communities.first().manager)
     assert queries() == small
+
+
+def test_company_without_a_network_model_still_gets_its_console(plan_city, client, personas):
+    plan = compute_company_plan(plan_city.south, PLAN_DAY, weather_for(PLAN_DAY, -1.0), now=NOW)
+    client.force_login(personas["supervisor"])
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    network = _figure(page, "network")
+    assert [t["name"] for t in network["data"]] == ["换热站（未接入管网模型）"]
+    assert "南一站" in page and page.count('class="substation-row"') == 1
