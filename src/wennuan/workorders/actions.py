@@ -273,9 +273,35 @@ def do_create_order(
     return order
 
 
+def route_changes(community, company, deadlines, now, *, season_clock: bool):
+    """The order fields and the event data of routing an order to ``company`` (派单, 改派):
+    a fresh clock and new deadlines. Shared with the demo history's bulk runner, which must
+    write exactly what the actions write."""
+    fields = {
+        "community": community,
+        "company": company,
+        "clock_started_at": now,
+        "accepted_at": None,
+        "onsite_paused_at": None,
+        "sign_deadline": deadlines.sign,
+        "onsite_deadline": deadlines.onsite,
+        "resolve_deadline": deadlines.resolve,
+    }
+    data = {
+        "company": company.short_name,
+        "community": community.name,
+        "deadlines": deadlines.as_dict(),
+        "season_clock": season_clock,
+    }
+    return fields, data
+
+
 def _route(order, actor, community, *, action, now, check=True, reason="", company=None):
     company = company or community.company
     deadlines = compute_deadlines(order.category, now)
+    fields, data = route_changes(
+        community, company, deadlines, now, season_clock=in_heating_season(now)
+    )
     return _change(
         order,
         actor,
@@ -285,23 +311,9 @@ def _route(order, actor, community, *, action, now, check=True, reason="", compa
         )
         | ({State.ACCEPTED} if action == "reroute" else set()),
         to_state=State.DISPATCHED,
-        fields={
-            "community": community,
-            "company": company,
-            "clock_started_at": now,
-            "accepted_at": None,
-            "onsite_paused_at": None,
-            "sign_deadline": deadlines.sign,
-            "onsite_deadline": deadlines.onsite,
-            "resolve_deadline": deadlines.resolve,
-        },
+        fields=fields,
         reason=reason,
-        data={
-            "company": company.short_name,
-            "community": community.name,
-            "deadlines": deadlines.as_dict(),
-            "season_clock": in_heating_season(now),
-        },
+        data=data,
         now=now,
         check_permission=check,
     )

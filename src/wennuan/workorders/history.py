@@ -218,28 +218,17 @@ class BulkRunner:
     def _route(self, order, actor, community, *, action, now, reason="", check=True):
         company = community.company
         deadlines = self._deadlines(order.category, now)
+        fields, data = actions.route_changes(
+            community, company, deadlines, now, season_clock=self._season(now) is not None
+        )
         self._change(
             order,
             actor,
             action,
             to_state=State.DISPATCHED,
-            fields={
-                "community": community,
-                "company": company,
-                "clock_started_at": now,
-                "accepted_at": None,
-                "onsite_paused_at": None,
-                "sign_deadline": deadlines.sign,
-                "onsite_deadline": deadlines.onsite,
-                "resolve_deadline": deadlines.resolve,
-            },
+            fields=fields,
             reason=reason,
-            data={
-                "company": company.short_name,
-                "community": community.name,
-                "deadlines": deadlines.as_dict(),
-                "season_clock": self._season(now) is not None,
-            },
+            data=data,
             now=now,
             check_permission=check,
         )
