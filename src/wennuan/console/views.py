@@ -159,6 +159,21 @@ def _caller_history(user, phone):
     return list(order_queryset(user).filter(phone=phone).select_related("community")[:20])
 
 
+def _form_community_and_same_home(user, form):
+    """The intake form's community (if the name is known) and the open orders of that home."""
+    community = find_community(form["community"]) if form["community"] else None
+    same_home = _open_same_home(
+        user,
+        {
+            "community": community,
+            "building": form["building"],
+            "unit": form["unit"],
+            "room": form["room"],
+        },
+    )
+    return community, same_home
+
+
 def _open_same_home(user, values):
     community = values.get("community")
     if community is None or not values.get("room"):
@@ -224,16 +239,7 @@ def order_new(request):
         from wennuan.lib.phones import normalize_phone
 
         history = _caller_history(request.user, normalize_phone(form["phone"]))
-    community = find_community(form["community"]) if form["community"] else None
-    same_home = _open_same_home(
-        request.user,
-        {
-            "community": community,
-            "building": form["building"],
-            "unit": form["unit"],
-            "room": form["room"],
-        },
-    )
+    community, same_home = _form_community_and_same_home(request.user, form)
     return render(
         request,
         "console/order_new.html",
@@ -296,16 +302,7 @@ def order_prefill(request):
     form = {name: request.POST.get(name, "") for name in INTAKE_FIELDS}
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
     prefilled = _prefill(form) if form["text"].strip() else set()
-    community = find_community(form["community"]) if form["community"] else None
-    same_home = _open_same_home(
-        request.user,
-        {
-            "community": community,
-            "building": form["building"],
-            "unit": form["unit"],
-            "room": form["room"],
-        },
-    )
+    community, same_home = _form_community_and_same_home(request.user, form)
     return render(
         request,
         "console/_intake_fields.html",
