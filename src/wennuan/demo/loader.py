@@ -2,14 +2,12 @@
 every role. One transaction: a failure leaves the database as it was."""
 
 from dataclasses import dataclass
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from wennuan.lib.discovery import app_modules
 from wennuan.lib.search import search_key_for
 from wennuan.registry.choices import LineOwner
 from wennuan.registry.models import (
@@ -264,11 +262,8 @@ def load_demo_extensions(city: DemoCity) -> list[str]:
     ``<app>/demo_data.py`` with ``load(city: DemoCity) -> str`` (a one-line summary to print).
     Apps run in INSTALLED_APPS order, so work orders exist before plans and dashboards."""
     summaries = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.demo_data"
-        if find_spec(module_name) is None:
-            continue
-        summary = import_module(module_name).load(city)
+    for module in app_modules("demo_data"):
+        summary = module.load(city)
         if summary:
             summaries.append(summary)
     return summaries

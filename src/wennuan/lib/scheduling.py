@@ -14,13 +14,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .discovery import app_modules
 from .models import PeriodicRun
 
 logger = logging.getLogger(__name__)
@@ -34,13 +32,7 @@ class PeriodicTask:
 
 
 def registered_tasks() -> list[PeriodicTask]:
-    tasks: list[PeriodicTask] = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.periodic"
-        if find_spec(module_name) is None:
-            continue
-        tasks.extend(import_module(module_name).TASKS)
-    return tasks
+    return [task for module in app_modules("periodic") for task in module.TASKS]
 
 
 def claim(task_name: str, period: str, now: datetime) -> PeriodicRun | None:

@@ -13,14 +13,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import import_module
-from importlib.util import find_spec
 
-from django.apps import apps
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from wennuan.lib.discovery import app_modules
 
 FEED_LIMIT = 50
 
@@ -52,13 +51,7 @@ def atom_id(unique_id: str) -> str:
 
 
 def feed_modules() -> list:
-    modules = []
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.feed"
-        if find_spec(module_name) is None:
-            continue
-        modules.append(import_module(module_name))
-    return modules
+    return app_modules("feed")
 
 
 def collect_feed_items(limit: int = FEED_LIMIT) -> list[FeedItem]:
