@@ -371,23 +371,13 @@ def _n(value, digits=1):
 
 def render_xlsx(report: DailyReport) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.styles import Font  # noqa: PLC0415
+
+    from wennuan.lib.spreadsheets import add_sheet  # noqa: PLC0415
 
     book = Workbook()
-    bold = Font(bold=True)
 
     def sheet(title, header, rows, first=False):
-        ws = book.active if first else book.create_sheet()
-        ws.title = title
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            ws.append(row)
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column) + 4
-            ws.column_dimensions[column[0].column_letter].width = min(width, 40)
-        return ws
+        return add_sheet(book, title, header, rows, first=first)
 
     city = report.city.name if report.city else ""
     summary = sheet(

@@ -207,22 +207,13 @@ def render_pdf(figures: dict) -> bytes:
 
 def render_xlsx(figures: dict) -> bytes:
     from openpyxl import Workbook  # noqa: PLC0415
-    from openpyxl.styles import Font
+
+    from wennuan.lib.spreadsheets import add_sheet  # noqa: PLC0415
 
     book = Workbook()
-    bold = Font(bold=True)
 
     def sheet(title, header, rows, first=False):
-        ws = book.active if first else book.create_sheet()
-        ws.title = title
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
-        for row in rows:
-            ws.append(list(row))
-        for column in ws.columns:
-            ws.column_dimensions[column[0].column_letter].width = 16
-        return ws
+        return add_sheet(book, title, header, rows, first=first, column_width=16)
 
     week = f"{figures['week']:%Y-%m-%d} — {figures['week_end']:%Y-%m-%d}"
     sheet(
