@@ -61,6 +61,20 @@ class CompanyNetwork:
     dp_shift_bar: float = 0.0
 
     @classmethod
+    def unchecked(cls, n_substations: int, min_dp_bar: float, warning: str) -> "CompanyNetwork":
+        """A company whose network cannot be checked; the warning says why."""
+        return cls(
+            None,
+            np.array([], int),
+            n_substations,
+            [],
+            np.array([], int),
+            0.0,
+            min_dp_bar,
+            [warning],
+        )
+
+    @classmethod
     def build(cls, company, substations, sources, min_dp_bar: float) -> "CompanyNetwork":
         junctions = list(NetworkJunction.objects.filter(company=company).order_by("id"))
         pipes = list(NetworkPipe.objects.filter(company=company).order_by("id"))
@@ -72,15 +86,10 @@ class CompanyNetwork:
         ]
         on_net = [j for j, s in enumerate(substations) if s.junction_id is not None]
         if not junctions or not pipes or not connections or not on_net:
-            return cls(
-                None,
-                np.array([], int),
+            return cls.unchecked(
                 len(substations),
-                [],
-                np.array([], int),
-                0.0,
                 min_dp_bar,
-                [_("未登记完整的一次网（节点、管段、热源接入点），未做水力校核")],
+                _("未登记完整的一次网（节点、管段、热源接入点），未做水力校核"),
             )
         j_rows = [{"id": j.id, "height_m": j.height_m, "name": j.code} for j in junctions] + [
             {"id": j.id + RETURN_OFFSET, "height_m": j.height_m, "name": j.code} for j in junctions
@@ -156,15 +165,10 @@ class CompanyNetwork:
                         _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
                     )
         except (NetworkError, NotConvergedError, ValueError, np.linalg.LinAlgError) as error:
-            return cls(
-                None,
-                np.array([], int),
+            return cls.unchecked(
                 len(substations),
-                [],
-                np.array([], int),
-                0.0,
                 min_dp_bar,
-                [_("一次网模型有误，未做水力校核：%(error)s") % {"error": error}],
+                _("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
             )
         return cls(
             prepared,
