@@ -43,7 +43,7 @@ READINESS_COLUMNS = (
     (_noop("检查项"), "items_total"),
     (_noop("已完成"), "items_done"),
     (_noop("完成率"), "percent_done"),
-    (_noop("晚于开始日"), "items_late"),
+    (_noop("逾期完成或未完成"), "items_late"),
     (_noop("逾期未完成"), "overdue_open"),
     (_noop("最低燃料储备（天）"), "lowest_fuel_days"),
     (_noop("培训场次"), "training_sessions"),
