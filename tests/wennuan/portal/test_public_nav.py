@@ -4,6 +4,7 @@ even before any plan or measurement exists."""
 
 import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -74,3 +75,51 @@ def test_report_link_works_before_the_register_is_imported(client):
         response = client.get(href)
     assert response.status_code == 200
     assert "用热日报 · 2026年12月15日" in response.content.decode()
+
+
+# The pages README.md names (its "Commands" paragraph): each must exist and answer as described.
+README = Path(__file__).resolve().parents[3] / "README.md"
+PUBLIC_PAGES = [
+    "/directory/?q=剑桥",
+    "/api/v1/directory?q=jqxf",
+    "/complaint/",
+    "/lookup/",
+    "/replies/",
+    "/info/",
+    "/reports/daily/",
+    "/outreach/",
+    "/feed.atom",
+    "/api/v1/openapi.json",
+]
+STAFF_DESKS = [
+    "/console/",
+    "/console/orders/",
+    "/console/dispatch/",
+    "/console/reports/",
+    "/console/outreach/",
+    "/console/info/",
+    "/console/readiness/",
+]
+
+
+@pytest.mark.django_db
+def test_public_pages_named_in_the_readme_answer_without_login(small_city, client):
+    readme = README.read_text(encoding="utf-8")
+    with time_machine.travel(MORNING, tick=False):
+        for path in PUBLIC_PAGES:
+            assert f"`{path}`" in readme, path
+            assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_staff_desks_named_in_the_readme_need_a_login(personas, client):
+    readme = README.read_text(encoding="utf-8")
+    with time_machine.travel(MORNING, tick=False):
+        for path in STAFF_DESKS:
+            assert f"`{path}`" in readme, path
+            response = client.get(path)
+            assert response.status_code == 302, path
+            assert response["Location"].startswith("/console/login/"), path
+        client.force_login(personas["supervisor"])
+        for path in STAFF_DESKS:
+            assert client.get(path).status_code == 200, path
