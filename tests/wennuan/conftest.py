@@ -139,3 +139,14 @@ def personas(small_city, django_user_model) -> dict:
 def fast_password_hashing(settings):
     """Personas log in many times; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in English activates English for the whole thread (LocaleMiddleware does not
+    deactivate it); without this, every later test in the run would see English strings."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

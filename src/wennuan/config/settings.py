@@ -136,6 +136,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Month-day and 24-hour clock per language; templates use date:"DATE_FORMAT" etc., never a
+# hard-coded Chinese pattern, so English pages show English dates.
+FORMAT_MODULE_PATH = ["wennuan.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
