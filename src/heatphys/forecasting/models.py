@@ -606,14 +606,21 @@ class DayAheadModel:
             target = np.concatenate([p[1] for p in parts])
         self.regressor_ = None
         self.linear_coef_ = np.zeros(len(o.linear_features))
-        if len(target) >= 24 * o.min_training_days:
+        # A history without any variation of load (e.g. one summer of a substation that
+        # was off) has nothing to learn beyond the baseline.
+        if len(target) >= 24 * o.min_training_days and np.ptp(target) > 0:
             if o.linear_features:
                 # Persistence of yesterday's weather-normalised error is close to linear;
                 # trees only approximate a line in steps and cannot extend it, so a
                 # least-squares stage takes it and the trees learn what remains.
                 lin = np.nan_to_num(features[list(o.linear_features)].to_numpy())
                 gram = lin.T @ lin + o.linear_ridge * len(lin) * np.eye(lin.shape[1])
-                self.linear_coef_ = np.linalg.solve(gram, lin.T @ target)
+                try:
+                    self.linear_coef_ = np.linalg.solve(gram, lin.T @ target)
+                except np.linalg.LinAlgError:
+                    # A feature that is 0 on every row (e.g. a history of one summer,
+                    # whose baseline has no heating term): minimum-norm solution.
+                    self.linear_coef_ = np.linalg.lstsq(gram, lin.T @ target, rcond=None)[0]
                 target = target - lin @ self.linear_coef_
             regressor = HistGradientBoostingRegressor(
                 max_iter=o.max_iter,
@@ -630,7 +637,11 @@ class DayAheadModel:
             # A few thousand rows: OpenMP threads only add synchronisation (5x slower on
             # two busy cores), so boosting runs on one thread.
             with threadpool_limits(limits=1, user_api="openmp"):
-                regressor.fit(features[list(o.features)].to_numpy(), target)
+                x = features[list(o.features)].to_numpy()
+                # A column never defined in training (yesterday's ratio to a zero
+                # baseline) cannot be binned; as 0 it is a constant the trees ignore.
+                x[:, np.isnan(x).all(axis=0)] = 0.0
+                regressor.fit(x, target)
             self.regressor_ = regressor
         return self
 

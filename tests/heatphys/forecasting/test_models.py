@@ -203,3 +203,21 @@ def test_day_ahead_is_scale_invariant_and_pools_other_substations(make_load):
     pred = pooled.predict(weather, young)
     truth = load["heat_kw"].reindex(weather.index)
     assert score(truth, pred)["daily_mape_pct"] < 10
+
+
+def test_day_ahead_after_a_summer_of_zero_load(make_load):
+    # A substation that was off all summer (Niš L8/L12 before 2021/22): the first fit sees
+    # only zeros (no variation to learn, yesterday's ratio to a zero baseline undefined)
+    # and must fall back to the baseline instead of failing; later refits learn normally.
+    load = make_load(days=160, seed=3)
+    load.loc[load.index < load.index[0] + pd.Timedelta(days=60), "heat_kw"] = 0.0
+    model = DayAheadModel().fit(load.iloc[: 24 * 60])
+    assert model.regressor_ is None
+    np.testing.assert_allclose(
+        model.predict(load[["outdoor_temp_c"]].iloc[24 * 60 : 24 * 61], load.iloc[: 24 * 60]),
+        model.baseline_.predict(load[["outdoor_temp_c"]].iloc[24 * 60 : 24 * 61]),
+    )
+    pred = rolling_day_ahead(load.iloc[: 24 * 60], load.iloc[24 * 60 :])
+    assert np.isfinite(pred).all()
+    late = load.index >= load.index[0] + pd.Timedelta(days=100)
+    assert score(load["heat_kw"][late], pred.reindex(load.index)[late])["daily_mape_pct"] < 10
