@@ -13,6 +13,10 @@ import numpy as np
 
 __all__ = ["Fluid", "Property", "WATER_CONSTANT"]
 
+# how far beyond its ends a property table is extrapolated linearly (K); far outside any
+# temperature a liquid network can reach
+_EXTRAPOLATION_REACH_K = 1e4
+
 
 @dataclass(frozen=True)
 class Property:
@@ -30,25 +34,34 @@ class Property:
     temps_c: tuple[float, ...] = ()
     values: tuple[float, ...] = ()
 
+    def __post_init__(self):
+        # The table as arrays, computed once (a solver evaluates properties several times per
+        # Newton step; rebuilding the arrays from the tuples and testing for extrapolation on
+        # every call dominated small networks). Linear extrapolation is built into the table:
+        # one point far beyond each end, on the line of the end segment, so that a single
+        # ``np.interp`` call interpolates inside and extrapolates outside.
+        if self.value is None:
+            x = np.asarray(self.temps_c, dtype=float)
+            y = np.asarray(self.values, dtype=float)
+            if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
+                raise ValueError("a property table needs at least two (temperature, value) pairs")
+            reach = _EXTRAPOLATION_REACH_K
+            y_lo = y[0] - reach * (y[1] - y[0]) / (x[1] - x[0])
+            y_hi = y[-1] + reach * (y[-1] - y[-2]) / (x[-1] - x[-2])
+            object.__setattr__(self, "_x", np.concatenate([[x[0] - reach], x, [x[-1] + reach]]))
+            object.__setattr__(self, "_y", np.concatenate([[y_lo], y, [y_hi]]))
+
     @property
     def is_constant(self) -> bool:
         return self.value is not None
 
     def __call__(self, temp_c):
-        """Property at ``temp_c`` (scalar or array, °C)."""
+        """Property at ``temp_c`` (scalar or array, °C): linear interpolation in the table,
+        linear extrapolation beyond its ends with the slope of the end segment (as
+        pandapipes; ``np.interp`` alone would clamp)."""
         if self.value is not None:
             return np.full(np.shape(temp_c), self.value, dtype=float)
-        x = np.asarray(self.temps_c, dtype=float)
-        y = np.asarray(self.values, dtype=float)
-        t = np.asarray(temp_c, dtype=float)
-        out = np.interp(t, x, y)
-        # np.interp clamps; pandapipes extrapolates linearly, and so must we to agree with it.
-        lo, hi = t < x[0], t > x[-1]
-        if np.any(lo):
-            out = np.where(lo, y[0] + (t - x[0]) * (y[1] - y[0]) / (x[1] - x[0]), out)
-        if np.any(hi):
-            out = np.where(hi, y[-1] + (t - x[-1]) * (y[-1] - y[-2]) / (x[-1] - x[-2]), out)
-        return out
+        return np.interp(temp_c, self._x, self._y)
 
 
 @dataclass(frozen=True)

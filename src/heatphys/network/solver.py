@@ -65,7 +65,7 @@ relaxation. Comput. Mech. 43, 61–72.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -255,6 +255,11 @@ class _FlowOrder:
     indices: np.ndarray
     indptr: np.ndarray
     nnz: int
+    # the upstream junction of every branch and the kept (flowing) ones it was made for: the
+    # same arrays again mean the same order without checking it (downstream junctions follow
+    # from the upstream ones, each branch having two ends)
+    up: np.ndarray | None = None
+    keep: np.ndarray | None = None
 
 
 def _solve_unit_lower(data, indices, indptr, rhs):
@@ -291,11 +296,40 @@ def _solve_unit_lower(data, indices, indptr, rhs):
 
 
 _EMPTY_F = np.zeros(0)
+_ONES = {}
+
+
+def _ones(n: int) -> np.ndarray:
+    """A read-only vector of n ones, made once per size."""
+    arr = _ONES.get(n)
+    if arr is None:
+        arr = np.ones(n)
+        arr.flags.writeable = False
+        _ONES[n] = arr
+    return arr
+
+
+_ZERO_LIFT = 0.0  # no curve pumps: the lift term of every branch equation is zero
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 
 
 def _col(df: pd.DataFrame, name: str, dtype=float) -> np.ndarray:
     return df[name].to_numpy(dtype=dtype)
+
+
+def _abs_max(x: np.ndarray) -> float:
+    """max |x| (0 for an empty array)."""
+    return float(np.abs(x).max()) if x.size else 0.0
+
+
+def _in_service(df: pd.DataFrame, extra: str | None = None) -> pd.DataFrame:
+    """The rows in service (and ``extra`` true, e.g. valves ``opened``); the table itself
+    when that is every row (boolean row selection copies the table, which cost more than the
+    rest of compiling a small network)."""
+    mask = df["in_service"].to_numpy(dtype=bool)
+    if extra is not None:
+        mask = mask & df[extra].to_numpy(dtype=bool)
+    return df if mask.all() else df[mask]
 
 
 class PreparedNetwork:
@@ -329,9 +363,9 @@ class PreparedNetwork:
 
         amb = float(net.ambient_temp_c)
         # -- resistive branches: pipes, open valves, curve pumps ----------------------------
-        p = net.pipes[net.pipes.in_service.astype(bool)]
-        v = net.valves[net.valves.in_service.astype(bool) & net.valves.opened.astype(bool)]
-        u = net.pumps[net.pumps.in_service.astype(bool)]
+        p = _in_service(net.pipes)
+        v = _in_service(net.valves, "opened")
+        u = _in_service(net.pumps)
         self._pipe_ids, self._valve_ids, self._pump_ids = p.index, v.index, u.index
         kind = np.concatenate(
             [np.full(len(p), _PIPE), np.full(len(v), _VALVE), np.full(len(u), _PUMP)]
@@ -388,21 +422,25 @@ class PreparedNetwork:
         self.pump_rows = np.flatnonzero(kind == _PUMP)
 
         # -- fixed-flow branches: consumers, flow controls, mass-controlled circ pumps ------
-        c = net.consumers[net.consumers.in_service.astype(bool)]
+        c = _in_service(net.consumers)
         self._consumer_ids = c.index
         self.c_from, self.c_to = nodes(c, "from_junction"), nodes(c, "to_junction")
-        modes = net.consumer_modes()[np.asarray(net.consumers.in_service.astype(bool))]
+        modes = net.consumer_modes()
+        if len(c) < len(net.consumers):
+            modes = modes[net.consumers["in_service"].to_numpy(dtype=bool)]
         self.c_mode = modes
         self.c_heat = _col(c, "heat_w")
         self.c_mdot = _col(c, "mass_flow_kg_s")
         self.c_dt = _col(c, "delta_t_k")
         self.c_tr = _col(c, "return_temp_c")
-        fc = net.flow_controls[net.flow_controls.in_service.astype(bool)]
+        # the values of the solve in progress (solve_loads may replace them for one solve)
+        self.c_dt_now, self.c_tr_now = self.c_dt, self.c_tr
+        fc = _in_service(net.flow_controls)
         self._fc_ids = fc.index
         self.fc_from, self.fc_to = nodes(fc, "from_junction"), nodes(fc, "to_junction")
         self.fc_mdot = _col(fc, "mass_flow_kg_s")
 
-        cp_ = net.circ_pumps[net.circ_pumps.in_service.astype(bool)]
+        cp_ = _in_service(net.circ_pumps)
         self._cp_ids = cp_.index
         self.cp_ret, self.cp_flow = nodes(cp_, "return_junction"), nodes(cp_, "flow_junction")
         self.cp_pflow = _col(cp_, "flow_pressure_bar")
@@ -414,8 +452,7 @@ class PreparedNetwork:
         # -- fixed injections --------------------------------------------------------------
         s = np.zeros(n)
         for table, sign in (("sinks", -1.0), ("sources", 1.0)):
-            df = getattr(net, table)
-            df = df[df.in_service.astype(bool)]
+            df = _in_service(getattr(net, table))
             if len(df):
                 s += sign * np.bincount(
                     nodes(df, "junction"), _col(df, "mass_flow_kg_s"), minlength=n
@@ -425,7 +462,7 @@ class PreparedNetwork:
         # -- boundary conditions -----------------------------------------------------------
         p_fix = np.full(n, np.nan)
         t_fix = np.full(n, np.nan)
-        ps = net.pressure_sources[net.pressure_sources.in_service.astype(bool)]
+        ps = _in_service(net.pressure_sources)
 
         def set_fixed(arr, where, values, what):
             for node, val in zip(where, values, strict=True):
@@ -529,6 +566,63 @@ class PreparedNetwork:
                 self._set_pattern(new_rank)
         # regularisation floor of dF/dṁ (see _hydraulics)
         self._g_floor_valve = 1e-9
+        self._precompute()
+
+    def _precompute(self):
+        """Everything the Newton loop needs that depends on the network only: per-branch
+        coefficients, consumer-mode masks, scatter maps (so the loop does no pandas, no
+        string comparisons and no repeated geometry)."""
+        d, area, length, fr = self.b_d, self.b_area, self.b_length, self.b_fric
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Re = |ṁ|·D/(η·A); c = 1/(2·ρ·A²·10⁵) = c0/ρ; L/D only where friction counts
+            self._d_over_a = d / area
+            self._c0 = 1.0 / (2.0 * area**2 * PA_PER_BAR)
+            self._l_over_d = np.where(fr, length / np.where(d > 0, d, 1.0), 0.0)
+            # Jacobian floors (see _branch_terms): laminar 32·η·L/(ρ·A·D²·10⁵) and the
+            # loss-coefficient term at 1 mm/s, ζ·10⁻³/(A·10⁵), which does not depend on ρ
+            self._g_lam_coef = np.where(fr, 32.0 * length / (area * d**2 * PA_PER_BAR), 0.0)
+            self._g_zeta = np.maximum(self.b_zeta * 1e-3 / (area * PA_PER_BAR), self._g_floor_valve)
+        self._fr_all = bool(fr.all())
+        self._fr_idx = np.flatnonzero(fr)
+        self._kd_fr = self.b_kd[self._fr_idx]
+        self._all_active = bool(self.b_active.all())
+        self._ua = np.where(self.b_ua > 0, self.b_ua, 0.0)
+        # consumer modes as masks (the loop must not compare strings)
+        mode = self.c_mode
+        self._c_qm = mode == "QM"
+        self._c_qdt = mode == "QDT"
+        self._c_qtr = mode == "QTR"
+        self._c_dt_mode = self._c_qdt | (mode == "MDT")
+        self._c_tr_mode = self._c_qtr | (mode == "MTR")
+        self._c_heat_given = self._c_qm | self._c_qdt | self._c_qtr
+        self._c_all_qm = bool(self._c_qm.all())
+        fluid = self.network.fluid
+        # heat-controlled consumer flows Q/(c_p·ΔT) depend on the temperatures
+        self._flows_follow_temps = bool(self._c_qdt.any() or self._c_qtr.any())
+        heat_dependent = self._flows_follow_temps or (
+            self._c_qm.any() and not fluid.heat_capacity.is_constant
+        )
+        self._couple = bool(heat_dependent or not fluid.is_constant)
+        self._fixed_from = np.concatenate(
+            [self.c_from, self.fc_from, self.cp_ret[self.cp_mass_ctrl]]
+        ).astype(np.int64)
+        self._fixed_to = np.concatenate(
+            [self.c_to, self.fc_to, self.cp_flow[self.cp_mass_ctrl]]
+        ).astype(np.int64)
+        self._cp_mdot_mass = self.cp_mdot[self.cp_mass_ctrl]
+        # free junction of each row of the pressure system (rank is a permutation of them)
+        rows = self.node_rank[self.free]
+        self._free_by_row = np.empty(self.n_free, dtype=np.int64)
+        self._free_by_row[rows] = self.free
+        # the result tables: reindex only where elements are out of service
+        net = self.network
+        self._full_index = {
+            "pipes": self._pipe_ids.equals(net.pipes.index),
+            "valves": self._valve_ids.equals(net.valves.index),
+            "pumps": self._pump_ids.equals(net.pumps.index),
+            "consumers": self._consumer_ids.equals(net.consumers.index),
+            "circ_pumps": self._cp_ids.equals(net.circ_pumps.index),
+        }
 
     def _set_pattern(self, rank):
         """Sparsity pattern of the reduced Laplacian Aᵀ·D·A over the free junctions, in CSC
@@ -585,33 +679,35 @@ class PreparedNetwork:
         return out
 
     def _branch_terms(self, m, rho, eta):
-        """Residual contributions r(ṁ) (bar, friction + lift) and dF/dṁ, vectorised."""
-        area, d = self.b_area, self.b_d
+        """Residual contributions r(ṁ) (bar, friction + lift) and dF/dṁ, vectorised.
+
+        With c = 1/(2·ρ·A²·10⁵) and K = λ·L/D + ζ: drop = c·K·ṁ|ṁ| and
+        d(drop)/dṁ = c·|ṁ|·(2·K + L/D·Re·dλ/dRe) (since dRe/dṁ·ṁ|ṁ| = Re·|ṁ|).
+        """
         m_abs = np.abs(m)
-        re = m_abs * d / (eta * area)
-        kd = self.b_kd
-        lam = np.zeros_like(m)
-        dlam_dm = np.zeros_like(m)
-        fr = self.b_fric
-        if fr.any():
-            lam_f, dlam_dre = friction_factor(
-                re[fr], kd[fr], self.options.friction_model, lam0=self._lam_prev
-            )
-            self._lam_prev = lam_f
-            lam[fr] = lam_f
-            dlam_dm[fr] = dlam_dre * np.sign(m[fr]) * d[fr] / (eta[fr] * area[fr])
-        c = 1.0 / (2.0 * rho * area**2 * PA_PER_BAR)
-        fl = np.where(fr, lam * self.b_length / d, 0.0)
-        k_tot = fl + self.b_zeta
-        drop = c * k_tot * m * m_abs
-        # d(drop)/dṁ = c·(2|ṁ|·K + L/D·dλ/dṁ·ṁ|ṁ|)
-        g = c * (2.0 * m_abs * k_tot + np.where(fr, self.b_length / d, 0.0) * dlam_dm * m * m_abs)
+        re = m_abs * self._d_over_a / eta
+        fm = self.options.friction_model
+        if self._fr_all:
+            lam, dlam_dre = friction_factor(re, self._kd_fr, fm, lam0=self._lam_prev)
+            self._lam_prev = lam
+        else:
+            lam = np.zeros_like(m)
+            dlam_dre = np.zeros_like(m)
+            if len(self._fr_idx):
+                idx = self._fr_idx
+                lam_f, dl_f = friction_factor(re[idx], self._kd_fr, fm, lam0=self._lam_prev)
+                self._lam_prev = lam_f
+                lam[idx] = lam_f
+                dlam_dre[idx] = dl_f
+        l_over_d = self._l_over_d
+        k_tot = l_over_d * lam + self.b_zeta
+        cm = self._c0 / rho * m_abs
+        drop = cm * k_tot * m
+        g = cm * (2.0 * k_tot + l_over_d * re * dlam_dre)
         # Laminar-like floor keeps the Jacobian invertible at stagnant branches; it changes
         # only the Newton path, never the solution.
-        g_lam = np.where(fr, 32.0 * eta * self.b_length / (rho * area * d**2 * PA_PER_BAR), 0.0)
-        g_zeta = c * self.b_zeta * 2.0 * rho * area * 1e-3
-        g = np.maximum(g, np.maximum(np.maximum(g_lam, g_zeta), self._g_floor_valve))
-        lift = np.zeros_like(m)
+        g = np.maximum(g, np.maximum(self._g_lam_coef * eta / rho, self._g_zeta))
+        lift = _ZERO_LIFT if not len(self.pump_rows) else np.zeros_like(m)
         if len(self.pump_rows):
             rows = self.pump_rows
             rho0 = self.network.fluid.density(PUMP_REFERENCE_TEMP_C)
@@ -669,16 +765,15 @@ class PreparedNetwork:
         """One Global Gradient step: solve (Aᵀ·D⁻¹·A)·Δp = r on the free junctions (fixed
         pattern and elimination order), then Δṁ = D⁻¹·(F + A·Δp). Returns ṁ, p, Δṁ, Δp."""
         f, t, n = self.b_from, self.b_to, self.n_nodes
-        dinv = np.where(self.b_active, 1.0 / g, 0.0)
+        dinv = 1.0 / g
+        if not self._all_active:
+            dinv = np.where(self.b_active, dinv, 0.0)
         df = dinv * F
         rhs_full = cont - (np.bincount(f, df, minlength=n) - np.bincount(t, df, minlength=n))
-        free = self.free
-        free_rows = self.node_rank[free]
         delta_p = np.zeros(n)
         if self.n_free:
-            rhs = np.empty(self.n_free)
-            rhs[free_rows] = rhs_full[free]
-            delta_p[free] = self._solve_laplacian(dinv, rhs)[free_rows]
+            rows = self._free_by_row
+            delta_p[rows] = self._solve_laplacian(dinv, rhs_full[rows])
         dm = dinv * (F + delta_p[f] - delta_p[t])
         return m + dm, p + delta_p, dm, delta_p
 
@@ -695,7 +790,7 @@ class PreparedNetwork:
         """
         n = self.n_nodes
         fixed = ~np.isnan(fixed_vals)
-        keep = ~fixed[down] & (mabs > 0)
+        keep = (mabs > 0) & ~fixed[down]
         order = self._flow_order(up, down, keep)
         if order is None:
             if skip_cyclic:
@@ -706,13 +801,13 @@ class PreparedNetwork:
         m_e = mabs[e]
         inflow = np.bincount(ed, m_e, minlength=n)
         rhs = np.bincount(ed, m_e * c[e], minlength=n)
-        no_in = (inflow <= 0) & ~fixed
+        has_in = inflow > 0
         rhs = np.where(
             fixed,
             np.nan_to_num(fixed_vals),
-            np.where(no_in, default, rhs / np.where(inflow > 0, inflow, 1.0)),
+            np.where(has_in, rhs / np.where(has_in, inflow, 1.0), default),
         )
-        values = np.concatenate([np.ones(n), -(m_e * a[e]) / inflow[ed]])
+        values = np.concatenate([_ones(n), -(m_e * a[e]) / inflow[ed]])
         data = np.bincount(order.slot, values, minlength=order.nnz)
         out = np.empty(n)
         out[order.nodes] = _solve_unit_lower(data, order.indices, order.indptr, rhs[order.nodes])
@@ -728,13 +823,23 @@ class PreparedNetwork:
         new one comes from the strongly connected components of the flow graph.
         """
         n = self.n_nodes
+        last = self._last_order
+        if (
+            last is not None
+            and last.up is not None
+            and len(last.up) == len(up)
+            and (last.up == up).all()
+            and (last.keep == keep).all()
+        ):
+            return last
         e = np.flatnonzero(keep)
         eu, ed = up[e], down[e]
-        last = self._last_order
         if last is not None and np.all(last.rank[eu] < last.rank[ed]):
             if len(last.edges) == len(e) and np.array_equal(last.edges, e):
-                return last
-            return self._order_pattern(last.rank, last.nodes, e, eu, ed)
+                order = last
+            else:
+                order = self._order_pattern(last.rank, last.nodes, e, eu, ed)
+            return self._remember(order, up, keep)
         # Tarjan's strongly connected components (Pearce's variant in SciPy, O(n + branches))
         # come out in reverse topological order; all singletons means no directed cycle.
         graph = sp.csr_matrix((np.ones(len(e)), (eu, ed)), shape=(n, n))
@@ -746,11 +851,16 @@ class PreparedNetwork:
             return None
         nodes = np.empty(n, dtype=np.int64)
         nodes[rank] = np.arange(n)
-        return self._order_pattern(rank, nodes, e, eu, ed)
+        return self._remember(self._order_pattern(rank, nodes, e, eu, ed), up, keep)
+
+    def _remember(self, order, up, keep):
+        order = replace(order, up=up.copy(), keep=keep.copy())
+        self._last_order = order
+        return order
 
     def _order_pattern(self, rank, nodes, e, eu, ed):
         """CSC pattern (unit diagonal plus one entry per flowing branch, parallel branches
-        merged) of the mixing system in the order ``rank``; remembered as the last order."""
+        merged) of the mixing system in the order ``rank``."""
         n = self.n_nodes
         rows = np.concatenate([np.arange(n), rank[ed]])
         cols = np.concatenate([np.arange(n), rank[eu]])
@@ -758,7 +868,7 @@ class PreparedNetwork:
         ukeys, slot = np.unique(keys, return_inverse=True)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.add.at(indptr, ukeys // n + 1, 1)
-        order = _FlowOrder(
+        return _FlowOrder(
             rank=rank,
             nodes=nodes,
             edges=e,
@@ -767,8 +877,6 @@ class PreparedNetwork:
             indptr=np.cumsum(indptr).astype(np.int32),
             nnz=len(ukeys),
         )
-        self._last_order = order
-        return order
 
     def _mixing_solve_general(self, up, down, mabs, a, c, fixed_vals, default):
         """The mixing system as a general sparse solve (flow graphs with cycles)."""
@@ -816,31 +924,36 @@ class PreparedNetwork:
     def _temperatures(self, m_res, m_cons, t_node, t_out_prev, heat, skip_cyclic=False):
         """Junction temperatures and branch outlet temperatures at the given flows (None if
         ``skip_cyclic`` and the flows run round a directed cycle)."""
-        fluid = self.network.fluid
+        cp_prop = self.network.fluid.heat_capacity
         m_fc = self.fc_mdot
         nb, nc = len(m_res), len(m_cons)
         up, down = self._all_branches(m_res, m_cons, m_fc)
         mabs = np.abs(np.concatenate([m_res, m_cons, m_fc]))
         mabs = np.where(mabs > 1e-12, mabs, 0.0)
-        t_up = t_node[up]
-        cp = 0.5 * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out_prev))
+        safe = np.where(mabs > 0, mabs, 1.0)
+        if cp_prop.is_constant:
+            cp = np.full(len(mabs), cp_prop.value)
+        else:
+            cp = 0.5 * (cp_prop(t_node[up]) + cp_prop(t_out_prev))
         a = np.ones(len(mabs))
         c = np.zeros(len(mabs))
-        safe = np.where(mabs > 0, mabs, 1.0)
-        a[:nb] = np.where(self.b_ua > 0, np.exp(-self.b_ua / (cp[:nb] * safe[:nb])), 1.0)
-        c[:nb] = self.b_tamb * (1.0 - a[:nb])
-        mode = self.c_mode
+        # pipes: exponential decay towards the ambient (valves and pumps have U·A = 0)
+        a_b = np.exp(-self._ua / (cp[:nb] * safe[:nb]))
+        a[:nb] = a_b
+        c[:nb] = self.b_tamb * (1.0 - a_b)
         cs = slice(nb, nb + nc)
-        cc = c[cs]
-        ac = a[cs]
-        qm = mode == "QM"
-        cc[qm] = -heat[qm] / (cp[cs][qm] * safe[cs][qm])
-        dt_mode = (mode == "QDT") | (mode == "MDT")
-        cc[dt_mode] = -self.c_dt[dt_mode]
-        tr_mode = (mode == "QTR") | (mode == "MTR")
-        ac[tr_mode] = 0.0
-        cc[tr_mode] = self.c_tr[tr_mode]
-        c[cs], a[cs] = cc, ac
+        if self._c_all_qm:
+            c[cs] = -heat / (cp[cs] * safe[cs])
+        else:
+            cc = c[cs]
+            ac = a[cs]
+            qm = self._c_qm
+            cc[qm] = -heat[qm] / (cp[cs][qm] * safe[cs][qm])
+            dt_mode = self._c_dt_mode
+            cc[dt_mode] = -self.c_dt_now[dt_mode]
+            tr_mode = self._c_tr_mode
+            ac[tr_mode] = 0.0
+            cc[tr_mode] = self.c_tr_now[tr_mode]
         t_new = self._mixing_solve(
             up, down, mabs, a, c, self.t_fix, self.network.ambient_temp_c, skip_cyclic
         )
@@ -851,13 +964,14 @@ class PreparedNetwork:
 
     # ------------------------------------------------------------------ solve
     def _consumer_flows(self, t_in, t_out_prev, heat, mdot, dt, tr):
-        fluid = self.network.fluid
-        cp = 0.5 * (fluid.heat_capacity(t_in) + fluid.heat_capacity(t_out_prev))
-        mode = self.c_mode
         m = np.where(np.isnan(mdot), 0.0, mdot).astype(float)
-        sel = mode == "QDT"
+        if not self._flows_follow_temps:
+            return m
+        cp_prop = self.network.fluid.heat_capacity
+        cp = 0.5 * (cp_prop(t_in) + cp_prop(t_out_prev))
+        sel = self._c_qdt
         m[sel] = heat[sel] / (cp[sel] * dt[sel])
-        sel = mode == "QTR"
+        sel = self._c_qtr
         drop = t_in[sel] - tr[sel]
         with np.errstate(divide="ignore", invalid="ignore"):
             m[sel] = np.where((drop > 0) & (heat[sel] != 0), heat[sel] / (cp[sel] * drop), 0.0)
@@ -941,8 +1055,8 @@ class PreparedNetwork:
         """
         opt = self.options
         fluid = self.network.fluid
-        saved_fix = self.t_fix
-        self.t_fix = t_fix
+        saved = (self.t_fix, self.c_dt_now, self.c_tr_now)
+        self.t_fix, self.c_dt_now, self.c_tr_now = t_fix, dt, tr
         try:
             st = (
                 self._state
@@ -954,46 +1068,46 @@ class PreparedNetwork:
             p = np.where(np.isnan(self.p_fix), p, self.p_fix)
             nb, nc, n = len(self.b_from), len(self.c_from), self.n_nodes
             f, t, act = self.b_from, self.b_to, self.b_active
-            heat_dependent = np.isin(self.c_mode, ["QDT", "QTR"]).any() or (
-                np.isin(self.c_mode, ["QM"]).any() and not fluid.heat_capacity.is_constant
-            )
-            couple = bool(heat_dependent or not fluid.is_constant)
-            fixed_from = np.concatenate(
-                [self.c_from, self.fc_from, self.cp_ret[self.cp_mass_ctrl]]
-            ).astype(np.int64)
-            fixed_to = np.concatenate(
-                [self.c_to, self.fc_to, self.cp_flow[self.cp_mass_ctrl]]
-            ).astype(np.int64)
-            m = np.where(act, m, 0.0)
+            all_active = self._all_active
+            free = self.free
+            couple = self._couple
+            # density and viscosity only need re-evaluating when they depend on temperature
+            props_vary = not (fluid.density.is_constant and fluid.viscosity.is_constant)
+            if not all_active:
+                m = np.where(act, m, 0.0)
             steps = sweeps = 0
             converged = hyd_ok = step_small = False
             temp_ok = not couple
             res = np.inf
             w, r_prev = 1.0, None
-            m_cons = None
+            m_cons = rho = None
             while True:
-                if couple or m_cons is None:
-                    # properties and consumer flows at the current temperatures
+                if rho is None or (couple and props_vary):
+                    # properties at the current temperatures
                     t_up_b = t_node[np.where(m >= 0, f, t)]
-                    rho = 0.5 * (fluid.density(t_up_b) + fluid.density(t_out[:nb]))
-                    eta = fluid.viscosity(0.5 * (t_up_b + t_out[:nb]))
+                    t_out_b = t_out[:nb]
+                    rho = 0.5 * (fluid.density(t_up_b) + fluid.density(t_out_b))
+                    eta = fluid.viscosity(0.5 * (t_up_b + t_out_b))
+                    hterm = rho * (GRAVITY_M_S2 / PA_PER_BAR) * self.b_dz + self.b_datm
+                if m_cons is None or (couple and self._flows_follow_temps):
+                    # consumer flows (heat-controlled ones at the current temperatures)
                     m_cons = self._consumer_flows(
                         t_node[self.c_from], t_out[nb : nb + nc], heat, mdot, dt, tr
                     )
-                    fixed_flow = np.concatenate(
-                        [m_cons, self.fc_mdot, self.cp_mdot[self.cp_mass_ctrl]]
-                    )
+                    fixed_flow = np.concatenate([m_cons, self.fc_mdot, self._cp_mdot_mass])
                     s = (
                         self.s_fixed
-                        - np.bincount(fixed_from, fixed_flow, minlength=n)
-                        + np.bincount(fixed_to, fixed_flow, minlength=n)
+                        - np.bincount(self._fixed_from, fixed_flow, minlength=n)
+                        + np.bincount(self._fixed_to, fixed_flow, minlength=n)
                     )
-                    hterm = rho * GRAVITY_M_S2 * self.b_dz / PA_PER_BAR + self.b_datm
                 drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
-                F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
+                if all_active:
+                    F = (p[f] - p[t]) + hterm + lift - drop
+                else:
+                    F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
                 cont = s - (np.bincount(f, m, minlength=n) - np.bincount(t, m, minlength=n))
-                res_f = np.max(np.abs(F), initial=0.0)
-                res_c = np.max(np.abs(cont[self.free]), initial=0.0)
+                res_f = _abs_max(F)
+                res_c = _abs_max(cont[free])
                 res = max(res_f, res_c)
                 hyd_ok = step_small or (
                     res_f <= opt.tol_pressure_bar and res_c <= opt.tol_mass_flow_kg_s
@@ -1005,47 +1119,50 @@ class PreparedNetwork:
                     break
                 m, p, dm, delta_p = self._gga_step(m, p, F, g, cont)
                 steps += 1
-                if not (np.all(np.isfinite(dm)) and np.all(np.isfinite(delta_p))):
+                dm_max = _abs_max(dm)
+                dp_max = _abs_max(delta_p)
+                if not (np.isfinite(dm_max) and np.isfinite(dp_max)):
                     hyd_ok = False
                     break
-                dm_max = np.max(np.abs(dm), initial=0.0)
-                m_scale = np.max(np.abs(m), initial=0.0)
+                m_scale = _abs_max(m)
                 step_small = (
-                    np.max(np.abs(delta_p), initial=0.0) <= opt.tol_pressure_bar
+                    dp_max <= opt.tol_pressure_bar
                     and dm_max <= opt.tol_mass_flow_kg_s + 1e-10 * m_scale
                 )
+                if not couple:
+                    continue
                 # Far from the solution a Newton iterate may send water round a loop (a
                 # directed cycle); its temperatures mean nothing, so keep the last ones then.
                 far = dm_max > 1e-3 * m_scale
-                swept = (
-                    self._temperatures(m, m_cons, t_node, t_out, heat, skip_cyclic=far)
-                    if couple
-                    else None
-                )
-                if swept is not None:
-                    t_new, t_out_new = swept
-                    sweeps += 1
-                    r_k = np.nan_to_num(np.concatenate([t_new - t_node, t_out_new - t_out]))
-                    dtemp = np.max(np.abs(r_k[:n]), initial=0.0)
-                    # Near-stagnant (loop) pipes whose flow depends on the buoyancy of their own
-                    # water couple flows and temperatures strongly: the plain alternation then
-                    # oscillates or creeps. Once the flows have settled, Aitken's dynamic
-                    # relaxation (Irons & Tuck 1969; Küttler & Wall 2008) scales each
-                    # temperature update by ω from the last two updates, which damps
-                    # oscillation and extrapolates creeping; the fixed point is unchanged.
-                    if dm_max <= 1e-4 * m_scale and r_prev is not None:
-                        diff = r_k - r_prev
-                        denom = float(np.add.reduce(diff * diff))
-                        if denom > 0:
-                            w = float(np.clip(-w * np.add.reduce(r_prev * diff) / denom, 0.1, 4.0))
-                    else:
-                        w = 1.0
-                    r_prev = r_k if dm_max <= 1e-4 * m_scale else None
+                swept = self._temperatures(m, m_cons, t_node, t_out, heat, skip_cyclic=far)
+                if swept is None:
+                    temp_ok = False
+                    continue
+                t_new, t_out_new = swept
+                sweeps += 1
+                r_k = np.nan_to_num(np.concatenate([t_new - t_node, t_out_new - t_out]))
+                dtemp = _abs_max(r_k[:n])
+                # Near-stagnant (loop) pipes whose flow depends on the buoyancy of their own
+                # water couple flows and temperatures strongly: the plain alternation then
+                # oscillates or creeps. Once the flows have settled, Aitken's dynamic
+                # relaxation (Irons & Tuck 1969; Küttler & Wall 2008) scales each
+                # temperature update by ω from the last two updates, which damps
+                # oscillation and extrapolates creeping; the fixed point is unchanged.
+                settled = dm_max <= 1e-4 * m_scale
+                if settled and r_prev is not None:
+                    diff = r_k - r_prev
+                    denom = float(np.dot(diff, diff))
+                    if denom > 0:
+                        w = float(np.clip(-w * np.dot(r_prev, diff) / denom, 0.1, 4.0))
+                else:
+                    w = 1.0
+                r_prev = r_k if settled else None
+                if w == 1.0:
+                    t_node, t_out = t_new, t_out_new
+                else:
                     t_node = t_node + w * (t_new - t_node)
                     t_out = t_out + w * (t_out_new - t_out)
-                    temp_ok = dtemp <= opt.tol_temp_k
-                elif couple:
-                    temp_ok = False
+                temp_ok = dtemp <= opt.tol_temp_k
             if hyd_ok and (not couple or not converged):
                 # final temperatures at the converged flows (uncoupled: the only sweep)
                 t_node, t_out = self._temperatures(m, m_cons, t_node, t_out, heat)
@@ -1057,7 +1174,7 @@ class PreparedNetwork:
                 m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, steps, sweeps, res
             )
         finally:
-            self.t_fix = saved_fix
+            self.t_fix, self.c_dt_now, self.c_tr_now = saved
 
     # ------------------------------------------------------------------ results
     def _build_result(
@@ -1069,24 +1186,34 @@ class PreparedNetwork:
         act_node = self.active_node
         p_out = np.where(act_node, p, np.nan)
         t_node_out = np.where(act_node, t_node, np.nan)
-        up = np.where(m >= 0, self.b_from, self.b_to)
-        t_up = t_node[up]
         t_out_b = t_out[:nb]
-        rho = 0.5 * (fluid.density(t_up) + fluid.density(t_out_b))
-        eta = fluid.viscosity(0.5 * (t_up + t_out_b))
         m_b = np.where(self.b_active, m, np.nan)
         t_sup = t_node[self.c_from]
         t_ret_c = t_out[nb : nb + nc]
         dp_c = p_out[self.c_from] - p_out[self.c_to]
         t_fix = self.t_fix
+        c_tr = self.c_tr_now
+        net = self.network
+        branch_cache = {}
+
+        def branch_state():
+            """Upstream temperatures and the fluid properties of the branches (only the
+            pipe, valve and pump tables and the pump check need them)."""
+            if not branch_cache:
+                t_up = t_node[np.where(m >= 0, self.b_from, self.b_to)]
+                rho = 0.5 * (fluid.density(t_up) + fluid.density(t_out_b))
+                eta = fluid.viscosity(0.5 * (t_up + t_out_b))
+                branch_cache.update(t_up=t_up, rho=rho, eta=eta)
+            return branch_cache["t_up"], branch_cache["rho"], branch_cache["eta"]
+
         lift = np.zeros(nb)
         if len(self.pump_rows):
+            _, rho, eta = branch_state()
             lift = self._branch_terms(m, rho, eta)[1]
-        net = self.network
 
-        def frame(columns, ids, full_index):
+        def frame(columns, ids, name):
             df = pd.DataFrame(columns, index=ids)
-            return df if ids.equals(full_index) else df.reindex(full_index)
+            return df if self._full_index[name] else df.reindex(getattr(net, name).index)
 
         delay_cache = {}
 
@@ -1095,7 +1222,7 @@ class PreparedNetwork:
             if "d" not in delay_cache:
                 d = np.full(self.n_nodes, np.nan)
                 if opt.compute_delays and hyd_ok:
-                    transit = self._transit(m, rho)
+                    transit = self._transit(m, branch_state()[1])
                     upa, downa = self._all_branches(m, m_cons, self.fc_mdot)
                     mabs = np.abs(np.concatenate([m, m_cons, self.fc_mdot]))
                     mabs = np.where(mabs > 1e-12, mabs, 0.0)
@@ -1118,6 +1245,7 @@ class PreparedNetwork:
 
         def pipes():
             ps = self.b_kind == _PIPE
+            t_up, rho, eta = branch_state()
             _, _, _, re, lam = self._branch_terms(m, rho, eta)
             cp_mean = 0.5 * (fluid.heat_capacity(t_up) + fluid.heat_capacity(t_out_b))
             return frame(
@@ -1135,30 +1263,28 @@ class PreparedNetwork:
                     "heat_loss_w": (np.abs(m) * cp_mean * (t_up - t_out_b))[ps],
                 },
                 self._pipe_ids,
-                net.pipes.index,
+                "pipes",
             )
 
         def valves():
             vs = self.b_kind == _VALVE
+            rho = branch_state()[1]
             return frame(
                 {"mdot_kg_s": m_b[vs], "v_mean_m_s": (m_b / (rho * self.b_area))[vs]},
                 self._valve_ids,
-                net.valves.index,
+                "valves",
             )
 
         def pumps():
             us = self.b_kind == _PUMP
-            return frame(
-                {"mdot_kg_s": m_b[us], "lift_bar": lift[us]}, self._pump_ids, net.pumps.index
-            )
+            return frame({"mdot_kg_s": m_b[us], "lift_bar": lift[us]}, self._pump_ids, "pumps")
 
         def consumers():
-            cp_ = 0.5 * (fluid.heat_capacity(t_sup) + fluid.heat_capacity(t_ret_c))
-            heat_c = np.where(
-                np.isin(self.c_mode, ["QM", "QDT", "QTR"]),
-                heat,
-                cp_ * m_cons * (t_sup - t_ret_c),
-            )
+            if self._c_heat_given.all():
+                heat_c = heat
+            else:
+                cp_ = 0.5 * (fluid.heat_capacity(t_sup) + fluid.heat_capacity(t_ret_c))
+                heat_c = np.where(self._c_heat_given, heat, cp_ * m_cons * (t_sup - t_ret_c))
             return frame(
                 {
                     "mdot_kg_s": m_cons,
@@ -1169,7 +1295,7 @@ class PreparedNetwork:
                     "delay_s": delay()[self.c_from],
                 },
                 self._consumer_ids,
-                net.consumers.index,
+                "consumers",
             )
 
         def circ_pumps():
@@ -1198,7 +1324,7 @@ class PreparedNetwork:
                     "lift_bar": p_out[self.cp_flow] - p_out[self.cp_ret],
                 },
                 self._cp_ids,
-                net.circ_pumps.index,
+                "circ_pumps",
             )
 
         problems, culprits = [], {}
@@ -1235,7 +1361,7 @@ class PreparedNetwork:
                 problems.append(
                     f"mass-controlled circulation pumps {ids} would need a negative lift"
                 )
-            cold = np.isin(self.c_mode, ["QTR"]) & (t_sup <= self.c_tr) & (heat > 0)
+            cold = self._c_qtr & (t_sup <= c_tr) & (heat > 0)
             if cold.any():
                 ids = list(self._consumer_ids[cold])
                 culprits.setdefault("consumers", [])
