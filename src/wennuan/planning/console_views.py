@@ -31,7 +31,7 @@ from .access import can_edit_plans, visible_companies
 from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
 from .choices import AdjustmentKind, PlanStatus, PlanTrigger
-from .engine import PlanError, compute_plans
+from .engine import PlanError, StalePlanError, compute_plans
 from .models import CommunityParameterChange, Plan, PlanImmutableError
 
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
@@ -270,6 +270,12 @@ def _stale_message(plan: Plan, latest: Plan) -> str:
     ) % {"latest": latest.version, "version": plan.version}
 
 
+def _stale_approval_message(latest: Plan) -> str:
+    return _("该计划已有更新的版本 v%(latest)d，请核对最新版本后再批准。") % {
+        "latest": latest.version
+    }
+
+
 @login_required
 @require_POST
 def adjust(request, pk: int):
@@ -292,6 +298,10 @@ def adjust(request, pk: int):
         return render(request, "planning/console/plan.html", context, status=400)
     try:
         new = adjust_and_rerun(plan, request.user, form.adjustment())
+    except StalePlanError as error:
+        # Another engineer stored a newer version while this one was being computed.
+        messages.error(request, _stale_message(plan, error.latest))
+        return redirect("planning:plan", pk=error.latest.pk)
     except (PlanError, ValidationError) as error:
         messages.error(request, _("重新计算失败：%(error)s") % {"error": _error_text(error)})
         return redirect("planning:plan", pk=plan.pk)
@@ -317,14 +327,14 @@ def approve(request, pk: int):
         )
         return redirect("planning:plan", pk=plan.pk)
     if latest.pk != plan.pk:
-        messages.error(
-            request,
-            _("该计划已有更新的版本 v%(latest)d，请核对最新版本后再批准。")
-            % {"latest": latest.version},
-        )
+        messages.error(request, _stale_approval_message(latest))
         return redirect("planning:plan", pk=latest.pk)
     try:
         approve_plan(plan, request.user)
+    except StalePlanError as error:
+        # A newer version appeared between this page's check and the locked approval.
+        messages.error(request, _stale_approval_message(error.latest))
+        return redirect("planning:plan", pk=error.latest.pk)
     except PlanImmutableError as error:
         messages.error(request, _error_text(error))
         return redirect("planning:plan", pk=plan.pk)

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,6 +74,37 @@ class PlanSettings:
 
 class PlanError(ValueError):
     """A plan cannot be computed; the message is Chinese and names the cause."""
+
+
+class StalePlanError(PlanError):
+    """The version a re-run (or an approval) starts from is no longer the newest of its day:
+    someone else made a newer version meanwhile. ``latest`` is that newest version."""
+
+    def __init__(self, plan: "Plan", latest: "Plan"):
+        self.plan = plan
+        self.latest = latest
+        super().__init__(
+            _("该计划已有更新的版本 v%(latest)d（您看到的是 v%(version)d），请在最新版本上调整。")
+            % {"latest": latest.version, "version": plan.version}
+        )
+
+
+def lock_day_versions(company, day) -> Plan | None:
+    """Lock every version of ``company``'s plan for ``day`` until the end of the surrounding
+    transaction and return the newest version (None if there is none).
+
+    Two engineers adjusting, re-running or approving the same version at the same moment are
+    serialised here (PostgreSQL ``SELECT … FOR UPDATE``; SQLite writes one transaction at a
+    time anyway, ``transaction_mode=IMMEDIATE``); the second then sees the first's result. The
+    newest version is read by a second statement: in READ COMMITTED the locking statement
+    does not see rows inserted by the transaction it waited for.
+    """
+    list(
+        Plan.objects.select_for_update()
+        .filter(company=company, date=day)
+        .values_list("pk", flat=True)
+    )
+    return Plan.objects.filter(company=company, date=day).order_by("-version").first()
 
 
 @dataclass
@@ -567,11 +597,15 @@ def _store(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                latest = Plan.objects.filter(company=company, date=day).aggregate(v=Max("version"))
+                latest = lock_day_versions(company, day)
+                if based_on is not None and latest is not None and latest.pk != based_on.pk:
+                    # Computed from a version that someone else re-ran meanwhile: storing it
+                    # would silently drop their adjustments.
+                    raise StalePlanError(based_on, latest)
                 plan = Plan.objects.create(
                     company=company,
                     date=day,
-                    version=(latest["v"] or 0) + 1,
+                    version=(latest.version if latest else 0) + 1,
                     status=PlanStatus.DRAFT,
                     trigger=trigger,
                     based_on=based_on,
@@ -699,7 +733,9 @@ def compute_plans(
 
 def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, now=None) -> Plan:
     """A new version of ``plan``'s day with its adjustments (plus ``adjustment``) and the
-    same weather series."""
+    same weather series. ``plan`` must still be the newest version of its day when the new one
+    is stored, else ``StalePlanError`` (two engineers re-running the same version at once: the
+    first wins, the second is told which version is newer)."""
     from .proactive import open_proactive_orders  # noqa: PLC0415
     from .weather import load_series  # noqa: PLC0415
 
