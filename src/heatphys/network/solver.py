@@ -317,6 +317,18 @@ def _col(df: pd.DataFrame, name: str, dtype=float) -> np.ndarray:
     return df[name].to_numpy(dtype=dtype)
 
 
+_COLUMN_INDEXES = {}
+
+
+def _column_index(names: tuple) -> pd.Index:
+    """The column Index of a result table, built once per set of names (building an Index
+    from strings infers its dtype each time, which cost more than the table's numbers)."""
+    index = _COLUMN_INDEXES.get(names)
+    if index is None:
+        index = _COLUMN_INDEXES[names] = pd.Index(names)
+    return index
+
+
 def _abs_max(x: np.ndarray) -> float:
     """max |x| (0 for an empty array)."""
     return float(np.abs(x).max()) if x.size else 0.0
@@ -587,6 +599,9 @@ class PreparedNetwork:
         self._kd_fr = self.b_kd[self._fr_idx]
         self._all_active = bool(self.b_active.all())
         self._ua = np.where(self.b_ua > 0, self.b_ua, 0.0)
+        self._b_ends = self.b_from + self.b_to  # the other end = this sum − one end
+        self._cf_key = None
+        self._t_fixed_now = ~np.isnan(self.t_fix)
         # consumer modes as masks (the loop must not compare strings)
         mode = self.c_mode
         self._c_qm = mode == "QM"
@@ -778,7 +793,9 @@ class PreparedNetwork:
         return m + dm, p + delta_p, dm, delta_p
 
     # ------------------------------------------------------------------ temperatures
-    def _mixing_solve(self, up, down, mabs, a, c, fixed_vals, default, skip_cyclic=False):
+    def _mixing_solve(
+        self, up, down, mabs, a, c, fixed_vals, default, skip_cyclic=False, fixed=None
+    ):
         """Solve Σ_in |ṁ|·(a·T_up + c) = Σ_in |ṁ| · T_n with fixed nodes.
 
         With the flow directions known the system is triangular in flow order (upstream
@@ -789,7 +806,8 @@ class PreparedNetwork:
         sparse solve.
         """
         n = self.n_nodes
-        fixed = ~np.isnan(fixed_vals)
+        if fixed is None:
+            fixed = ~np.isnan(fixed_vals)
         keep = (mabs > 0) & ~fixed[down]
         order = self._flow_order(up, down, keep)
         if order is None:
@@ -802,10 +820,9 @@ class PreparedNetwork:
         inflow = np.bincount(ed, m_e, minlength=n)
         rhs = np.bincount(ed, m_e * c[e], minlength=n)
         has_in = inflow > 0
+        # (fixed values are not NaN where fixed)
         rhs = np.where(
-            fixed,
-            np.nan_to_num(fixed_vals),
-            np.where(has_in, rhs / np.where(has_in, inflow, 1.0), default),
+            fixed, fixed_vals, np.where(has_in, rhs / np.where(has_in, inflow, 1.0), default)
         )
         values = np.concatenate([_ones(n), -(m_e * a[e]) / inflow[ed]])
         data = np.bincount(order.slot, values, minlength=order.nnz)
@@ -905,20 +922,33 @@ class PreparedNetwork:
         return np.atleast_1d(x)
 
     def _all_branches(self, m_res, m_cons, m_fc):
+        """Upstream and downstream junction of every branch (resistive, consumers, flow
+        controls) for the given flow signs."""
+        up_b = np.where(m_res >= 0, self.b_from, self.b_to)
+        down_b = self._b_ends - up_b
+        up_cf, down_cf = self._fixed_flow_ends(m_cons, m_fc)
+        return np.concatenate([up_b, up_cf]), np.concatenate([down_b, down_cf])
+
+    def _fixed_flow_ends(self, m_cons, m_fc):
+        """Upstream and downstream junctions of the consumers and flow controls; their
+        flows rarely change within a solve (never for mass-given consumers), so the last
+        answer is kept for the same flow arrays."""
+        key = self._cf_key
+        if key is not None and key[0] is m_cons and key[1] is m_fc:
+            return key[2], key[3]
         up = np.concatenate(
             [
-                np.where(m_res >= 0, self.b_from, self.b_to),
                 np.where(m_cons >= 0, self.c_from, self.c_to),
                 np.where(m_fc >= 0, self.fc_from, self.fc_to),
             ]
         ).astype(np.int64)
         down = np.concatenate(
             [
-                np.where(m_res >= 0, self.b_to, self.b_from),
                 np.where(m_cons >= 0, self.c_to, self.c_from),
                 np.where(m_fc >= 0, self.fc_to, self.fc_from),
             ]
         ).astype(np.int64)
+        self._cf_key = (m_cons, m_fc, up, down)
         return up, down
 
     def _temperatures(self, m_res, m_cons, t_node, t_out_prev, heat, skip_cyclic=False):
@@ -955,7 +985,15 @@ class PreparedNetwork:
             ac[tr_mode] = 0.0
             cc[tr_mode] = self.c_tr_now[tr_mode]
         t_new = self._mixing_solve(
-            up, down, mabs, a, c, self.t_fix, self.network.ambient_temp_c, skip_cyclic
+            up,
+            down,
+            mabs,
+            a,
+            c,
+            self.t_fix,
+            self.network.ambient_temp_c,
+            skip_cyclic,
+            self._t_fixed_now,
         )
         if t_new is None:
             return None
@@ -1057,6 +1095,7 @@ class PreparedNetwork:
         fluid = self.network.fluid
         saved = (self.t_fix, self.c_dt_now, self.c_tr_now)
         self.t_fix, self.c_dt_now, self.c_tr_now = t_fix, dt, tr
+        self._t_fixed_now = ~np.isnan(t_fix)
         try:
             st = (
                 self._state
@@ -1212,7 +1251,13 @@ class PreparedNetwork:
             lift = self._branch_terms(m, rho, eta)[1]
 
         def frame(columns, ids, name):
-            df = pd.DataFrame(columns, index=ids)
+            # one float block (a dict of columns costs several times more to assemble)
+            df = pd.DataFrame(
+                np.vstack(list(columns.values())).T if len(ids) else np.zeros((0, len(columns))),
+                index=ids,
+                columns=_column_index(tuple(columns)),
+                copy=False,
+            )
             return df if self._full_index[name] else df.reindex(getattr(net, name).index)
 
         delay_cache = {}
