@@ -253,12 +253,21 @@ def season_orders(scope: Scope, start: date, end: date):
 
 
 def community_ranking(
-    scope: Scope, start: date, end: date, *, limit: int | None = 20, order="rate"
+    scope: Scope,
+    start: date,
+    end: date,
+    *,
+    limit: int | None = 20,
+    order="rate",
+    communities: set[int] | None = None,
 ):
     """Communities ranked by complaints per 1,000 households (``order="rate"``) or by the
     outreach score (``order="score"``). A repeat is any complaint after the first from the same
-    home (community, building, unit, room) in the period."""
+    home (community, building, unit, room) in the period. ``communities`` limits the rows to
+    those communities (a snapshot refresh recomputing only the communities that changed)."""
     orders = season_orders(scope, start, end).filter(community__isnull=False)
+    if communities is not None:
+        orders = orders.filter(community_id__in=communities)
     complaints = dict(
         orders.values("community_id")
         .annotate(n=Count("id"))
@@ -297,11 +306,15 @@ def community_ranking(
         )
         for c in Community.objects.filter(pk__in=complaints).select_related("company")
     ]
+    sort_ranking(rows, order)
+    return rows[:limit] if limit else rows
+
+
+def sort_ranking(rows: list[CommunityRow], order="rate") -> None:
     if order == "score":
         rows.sort(key=lambda r: (-r.score, -r.complaints, r.name))
     else:
         rows.sort(key=lambda r: (-r.complaints_per_1000, -r.complaints, r.name))
-    return rows[:limit] if limit else rows
 
 
 @dataclass

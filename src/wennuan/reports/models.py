@@ -37,8 +37,8 @@ class WeeklyReport(models.Model):
 
 class DashboardSnapshot(models.Model):
     """The dashboard's expensive season figures (rates and medians per company and week,
-    complaints per day, community ranking, clusters), computed by the worker every few minutes
-    so that no page view pays for aggregating a whole season. ``figures`` is a pickle of
+    complaints per day, community ranking, clusters), refreshed by the worker every few minutes
+    (only what changed is recomputed) so that no page view pays for aggregating a whole season. ``figures`` is a pickle of
     :class:`wennuan.reports.snapshot.SeasonFigures`, written only by this application (as
     Django's own database cache does)."""
 
@@ -51,6 +51,9 @@ class DashboardSnapshot(models.Model):
         blank=True,
     )
     computed_at = models.DateTimeField(_("统计时间"))
+    # The last refresh that found nothing changed since ``computed_at`` (the figures were still
+    # exact then); the snapshot's freshness is judged by this, its figures' age by computed_at.
+    checked_at = models.DateTimeField(_("核对时间"), null=True, blank=True)
     compute_ms = models.FloatField(_("计算耗时 (ms)"), default=0)
     figures = models.BinaryField(_("统计数据"))
 

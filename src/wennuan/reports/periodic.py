@@ -41,7 +41,10 @@ def snapshot_due(now: datetime) -> str | None:
 
 def run_snapshot(now: datetime) -> str:
     figures = snapshot.refresh(now)
-    return f"看板统计已更新（{figures.compute_ms:.0f} ms）"
+    if figures.refresh_kind == snapshot.RefreshKind.UNCHANGED:
+        return "看板统计无变化，已核对"
+    kind = "增量" if figures.refresh_kind == snapshot.RefreshKind.INCREMENTAL else "全量"
+    return f"看板统计已更新（{kind}，{figures.compute_ms:.0f} ms）"
 
 
 TASKS = [

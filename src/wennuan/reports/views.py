@@ -243,6 +243,7 @@ def index(request):
             "outreach_url": optional_url("outreach:index"),
             "is_bureau": scope.company_id is None,
             "computed_at": figures["computed_at"],
+            "checked_at": figures["checked_at"],
         },
     )
 

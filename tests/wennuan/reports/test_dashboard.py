@@ -220,7 +220,8 @@ def test_live_counts_and_season_snapshot_refreshed_by_the_worker(client, persona
     assert week_orders(client.get(URL)) == 2
     make_order(phone="13853013333")
     # A snapshot older than MAX_AGE (worker down) is recomputed by the page view.
-    DashboardSnapshot.objects.update(computed_at=now - snapshot.MAX_AGE - timedelta(minutes=1))
+    stale = now - snapshot.MAX_AGE - timedelta(minutes=1)
+    DashboardSnapshot.objects.update(computed_at=stale, checked_at=stale)
     assert week_orders(client.get(URL)) == 3
 
 
@@ -230,7 +231,8 @@ def test_dashboard_query_count_does_not_grow_with_orders(
     for i in range(5):
         make_order(phone=f"1385301{i:04d}")
     client.force_login(personas["supervisor"])
-    with django_assert_max_num_queries(40):
+    # No snapshot yet: the page computes it (and its watermark, ~10 small queries).
+    with django_assert_max_num_queries(50):
         client.get(URL)
 
 
