@@ -11,9 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .fluid import WATER_CONSTANT, Fluid
+from .friction import friction_factor
 from .model import Network
+from .solver import SolverOptions, solve
 
-__all__ = ["generate_district_network", "DN_INNER_DIAMETERS_M"]
+__all__ = ["generate_district_network", "design_lift_bar", "DN_INNER_DIAMETERS_M"]
 
 # inner diameters of common steel district-heating pipes DN20 … DN600, in m
 DN_INNER_DIAMETERS_M = np.array(
@@ -40,6 +42,50 @@ DN_INNER_DIAMETERS_M = np.array(
 )
 
 
+# pump sizing of generated networks (see design_lift_bar)
+LIFT_MARGIN = 1.3  # on the design friction drop: load peaks above design, loop detours
+SUBSTATION_DP_BAR = 1.0  # differential pressure left for the farthest substation
+SUCTION_PRESSURE_BAR = 1.5  # lowest gauge pressure (pump suction) at design load
+ROUGHNESS_M = 1e-4
+
+
+def design_lift_bar(
+    parent, tree_mdot_kg_s, tree_diameter_m, tree_length_m, fluid, supply_temp_c, return_temp_c
+) -> float:
+    """Circulation pump lift (bar) that serves every substation of a tree at design load.
+
+    The friction drop of each tree pipe at its design flow (Darcy–Weisbach, Swamee–Jain
+    friction, roughness ``ROUGHNESS_M``; the supply pipe at the supply temperature, its
+    mirrored return pipe at the return temperature) summed along the path from the plant
+    gives each substation's supply-plus-return drop; the lift is the largest of them times
+    ``LIFT_MARGIN`` plus ``SUBSTATION_DP_BAR``. Loop pipes only add parallel paths, so the
+    tree's drop is the design case. (Sizing from the network depth at an assumed 150 Pa/m,
+    as before, gave lifts far too small for large networks: their small end pipes run at
+    several hundred Pa/m.)
+
+    Parameters
+    ----------
+    parent : ndarray of int
+        Parent of every tree node (node 0 the plant); tree pipe i−1 runs parent[i] → i.
+    tree_mdot_kg_s, tree_diameter_m, tree_length_m : ndarray
+        Design flow (kg/s), inner diameter (m) and length (m) of every tree pipe.
+    """
+    n = len(parent)
+    area = np.pi * tree_diameter_m**2 / 4
+    drop_pa = np.zeros(n - 1)
+    for temp_c in (supply_temp_c, return_temp_c):
+        rho = float(fluid.density(temp_c))
+        eta = float(fluid.viscosity(temp_c))
+        velocity = tree_mdot_kg_s / (rho * area)
+        re = np.maximum(velocity * tree_diameter_m * rho / eta, 1.0)
+        lam = friction_factor(re, ROUGHNESS_M / tree_diameter_m, "swamee-jain")[0]
+        drop_pa += lam * tree_length_m / tree_diameter_m * rho * velocity**2 / 2
+    path_pa = np.zeros(n)
+    for i in range(1, n):  # parents have smaller numbers
+        path_pa[i] = path_pa[parent[i]] + drop_pa[i - 1]
+    return _round_up(LIFT_MARGIN * path_pa.max() / 1e5 + SUBSTATION_DP_BAR)
+
+
 def generate_district_network(
     n_consumers: int,
     n_loops: int | None = None,
@@ -47,7 +93,7 @@ def generate_district_network(
     fluid: Fluid = WATER_CONSTANT,
     supply_temp_c: float = 90.0,
     design_delta_t_k: float = 30.0,
-    flow_pressure_bar: float = 6.0,
+    flow_pressure_bar: float | None = None,
     lift_bar: float | None = None,
     consumer_mode: str = "QM",
     u_w_per_m2k: float = 0.5,
@@ -65,8 +111,17 @@ def generate_district_network(
     consumer_mode : {"QM", "QTR", "MIX"}
         "QM": heat and mass flow given; "QTR": heat and return temperature given;
         "MIX": alternating both.
+    flow_pressure_bar : float, optional
+        Pressure the circulation pump delivers (bar, gauge). Default: the lift plus
+        ``SUCTION_PRESSURE_BAR`` plus the static head of the height range, so that no
+        junction falls below that suction pressure at design load.
     lift_bar : float, optional
-        Circulation pump lift; default sized from the network depth.
+        Circulation pump lift (bar). Default: sized for the design load: the largest
+        supply-plus-return pressure drop from the plant to a substation at design flows,
+        times ``LIFT_MARGIN``, plus ``SUBSTATION_DP_BAR`` for the substation itself. The
+        drop comes from one solve of the generated network (its flows do not depend on the
+        lift), started at the tree's drop (:func:`design_lift_bar`), which stays the lift
+        if that solve does not converge.
     height_range_m : float
         Junction heights are uniform in [0, height_range_m]. Hilly meshed networks make nearly
         stagnant loop pipes buoyancy-driven (their flow direction depends on their own
@@ -146,7 +201,7 @@ def generate_district_network(
             "length_m": np.concatenate([length, length]),
             "inner_diameter_m": np.concatenate([d, d]),
             "outer_diameter_m": np.concatenate([d, d]) * 2.0 + 0.05,
-            "roughness_m": 1e-4,
+            "roughness_m": ROUGHNESS_M,
             "u_w_per_m2k": u_w_per_m2k,
             "side": side,
         }
@@ -180,28 +235,59 @@ def generate_district_network(
         cons["return_temp_c"] = np.where(qm, np.nan, supply_temp_c - design_delta_t_k)
     else:
         raise ValueError(f"unknown consumer_mode {consumer_mode!r}")
-    if lift_bar is None:
-        depth = np.zeros(n)
-        for i in range(1, n):
-            depth[i] = depth[parent[i]] + len_tree[i - 1]
-        # ~150 Pa/m design gradient both ways plus 1 bar for the substations
-        lift_bar = float(2 * 150.0 * depth.max() / 1e5 + 1.0)
-    circ = pd.DataFrame(
-        {
-            "return_junction": [n],
-            "flow_junction": [0],
-            "flow_pressure_bar": [flow_pressure_bar],
-            "lift_bar": [lift_bar],
-            "flow_temp_c": [supply_temp_c],
-            "name": ["plant"],
-        }
-    )
-    return Network(
-        junctions=junctions,
-        pipes=pipes,
-        consumers=cons,
-        circ_pumps=circ,
-        fluid=fluid,
-        ambient_temp_c=ambient_temp_c,
-        name=f"generated-{n_consumers}-seed{seed}",
-    )
+    size_lift = lift_bar is None
+    if size_lift:
+        lift_bar = design_lift_bar(
+            parent,
+            down[child],
+            d_tree,
+            len_tree,
+            fluid,
+            supply_temp_c,
+            supply_temp_c - design_delta_t_k,
+        )
+    static_bar = float(fluid.density(supply_temp_c)) * 9.81 * height_range_m / 1e5
+
+    def build(lift):
+        flow_p = flow_pressure_bar
+        if flow_p is None:
+            flow_p = _round_up(lift + SUCTION_PRESSURE_BAR + static_bar)
+        circ = pd.DataFrame(
+            {
+                "return_junction": [n],
+                "flow_junction": [0],
+                "flow_pressure_bar": [flow_p],
+                "lift_bar": [lift],
+                "flow_temp_c": [supply_temp_c],
+                "name": ["plant"],
+            }
+        )
+        return Network(
+            junctions=junctions,
+            pipes=pipes,
+            consumers=cons,
+            circ_pumps=circ,
+            fluid=fluid,
+            ambient_temp_c=ambient_temp_c,
+            name=f"generated-{n_consumers}-seed{seed}",
+        )
+
+    net = build(lift_bar)
+    if size_lift:
+        # The tree's drop over-estimates a meshed network, whose loops relieve the overloaded
+        # trunks (several times over at 10,000 consumers). With the substation flows given,
+        # the flows do not depend on the lift, so one solve at the tree's lift gives the
+        # network's own largest supply-plus-return drop; size the lift from that.
+        res = solve(net, SolverOptions(check_feasibility=False, compute_delays=False))
+        dp_bar = res.consumers["dp_bar"].to_numpy(dtype=float) if res.converged else None
+        if dp_bar is not None and len(dp_bar) and np.isfinite(dp_bar).all():
+            drop_bar = max(lift_bar - float(dp_bar.min()), 0.0)
+            sized = _round_up(LIFT_MARGIN * drop_bar + SUBSTATION_DP_BAR)
+            if sized < lift_bar:
+                net = build(sized)
+    return net
+
+
+def _round_up(bar: float) -> float:
+    """Up to the next 0.1 bar."""
+    return float(np.ceil(bar * 10 - 1e-9) / 10)
