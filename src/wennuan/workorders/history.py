@@ -140,6 +140,9 @@ class BulkRunner:
         self.visit_count: dict[int, int] = defaultdict(int)
         self._actor_cache: dict[int, tuple] = {}
         self._season_by_day: dict = {}
+        # timezone.localtime() looks the current zone up on every call (a context-local
+        # read); the history converts tens of thousands of moments, all in one zone.
+        self._zone = timezone.get_current_timezone()
         self._actors_seen: list = []
         self.sequence: dict[str, int] = {}
         self.policies: dict[str, Policy] = {c: policy_for(c) for c in Category.values}
@@ -159,7 +162,7 @@ class BulkRunner:
     # -- helpers mirroring actions._change / _append_event / notify_order_staff
 
     def _season(self, moment):
-        day = timezone.localtime(moment).date()
+        day = moment.astimezone(self._zone).date()
         if day not in self._season_by_day:
             self._season_by_day[day] = next(
                 (s for s in self.seasons if s.start_date <= day <= s.end_date), None
@@ -237,7 +240,7 @@ class BulkRunner:
 
     def create(self, actor, now, *, text, phone, channel, category, community=None,
                caller_name="", building="", unit="", room="", stated_temp_c=None):  # fmt: skip
-        prefix = "GN" + timezone.localtime(now).strftime("%Y%m%d")
+        prefix = "GN" + now.astimezone(self._zone).strftime("%Y%m%d")
         self.sequence[prefix] = self.sequence.get(prefix, 0) + 1
         order = WorkOrder(
             number=f"{prefix}{self.sequence[prefix]:05d}",
@@ -472,7 +475,7 @@ class BulkRunner:
                     _("工单 %(n)s 即将超期（时限 %(t)s），请尽快处理")
                     % {
                         "n": order.number,
-                        "t": timezone.localtime(order.due_at).strftime("%m-%d %H:%M"),
+                        "t": order.due_at.astimezone(self._zone).strftime("%m-%d %H:%M"),
                     },
                     now,
                 )
