@@ -9,21 +9,36 @@ hours), frozen readings (the same value repeated) and spikes. DEMO ASSUMPTIONS t
 from datetime import timedelta
 
 import numpy as np
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import dijkstra
 
-from wennuan.registry.models import City, HeatingSeason, Substation
+from wennuan.registry.models import (
+    City,
+    Community,
+    HeatingCompany,
+    HeatingSeason,
+    NetworkJunction,
+    NetworkPipe,
+    SourceConnection,
+    Substation,
+)
+from wennuan.staff.choices import Role
 
+from .actions import approve_plan
 from .choices import MeterOrigin, PlanTrigger, WeatherKind, WeatherProvider
 from .engine import compute_plans
-from .models import MeterReading
+from .models import CommunityModelParameters, CommunityParameterChange, MeterReading
 from .weather import HezeClimate, local_day_start, store_series
 
 DEMO_HISTORY_DAYS = 14
 DEMO_SEED = 2026
 WATER_KJ_PER_KG_K = 4.186
 WATER_KG_PER_M3 = 960.0
+FAR_END_FRACTION = 0.08  # substations farthest from a source whose old estates run cold
 
 
 def _smoothed(temps: np.ndarray, time_constant_h: float) -> np.ndarray:
@@ -134,11 +149,134 @@ def generate_history(city, today, *, days=DEMO_HISTORY_DAYS, seed=DEMO_SEED) -> 
     return hours, len(rows)
 
 
+def network_distance_m(company) -> dict[int, float]:
+    """Each substation's distance [m] along the company's supply pipes from the nearest
+    source connection (substations off the network model are left out)."""
+    junctions = list(NetworkJunction.objects.filter(company=company).values_list("id", flat=True))
+    index = {j: i for i, j in enumerate(junctions)}
+    pipes = list(
+        NetworkPipe.objects.filter(company=company).values_list(
+            "from_junction_id", "to_junction_id", "length_m"
+        )
+    )
+    roots = [
+        index[j]
+        for j in SourceConnection.objects.filter(junction__company=company).values_list(
+            "junction_id", flat=True
+        )
+        if j in index
+    ]
+    if not pipes or not roots:
+        return {}
+    rows = [index[a] for a, _b, _l in pipes]
+    cols = [index[b] for _a, b, _l in pipes]
+    graph = coo_matrix(
+        ([length for _a, _b, length in pipes], (rows, cols)), shape=(len(index), len(index))
+    )
+    distance = dijkstra(graph.tocsr(), directed=False, indices=roots, min_only=True)
+    return {
+        sub_id: float(distance[index[junction_id]])
+        for sub_id, junction_id in Substation.objects.filter(
+            company=company, junction__isnull=False
+        ).values_list("id", "junction_id")
+        if junction_id in index and np.isfinite(distance[index[junction_id]])
+    }
+
+
+def seed_community_parameters(*, seed=DEMO_SEED, changed_at=None) -> tuple[int, int]:
+    """Community model parameters as if calibrated from last season's visits, with their
+    audit rows. Returns (communities changed, of them at the far ends).
+
+    Most communities keep the design values or got a small change (heat factor 0.92–1.10,
+    indoor offset within ±0.3 K). The communities of the substations farthest along the
+    network from a source (the far ends, ``FAR_END_FRACTION`` of each company's substations)
+    that were built before 2005 measured 0.8–1.6 K colder than predicted: the far ends of a
+    network get the least differential pressure and old estates are the first to go cold
+    (水力失调, 末端不热), which the steady-state network model does not see, so the offset
+    carries it. Such a community is predicted below the risk threshold on any day: the plans
+    list it at risk and open a proactive order (未诉先办). DEMO ASSUMPTIONS throughout.
+    """
+    rng = np.random.default_rng(seed + 7)
+    changed_at = changed_at or timezone.now()
+    far_end_substations = set()
+    for company in HeatingCompany.objects.order_by("code"):
+        distance = network_distance_m(company)
+        ranked = sorted(distance, key=lambda sub_id: (-distance[sub_id], sub_id))
+        far_end_substations.update(ranked[: max(1, round(FAR_END_FRACTION * len(ranked)))])
+    parameters, changes, far_end = [], [], 0
+    communities = Community.objects.filter(substation__isnull=False).order_by("id")
+    for community in communities:
+        old_estate = community.built_year is not None and community.built_year < 2005
+        if community.substation_id in far_end_substations and old_estate:
+            heat_factor = 1.0
+            offset_c = float(np.round(rng.uniform(-1.6, -0.8), 1))
+            reason = _(
+                "演示：上一供热季入户测温比预测低 %(k).1f K（管网末端，资用压差小，老旧小区）"
+            ) % {"k": -offset_c}
+            far_end += 1
+        elif rng.random() < 0.3:
+            heat_factor = float(np.round(rng.uniform(0.92, 1.10), 2))
+            offset_c = float(np.round(rng.uniform(-0.3, 0.3), 1))
+            reason = _("演示：上一供热季入户测温与投诉校准")
+        else:
+            continue
+        parameters.append(
+            CommunityModelParameters(
+                community=community,
+                heat_factor=heat_factor,
+                indoor_offset_c=offset_c,
+                updated_at=changed_at,
+            )
+        )
+        evidence = {"source": "demo", "note": "DEMO ASSUMPTION"}
+        for name, new_value in (("heat_factor", heat_factor), ("indoor_offset_c", offset_c)):
+            default = 1.0 if name == "heat_factor" else 0.0
+            if new_value != default:
+                changes.append(
+                    CommunityParameterChange(
+                        community=community,
+                        parameter=name,
+                        old_value=default,
+                        new_value=new_value,
+                        reason=reason,
+                        evidence=evidence,
+                        changed_at=changed_at,
+                    )
+                )
+    CommunityModelParameters.objects.bulk_create(parameters)
+    CommunityParameterChange.objects.bulk_create(changes)
+    return len(parameters), far_end
+
+
 def load(city) -> str:
-    """Demo hook (wennuan.demo.loader): history, then today's plan for every company."""
+    """Demo hook (wennuan.demo.loader): history, community parameters, yesterday's plan
+    (approved by each company's dispatch engineer at 06:10, so the daily report compares
+    planned with delivered heat), then today's draft plan for every company."""
     register_city = City.objects.first()
     today = timezone.localdate()
     hours, readings = generate_history(register_city, today)
+    season = HeatingSeason.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    last_season_end = local_day_start(
+        (season.start_date if season else today) - timedelta(days=250)
+    )
+    seed_community_parameters(changed_at=last_season_end)
+    yesterday = today - timedelta(days=1)
+    if season is not None and yesterday >= season.start_date:
+        morning = local_day_start(yesterday) + timedelta(hours=5, minutes=30)
+        for plan in compute_plans(
+            yesterday, trigger=PlanTrigger.DEMO, now=morning, open_orders=False
+        ):
+            engineer = (
+                get_user_model()
+                .objects.filter(
+                    staff_profile__role=Role.DISPATCH_ENGINEER,
+                    staff_profile__company=plan.company,
+                )
+                .order_by("id")
+                .first()
+            )
+            if engineer is not None:
+                approve_plan(plan, engineer, now=morning + timedelta(minutes=40))
     plans = compute_plans(today, trigger=PlanTrigger.DEMO)
     at_risk = sum(p.at_risk_count for p in plans)
     return _(

@@ -30,7 +30,7 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .demand import fit_change_point, predict_day
-from .hydraulics import CompanyNetwork
+from .hydraulics import CompanyNetwork, substation_primary_delta_t_k
 from .models import (
     CommunityModelParameters,
     MeterReading,
@@ -463,17 +463,31 @@ def compute_company_plan(
 
     # --- hydraulics -------------------------------------------------------------------------
     primary_source = [s.source if s.source_id in source_pos else sources[0] for s in substations]
-    primary_dt = np.empty((HOURS, n_sub))
     primary_supply = np.empty((HOURS, len(sources)))
-    for j, src in enumerate(primary_source):
-        curve = _primary_curve(src, design_out_c)
-        pts = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
-        primary_dt[:, j] = np.maximum(pts["supply_temp_c"] - pts["return_temp_c"], 5.0)
+    sub_relative = sub_heat / np.maximum(sub_design_kw, 1e-9)
+    sub_source = np.array([source_pos[src.id] for src in primary_source])
     for k_src, src in enumerate(sources):
         curve = _primary_curve(src, design_out_c)
-        relative = sub_heat.sum(axis=1) / max(sub_design_kw.sum(), 1e-9)
+        # The source's supply temperature is set for its most loaded substation (最不利用户),
+        # not the average: one set for the average leaves the substations that need more than
+        # their design share short of temperature, and they pull far more than design flow.
+        fed = sub_source == k_src
+        relative = sub_relative[:, fed if fed.any() else slice(None)].max(axis=1)
         eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
         primary_supply[:, k_src] = setpoints(eq_out, curve)["supply_temp_c"]
+    # Each substation's primary flow follows from its exchanger: the valve passes what brings
+    # the secondary supply to its set-point from the source's supply temperature (less than
+    # the design flow at part load, more on a day colder than the design day).
+    primary_dt = substation_primary_delta_t_k(
+        sub_relative,
+        primary_supply[:, sub_source],
+        supply_c,
+        return_c,
+        design_primary_supply_c=np.array([src.design_supply_temp_c for src in primary_source]),
+        design_primary_return_c=np.array([src.design_return_temp_c for src in primary_source]),
+        design_secondary_supply_c=np.array([c.design_supply_c for c in curves]),
+        design_secondary_return_c=np.array([c.design_return_c for c in curves]),
+    )
     cache = network_cache if network_cache is not None else {}
     if company.id not in cache:
         cache[company.id] = CompanyNetwork.build(company, substations, sources, cfg.min_dp_bar)
