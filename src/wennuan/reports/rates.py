@@ -18,11 +18,12 @@ times behind them. Definitions (also in docs/reports.md):
 - **Median times** (minutes) from the clock start to signing, to the first visit and to
   resolution, over the orders that reached that step.
 
-Everything is computed in the database (one grouped aggregate, and one window query per median).
+The counts are one grouped aggregate in the database; the medians one query of durations.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -41,9 +42,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from wennuan.workorders.choices import Satisfaction, State
@@ -224,37 +223,44 @@ def weekly_rates(
                 created_at__gte=local_midnight(monday),
                 created_at__lt=local_midnight(monday + timedelta(days=7)),
             )
-        for step, column in MEDIAN_STEPS.items():
-            found = median_minutes(orders.filter(ranges), column, weeks)
-            for key, row in rows.items():
-                if key not in unchanged:
-                    row.median_minutes[step] = found.get(key)
+        found = median_minutes(orders.filter(ranges), weeks)
+        for key, row in rows.items():
+            if key not in unchanged:
+                row.median_minutes = {step: found[step].get(key) for step in MEDIAN_STEPS}
     return sorted(rows.values(), key=lambda r: (r.week, r.company_id))
 
 
-def median_minutes(
-    orders: QuerySet, column: str, weeks: list[date]
-) -> dict[tuple[int, date], float]:
-    """Median minutes from the clock start to ``column`` per (company, week), in the database:
-    rows are numbered within each group by duration and only the middle one or two are read."""
-    partition = [F("company_id"), F("week_index")]
-    middle = (
-        orders.filter(**{f"{column}__isnull": False}, clock_started_at__isnull=False)
+def median_minutes(orders: QuerySet, weeks: list[date]) -> dict[str, dict[tuple[int, date], float]]:
+    """Median minutes from the clock start to each step (``MEDIAN_STEPS``) per (company,
+    week), over the orders that reached the step. One query reads the three durations as
+    numbers (native date arithmetic, no datetime parsing) and Python takes the medians:
+    several times faster on SQLite than a window query per step, which sorts every group."""
+    durations = (
+        orders.filter(clock_started_at__isnull=False)
         .annotate(
             week_index=_week_expression(weeks),
-            seconds=ElapsedSeconds(F(column), F("clock_started_at")),
+            **{
+                f"{step}_seconds": ElapsedSeconds(F(column), F("clock_started_at"))
+                for step, column in MEDIAN_STEPS.items()
+            },
         )
-        .annotate(
-            position=Window(RowNumber(), partition_by=partition, order_by=F("seconds").asc()),
-            group_size=Window(Count("id"), partition_by=partition),
-        )
-        .filter(position__gte=(F("group_size") + 1) / 2, position__lte=F("group_size") / 2 + 1)
-        .values_list("company_id", "week_index", "seconds")
+        .values_list("company_id", "week_index", *(f"{step}_seconds" for step in MEDIAN_STEPS))
+        .order_by()
     )
-    sums: dict[tuple[int, date], list[float]] = {}
-    for company_id, week_index, seconds in middle:
-        sums.setdefault((company_id, weeks[week_index]), []).append(seconds / 60)
-    return {key: sum(values) / len(values) for key, values in sums.items()}
+    groups: dict[tuple[int, date], tuple[list[float], ...]] = {}
+    for company_id, week_index, *seconds in durations.iterator(chunk_size=10_000):
+        minutes = groups.setdefault(
+            (company_id, weeks[week_index]), tuple([] for _step in MEDIAN_STEPS)
+        )
+        for values, value in zip(minutes, seconds, strict=True):
+            if value is not None:
+                values.append(value / 60)
+    found: dict[str, dict[tuple[int, date], float]] = {step: {} for step in MEDIAN_STEPS}
+    for key, minutes in groups.items():
+        for step, values in zip(MEDIAN_STEPS, minutes, strict=True):
+            if values:
+                found[step][key] = statistics.median(values)
+    return found
 
 
 def company_totals(rows: list[WeekRates]) -> dict[int, WeekRates]:

@@ -187,33 +187,54 @@ def compute(
     return figures
 
 
-def changed_orders(
-    previous: SeasonFigures, mark: Watermark, now: datetime
-) -> list[tuple[datetime, int | None]] | None:
-    """(created_at, community_id) of every order whose figures may differ from ``previous``:
-    written since (new ids, later ``updated_at``, new events, callbacks or visits), or whose
-    sign or resolve deadline passed unsigned/unresolved since ``previous.computed_at``. None
-    when there are too many for an incremental refresh. Each query uses an index."""
+# The actions that set an order's community (design: routing); any other change keeps it.
+ROUTING_ACTIONS = ("dispatch", "reroute")
+
+
+@dataclass
+class Changes:
+    """The orders whose figures may differ from the previous snapshot's."""
+
+    orders: list[tuple[datetime, int | None]]  # (created_at, community_id) of each
+    # Whether an order may have left another community (routed, or written without an event:
+    # not by the actions); only then is the ranking's total checked.
+    may_have_moved: bool
+
+
+def changed_orders(previous: SeasonFigures, mark: Watermark, now: datetime) -> Changes | None:
+    """Every order written since ``previous`` (new ids, later ``updated_at``, new events,
+    callbacks or visits), or whose sign or resolve deadline passed unsigned/unresolved since
+    ``previous.computed_at``. None when there are too many for an incremental refresh. Each
+    query uses an index (primary keys, ``updated_at`` and the deadline columns)."""
     before = previous.watermark
     since = previous.computed_at
-    queries = [
-        WorkOrder.objects.filter(pk__gt=before.last_order_id),
-        WorkOrder.objects.filter(pk__in=Event.objects.filter(pk__gt=before.last_event_id).values("order_id")),
-        WorkOrder.objects.filter(pk__in=Callback.objects.filter(pk__gt=before.last_callback_id).values("order_id")),
-        WorkOrder.objects.filter(pk__in=Visit.objects.filter(pk__gt=before.last_visit_id).values("order_id")),
-        WorkOrder.objects.filter(sign_deadline__gt=since, sign_deadline__lte=now, accepted_at__isnull=True),
-        WorkOrder.objects.filter(resolve_deadline__gt=since, resolve_deadline__lte=now, resolved_at__isnull=True),
-    ]  # fmt: skip
+    new_events = Event.objects.filter(pk__gt=before.last_event_id)
+    queries = {
+        "new": WorkOrder.objects.filter(pk__gt=before.last_order_id),
+        "events": WorkOrder.objects.filter(pk__in=new_events.values("order_id")),
+        "callbacks": WorkOrder.objects.filter(pk__in=Callback.objects.filter(pk__gt=before.last_callback_id).values("order_id")),
+        "visits": WorkOrder.objects.filter(pk__in=Visit.objects.filter(pk__gt=before.last_visit_id).values("order_id")),
+        "signing due": WorkOrder.objects.filter(sign_deadline__gt=since, sign_deadline__lte=now, accepted_at__isnull=True),
+        "resolution due": WorkOrder.objects.filter(resolve_deadline__gt=since, resolve_deadline__lte=now, resolved_at__isnull=True),
+    }  # fmt: skip
     if before.last_updated_at is not None:
-        queries.append(WorkOrder.objects.filter(updated_at__gt=before.last_updated_at))
+        queries["updated"] = WorkOrder.objects.filter(updated_at__gt=before.last_updated_at)
     found: dict[int, tuple[datetime, int | None]] = {}
-    for query in queries:
+    ids: dict[str, set[int]] = {}
+    for name, query in queries.items():
         rows = query.values_list("pk", "created_at", "community_id")[: MAX_CHANGED_ORDERS + 1]
+        ids[name] = set()
         for pk, created_at, community_id in rows:
             found[pk] = (created_at, community_id)
+            ids[name].add(pk)
         if len(found) > MAX_CHANGED_ORDERS:
             return None
-    return list(found.values())
+    written_without_event = ids.get("updated", set()) - ids["events"] - ids["new"]
+    return Changes(
+        orders=list(found.values()),
+        may_have_moved=bool(written_without_event)
+        or new_events.filter(action__in=ROUTING_ACTIONS).exists(),
+    )
 
 
 def _needs_full(previous: SeasonFigures | None, mark: Watermark, start, end, now) -> bool:
@@ -232,12 +253,14 @@ def _needs_full(previous: SeasonFigures | None, mark: Watermark, start, end, now
     return mark.orders != before.orders + new_orders
 
 
-def update(previous: SeasonFigures, changes, mark: Watermark, start, end, now) -> SeasonFigures:
+def update(
+    previous: SeasonFigures, changes: Changes, mark: Watermark, start, end, now
+) -> SeasonFigures:
     """``previous`` with the weeks and communities of ``changes`` recomputed."""
     began = time.perf_counter()
     everyone = Scope(None)
     first, last = local_midnight(start), local_midnight(end + timedelta(days=1))
-    in_period = [(c, community) for c, community in changes if first <= c < last]
+    in_period = [(c, community) for c, community in changes.orders if first <= c < last]
     weeks = sorted({week_start(timezone.localdate(c)) for c, _community in in_period})
     communities = {community for _c, community in in_period if community is not None}
 
@@ -267,6 +290,7 @@ def update(previous: SeasonFigures, changes, mark: Watermark, start, end, now) -
             everyone, start, end, limit=None, communities=communities
         )
         dash.sort_ranking(ranking)
+    if changes.may_have_moved:
         # An order that moved to another community (re-dispatch) leaves its old community's
         # row too high; the total shows it, and then the ranking is recomputed whole.
         total = dash.season_orders(everyone, start, end).filter(community__isnull=False).count()
@@ -346,7 +370,7 @@ def refresh_season(
         store(figures)
         return figures
     expired = any(c.first_at < now - CLUSTER_LOOKBACK for c in previous.clusters)
-    if not changes and not expired and end == previous.end and mark == previous.watermark:
+    if not changes.orders and not expired and end == previous.end and mark == previous.watermark:
         # Still exact: say so, and keep computed_at (when the figures were computed).
         DashboardSnapshot.objects.filter(season=season).update(checked_at=now)
         previous.checked_at = now

@@ -69,7 +69,7 @@ def test_a_refresh_with_no_changes_recomputes_nothing(
     later = now + timedelta(minutes=5)
     # The watermark (count, latest ids, latest update, register digest) and the deadline
     # checks: a handful of indexed queries, whatever the number of orders.
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(25):
         again = snapshot.refresh(later)
     assert again.refresh_kind == snapshot.RefreshKind.UNCHANGED
     assert counted_calls == {"weekly_rates": 1, "ranking": 1, "per_day": 1}
