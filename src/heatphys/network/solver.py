@@ -1097,11 +1097,8 @@ class PreparedNetwork:
         self.t_fix, self.c_dt_now, self.c_tr_now = t_fix, dt, tr
         self._t_fixed_now = ~np.isnan(t_fix)
         try:
-            st = (
-                self._state
-                if (warm_start and self._state is not None)
-                else self._initial_state(t_fix)
-            )
+            cold = not (warm_start and self._state is not None)
+            st = self._initial_state(t_fix) if cold else self._state
             m, p, t_node, t_out = st["m"], st["p"].copy(), st["t"].copy(), st["t_out"].copy()
             t_node = np.where(np.isnan(t_fix), t_node, t_fix)
             p = np.where(np.isnan(self.p_fix), p, self.p_fix)
@@ -1120,8 +1117,17 @@ class PreparedNetwork:
             res = np.inf
             w, r_prev = 1.0, None
             m_cons = rho = None
+            # A warm start begins where the last solve ended: its last evaluation (fluid
+            # properties, friction, branch residuals, junction outflows) still holds unless
+            # the supply temperatures changed, and only the new loads' continuity is new.
+            reuse = None
+            if not cold and st.get("eval") is not None:
+                if np.array_equal(st["t_fix"], t_fix, equal_nan=True):
+                    reuse = st["eval"]
             while True:
-                if rho is None or (couple and props_vary):
+                if reuse is not None:
+                    rho, eta, hterm, drop, lift, g, F, outflow = reuse
+                elif rho is None or (couple and props_vary):
                     # properties at the current temperatures
                     t_up_b = t_node[np.where(m >= 0, f, t)]
                     t_out_b = t_out[:nb]
@@ -1139,12 +1145,15 @@ class PreparedNetwork:
                         - np.bincount(self._fixed_from, fixed_flow, minlength=n)
                         + np.bincount(self._fixed_to, fixed_flow, minlength=n)
                     )
-                drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
-                if all_active:
-                    F = (p[f] - p[t]) + hterm + lift - drop
-                else:
-                    F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
-                cont = s - (np.bincount(f, m, minlength=n) - np.bincount(t, m, minlength=n))
+                if reuse is None:
+                    drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
+                    if all_active:
+                        F = (p[f] - p[t]) + hterm + lift - drop
+                    else:
+                        F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
+                    outflow = np.bincount(f, m, minlength=n) - np.bincount(t, m, minlength=n)
+                reuse = None
+                cont = s - outflow
                 res_f = _abs_max(F)
                 res_c = _abs_max(cont[free])
                 res = max(res_f, res_c)
@@ -1206,9 +1215,16 @@ class PreparedNetwork:
                 # final temperatures at the converged flows (uncoupled: the only sweep)
                 t_node, t_out = self._temperatures(m, m_cons, t_node, t_out, heat)
                 sweeps += 1
-            self._state = (
-                {"m": m, "p": p, "t": t_node, "t_out": t_out} if converged else self._state
-            )
+            if converged:
+                self._state = {
+                    "m": m,
+                    "p": p,
+                    "t": t_node,
+                    "t_out": t_out,
+                    "t_fix": t_fix,
+                    # the last evaluation was at exactly this state (see reuse above)
+                    "eval": (rho, eta, hterm, drop, lift, g, F, outflow),
+                }
             return self._build_result(
                 m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, steps, sweeps, res
             )
