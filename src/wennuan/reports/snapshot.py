@@ -222,7 +222,9 @@ def changed_orders(previous: SeasonFigures, mark: Watermark, now: datetime) -> C
     found: dict[int, tuple[datetime, int | None]] = {}
     ids: dict[str, set[int]] = {}
     for name, query in queries.items():
-        rows = query.values_list("pk", "created_at", "community_id")[: MAX_CHANGED_ORDERS + 1]
+        # No ordering: the model's newest-first default would walk the created_at index.
+        rows = query.order_by().values_list("pk", "created_at", "community_id")
+        rows = rows[: MAX_CHANGED_ORDERS + 1]
         ids[name] = set()
         for pk, created_at, community_id in rows:
             found[pk] = (created_at, community_id)
@@ -249,7 +251,7 @@ def _needs_full(previous: SeasonFigures | None, mark: Watermark, start, end, now
         return True
     # Orders are never deleted by the application (events protect them); if some were, the
     # count no longer adds up and nothing of the previous figures can be trusted.
-    new_orders = WorkOrder.objects.filter(pk__gt=before.last_order_id).count()
+    new_orders = WorkOrder.objects.filter(pk__gt=before.last_order_id).order_by().count()
     return mark.orders != before.orders + new_orders
 
 
