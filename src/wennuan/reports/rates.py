@@ -55,8 +55,14 @@ MEDIAN_STEPS = {"sign": "accepted_at", "visit": "first_visit_at", "resolve": "re
 def counted_orders(queryset: QuerySet | None = None) -> QuerySet:
     """Orders that count for the rates and rankings (see the module docstring)."""
     queryset = WorkOrder.objects.all() if queryset is None else queryset
-    return queryset.filter(company__isnull=False, master__isnull=True).exclude(
-        state__in=[State.MERGED, State.REJECTED]
+    # ``master_id + 0``: nearly every order has no master, but SQLite (no statistics) would
+    # take "master_id IS NULL" for a selective lookup on the master index and walk the whole
+    # table instead of the created_at range the callers filter on (a week: 0.3 → 0.05 s).
+    return (
+        queryset.filter(company__isnull=False)
+        .alias(unindexed_master_id=F("master_id") + 0)
+        .filter(unindexed_master_id__isnull=True)
+        .exclude(state__in=[State.MERGED, State.REJECTED])
     )
 
 
