@@ -129,6 +129,8 @@ def fill_temperature(temp_c: pd.Series, limit_h: int = 72) -> pd.Series:
     Thermal-inertia filters need an unbroken series; a few missing weather hours are far
     less harmful than restarting the filter.
     """
+    if len(temp_c) and not temp_c.isna().any():  # nothing to fill (and interpolate is slow)
+        return temp_c.astype(float)
     filled = temp_c.interpolate(method="time", limit=limit_h, limit_area="inside")
     filled = filled.ffill().bfill()
     if filled.isna().any():

@@ -466,6 +466,69 @@ def day_ahead_features(frame: pd.DataFrame, holidays_calendar=None) -> pd.DataFr
     )
 
 
+DAILY_RATIO_FEATURES = (
+    "prev_day_log_ratio",
+    "prev2_day_log_ratio",
+    "week_log_ratio",
+    "day_temp_change_k",
+    "weekend",
+    "intercept",
+)
+"""Features of the daily ratio stage of :class:`DayAheadModel` (one row per day)."""
+
+
+def daily_ratio_features(
+    frame: pd.DataFrame, offset: float, min_hours: int = 20
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-day features and target of the daily ratio stage, from a scaled hourly grid.
+
+    ``frame`` as for :func:`day_ahead_features`, with ``heat_kw`` and ``baseline_kw`` in
+    units of the substation's mean load. The log ratio of a day is
+    ``log((Q̄ + c) / (max(Q̄_CP, 0) + c))`` with ``c = offset``; it is NaN for days with
+    fewer than ``min_hours`` measured hours. Returns ``(features, log_ratio,
+    baseline_day_mean)``, one row per calendar day touched by the grid (the first day at
+    row 0), the columns of :data:`DAILY_RATIO_FEATURES`. Every load input of day D comes
+    from days before D; the temperature change uses D's forecast temperature.
+    """
+    index = frame.index
+    n = len(index)
+    start = int(index[0].hour)
+    n_days = (start + n + 23) // 24
+
+    def per_day(values: np.ndarray) -> np.ndarray:
+        padded = np.full(n_days * 24, np.nan)
+        padded[start : start + n] = values
+        return padded.reshape(n_days, 24)
+
+    def shifted(values: np.ndarray, days: int) -> np.ndarray:
+        out = np.full(n_days, np.nan)
+        out[days:] = values[: n_days - days]
+        return out
+
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        heat_days = per_day(frame["heat_kw"].to_numpy(float))
+        measured = np.isfinite(heat_days).sum(axis=1)
+        day_heat = np.where(measured >= min_hours, np.nanmean(heat_days, axis=1), np.nan)
+        day_base = np.nanmean(per_day(frame["baseline_kw"].to_numpy(float)), axis=1)
+        day_temp = np.nanmean(per_day(frame["outdoor_temp_c"].to_numpy(float)), axis=1)
+        log_ratio = np.log((np.maximum(day_heat, 0) + offset) / (np.maximum(day_base, 0) + offset))
+        prev = shifted(log_ratio, 1)
+        week = pd.Series(prev).rolling(7, min_periods=3).mean().to_numpy()
+    dow = (index[0].normalize() + pd.to_timedelta(np.arange(n_days), unit="D")).dayofweek
+    features = np.column_stack(
+        [
+            prev,
+            shifted(log_ratio, 2),
+            week,
+            day_temp - shifted(day_temp, 1),
+            (np.asarray(dow) >= 5).astype(float),
+            np.ones(n_days),
+        ]
+    )
+    return features, log_ratio, day_base
+
+
 @dataclass(frozen=True)
 class DayAheadOptions:
     """Options of :class:`DayAheadModel` (gradient boosting on the baseline's residual).
@@ -495,6 +558,15 @@ class DayAheadOptions:
     holiday_country, holiday_subdivision : str, optional
         Public-holiday calendar of the ``holidays`` package for the ``holiday`` feature
         (e.g. ``"CN"``; ``"DE"``, ``"SH"`` for Flensburg).
+    daily_ratio_weight : float
+        Weight of the daily ratio stage's daily energy in the blend with the hourly
+        stages' (0: off). Each day's hourly forecast is rescaled so that its mean is
+        ``w·Q̄_ratio + (1 − w)·Q̄_hourly``; the hour-to-hour shape stays the hourly one.
+    daily_ratio_offset : float
+        ``c`` of the log ratio (units of the mean load): keeps the ratio of near-zero
+        daily loads (mild days, a baseline without heating term) finite and damped.
+    daily_ratio_clip : float
+        The predicted log ratio is clipped to ±this value (a factor 0.67–1.49 at 0.4).
     """
 
     max_iter: int = 60
@@ -511,6 +583,9 @@ class DayAheadOptions:
     linear_ridge: float = 0.0
     holiday_country: str | None = None
     holiday_subdivision: str | None = None
+    daily_ratio_weight: float = 0.25
+    daily_ratio_offset: float = 0.3
+    daily_ratio_clip: float = 0.4
 
 
 class DayAheadModel:
@@ -571,10 +646,11 @@ class DayAheadModel:
         grid["baseline_kw"] = baseline.predict(grid)
         mean_kw = float(np.nanmean(grid["heat_kw"].to_numpy()))
         scale_kw = mean_kw if np.isfinite(mean_kw) and mean_kw > 0 else 1.0
-        features = day_ahead_features(self._scaled(grid, scale_kw), self._holidays())
+        scaled = self._scaled(grid, scale_kw)
+        features = day_ahead_features(scaled, self._holidays())
         target = ((grid["heat_kw"] - grid["baseline_kw"]) / scale_kw).to_numpy()
         ok = np.isfinite(target) & np.isfinite(features["prev_day_resid_kw"].to_numpy())
-        return features[ok], target[ok], scale_kw
+        return features[ok], target[ok], scale_kw, scaled
 
     def fit(self, history: pd.DataFrame, pool=None) -> DayAheadModel:
         """Fit on ``history``; ``pool``: optional histories of other substations.
@@ -592,19 +668,20 @@ class DayAheadModel:
             self.baseline_ = self._given_baseline
         else:
             self.baseline_ = ChangePointModel(o.baseline).fit(history)
-        features, target, self.scale_kw_ = self._training_rows(history, self.baseline_)
+        features, target, self.scale_kw_, scaled = self._training_rows(history, self.baseline_)
         parts = [(features, target)]
         for other in pool or ():
             try:
                 other_baseline = ChangePointModel(o.baseline).fit(other)
             except ValueError:  # too little measured load to learn from
                 continue
-            other_features, other_target, _ = self._training_rows(other, other_baseline)
+            other_features, other_target, *_ = self._training_rows(other, other_baseline)
             parts.append((other_features, other_target))
         if len(parts) > 1:
             features = pd.concat([p[0] for p in parts], ignore_index=True)
             target = np.concatenate([p[1] for p in parts])
         self.regressor_ = None
+        self.daily_coef_ = None
         self.linear_coef_ = np.zeros(len(o.linear_features))
         # A history without any variation of load (e.g. one summer of a substation that
         # was off) has nothing to learn beyond the baseline.
@@ -643,7 +720,63 @@ class DayAheadModel:
                 x[:, np.isnan(x).all(axis=0)] = 0.0
                 regressor.fit(x, target)
             self.regressor_ = regressor
+            self.daily_coef_ = self._fit_daily_ratio(scaled)
         return self
+
+    def _fit_daily_ratio(self, scaled: pd.DataFrame) -> np.ndarray | None:
+        """Least squares of each day's log ratio to the baseline on this history's days
+        (``scaled``: the history's grid in units of its mean load, with the baseline).
+
+        Yesterday's load relative to its baseline carries into today *multiplicatively*
+        at the Niš substations (a shorter or longer operating schedule scales the whole
+        day), which the additive hourly stages do not express; blended with them it
+        lowered the daily MAPE on every tuning season (docs/demand-models.md).
+        """
+        o = self.options
+        if o.daily_ratio_weight <= 0:
+            return None
+        features, log_ratio, _ = daily_ratio_features(
+            scaled, o.daily_ratio_offset, o.baseline.min_hours_per_day
+        )
+        ok = np.isfinite(log_ratio) & np.isfinite(features[:, 0])
+        if ok.sum() < 14:
+            return None
+        coef, *_ = np.linalg.lstsq(np.nan_to_num(features[ok]), log_ratio[ok], rcond=None)
+        return coef
+
+    def _blend_daily_ratio(self, scaled: pd.DataFrame, pred: np.ndarray, rows: np.ndarray) -> None:
+        """Rescale each day's hourly forecast (``pred`` in kW, in place) towards the daily
+        ratio stage's daily mean; only hours in ``rows`` (those the hourly stages forecast).
+        ``scaled``: the grid in units of the mean load, with the baseline."""
+        o = self.options
+        features, _, day_base = daily_ratio_features(
+            scaled, o.daily_ratio_offset, o.baseline.min_hours_per_day
+        )
+        log_ratio = np.clip(
+            np.nan_to_num(features) @ self.daily_coef_, -o.daily_ratio_clip, o.daily_ratio_clip
+        )
+        offset = o.daily_ratio_offset
+        ratio_day_kw = ((np.maximum(day_base, 0) + offset) * np.exp(log_ratio) - offset).clip(0)
+        ratio_day_kw = np.where(np.isfinite(features[:, 0]), ratio_day_kw * self.scale_kw_, np.nan)
+        day_of_row = (int(scaled.index[0].hour) + np.arange(len(scaled))) // 24
+        hourly = np.maximum(pred, 0.0)
+        use = rows & np.isfinite(ratio_day_kw[day_of_row])
+        if not use.any():
+            return
+        days = day_of_row[use]
+        n_days = len(ratio_day_kw)
+        hourly_day_kw = np.bincount(days, hourly[use], n_days) / np.maximum(
+            np.bincount(days, minlength=n_days), 1
+        )
+        w = o.daily_ratio_weight
+        target_kw = w * ratio_day_kw[days] + (1 - w) * hourly_day_kw[days]
+        current_kw = hourly_day_kw[days]
+        # A day the hourly stages put at zero gets the blended mean as a flat load.
+        pred[use] = np.where(
+            current_kw > 0,
+            hourly[use] * target_kw / np.where(current_kw > 0, current_kw, 1),
+            target_kw,
+        )
 
     def predict_frame(self, frame: pd.DataFrame) -> pd.Series:
         """Predictions for every hour of a prepared grid whose earlier days hold load.
@@ -655,7 +788,8 @@ class DayAheadModel:
         grid["baseline_kw"] = self.baseline_.predict(grid)
         pred = grid["baseline_kw"].to_numpy(float).copy()
         if self.regressor_ is not None:
-            features = day_ahead_features(self._scaled(grid, self.scale_kw_), self._holidays())
+            scaled = self._scaled(grid, self.scale_kw_)
+            features = day_ahead_features(scaled, self._holidays())
             ok = np.isfinite(features["prev_day_resid_kw"].to_numpy())
             if ok.any():
                 from threadpoolctl import threadpool_limits
@@ -668,6 +802,8 @@ class DayAheadModel:
                     x = features.loc[ok, list(self.options.features)].to_numpy()
                     correction += self.regressor_.predict(x)
                 pred[ok] += correction * self.scale_kw_
+                if self.daily_coef_ is not None:
+                    self._blend_daily_ratio(scaled, pred, ok)
         return pd.Series(np.maximum(pred, 0.0), index=grid.index, name="heat_kw")
 
     def predict(self, weather: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.Series:

@@ -15,7 +15,7 @@ from heatphys.forecasting import (
     score,
     smoothed_temperature,
 )
-from heatphys.forecasting.models import day_ahead_features
+from heatphys.forecasting.models import daily_ratio_features, day_ahead_features
 
 
 def test_smoothed_temperature_is_first_order_lag():
@@ -221,3 +221,44 @@ def test_day_ahead_after_a_summer_of_zero_load(make_load):
     assert np.isfinite(pred).all()
     late = load.index >= load.index[0] + pd.Timedelta(days=100)
     assert score(load["heat_kw"][late], pred.reindex(load.index)[late])["daily_mape_pct"] < 10
+
+
+def test_daily_ratio_features_by_hand():
+    # Starts at 12:00 on a Friday: day 0 has 12 hours (too few to count), days 1-3 full.
+    index = pd.date_range("2024-01-05 12:00", periods=12 + 72, freq="h")
+    heat = np.r_[np.full(12, 9.0), np.full(24, 1.7), np.full(24, 0.0), np.full(24, 1.0)]
+    heat[12 + 5] = np.nan  # day 1 keeps 23 measured hours
+    frame = pd.DataFrame(
+        {
+            "outdoor_temp_c": np.r_[np.full(36, 2.0), np.full(24, 5.0), np.full(24, 3.0)],
+            "heat_kw": heat,
+            "baseline_kw": np.r_[np.full(36, 1.0), np.full(24, -0.1), np.full(24, 1.0)],
+        },
+        index=index,
+    )
+    features, log_ratio, day_base = daily_ratio_features(frame, offset=0.3)
+    np.testing.assert_allclose(
+        log_ratio, [np.nan, np.log(2.0 / 1.3), np.log(0.3 / 0.3), np.log(1.3 / 1.3)]
+    )
+    np.testing.assert_allclose(day_base, [1.0, 1.0, -0.1, 1.0])
+    np.testing.assert_allclose(features[:, 0], [np.nan, np.nan, np.log(2.0 / 1.3), 0.0])
+    np.testing.assert_allclose(features[:, 1], [np.nan, np.nan, np.nan, np.log(2.0 / 1.3)])
+    np.testing.assert_allclose(features[:, 2], [np.nan, np.nan, np.nan, np.nan])
+    np.testing.assert_allclose(features[:, 3], [np.nan, 0.0, 3.0, -2.0])
+    np.testing.assert_allclose(features[:, 4], [0, 1, 1, 0])  # Fri, Sat, Sun, Mon
+    np.testing.assert_allclose(features[:, 5], 1.0)
+
+
+def test_daily_ratio_stage_carries_a_multiplicative_schedule_change(make_load):
+    # Operation that scales whole days (a longer or shorter schedule) and persists: the
+    # daily ratio stage learns a positive weight on yesterday's log ratio, and the blend
+    # moves each day's energy without changing the hour-to-hour shape.
+    load = make_load(days=200, seed=7)
+    history, weather = load.iloc[: 24 * 199], load.iloc[24 * 199 :][["outdoor_temp_c"]]
+    model = DayAheadModel().fit(history)
+    assert model.daily_coef_ is not None and model.daily_coef_[0] > 0.2
+    off = DayAheadModel(DayAheadOptions(daily_ratio_weight=0.0)).fit(history)
+    assert off.daily_coef_ is None
+    with_stage, without = model.predict(weather, history), off.predict(weather, history)
+    np.testing.assert_allclose(with_stage / with_stage.sum(), without / without.sum(), rtol=1e-9)
+    assert not np.isclose(with_stage.sum(), without.sum())
