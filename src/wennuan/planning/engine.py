@@ -474,7 +474,10 @@ def compute_company_plan(
         fed = sub_source == k_src
         relative = sub_relative[:, fed if fed.any() else slice(None)].max(axis=1)
         eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
-        primary_supply[:, k_src] = setpoints(eq_out, curve)["supply_temp_c"]
+        # ... and never above what the source may send (130 °C in the demo).
+        primary_supply[:, k_src] = np.minimum(
+            setpoints(eq_out, curve)["supply_temp_c"], src.max_supply_temp_c
+        )
     # Each substation's primary flow follows from its exchanger: the valve passes what brings
     # the secondary supply to its set-point from the source's supply temperature (less than
     # the design flow at part load, more on a day colder than the design day).

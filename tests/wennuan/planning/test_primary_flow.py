@@ -66,3 +66,17 @@ def test_mild_day_plan_runs_the_pipes_below_their_design_flow(plan_city):
     assert max(station.mass_flow_kg_s) < 0.95 * max(on_cold.mass_flow_kg_s)
     # Less flow through the same pipes: more differential pressure left at the substation.
     assert station.min_dp_margin_bar > on_cold.min_dp_margin_bar
+
+
+def test_source_supply_never_above_its_maximum(plan_city):
+    from wennuan.planning.models import PlanSource
+    from wennuan.registry.models import HeatSource
+
+    HeatSource.objects.filter(code="plant").update(max_supply_temp_c=112.0)
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -12.0), now=NOW)
+    supply = PlanSource.objects.get(plan=plan).supply_temp_c
+    assert max(supply) == pytest.approx(112.0)
+    # The substation then needs more flow for its heat: more than its design flow.
+    station = PlanSubstation.objects.get(plan=plan)
+    design_kg_s = 5000 / (4.186 * 60)  # 5 MW at the plant's 120/60 °C
+    assert max(station.mass_flow_kg_s) > design_kg_s
