@@ -43,7 +43,7 @@ def run_snapshot(now: datetime) -> str:
     figures = snapshot.refresh(now)
     if figures.refresh_kind == snapshot.RefreshKind.UNCHANGED:
         return "看板统计无变化，已核对"
-    kind = "增量" if figures.refresh_kind == snapshot.RefreshKind.INCREMENTAL else "全量"
+    kind = snapshot.RefreshKind(figures.refresh_kind).label
     return f"看板统计已更新（{kind}，{figures.compute_ms:.0f} ms）"
 
 

@@ -30,9 +30,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason, Substation
 from wennuan.workorders.models import Callback, Event, Visit, WorkOrder
@@ -51,12 +52,12 @@ FALLBACK_DAYS = 27  # the period shown when no heating season is registered
 MAX_CHANGED_ORDERS = 5000
 
 
-class RefreshKind:
+class RefreshKind(models.TextChoices):
     """What a refresh did (for the worker's log and the benchmark)."""
 
-    UNCHANGED = "unchanged"
-    INCREMENTAL = "incremental"
-    FULL = "full"
+    UNCHANGED = "unchanged", _("无变化，仅核对")
+    INCREMENTAL = "incremental", _("增量更新")
+    FULL = "full", _("全量计算")
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ def test_a_new_order_is_reflected_by_recomputing_only_its_week(season, make_orde
     assert counted_calls["weekly_rates"] == 2
     assert counted_calls["ranking"] == 2
     assert_same_figures(figures, from_scratch(season, later))
+    make_order(phone="13853013333", room="601")
+    assert "增量更新" in periodic.run_snapshot(later + timedelta(minutes=5))
 
 
 def test_every_kind_of_change_gives_the_figures_of_a_full_computation(
