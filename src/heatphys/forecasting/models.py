@@ -605,6 +605,12 @@ class DayAheadModel:
     relation outside the training range (trees cannot extrapolate); the linear stage
     carries yesterday's weather-normalised error into tomorrow proportionally, which steps
     of trees only approximate.
+
+    Finally each day's hourly forecast is rescaled towards the daily ratio stage
+    (:func:`daily_ratio_features`, ``daily_ratio_weight``): a least-squares model of the
+    day's log ratio of load to baseline from the previous days' ratios, which carries a
+    change of operating schedule that scales whole days (multiplicative, where the stages
+    above are additive). The hour-to-hour shape stays that of the hourly stages.
     """
 
     def __init__(
