@@ -883,15 +883,15 @@ class PreparedNetwork:
         cols = np.concatenate([np.arange(n), rank[eu]])
         keys = cols.astype(np.int64) * n + rows
         ukeys, slot = np.unique(keys, return_inverse=True)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(indptr, ukeys // n + 1, 1)
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(ukeys // n, minlength=n), out=indptr[1:])
         return _FlowOrder(
             rank=rank,
             nodes=nodes,
             edges=e,
             slot=slot,
             indices=(ukeys % n).astype(np.int32),
-            indptr=np.cumsum(indptr).astype(np.int32),
+            indptr=indptr,
             nnz=len(ukeys),
         )
 
