@@ -6,3 +6,6 @@ class PlanningConfig(AppConfig):
     name = "wennuan.planning"
     label = "planning"
     verbose_name = _("调度计划")
+
+    def ready(self):
+        from . import config  # noqa: F401, PLC0415 (registers the settings' system check)

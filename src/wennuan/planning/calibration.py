@@ -45,8 +45,8 @@ from wennuan.workorders.choices import STANDARD_ROOMS, Category, Channel, State,
 from wennuan.workorders.models import Reading, Visit, WorkOrder
 
 from .choices import PlanStatus
+from .config import setting
 from .models import CommunityModelParameters, CommunityParameterChange, Plan, PlanCommunity
-from .weather import setting
 
 VALID_VERDICTS = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
 HEATING_CATEGORIES = (Category.NOT_WARM, Category.NO_HEAT)
@@ -466,13 +466,7 @@ def visit_count_by_company(start: datetime, end: datetime) -> dict[int, dict]:
 
 
 def _calibration_time():
-    from datetime import time  # noqa: PLC0415
-
-    text = str(setting("WENNUAN_CALIBRATION_TIME", DEFAULT_CALIBRATION_TIME))
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return time.fromisoformat(DEFAULT_CALIBRATION_TIME)
+    return setting("WENNUAN_CALIBRATION_TIME", DEFAULT_CALIBRATION_TIME)
 
 
 def due(now: datetime):

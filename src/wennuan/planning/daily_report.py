@@ -37,19 +37,16 @@ from wennuan.workorders.models import WorkOrder
 from . import charts
 from .calibration import visit_count_by_company
 from .choices import PlanStatus, WeatherKind
+from .config import setting
 from .models import MeterReading, Plan, WeatherHour
-from .weather import local_day_start, setting
+from .weather import local_day_start
 
 DEFAULT_REPORT_TIME = "07:00"
 MIN_OBSERVED_HOURS = 12  # fewer observed hours than this: use the plans' forecast instead
 
 
 def report_time() -> time:
-    text = str(setting("WENNUAN_DAILY_REPORT_TIME", DEFAULT_REPORT_TIME))
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return time.fromisoformat(DEFAULT_REPORT_TIME)
+    return setting("WENNUAN_DAILY_REPORT_TIME", DEFAULT_REPORT_TIME)
 
 
 def published_at(day: date) -> datetime:

@@ -29,6 +29,7 @@ from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
+from .config import setting
 from .demand import fit_change_point, predict_day
 from .hydraulics import CompanyNetwork, substation_primary_delta_t_k
 from .models import (
@@ -42,7 +43,7 @@ from .models import (
     PlanSubstation,
     WeatherHour,
 )
-from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start, setting
+from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start
 
 HOURS = 24
 DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze

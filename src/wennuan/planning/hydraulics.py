@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
-from .weather import setting
+from .config import setting
 
 RETURN_OFFSET = 10_000_000  # return-side ids: supply id + offset
 FLOW_PRESSURE_BAR = 6.0

@@ -12,17 +12,13 @@ from django.utils import timezone
 from wennuan.lib.scheduling import PeriodicTask
 
 from .choices import PlanTrigger
-from .weather import setting
+from .config import setting
 
 DEFAULT_PLAN_TIME = "05:30"
 
 
 def plan_time() -> time:
-    text = str(setting("WENNUAN_PLAN_TIME", DEFAULT_PLAN_TIME))
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return time.fromisoformat(DEFAULT_PLAN_TIME)
+    return setting("WENNUAN_PLAN_TIME", DEFAULT_PLAN_TIME)
 
 
 def due(now: datetime):
@@ -63,4 +59,6 @@ TASKS = [PeriodicTask("daily-plan", due, run)]
 # Community calibration from visits and complaints (planning/calibration.py), daily at 05:00.
 from .calibration import TASK as CALIBRATION_TASK  # noqa: E402
 
-TASKS.append(CALIBRATION_TASK)
+# before the plan: a worker that starts after 05:30 runs both in one pass, and the plan must
+# use the communities' fresh calibration
+TASKS.insert(0, CALIBRATION_TASK)

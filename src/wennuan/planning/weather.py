@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import math
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,27 +21,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .choices import WeatherKind, WeatherProvider
+from .config import setting
 from .models import WeatherHour, WeatherSeries
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
 HISTORY_HOURS = 72  # hours before the plan day used for the buildings' thermal inertia
-
-
-def setting(name: str, default):
-    """A planning setting: Django settings first, then the environment, then ``default``."""
-    value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return type(default)(value) if default is not None else value
 
 
 def local_day_start(day: date) -> datetime:
