@@ -167,3 +167,51 @@ def read_nis_indoor(path: str | Path) -> pd.DataFrame:
     out = hourly.reindex(index)
     out["outdoor_temp_c"] = out["outdoor_temp_c"].where(np.isfinite(out["outdoor_temp_c"]))
     return out
+
+
+NIS_15MIN_COLUMNS = ("t_amb", "t_ref", "t_sup_prim", "t_ret_prim", "t_sup_sec", "t_ret_sec", "qizm")
+"""Measured columns of the Niš 2024/25 files used to spot a frozen logger."""
+
+
+def read_nis_15min(path: str | Path, max_hour_kwh: float = 5000.0) -> pd.DataFrame:
+    """A Niš 2024/25 file (15-minute rows, ``qizm``) as hourly heat and outdoor temperature.
+
+    Cleaned like :func:`read_nis_scada` so that the 2024/25 season can follow the SCADA
+    history in one backtest:
+
+    * rows identical to the previous one in all seven measured columns
+      (:data:`NIS_15MIN_COLUMNS`) are a frozen logger and are dropped (the files hold 11–12
+      such runs per substation, e.g. L4 2025-02-10 16:30–23:30 with zero heat on a cold
+      evening; after shorter runs the next step carries a catch-up of up to 180 kWh);
+    * ``heat_kw`` of the hour starting at H is the sum of ``qizm`` [kWh per 15 min] of the
+      four steps stamped H:00 … H:45 (kWh per hour = mean kW). An hour with fewer than four
+      valid steps, or holding the first step after a gap in the record or after a frozen run
+      (that step may carry the energy of the missing ones), is missing — never a partial
+      sum; so is a negative hour or one above ``max_hour_kwh`` (the SCADA reader's 5 MWh);
+    * ``outdoor_temp_c`` is the mean of the hour's valid ``t_amb`` readings; −39.9 and
+      anything below −35 °C are missing. Unlike the SCADA files, 0.00 is kept: these rows
+      are 15-minute means to 0.01 K and their 0.00 readings sit between neighbours of
+      ±0.2 °C, not in sentinel runs.
+
+    Timestamps are local time as in the file (so 2025-03-30 has no 02:00 hour).
+    """
+    raw = pd.read_csv(path, usecols=["datetime", *NIS_15MIN_COLUMNS])
+    raw["datetime"] = pd.to_datetime(raw["datetime"], format="ISO8601")
+    raw = raw.sort_values("datetime").drop_duplicates("datetime", keep="last")
+    raw = raw.set_index("datetime")
+    stale = stale_rows(raw, NIS_15MIN_COLUMNS)
+    step = raw.index.to_series().diff()
+    after_gap = (step > pd.Timedelta(minutes=15)).to_numpy()
+    after_stale = (stale.shift(1, fill_value=False) & ~stale).to_numpy()
+    valid = raw[~stale.to_numpy()]
+    suspect = pd.Series((after_gap | after_stale)[~stale.to_numpy()], index=valid.index)
+    hour = valid.index.floor("h")
+    qizm_kwh = valid["qizm"].where(valid["qizm"] >= 0)
+    heat_kwh = qizm_kwh.groupby(hour).sum(min_count=4)
+    heat_kwh = heat_kwh.where(qizm_kwh.groupby(hour).count() == 4)
+    heat_kwh = heat_kwh.where(~suspect.groupby(hour).any())
+    heat_kwh = heat_kwh.where(heat_kwh <= max_hour_kwh)
+    t_amb = valid["t_amb"].where((valid["t_amb"] != -39.9) & (valid["t_amb"] > -35))
+    hourly = pd.DataFrame({"outdoor_temp_c": t_amb.groupby(hour).mean(), "heat_kw": heat_kwh})
+    index = pd.date_range(hourly.index.min(), hourly.index.max(), freq="h", name="timestamp")
+    return hourly.reindex(index)

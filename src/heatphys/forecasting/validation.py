@@ -15,8 +15,8 @@ import pandas as pd
 from ..curves import fit_heating_curve, setpoints
 from ..indoor import IndoorModel
 from .backtest import rolling_day_ahead
-from .datasets import read_flensburg, read_nis_indoor, read_nis_scada
-from .metrics import score
+from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
+from .metrics import daily_energy, score
 from .models import ChangePointModel, DayAheadModel, DesignDemandModel
 
 MODELS = {"changepoint": ChangePointModel, "design": DesignDemandModel, "dayahead": DayAheadModel}
@@ -79,6 +79,53 @@ def nis_demand(
     for name in models:
         pred = rolling_day_ahead(history, actual, MODELS[name]).reindex(actual.index)
         out[name] = score(actual["heat_kw"][season], pred[season], min_hours=20)
+    return out
+
+
+NIS_FRESH_SEASON_FILE = "xai4heat_2024-25_{substation}.csv"
+"""Niš 2024/25 (15-minute rows from 2024-11-17): never used for any demand-model choice."""
+
+
+def nis_demand_2024_25(
+    folder: str | Path, substation: str, models=("changepoint", "dayahead")
+) -> dict:
+    """Fresh held-out backtest of one Niš substation on the 2024/25 season.
+
+    History is the cleaned SCADA file (:func:`read_nis_scada`, ends 2024-04-04); the
+    season is read with :func:`read_nis_15min` (heat = sum of ``qizm`` per hour). Every day
+    from 2024-11-17 to 2025-03-31 is forecast by the same rolling day-ahead backtest as
+    :func:`nis_demand` from the SCADA history plus the 2024/25 rows before it, and scored
+    on the Nov–Mar hours (days need 20 measured hours to enter the daily MAPE).
+
+    Returns ``{model: score}`` (:func:`heatphys.forecasting.metrics.score` plus ``days``,
+    the number of days in the daily MAPE) and ``units``: the median daily energy [MWh] in
+    Dec–Feb of 2024/25 (from ``qizm``) and of 2023/24 (from the SCADA counter), to check
+    that ``qizm`` is kWh per step.
+    """
+    folder = Path(folder)
+    history = read_nis_scada(folder / f"xai4heat_scada_{substation}.csv")
+    history = history[["outdoor_temp_c", "heat_kw"]].loc[:"2024-04-30"]
+    actual = read_nis_15min(folder / NIS_FRESH_SEASON_FILE.format(substation=substation))
+    actual = actual[["outdoor_temp_c", "heat_kw"]]
+    season = actual.index.month.isin(NIS_HEATING_MONTHS)
+
+    def winter_daily_mwh(heat_kw, start, end):
+        return float(daily_energy(heat_kw.loc[start:end], min_hours=24).median() / 1000.0)
+
+    out = {
+        "units": {
+            "daily_mwh_2024_25": winter_daily_mwh(actual["heat_kw"], "2024-12-01", "2025-02-28"),
+            "daily_mwh_2023_24": winter_daily_mwh(history["heat_kw"], "2023-12-01", "2024-02-29"),
+        }
+    }
+    for name in models:
+        pred = rolling_day_ahead(history, actual, MODELS[name]).reindex(actual.index)
+        measured, predicted = actual["heat_kw"][season], pred[season]
+        result = score(measured, predicted, min_hours=20)
+        both = measured.notna() & predicted.notna()
+        days = daily_energy(measured.where(both), min_hours=20)
+        result["days"] = int((days.notna() & (days != 0)).sum())
+        out[name] = result
     return out
 
 
