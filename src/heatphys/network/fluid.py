@@ -43,8 +43,10 @@ class Property:
         if self.value is None:
             x = np.asarray(self.temps_c, dtype=float)
             y = np.asarray(self.values, dtype=float)
-            if x.ndim != 1 or x.shape != y.shape or len(x) < 2:
-                raise ValueError("a property table needs at least two (temperature, value) pairs")
+            if x.ndim != 1 or x.shape != y.shape or not len(x):
+                raise ValueError("a property table needs (temperature, value) pairs")
+            if len(x) == 1:  # one point: a constant (as np.interp would give)
+                x, y = np.array([x[0], x[0] + 1.0]), np.array([y[0], y[0]])
             reach = _EXTRAPOLATION_REACH_K
             y_lo = y[0] - reach * (y[1] - y[0]) / (x[1] - x[0])
             y_hi = y[-1] + reach * (y[-1] - y[-2]) / (x[-1] - x[-2])

@@ -1199,9 +1199,12 @@ class PreparedNetwork:
                 settled = dm_max <= 1e-4 * m_scale
                 if settled and r_prev is not None:
                     diff = r_k - r_prev
-                    denom = float(np.dot(diff, diff))
+                    # (sums, not np.dot: BLAS may start threads, which on a busy machine
+                    # cost more than the whole sweep)
+                    denom = float(np.add.reduce(diff * diff))
                     if denom > 0:
-                        w = float(np.clip(-w * np.dot(r_prev, diff) / denom, 0.1, 4.0))
+                        w = -w * float(np.add.reduce(r_prev * diff)) / denom
+                        w = min(max(w, 0.1), 4.0)
                 else:
                     w = 1.0
                 r_prev = r_k if settled else None
