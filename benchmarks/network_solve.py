@@ -91,11 +91,12 @@ def _day_loads(net):
 
 
 def _repeats(n):
-    return 5 if n <= 1000 else 2
+    # milliseconds-long solves scatter by 2x on a shared machine: more tries, both solvers
+    return 15 if n <= 1000 else 2
 
 
 def _day_repeats(n):
-    return 3 if n <= 1000 else 2
+    return 5 if n <= 1000 else 2
 
 
 # ---------------------------------------------------------------- one case per subprocess
@@ -274,10 +275,10 @@ def report(rows, machine, date, total_s):
         "default options (branch residual ≤ 1e-9 bar, continuity ≤ 1e-9 kg/s, temperatures "
         "≤ 1e-6 K: far tighter than pandapipes'). Cold = heatphys `prepare` + `solve` + "
         "building the junction, pipe and consumer tables / pandapipes `pipeflow` on a fresh "
-        "net (best of 5 at ≤ 1,000 consumers, else of 2). Warm = one re-solve with new heat "
+        "net (best of 15 at ≤ 1,000 consumers, else of 2). Warm = one re-solve with new heat "
         "and mass flows (heatphys `solve_loads`, warm-started, plus its consumer table; "
         "pandapipes new `qext_w`/`controlled_mdot_kg_per_s` and `pipeflow`; best of 3, "
-        "pandapipes at ≥ 10,000 one run). Day = 24 such re-solves, best of 3 consecutive days "
+        "pandapipes at ≥ 10,000 one run). Day = 24 such re-solves, best of 5 consecutive days "
         "at ≤ 1,000 consumers; at ≥ 10,000 heatphys best of 2 days, pandapipes one day of "
         "which every 6th hour is solved (time × 6). Memory = peak Python heap "
         "(`tracemalloc`: NumPy arrays and pandas tables, not the sparse factorisations' own "
@@ -401,7 +402,10 @@ NOTES = [
     "the last solve's evaluation (properties, friction, residuals) instead of recomputing "
     "it; result tables built from one float block with cached column indexes, and the "
     "branch properties only when a branch table is read; pandas row selection skipped when "
-    "every element is in service. Same iterations and tolerances as before. Before (same "
+    "every element is in service; the relaxation sums without `np.dot` (BLAS started "
+    "threads there, which on a busy machine made the 10,000-consumer day 2.6× slower: "
+    "4.2 s against 1.6 s in two runs minutes apart). Same iterations and tolerances as "
+    "before. Before (same "
     "script, quiet machine, 2026-11-27 evening): 200 consumers cold 23.2 ms, day 160 ms "
     "(4.3× / 16.4× pandapipes); 1,000: cold 20.1 ms, day 216 ms (10.8× / 27.8×). "
     "Side by side on a busy machine (load 3–4.5, CPU time, best of 30 cold / 12 days, "
