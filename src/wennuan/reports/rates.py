@@ -129,6 +129,18 @@ class ElapsedSeconds(Func):
         return f"((julianday({end[0]}) - julianday({start[0]})) * 86400.0)", [*end[1], *start[1]]
 
 
+def created_in_weeks(mondays) -> Q:
+    """Orders created in any of the local weeks starting on ``mondays`` (one range each, so
+    the ``created_at`` index serves every week)."""
+    ranges = Q(pk__in=[])
+    for monday in mondays:
+        ranges |= Q(
+            created_at__gte=local_midnight(monday),
+            created_at__lt=local_midnight(monday + timedelta(days=7)),
+        )
+    return ranges
+
+
 def week_starts(start: date, end: date) -> list[date]:
     """The Mondays of every week from ``start`` to ``end``."""
     first = week_start(start)
@@ -223,13 +235,7 @@ def weekly_rates(
     for key in unchanged:
         rows[key].median_minutes = dict(earlier[key].median_minutes)
     if stale_weeks:
-        ranges = Q(pk__in=[])
-        for monday in stale_weeks:
-            ranges |= Q(
-                created_at__gte=local_midnight(monday),
-                created_at__lt=local_midnight(monday + timedelta(days=7)),
-            )
-        found = median_minutes(orders.filter(ranges), weeks)
+        found = median_minutes(orders.filter(created_in_weeks(stale_weeks)), weeks)
         for key, row in rows.items():
             if key not in unchanged:
                 row.median_minutes = {step: found[step].get(key) for step in MEDIAN_STEPS}

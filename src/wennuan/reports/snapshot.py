@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +41,14 @@ from wennuan.workorders.models import Callback, Event, Visit, WorkOrder
 from . import dashboard as dash
 from .access import Scope
 from .models import DashboardSnapshot
-from .rates import WeekRates, company_totals, local_midnight, week_start, weekly_rates
+from .rates import (
+    WeekRates,
+    company_totals,
+    created_in_weeks,
+    local_midnight,
+    week_start,
+    weekly_rates,
+)
 
 REFRESH_MINUTES = 5
 MAX_AGE = timedelta(minutes=15)
@@ -270,14 +277,12 @@ def update(
     rates = [r for r in previous.rates if r.week not in weeks]
     counts = {day: dict(by_company) for day, by_company in previous.per_day}
     if weeks:
-        ranges = Q(pk__in=[])
-        for monday in weeks:
-            ranges |= Q(
-                created_at__gte=local_midnight(monday),
-                created_at__lt=local_midnight(monday + timedelta(days=7)),
-            )
         rates += weekly_rates(
-            WorkOrder.objects.filter(ranges), start=start, end=end, now=now, previous=previous.rates
+            WorkOrder.objects.filter(created_in_weeks(weeks)),
+            start=start,
+            end=end,
+            now=now,
+            previous=previous.rates,
         )
         for monday in weeks:
             days = dash.complaints_per_day_by_company(
