@@ -91,9 +91,9 @@ def setting(name: str, default=None):
                 number = int(value)
         except (TypeError, ValueError):
             _refuse(name, value, "a whole number" if spec.kind == "int" else "a number")
-        if number != number or (spec.minimum is not None and number < spec.minimum):
-            _refuse(name, value, f"a number from {spec.minimum} to {spec.maximum}")
-        if spec.maximum is not None and number > spec.maximum:
+        too_low = spec.minimum is not None and number < spec.minimum
+        too_high = spec.maximum is not None and number > spec.maximum
+        if number != number or too_low or too_high:  # NaN compares unequal to itself
             _refuse(name, value, f"a number from {spec.minimum} to {spec.maximum}")
         return number
     if spec.kind == "choice":
