@@ -135,8 +135,7 @@ def setpoints(outdoor_temp_c, curve: HeatingCurve) -> dict[str, np.ndarray]:
 
 
 def _lmtd(supply_c, return_c, indoor_c):
-    a, b = supply_c - indoor_c, return_c - indoor_c
-    return np.where(np.isclose(a, b), a, (a - b) / np.log(a / b))
+    return log_mean_temperature_difference_k(supply_c - indoor_c, return_c - indoor_c)
 
 
 def _quantity_return(q: np.ndarray, curve: HeatingCurve) -> np.ndarray:
@@ -226,3 +225,67 @@ def fit_heating_curve(
     x0 = np.clip(x0, np.array(lower) + 1e-6, np.array(upper) - 1e-6)
     fit = least_squares(residual, x0, bounds=(lower, upper), loss="soft_l1", f_scale=2.0)
     return curve_of(fit.x)
+
+
+def log_mean_temperature_difference_k(hot_end_k, cold_end_k):
+    """Logarithmic mean of two positive temperature differences [K]:
+    ``(Δa − Δb) / ln(Δa / Δb)``, ``Δa`` where the two are equal."""
+    a, b = np.asarray(hot_end_k, float), np.asarray(cold_end_k, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = (a - b) / np.log(a / b)
+    return np.where(np.abs(a - b) < 1e-6 * np.maximum(a, 1e-12), a, mean)
+
+
+def exchanger_primary_delta_t_k(
+    relative_load,
+    primary_supply_c,
+    secondary_supply_c,
+    secondary_return_c,
+    *,
+    design_primary_supply_c,
+    design_primary_return_c,
+    design_secondary_supply_c,
+    design_secondary_return_c,
+    min_delta_t_k: float = 5.0,
+    bisection_steps: int = 50,
+) -> np.ndarray:
+    """Primary-side temperature difference [K] of substations' heat exchangers, per hour.
+
+    A substation's control valve throttles the primary flow until its counter-flow exchanger
+    transfers the heat that brings the secondary supply to its set-point; the secondary side
+    runs its heating curve at constant flow (质调节). With the design heat-transfer capacity
+    ``UA = Q′ / LMTD′`` the heat ``Q = Q̄ Q′`` needs ``LMTD(τ1g − τ2g, τ1h − τ2h) = Q̄ LMTD′``,
+    which fixes the primary return τ1h (bisection; the LMTD grows with τ1h). At the design
+    point this gives the design difference (e.g. 110/70 → 40 K); at part load the exchanger has
+    area to spare, the primary return approaches the secondary return and the primary
+    difference is larger than ``Q̄`` times the design one, so the primary flow falls below its
+    design value (constant flow would put every pipe at exactly 100 % of its design flow on a
+    mild day). U·A is held at its design value (it falls somewhat with the flow, so the flows
+    here are slightly low at part load). Where the exchanger cannot transfer the heat even
+    with no primary cooling, the difference is ``min_delta_t_k``.
+
+    Arrays broadcast: ``relative_load`` (Q/Q′) and the temperatures [°C] are typically (24, S),
+    the design values (S,). Reference: 贺平 等, 供热工程 (第五版), §10.5 (间接连接热网的调节).
+    """
+    relative = np.maximum(np.asarray(relative_load, float), 0.0)
+    t1s = np.asarray(primary_supply_c, float)
+    t2s = np.asarray(secondary_supply_c, float)
+    t2r = np.asarray(secondary_return_c, float)
+    design_lmtd = log_mean_temperature_difference_k(
+        np.asarray(design_primary_supply_c, float) - np.asarray(design_secondary_supply_c, float),
+        np.asarray(design_primary_return_c, float) - np.asarray(design_secondary_return_c, float),
+    )
+    target = relative * design_lmtd
+    hot_end = np.maximum(t1s - t2s, 0.5)
+    shape = np.broadcast_shapes(target.shape, hot_end.shape, t2r.shape, t1s.shape)
+    hot_end, target = np.broadcast_to(hot_end, shape), np.broadcast_to(target, shape)
+    highest = np.broadcast_to(np.maximum(t1s - t2r, 1e-3), shape)  # primary return ≤ supply
+    low, high = np.full(shape, 1e-9), highest.copy()
+    for _step in range(bisection_steps):
+        mid = 0.5 * (low + high)
+        too_small = log_mean_temperature_difference_k(hot_end, mid) < target
+        low = np.where(too_small, mid, low)
+        high = np.where(too_small, high, mid)
+    cold_end = 0.5 * (low + high)
+    delta = t1s - (t2r + cold_end)
+    return np.clip(delta, min_delta_t_k, np.maximum(highest, min_delta_t_k))

@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heatphys.allocation import allocate
-from heatphys.curves import FLOOR, RADIATOR, HeatingCurve, setpoints
+from heatphys.curves import (
+    FLOOR,
+    RADIATOR,
+    HeatingCurve,
+    exchanger_primary_delta_t_k,
+    setpoints,
+)
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
@@ -31,7 +37,7 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .config import setting
 from .demand import fit_change_point, predict_day
-from .hydraulics import CompanyNetwork, substation_primary_delta_t_k
+from .hydraulics import CompanyNetwork
 from .models import (
     CommunityModelParameters,
     MeterReading,
@@ -482,7 +488,7 @@ def compute_company_plan(
     # Each substation's primary flow follows from its exchanger: the valve passes what brings
     # the secondary supply to its set-point from the source's supply temperature (less than
     # the design flow at part load, more on a day colder than the design day).
-    primary_dt = substation_primary_delta_t_k(
+    primary_dt = exchanger_primary_delta_t_k(
         sub_relative,
         primary_supply[:, sub_source],
         supply_c,

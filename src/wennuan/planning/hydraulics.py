@@ -240,69 +240,6 @@ class CompanyNetwork:
         return HydraulicCheck(mdot, margin, delay, shortfall, pipes, warnings)
 
 
-def _lmtd_k(hot_end_k, cold_end_k):
-    """Logarithmic mean of two positive temperature differences [K]."""
-    a, b = np.asarray(hot_end_k, float), np.asarray(cold_end_k, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = (a - b) / np.log(a / b)
-    return np.where(np.abs(a - b) < 1e-6 * np.maximum(a, 1e-12), a, mean)
-
-
-def substation_primary_delta_t_k(
-    relative_load,
-    primary_supply_c,
-    secondary_supply_c,
-    secondary_return_c,
-    *,
-    design_primary_supply_c,
-    design_primary_return_c,
-    design_secondary_supply_c,
-    design_secondary_return_c,
-    min_delta_t_k: float = 5.0,
-    bisection_steps: int = 50,
-) -> np.ndarray:
-    """Primary-side temperature difference [K] of substations' heat exchangers, per hour.
-
-    A substation's control valve throttles the primary flow until its counter-flow exchanger
-    transfers the heat that brings the secondary supply to its set-point; the secondary side
-    runs its heating curve at constant flow (质调节). With the design heat-transfer capacity
-    ``UA = Q′ / LMTD′`` the heat ``Q = Q̄ Q′`` needs ``LMTD(τ1g − τ2g, τ1h − τ2h) = Q̄ LMTD′``,
-    which fixes the primary return τ1h (bisection; the LMTD grows with τ1h). At the design
-    point this gives the design difference (e.g. 110/70 → 40 K); at part load the exchanger has
-    area to spare, the primary return approaches the secondary return and the primary
-    difference is larger than ``Q̄`` times the design one, so the primary flow falls below its
-    design value (constant flow would put every pipe at exactly 100 % of its design flow on a
-    mild day). U·A is held at its design value (it falls somewhat with the flow, so the flows
-    here are slightly low at part load). Where the exchanger cannot transfer the heat even
-    with no primary cooling, the difference is ``min_delta_t_k``.
-
-    Arrays broadcast: ``relative_load`` (Q/Q′) and the temperatures [°C] are typically (24, S),
-    the design values (S,). Reference: 贺平 等, 供热工程 (第五版), §10.5 (间接连接热网的调节).
-    """
-    relative = np.maximum(np.asarray(relative_load, float), 0.0)
-    t1s = np.asarray(primary_supply_c, float)
-    t2s = np.asarray(secondary_supply_c, float)
-    t2r = np.asarray(secondary_return_c, float)
-    design_lmtd = _lmtd_k(
-        np.asarray(design_primary_supply_c, float) - np.asarray(design_secondary_supply_c, float),
-        np.asarray(design_primary_return_c, float) - np.asarray(design_secondary_return_c, float),
-    )
-    target = relative * design_lmtd
-    hot_end = np.maximum(t1s - t2s, 0.5)
-    shape = np.broadcast_shapes(target.shape, hot_end.shape, t2r.shape, t1s.shape)
-    hot_end, target = np.broadcast_to(hot_end, shape), np.broadcast_to(target, shape)
-    highest = np.broadcast_to(np.maximum(t1s - t2r, 1e-3), shape)  # primary return ≤ supply
-    low, high = np.full(shape, 1e-9), highest.copy()
-    for _step in range(bisection_steps):
-        mid = 0.5 * (low + high)
-        too_small = _lmtd_k(hot_end, mid) < target
-        low = np.where(too_small, mid, low)
-        high = np.where(too_small, high, mid)
-    cold_end = 0.5 * (low + high)
-    delta = t1s - (t2r + cold_end)
-    return np.clip(delta, min_delta_t_k, np.maximum(highest, min_delta_t_k))
-
-
 def _design_dt(substation, sources) -> float:
     source = substation.source if substation.source is not None else sources[0]
     return max(source.design_supply_temp_c - source.design_return_temp_c, 5.0)

@@ -4,9 +4,14 @@ day, less at part load (a mild day must not show every pipe at 100 % of its desi
 import numpy as np
 import pytest
 
-from heatphys.curves import FLOOR, RADIATOR, HeatingCurve, setpoints
+from heatphys.curves import (
+    FLOOR,
+    RADIATOR,
+    HeatingCurve,
+    exchanger_primary_delta_t_k,
+    setpoints,
+)
 from wennuan.planning.engine import compute_company_plan
-from wennuan.planning.hydraulics import substation_primary_delta_t_k
 from wennuan.planning.models import PlanPipe, PlanSubstation
 
 from .conftest import NOW, PLAN_DAY, weather_for
@@ -18,7 +23,7 @@ def _relative_flow(outdoor_c, secondary=RADIATOR, primary=PRIMARY):
     outdoor = np.atleast_1d(np.asarray(outdoor_c, float))
     load = (18.0 - outdoor) / (18.0 + 4.9)
     second = setpoints(outdoor, secondary)
-    delta = substation_primary_delta_t_k(
+    delta = exchanger_primary_delta_t_k(
         load,
         setpoints(outdoor, primary)["supply_temp_c"],
         second["supply_temp_c"],
@@ -43,7 +48,7 @@ def test_design_flow_on_the_design_day_less_when_milder_more_when_colder(seconda
 
 def test_an_exchanger_that_cannot_transfer_the_heat_gets_the_minimum_difference():
     # Primary supply barely above the secondary supply at twice the design load.
-    delta = substation_primary_delta_t_k(
+    delta = exchanger_primary_delta_t_k(
         2.0,
         76.0,
         75.0,
