@@ -52,7 +52,6 @@ VALID_VERDICTS = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
 HEATING_CATEGORIES = (Category.NOT_WARM, Category.NO_HEAT)
 HEAT_FACTOR_LIMITS = (0.5, 2.0)
 OFFSET_LIMITS_C = (-5.0, 5.0)
-DEFAULT_CALIBRATION_TIME = "05:00"  # before the daily plan (05:30) so it uses the new values
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class CalibrationSettings:
 
     @classmethod
     def from_settings(cls) -> CalibrationSettings:
-        return cls(window_days=setting("WENNUAN_CALIBRATION_WINDOW_DAYS", 14))
+        return cls(window_days=setting("WENNUAN_CALIBRATION_WINDOW_DAYS"))
 
 
 @dataclass
@@ -466,7 +465,7 @@ def visit_count_by_company(start: datetime, end: datetime) -> dict[int, dict]:
 
 
 def _calibration_time():
-    return setting("WENNUAN_CALIBRATION_TIME", DEFAULT_CALIBRATION_TIME)
+    return setting("WENNUAN_CALIBRATION_TIME")
 
 
 def due(now: datetime):

@@ -35,7 +35,7 @@ class Spec:
 
 SPECS = {
     "WENNUAN_PLAN_TIME": Spec("time", "05:30"),
-    "WENNUAN_CALIBRATION_TIME": Spec("time", "05:00"),
+    "WENNUAN_CALIBRATION_TIME": Spec("time", "05:00"),  # before the plan: it uses the new values
     "WENNUAN_DAILY_REPORT_TIME": Spec("time", "07:00"),
     "WENNUAN_CALIBRATION_WINDOW_DAYS": Spec("int", 14, 1, 365),
     "WENNUAN_PLAN_COMFORT_RESERVE_K": Spec("float", 1.0, 0.0, 10.0),

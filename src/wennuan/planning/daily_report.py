@@ -41,12 +41,11 @@ from .config import setting
 from .models import MeterReading, Plan, WeatherHour
 from .weather import local_day_start
 
-DEFAULT_REPORT_TIME = "07:00"
 MIN_OBSERVED_HOURS = 12  # fewer observed hours than this: use the plans' forecast instead
 
 
 def report_time() -> time:
-    return setting("WENNUAN_DAILY_REPORT_TIME", DEFAULT_REPORT_TIME)
+    return setting("WENNUAN_DAILY_REPORT_TIME")
 
 
 def published_at(day: date) -> datetime:

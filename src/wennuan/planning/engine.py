@@ -72,10 +72,10 @@ class PlanSettings:
     @classmethod
     def from_settings(cls) -> "PlanSettings":
         return cls(
-            comfort_reserve_k=setting("WENNUAN_PLAN_COMFORT_RESERVE_K", 1.0),
-            risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K", 0.5),
-            network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS", 0.03),
-            min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR", 0.5),
+            comfort_reserve_k=setting("WENNUAN_PLAN_COMFORT_RESERVE_K"),
+            risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K"),
+            network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS"),
+            min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR"),
         )
 
 

@@ -128,7 +128,7 @@ class CompanyNetwork:
                 "name": [substations[j].code for j in on_net],
             }
         )
-        lift = float(setting("WENNUAN_PLAN_LIFT_BAR", 0.0)) or PROBE_LIFT_BAR
+        lift = float(setting("WENNUAN_PLAN_LIFT_BAR")) or PROBE_LIFT_BAR
         circ = pd.DataFrame(
             {
                 "return_junction": [c.junction_id + RETURN_OFFSET for c in connections],
@@ -152,7 +152,7 @@ class CompanyNetwork:
             )
             prepared = prepare(network, _OPTIONS)
             solved_lift = lift
-            if not setting("WENNUAN_PLAN_LIFT_BAR", 0.0):
+            if not setting("WENNUAN_PLAN_LIFT_BAR"):
                 probe = prepared.solve()
                 dp = probe.consumers["dp_bar"].to_numpy(float)
                 if probe.converged and np.isfinite(dp).all():

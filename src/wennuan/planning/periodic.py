@@ -14,11 +14,9 @@ from wennuan.lib.scheduling import PeriodicTask
 from .choices import PlanTrigger
 from .config import setting
 
-DEFAULT_PLAN_TIME = "05:30"
-
 
 def plan_time() -> time:
-    return setting("WENNUAN_PLAN_TIME", DEFAULT_PLAN_TIME)
+    return setting("WENNUAN_PLAN_TIME")
 
 
 def due(now: datetime):

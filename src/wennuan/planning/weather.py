@@ -30,7 +30,6 @@ from .config import setting
 from .models import WeatherHour, WeatherSeries
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-OPEN_METEO_URL = "https://api.open-meteo.com/v1/forecast"
 HISTORY_HOURS = 72  # hours before the plan day used for the buildings' thermal inertia
 
 
@@ -150,7 +149,7 @@ def store_series(
 def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None) -> WeatherSeries:
     """A forecast series from the climate generator covering the 72 h before ``day`` and the
     day itself (what a forecast service would return)."""
-    seed = int(setting("WENNUAN_CLIMATE_SEED", 2026)) if seed is None else seed
+    seed = int(setting("WENNUAN_CLIMATE_SEED")) if seed is None else seed
     start = local_day_start(day) - timedelta(hours=HISTORY_HOURS)
     hours = HISTORY_HOURS + 24
     temps = HezeClimate(seed).hourly(start, hours)
@@ -185,7 +184,7 @@ def open_meteo_url(latitude: float, longitude: float) -> str:
         "past_days": 3,
         "forecast_days": 3,
     }
-    return f"{setting('WENNUAN_OPEN_METEO_URL', OPEN_METEO_URL)}?{urllib.parse.urlencode(query)}"
+    return f"{setting('WENNUAN_OPEN_METEO_URL')}?{urllib.parse.urlencode(query)}"
 
 
 def parse_open_meteo(payload: dict) -> tuple[list[datetime], list, list, list]:
@@ -222,7 +221,7 @@ def fetch_open_meteo(city, *, now: datetime | None = None, opener=None) -> Weath
     latitude = float(setting("WENNUAN_WEATHER_LATITUDE", city.latitude))
     longitude = float(setting("WENNUAN_WEATHER_LONGITUDE", city.longitude))
     url = open_meteo_url(latitude, longitude)
-    timeout = float(setting("WENNUAN_WEATHER_TIMEOUT_S", 10.0))
+    timeout = float(setting("WENNUAN_WEATHER_TIMEOUT_S"))
     try:
         if opener is not None:
             raw = opener(url, timeout)
@@ -397,8 +396,8 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
        age is recorded, with a note saying why it was used.
     3. The Heze climate generator, with a note saying why when 1 failed."""
     now = now or timezone.now()
-    provider = setting("WENNUAN_WEATHER_PROVIDER", WeatherProvider.CLIMATE.value)
-    max_age_h = float(setting("WENNUAN_WEATHER_MAX_AGE_H", 36.0))
+    provider = setting("WENNUAN_WEATHER_PROVIDER")
+    max_age_h = float(setting("WENNUAN_WEATHER_MAX_AGE_H"))
     note = ""
     if provider == WeatherProvider.OPEN_METEO:
         try:
