@@ -16,8 +16,8 @@ from ..curves import fit_heating_curve, setpoints
 from ..indoor import IndoorModel
 from .backtest import rolling_day_ahead
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
-from .metrics import daily_energy, score
-from .models import ChangePointModel, DayAheadModel, DesignDemandModel
+from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
+from .models import ChangePointModel, DayAheadModel, DayAheadOptions, DesignDemandModel
 
 MODELS = {"changepoint": ChangePointModel, "design": DesignDemandModel, "dayahead": DayAheadModel}
 FLENSBURG_HEATING_MONTHS = (10, 11, 12, 1, 2, 3, 4)
@@ -126,6 +126,88 @@ def nis_demand_2024_25(
         days = daily_energy(measured.where(both), min_hours=20)
         result["days"] = int((days.notna() & (days != 0)).sum())
         out[name] = result
+    return out
+
+
+SESSION_2_OPTIONS = DayAheadOptions(
+    min_samples_leaf=60, l2_regularization=1.0, daily_ratio_weight=0.0
+)
+"""The day-ahead settings before session 3 (no daily ratio stage, leaves ≥ 60 h, L2 1),
+kept to compare the two versions on the held-out seasons."""
+
+
+def _interval_row(daily_ape: pd.Series, level: float) -> dict:
+    low, high = block_bootstrap_interval(daily_ape.to_numpy(), level=level)
+    return {
+        "daily_mape_pct": float(daily_ape.mean()),
+        "low": low,
+        "high": high,
+        "days": int(len(daily_ape)),
+    }
+
+
+def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
+    """Daily MAPE of each model on every held-out season with its block-bootstrap interval.
+
+    Seasons: Flensburg 2015 Oct–Apr (history 2014), Niš 2023/24 (L4, L8, L12) and Niš
+    2024/25 (L4, L12), each by the same rolling backtest as :func:`flensburg_demand`,
+    :func:`nis_demand` and :func:`nis_demand_2024_25`. Models: the change-point baseline,
+    the day-ahead model and its session-2 settings (:data:`SESSION_2_OPTIONS`). Besides each
+    model's interval, the paired per-day differences "day-ahead − session 2" and "day-ahead
+    − change-point" get theirs: how much of a difference between two versions, or between
+    a score and a target, one season can resolve. Nothing here chooses anything.
+    """
+    folder = Path(folder)
+    factories = {
+        "changepoint": ChangePointModel,
+        "dayahead": DayAheadModel,
+        "session2": lambda: DayAheadModel(SESSION_2_OPTIONS),
+    }
+    seasons = []
+    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
+    seasons.append(
+        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24)
+    )
+    for substation in ("L4", "L8", "L12"):
+        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
+        scada = scada[["outdoor_temp_c", "heat_kw"]]
+        y = NIS_TEST_SEASON
+        seasons.append(
+            (
+                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
+                scada.loc[: f"{y}-09-30"],
+                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
+                NIS_HEATING_MONTHS,
+                20,
+            )
+        )
+        fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
+        if fresh.exists():
+            actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
+            seasons.append(
+                (
+                    f"Niš {substation} 2024/25",
+                    scada.loc[:"2024-04-30"],
+                    actual,
+                    NIS_HEATING_MONTHS,
+                    20,
+                )
+            )
+    out = {}
+    for name, history, actual, months, min_hours in seasons:
+        scored = actual.index.month.isin(months)
+        measured = actual["heat_kw"][scored]
+        ape = {}
+        for model, factory in factories.items():
+            pred = rolling_day_ahead(history, actual, factory).reindex(actual.index)
+            ape[model] = daily_ape_percent(measured, pred[scored], min_hours)
+        row = {model: _interval_row(values, level) for model, values in ape.items()}
+        for other in ("session2", "changepoint"):
+            days = ape["dayahead"].index.intersection(ape[other].index)
+            row[f"dayahead-{other}"] = _interval_row(
+                ape["dayahead"][days] - ape[other][days], level
+            )
+        out[name] = row
     return out
 
 

@@ -94,3 +94,36 @@ def test_nis_indoor_model_on_weeks_it_was_not_fitted_on(shared_data, substation)
     assert result["held_out_mae_k"] <= 0.73
     assert result["chronological_mae_k"] <= 0.68
     assert result["chronological_mae_k"] < result["chronological_persistence_mae_k"]
+
+
+def test_heldout_seasons_resolve_the_baseline_but_not_the_targets(shared_data):
+    """How much one held-out season can tell (90 % circular block-bootstrap intervals,
+    blocks of 7 days; docs/demand-models.md "How large is a season's noise?")."""
+    result = validation.heldout_intervals(shared_data)
+    assert set(result) == {
+        "Flensburg 2015",
+        "Niš L4 2023/24",
+        "Niš L8 2023/24",
+        "Niš L12 2023/24",
+        "Niš L4 2024/25",
+        "Niš L12 2024/25",
+    }
+    for name, row in result.items():
+        for model in ("changepoint", "dayahead", "session2"):
+            assert row[model]["low"] < row[model]["daily_mape_pct"] < row[model]["high"], name
+    flensburg = result["Flensburg 2015"]
+    # Measured 3.07 % [2.60, 3.57]: the 3 % target lies inside the season's own noise, and
+    # so does the difference to the session-2 settings (+0.09 points [−0.04, +0.22]).
+    assert flensburg["dayahead"]["low"] < 3.0 < flensburg["dayahead"]["high"]
+    assert flensburg["dayahead-session2"]["low"] < 0 < flensburg["dayahead-session2"]["high"]
+    # The gain over the change-point baseline is far outside it (−8.75 [−10.35, −7.29]).
+    assert flensburg["dayahead-changepoint"]["high"] < -5.0
+    # Niš: better than the baseline beyond the noise on every season but L4 2023/24
+    # (−4.13 [−7.96, +0.72], a few extreme mild days). Where the 12 % target is missed
+    # (L4 and L12 2023/24, L12 2024/25: 14.2, 12.8, 12.8 %) it lies inside the interval.
+    for name, row in result.items():
+        if name.startswith("Niš"):
+            if row["dayahead"]["daily_mape_pct"] > 12.0:
+                assert row["dayahead"]["low"] < 12.0, name
+            if name != "Niš L4 2023/24":
+                assert row["dayahead-changepoint"]["high"] < 0, name
