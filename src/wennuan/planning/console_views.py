@@ -32,7 +32,7 @@ from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
 from .choices import AdjustmentKind, PlanStatus, PlanTrigger
 from .engine import PlanError, StalePlanError, compute_plans
-from .models import CommunityParameterChange, Plan, PlanImmutableError
+from .models import CommunityParameterChange, Plan, PlanCommunity, PlanImmutableError
 
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
 # up to ~95 °C; anything outside is a typo, not a set-point.
@@ -215,6 +215,7 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
                 "return_max_c": max(row.return_temp_c or [0]),
             }
         )
+    adjustments = list(plan.adjustments.select_related("substation", "source", "created_by"))
     latest = _latest_version(plan)
     editable = can_edit_plans(request.user, plan.company)
     versions = list(
@@ -234,7 +235,8 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
         "sources": sources,
         "substation_rows": rows,
         "at_risk": at_risk,
-        "adjustments": list(plan.adjustments.select_related("substation", "source", "created_by")),
+        "adjustments": adjustments,
+        "setpoint_effect": _setpoint_effect(plan, adjustments),
         "disagreements": disagreements(plan.company),
         "parameter_changes": list(
             CommunityParameterChange.objects.filter(community__company=plan.company)
@@ -256,6 +258,44 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
             for low, high, colour in charts.LOAD_BANDS
         ],
     }
+
+
+def _setpoint_effect(plan: Plan, adjustments) -> list[dict]:
+    """The communities of the substations whose supply set-point this version overrides, with
+    their predicted indoor temperature and heat in this version and in the one it was re-run
+    from (two queries, whatever the size of the network)."""
+    substation_ids = {
+        a.substation_id
+        for a in adjustments
+        if a.kind == AdjustmentKind.SUPPLY_TEMP and a.substation_id is not None
+    }
+    if not substation_ids:
+        return []
+    rows = (
+        plan.community_results.filter(community__substation_id__in=substation_ids)
+        .select_related("community", "community__substation")
+        .order_by("community__substation__code", "min_indoor_c")
+    )
+    before = {}
+    if plan.based_on_id:
+        before = {
+            r.community_id: r
+            for r in PlanCommunity.objects.filter(
+                plan_id=plan.based_on_id, community__substation_id__in=substation_ids
+            )
+        }
+    effect = []
+    for row in rows:
+        old = before.get(row.community_id)
+        effect.append(
+            {
+                "row": row,
+                "before": old,
+                "heat_mwh": sum(row.heat_kw or []) / 1000,
+                "heat_before_mwh": sum(old.heat_kw or []) / 1000 if old else None,
+            }
+        )
+    return effect
 
 
 @login_required

@@ -299,6 +299,149 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
+def relative_load_at_supply(curve: HeatingCurve, supply_temp_c) -> np.ndarray:
+    """Relative load Q̄ [-] at which ``curve`` asks for ``supply_temp_c`` [°C] (the heating
+    curve inverted; the heat a substation's emitters give at that supply temperature is
+    Q̄ × design load). Bisection on the monotone curve, exact to ~1e-9; below the curve's
+    lowest set-point 0, above its value at Q̄ = 2 (2 × design, beyond any overload) 2."""
+    target = np.asarray(supply_temp_c, dtype=float)
+    low = np.zeros_like(target)
+    high = np.full_like(target, 2.0)
+    span_k = curve.indoor_design_c - curve.outdoor_design_c
+    for _step in range(40):
+        mid = 0.5 * (low + high)
+        supply = setpoints(curve.indoor_design_c - mid * span_k, curve)["supply_temp_c"]
+        below = supply <= target
+        low = np.where(below, mid, low)
+        high = np.where(below, high, mid)
+    lowest = setpoints(curve.indoor_design_c, curve)["supply_temp_c"]
+    return np.where(target < lowest, 0.0, low)
+
+
+@dataclass
+class _Raised:
+    """The allocation after raised supply set-points (arrays (24, …)).
+
+    ``wanted_kw``/``extra_kw`` (24, S): heat above the allocation that each raised substation's
+    override asks for (bounded by its overload limit) and what the sources could still give;
+    ``overloaded`` (24, S): the override asks for more than the overload limit."""
+
+    heat_kw: np.ndarray
+    substation_heat_kw: np.ndarray
+    indoor_temp_c: np.ndarray
+    wanted_kw: np.ndarray
+    extra_kw: np.ndarray
+    overloaded: np.ndarray
+
+
+def _raise_to_overrides(
+    allocation,
+    *,
+    override_kw,
+    overload_kw,
+    deliverable_kw,
+    community_demand_kw,
+    community_substation,
+    indoor_at_zero_heat_c,
+    indoor_k_per_kw,
+) -> _Raised:
+    """Hours where a substation's supply override is above the curve's set-point for the heat
+    allocated to it: a hotter supply pushes more heat through its radiators. The substation
+    passes the heat the curve gives at the override (``override_kw``), at most its overload
+    limit and at most what the sources can still deliver after every other substation got its
+    allocation (several raised substations short of capacity in one hour share what is left
+    in proportion to what they ask for). Others are never cut for a raise.
+
+    The extra heat goes to the substation's communities in proportion to their demand: one
+    supply temperature raises every radiator's output by the same fraction of its design
+    output, and demand is design load × weather factor (the same for all communities of one
+    substation). Hours where the substation needs no heat get none. Indoor temperatures follow
+    from the allocation's own linear model T = a + k q, so they rise above the target."""
+    heat = allocation.heat_kw.copy()
+    sub_heat = allocation.substation_heat_kw.copy()
+    indoor = allocation.indoor_temp_c.copy()
+    n_sub = sub_heat.shape[1]
+    sub_demand = np.zeros_like(sub_heat)
+    np.add.at(sub_demand.T, community_substation, community_demand_kw.T)
+    raised = np.isfinite(override_kw) & (override_kw > sub_heat + 1e-6) & (sub_demand > 0)
+    target_kw = np.minimum(np.nan_to_num(override_kw), overload_kw)
+    wanted = np.where(raised, np.maximum(target_kw - sub_heat, 0.0), 0.0)
+    if not wanted.any():
+        empty = np.zeros_like(sub_heat)
+        return _Raised(heat, sub_heat, indoor, empty, empty, empty.astype(bool))
+    spare = np.maximum(deliverable_kw - sub_heat.sum(axis=1), 0.0)
+    wanted_total = wanted.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(wanted_total > spare, spare / wanted_total, 1.0)
+    extra = wanted * share[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(
+            sub_demand[:, community_substation] > 0,
+            community_demand_kw / sub_demand[:, community_substation],
+            0.0,
+        )
+    heat = heat + extra[:, community_substation] * weight
+    sub_heat = np.zeros((heat.shape[0], n_sub))
+    np.add.at(sub_heat.T, community_substation, heat.T)
+    touched = raised[:, community_substation] & (community_demand_kw > 0)
+    indoor = np.where(touched, indoor_at_zero_heat_c + indoor_k_per_kw * heat, indoor)
+    overloaded = raised & (np.nan_to_num(override_kw) > overload_kw + 1e-6)
+    return _Raised(heat, sub_heat, indoor, wanted, extra, overloaded)
+
+
+def _hour_ranges(hours) -> str:
+    """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
+    ranges, start, last = [], None, None
+    for h in sorted(int(x) for x in hours):
+        if start is None:
+            start = last = h
+        elif h == last + 1:
+            last = h
+        else:
+            ranges.append((start, last))
+            start = last = h
+    if start is not None:
+        ranges.append((start, last))
+    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
+    return _("%(hours)s 时") % {"hours": text}
+
+
+def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[str]:
+    """Chinese plan warnings for raised set-points the plan could not fully honour."""
+    messages = []
+    for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
+        short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
+        if short.any():
+            messages.append(
+                _(
+                    "%(name)s 供水温度设定 %(temp).0f °C：热源剩余能力不足，%(hours)s 只能"
+                    "多供 %(got).0f kW（该温度需多供 %(want).0f kW）；其他换热站的分配不减少"
+                )
+                % {
+                    "name": substations[j].name,
+                    "temp": np.nanmax(supply_override[short, j]),
+                    "hours": _hour_ranges(np.flatnonzero(short)),
+                    "got": raised.extra_kw[short, j].min(),
+                    "want": raised.wanted_kw[short, j].max(),
+                }
+            )
+        over = raised.overloaded[:, j]
+        if over.any():
+            messages.append(
+                _(
+                    "%(name)s 供水温度 %(temp).0f °C 所对应的热量超过换热站 %(factor).1f 倍"
+                    "设计负荷，%(hours)s 按该上限计"
+                )
+                % {
+                    "name": substations[j].name,
+                    "temp": np.nanmax(supply_override[over, j]),
+                    "factor": cfg.substation_overload,
+                    "hours": _hour_ranges(np.flatnonzero(over)),
+                }
+            )
+    return messages
+
+
 def _check_adjustment(adj: PlanAdjustment) -> None:
     """Reject adjustments a form or script could send wrongly, with a Chinese message."""
     if adj.kind not in AdjustmentKind.values:
@@ -430,16 +573,18 @@ def compute_company_plan(
             _apply_hours(supply_override, adj, sub_index[adj.substation_id], adj.value)
     curves = [_curve_for(s.terminal, design_out_c) for s in substations]
     sub_design_kw = np.array([s.design_load_kw for s in substations])
-    # A lower supply set-point than the curve limits the heat the substation can pass.
+    overload_kw = sub_limit.copy()
+    # Heat each overridden substation's radiators give at the override (the heating curve
+    # inverted: relative load at that supply temperature × design load); NaN where none.
+    override_kw = np.full((HOURS, n_sub), np.nan)
     for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
-        relative_grid = np.linspace(0.0, 1.6, 161)
-        eq_out = curves[j].indoor_design_c - relative_grid * (
-            curves[j].indoor_design_c - curves[j].outdoor_design_c
-        )
-        supply_grid = setpoints(eq_out, curves[j])["supply_temp_c"]
         hours = np.isfinite(supply_override[:, j])
-        relative = np.interp(supply_override[hours, j], supply_grid, relative_grid)
-        sub_limit[hours, j] = np.minimum(sub_limit[hours, j], relative * sub_design_kw[j])
+        override_kw[hours, j] = (
+            relative_load_at_supply(curves[j], supply_override[hours, j]) * sub_design_kw[j]
+        )
+    # A lower supply set-point than the curve limits the heat the substation can pass (a
+    # higher one is applied after the allocation, see _raise_to_overrides).
+    sub_limit = np.fmin(sub_limit, override_kw)
 
     deliverable = capacity * (1.0 - cfg.network_loss_fraction)
     # Linear indoor model for the allocation: T = t_out + offset + k q, k so that the demand
@@ -455,8 +600,18 @@ def compute_company_plan(
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    heat = allocation.heat_kw
-    sub_heat = allocation.substation_heat_kw
+    raised = _raise_to_overrides(
+        allocation,
+        override_kw=override_kw,
+        overload_kw=overload_kw,
+        deliverable_kw=deliverable.sum(axis=1),
+        community_demand_kw=community_demand,
+        community_substation=community_sub,
+        indoor_at_zero_heat_c=a,
+        indoor_k_per_kw=np.maximum(k, 1e-9),
+    )
+    heat, sub_heat = raised.heat_kw, raised.substation_heat_kw
+    warnings.extend(_raise_warnings(raised, substations, supply_override, cfg))
 
     # --- set-points -------------------------------------------------------------------------
     supply_c = np.empty((HOURS, n_sub))
@@ -525,7 +680,7 @@ def compute_company_plan(
         warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
 
     # --- indoor temperature -------------------------------------------------------------------
-    steady = allocation.indoor_temp_c
+    steady = raised.indoor_temp_c
     indoor = np.empty_like(steady)
     for i in range(len(communities)):
         # Unit resistance: the "heat" input is the steady indoor-outdoor difference, so the
