@@ -12,12 +12,15 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from wennuan.outreach.access import require_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
-from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
+from wennuan.reports.access import dashboard_scope
+from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role, user_company_id
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 from wennuan.workorders import actions as wo_actions
@@ -34,6 +37,36 @@ from wennuan.workorders.choices import (
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
+
+
+def _may(check, user) -> bool:
+    try:
+        check(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _desks(user) -> list[tuple[str, str]]:
+    """(label, url) of the other desks this user may open: a hotline operator in a hurry
+    must not meet buttons that answer 403. Each check is the one the desk's own index view
+    makes (its app's access helper)."""
+
+    def readiness_reader(who):
+        # readiness.views.index: the bureau sees all companies, company staff their own.
+        if not sees_all_companies(who) and user_company_id(who) is None:
+            raise PermissionDenied
+
+    desks = [
+        (_("调度计划"), "planning:index", None),
+        (_("统计报表"), "reports:index", dashboard_scope),
+        (_("访民问暖"), "outreach:index", require_reader),
+        (_("供热准备"), "readiness:index", readiness_reader),
+        (_("公开信息"), "publicinfo:index", None),
+    ]
+    return [
+        (label, reverse(name)) for label, name, check in desks if check is None or _may(check, user)
+    ]
 
 
 @login_required
@@ -53,6 +86,7 @@ def home(request):
             "page": page,
             "community_count": communities.count(),
             "substation_count": substations.count(),
+            "desks": _desks(request.user),
         },
     )
 
