@@ -25,6 +25,7 @@ from .access import Citizen, require_action
 from .choices import (
     IMMEDIATE_CATEGORIES,
     OPEN_STATES,
+    Action,
     Category,
     Cause,
     RoomKind,
@@ -37,27 +38,7 @@ from .rules import visit_verdict
 
 MIN_TEMP_C, MAX_TEMP_C = -10.0, 40.0
 
-ACTION_LABELS = {
-    "create": "受理",
-    "dispatch": "派单",
-    "accept": "签收",
-    "assign": "指派维修人员",
-    "record_visit": "记录入户",
-    "reply": "答复办结",
-    "resolve_immediately": "即时办结",
-    "callback": "回访",
-    "close": "归档",
-    "return": "退单",
-    "reroute": "改派",
-    "refuse_return": "驳回退单",
-    "request_extension": "申请延期",
-    "decide_extension": "审批延期",
-    "press": "催办",
-    "supervise": "督办",
-    "merge": "合并重复件",
-    "reject": "不予受理",
-    "overdue": "超期",
-}
+ACTION_LABELS = {action.value: action.label for action in Action}
 
 
 class ActionError(Exception):

@@ -38,6 +38,31 @@ class State(models.TextChoices):
     REJECTED = "rejected", _("不予受理")
 
 
+class Action(models.TextChoices):
+    """What an event of an order's history records (``Event.action``): one per action function
+    of ``wennuan.workorders.actions`` plus the worker's press and overdue marks."""
+
+    CREATE = "create", _("受理")
+    DISPATCH = "dispatch", _("派单")
+    ACCEPT = "accept", _("签收")
+    ASSIGN = "assign", _("指派维修人员")
+    RECORD_VISIT = "record_visit", _("记录入户")
+    REPLY = "reply", _("答复办结")
+    RESOLVE_IMMEDIATELY = "resolve_immediately", _("即时办结")
+    CALLBACK = "callback", _("回访")
+    CLOSE = "close", _("归档")
+    RETURN = "return", _("退单")
+    REROUTE = "reroute", _("改派")
+    REFUSE_RETURN = "refuse_return", _("驳回退单")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    DECIDE_EXTENSION = "decide_extension", _("审批延期")
+    PRESS = "press", _("催办")
+    SUPERVISE = "supervise", _("督办")
+    MERGE = "merge", _("合并重复件")
+    REJECT = "reject", _("不予受理")
+    OVERDUE = "overdue", _("超期")
+
+
 # States in which the company still owes work and the clock runs.
 OPEN_STATES = frozenset(
     {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wennuan.lib.phones import validate_phone
 
 from .choices import (
+    Action,
     Category,
     Cause,
     Channel,
@@ -205,9 +206,9 @@ class Event(models.Model):
     )
     actor_label = models.CharField(_("操作方"), max_length=80)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    action = models.CharField(_("动作"), max_length=30)
-    from_state = models.CharField(_("原状态"), max_length=20, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=20, blank=True)
+    action = models.CharField(_("动作"), max_length=30, choices=Action.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, blank=True, choices=State.choices)
+    to_state = models.CharField(_("新状态"), max_length=20, blank=True, choices=State.choices)
     reason = models.TextField(_("理由"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
 
