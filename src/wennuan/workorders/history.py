@@ -934,6 +934,9 @@ def _visit_values(rng, plan: Plan, reopened: int, after_fix: bool = False) -> di
 
 
 def _reply_text(plan: Plan, verdicts: list[str]) -> str:
+    # A leak's visit measures the room too, but the caller asked about the leak.
+    if plan.category == Category.LEAK:
+        return "接报后已关阀抢修，漏点已修复。"
     real = [v for v in verdicts if v != Verdict.NOT_HOME]
     last = real[-1] if real else None
     if last == Verdict.COMPLIANT and len(real) > 1:
@@ -944,8 +947,6 @@ def _reply_text(plan: Plan, verdicts: list[str]) -> str:
         return "经入户测温室温未达标，已调节管网并将持续跟进，按规定核减热费。"
     if last == Verdict.INVALID:
         return "入户测温条件不符合规定（开窗或户内私改），已向住户说明并告知整改要求。"
-    if plan.category == Category.LEAK:
-        return "接报后已关阀抢修，漏点已修复。"
     return "已联系来电人并办理完毕。"
 
 

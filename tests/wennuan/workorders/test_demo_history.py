@@ -243,6 +243,12 @@ def test_demo_history(demo_history):
     assert Visit.objects.filter(verdict=Verdict.NON_COMPLIANT).count() > 50
     assert Callback.objects.filter(satisfaction=Satisfaction.UNSATISFIED).exists()
     assert orders.filter(state=State.MERGED, master__isnull=False).count() > 20
+    # A published reply answers what was asked: a leak's reply is about the leak, even
+    # though its visit measured the room as well.
+    leak_replies = set(
+        orders.filter(category=Category.LEAK, is_published=True).values_list("reply", flat=True)
+    )
+    assert leak_replies and not any("18°C" in reply for reply in leak_replies)
 
     # Concentrated on a handful of problem communities.
     per_community = list(
