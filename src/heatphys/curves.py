@@ -134,6 +134,34 @@ def setpoints(outdoor_temp_c, curve: HeatingCurve) -> dict[str, np.ndarray]:
     return {"supply_temp_c": supply, "return_temp_c": ret, "relative_flow": flow}
 
 
+def relative_load_at_supply(supply_temp_c, curve: HeatingCurve) -> np.ndarray:
+    """The heating curve inverted: relative load :math:`\\bar Q` [-] at which a quality-
+    regulated ``curve`` asks for ``supply_temp_c`` [°C].
+
+    With constant flow the emitters' output follows the supply temperature along the
+    curve, so :math:`\\bar Q` × design load is the heat a substation passes when its supply is
+    held at that temperature (rooms at the design indoor temperature; warmer rooms take a
+    little less, so this bounds a raise from above). Solved by bisection on
+    :math:`\\tau_g(\\bar Q)` (monotone, module formula [1]_) to ~1e-9: 0 below the curve's
+    lowest set-point, 2 (twice the design load) for anything above the curve's value there.
+    Quantity regulation keeps the supply constant, so it has no inverse (``ValueError``).
+    """
+    if curve.regulation != QUALITY:
+        raise ValueError("only a quality-regulated curve can be inverted by supply temperature")
+    target = np.asarray(supply_temp_c, dtype=float)
+    low = np.zeros_like(target)
+    high = np.full_like(target, 2.0)
+    span_k = curve.indoor_design_c - curve.outdoor_design_c
+    for _step in range(40):
+        mid = 0.5 * (low + high)
+        supply = setpoints(curve.indoor_design_c - mid * span_k, curve)["supply_temp_c"]
+        below = supply <= target
+        low = np.where(below, mid, low)
+        high = np.where(below, high, mid)
+    lowest = setpoints(curve.indoor_design_c, curve)["supply_temp_c"]
+    return np.where(target < lowest, 0.0, low)
+
+
 def _lmtd(supply_c, return_c, indoor_c):
     return log_mean_temperature_difference_k(supply_c - indoor_c, return_c - indoor_c)
 

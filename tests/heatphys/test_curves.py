@@ -3,7 +3,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from heatphys.curves import FLOOR, RADIATOR, HeatingCurve, fit_heating_curve, setpoints
+from heatphys.curves import (
+    FLOOR,
+    RADIATOR,
+    HeatingCurve,
+    fit_heating_curve,
+    relative_load_at_supply,
+    setpoints,
+)
 
 
 @pytest.mark.parametrize("curve", [RADIATOR, FLOOR, replace(RADIATOR, regulation="quantity")])
@@ -77,3 +84,20 @@ def test_fit_recovers_design_parameters_from_noisy_operation():
     np.testing.assert_allclose(
         setpoints(grid, fitted)["supply_temp_c"], setpoints(grid, truth)["supply_temp_c"], atol=1.0
     )
+
+
+@pytest.mark.parametrize("curve", [RADIATOR, FLOOR])
+def test_supply_temperature_inverts_to_the_relative_load(curve):
+    loads = np.array([0.2, 0.5, 0.93, 1.0, 1.2])
+    outdoor_c = curve.indoor_design_c - loads * (curve.indoor_design_c - curve.outdoor_design_c)
+    supply_c = setpoints(outdoor_c, curve)["supply_temp_c"]
+    assert relative_load_at_supply(supply_c, curve) == pytest.approx(loads, abs=1e-7)
+    # Below the lowest set-point nothing flows; far above the curve the answer is capped at 2.
+    assert relative_load_at_supply([curve.indoor_design_c - 1, 200.0], curve) == pytest.approx(
+        [0.0, 2.0], abs=1e-7
+    )
+
+
+def test_quantity_regulation_has_no_inverse_by_supply_temperature():
+    with pytest.raises(ValueError):
+        relative_load_at_supply(70.0, replace(RADIATOR, regulation="quantity"))

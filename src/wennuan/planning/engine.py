@@ -26,6 +26,7 @@ from heatphys.curves import (
     RADIATOR,
     HeatingCurve,
     exchanger_primary_delta_t_k,
+    relative_load_at_supply,
     setpoints,
 )
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
@@ -299,25 +300,6 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
-def relative_load_at_supply(curve: HeatingCurve, supply_temp_c) -> np.ndarray:
-    """Relative load Q̄ [-] at which ``curve`` asks for ``supply_temp_c`` [°C] (the heating
-    curve inverted; the heat a substation's emitters give at that supply temperature is
-    Q̄ × design load). Bisection on the monotone curve, exact to ~1e-9; below the curve's
-    lowest set-point 0, above its value at Q̄ = 2 (2 × design, beyond any overload) 2."""
-    target = np.asarray(supply_temp_c, dtype=float)
-    low = np.zeros_like(target)
-    high = np.full_like(target, 2.0)
-    span_k = curve.indoor_design_c - curve.outdoor_design_c
-    for _step in range(40):
-        mid = 0.5 * (low + high)
-        supply = setpoints(curve.indoor_design_c - mid * span_k, curve)["supply_temp_c"]
-        below = supply <= target
-        low = np.where(below, mid, low)
-        high = np.where(below, high, mid)
-    lowest = setpoints(curve.indoor_design_c, curve)["supply_temp_c"]
-    return np.where(target < lowest, 0.0, low)
-
-
 @dataclass
 class _Raised:
     """The allocation after raised supply set-points (arrays (24, …)).
@@ -580,7 +562,7 @@ def compute_company_plan(
     for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
         hours = np.isfinite(supply_override[:, j])
         override_kw[hours, j] = (
-            relative_load_at_supply(curves[j], supply_override[hours, j]) * sub_design_kw[j]
+            relative_load_at_supply(supply_override[hours, j], curves[j]) * sub_design_kw[j]
         )
     # A lower supply set-point than the curve limits the heat the substation can pass (a
     # higher one is applied after the allocation, see _raise_to_overrides).
