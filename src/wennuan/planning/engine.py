@@ -345,7 +345,15 @@ def _raise_to_overrides(
     n_sub = sub_heat.shape[1]
     sub_demand = np.zeros_like(sub_heat)
     np.add.at(sub_demand.T, community_substation, community_demand_kw.T)
-    raised = np.isfinite(override_kw) & (override_kw > sub_heat + 1e-6) & (sub_demand > 0)
+    # A raise asks for more than the curve gives at the substation's demand. An override
+    # between a short allocation and the demand (capacity short) is a lower set-point: it
+    # limits, and has nothing more to ask of the sources.
+    raised = (
+        np.isfinite(override_kw)
+        & (override_kw > sub_heat + 1e-6)
+        & (override_kw > sub_demand + 1e-6)
+        & (sub_demand > 0)
+    )
     target_kw = np.minimum(np.nan_to_num(override_kw), overload_kw)
     wanted = np.where(raised, np.maximum(target_kw - sub_heat, 0.0), 0.0)
     if not wanted.any():

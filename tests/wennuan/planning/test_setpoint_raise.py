@@ -262,3 +262,44 @@ def test_engineer_raises_a_setpoint_in_the_console_and_sees_the_estates_warmer(
     assert cells[2] == "17.2" and cells[3] == f"{cold_c:.1f}"
     assert float(cells[3]) > 19.5
     assert "低温风险小区（0）</h2>" in page
+
+
+def test_a_setpoint_below_the_curve_is_no_raise_when_capacity_is_short(plan_city):
+    """Sources short: the substation gets less than its demand. An override whose heat lies
+    between that allocation and the demand is a lower set-point, not a raise: the allocation
+    stays and no "sources short for the raise" warning appears."""
+    north = plan_city.north
+    station = north.substations.get()
+    plant = HeatSource.objects.get(code="plant")
+    base = compute_company_plan(north, PLAN_DAY, weather_for(PLAN_DAY, -2.0), now=NOW)
+    demand_kw = np.array(PlanSubstation.objects.get(plan=base).heat_kw)
+    peak = int(demand_kw.argmax())
+    limited = rerun_plan(
+        base,
+        adjustment={
+            "kind": AdjustmentKind.SOURCE_LIMIT,
+            "source_id": plant.id,
+            "value": 0.85 * demand_kw.max() / (1 - LOSS),
+            "reason": "机组检修",
+        },
+        now=NOW,
+    )
+    allocated_kw = np.array(PlanSubstation.objects.get(plan=limited).heat_kw)
+    assert allocated_kw[peak] < demand_kw[peak] - 100
+    curve = HeatingCurve(
+        design_supply_c=75.0,
+        design_return_c=50.0,
+        exponent_b=0.3,
+        outdoor_design_c=City.objects.get().design_outdoor_temp_c,
+    )
+    between = 0.5 * (allocated_kw[peak] + demand_kw[peak]) / station.design_load_kw
+    supply_c = float(
+        setpoints(
+            curve.indoor_design_c - between * (curve.indoor_design_c - curve.outdoor_design_c),
+            curve,
+        )["supply_temp_c"]
+    )
+    overridden = _raise(limited, station, round(supply_c, 1), first=peak, last=peak)
+    row = PlanSubstation.objects.get(plan=overridden)
+    assert row.heat_kw[peak] == pytest.approx(allocated_kw[peak], abs=0.5)
+    assert not [w for w in overridden.warnings if "剩余能力不足" in w]
