@@ -101,7 +101,10 @@ def complaint(request):
             except ActionError as error:
                 errors = [(error.field, error.code, error.message)]
             else:
-                return render(request, "portal/complaint_done.html", {"order": order})
+                line = order.company.primary_service_line() if order.company else None
+                return render(
+                    request, "portal/complaint_done.html", {"order": order, "service_line": line}
+                )
     return render(
         request,
         "portal/complaint.html",

@@ -1,5 +1,7 @@
 """Citizens: complaint form (no login, validated phone, rate limit), lookup, masked replies."""
 
+from django.utils import timezone
+
 from wennuan.workorders import actions
 from wennuan.workorders.choices import State
 from wennuan.workorders.masking import mask_name, mask_phone
@@ -24,6 +26,13 @@ def test_citizen_submits_and_gets_a_number(client, season, small_city):
     assert order.state == State.DISPATCHED and order.company == small_city.south
     assert order.channel == "web"
     assert order.events.first().actor_label == "市民（网站）"
+    # What happens next: the visit and the answer, by when, in the caller's local time.
+    page = response.content.decode()
+    onsite = timezone.localtime(order.onsite_deadline)
+    resolve = timezone.localtime(order.resolve_deadline)
+    assert f"维修人员将于 {onsite.month}月{onsite.day}日 {onsite:%H:%M} 前上门测温" in page
+    assert f"{resolve.month}月{resolve.day}日 {resolve:%H:%M} 前给您答复" in page
+    assert 'href="tel:05305550002"' in page  # the company's 24-hour line, one tap away
 
 
 def test_bad_phone_and_unknown_community_change_nothing(client, season):
