@@ -164,10 +164,12 @@ def lookup(request):
                 LookupFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
             else:
                 order = found
+    # The caller's own home visits (proved by the phone digits): when, and what was measured.
+    visits = list(order.visits.order_by("visited_at")) if order is not None else []
     return render(
         request,
         "portal/lookup.html",
-        {"order": order, "error": error, "number": number, "last4": last4},
+        {"order": order, "visits": visits, "error": error, "number": number, "last4": last4},
         status=status,
     )
 

@@ -80,3 +80,29 @@ def test_masks():
     assert mask_name("王小明") == "王*"
     assert mask_phone("13812341234") == "138****1234"
     assert mask_phone("") == "****"
+
+
+def test_lookup_shows_the_home_visits_and_when_the_answer_is_due(client, make_order, personas):
+    order = make_order()
+    order = actions.do_accept(order, personas["dispatcher"])
+    order = actions.do_assign(order, personas["dispatcher"], personas["technician"])
+    visit = actions.do_record_visit(
+        order,
+        personas["technician"],
+        readings=[("客厅", "living", 17.4), ("主卧", "bedroom", 16.9)],
+        closed_30_min=True,
+        centre_height_ok=True,
+        read_after_10_min=True,
+        outdoor_temp_c=-2.0,
+    )
+    order = visit.order
+    page = client.get("/lookup/", {"number": order.number, "last4": "1111"}).content.decode()
+    when = timezone.localtime(visit.visited_at)
+    due = timezone.localtime(order.resolve_deadline)
+    assert f"入户 {when.month}月{when.day}日 {when:%H:%M}" in page
+    assert "不达标（最低室温 16.9 °C）" in page
+    assert f"答复时限</dt><dd>{due.month}月{due.day}日 {due:%H:%M}" in page
+    # Once answered, the answer replaces the deadline.
+    order = actions.do_reply(order, personas["dispatcher"], "已调节管网，复测室温达标。")
+    page = client.get("/lookup/", {"number": order.number, "last4": "1111"}).content.decode()
+    assert "已调节管网" in page and "答复时限" not in page
