@@ -309,15 +309,15 @@ def _ones(n: int) -> np.ndarray:
     return arr
 
 
-# Newton steps after which a coupled solve that has not converged switches from the plain
-# alternation (one Newton step, one temperature sweep) to the accelerated fixed point of
-# _solve_fixed_point; most networks converge in 4-10 steps and never get there.
+# A coupled solve (flows and temperatures) that has not converged after this many Newton steps
+# relaxes every temperature update from then on (see _solve); most networks converge in 4-10
+# steps and never get there. The relaxation factor starts at _STRUGGLE_W0, stays within
+# [_STRUGGLE_W_MIN, 1], and the solve may then take up to _STRUGGLE_BUDGET × max_iterations
+# Newton steps in all (such solves converge linearly, one temperature sweep per step).
 _STRUGGLE_STEPS = 12
-# The relaxed fixed point: first relaxation factor, smallest one, and its Newton step budget
-# (times max_iterations; each temperature iterate costs one to a few Newton steps)
-_FIXED_POINT_W0 = 0.3
-_FIXED_POINT_W_MIN = 0.05
-_FIXED_POINT_STEPS_FACTOR = 3
+_STRUGGLE_W0 = 0.3
+_STRUGGLE_W_MIN = 0.05
+_STRUGGLE_BUDGET = 3
 _ZERO_LIFT = 0.0  # no curve pumps: the lift term of every branch equation is zero
 _EMPTY_I = np.zeros(0, dtype=np.int32)
 
@@ -1173,12 +1173,15 @@ class PreparedNetwork:
                 if hyd_ok and temp_ok:
                     converged = True
                     break
-                if steps >= opt.max_iterations:
+                if steps >= (
+                    opt.max_iterations if not struggling else _STRUGGLE_BUDGET * opt.max_iterations
+                ):
                     break
-                if couple and steps >= _STRUGGLE_STEPS:
-                    # the plain alternation is not settling: see _solve_fixed_point
+                if couple and not struggling and steps >= _STRUGGLE_STEPS:
+                    # The plain alternation has not settled: relax every temperature update
+                    # from here on, starting cautiously (see the Aitken step below).
                     struggling = True
-                    break
+                    w, r_prev = _STRUGGLE_W0, None
                 m, p, dm, delta_p = self._gga_step(m, p, F, g, cont)
                 steps += 1
                 dm_max = _abs_max(dm)
@@ -1195,7 +1198,9 @@ class PreparedNetwork:
                     continue
                 # Far from the solution a Newton iterate may send water round a loop (a
                 # directed cycle); its temperatures mean nothing, so keep the last ones then.
-                far = dm_max > 1e-3 * m_scale
+                # (Once struggling, a circulation round a loop may be the answer: a
+                # thermosiphon between parallel pipes.)
+                far = dm_max > 1e-3 * m_scale and not struggling
                 swept = self._temperatures(m, m_cons, t_node, t_out, heat, skip_cyclic=far)
                 if swept is None:
                     temp_ok = False
@@ -1210,7 +1215,12 @@ class PreparedNetwork:
                 # relaxation (Irons & Tuck 1969; Küttler & Wall 2008) scales each
                 # temperature update by ω from the last two updates, which damps
                 # oscillation and extrapolates creeping; the fixed point is unchanged.
-                settled = dm_max <= 1e-4 * m_scale
+                # Where a nearly stagnant pipe's own flow moves its outlet temperature, and
+                # with it its density and buoyancy, so much that the flows never settle
+                # (they cycle between two states, or a loop pipe turns back and forth), the
+                # plain alternation amplifies the oscillation: after _STRUGGLE_STEPS steps
+                # every update is relaxed, from ω = _STRUGGLE_W0 and never extrapolated.
+                settled = struggling or dm_max <= 1e-4 * m_scale
                 if settled and r_prev is not None:
                     diff = r_k - r_prev
                     # (sums, not np.dot: BLAS may start threads, which on a busy machine
@@ -1218,8 +1228,11 @@ class PreparedNetwork:
                     denom = float(np.add.reduce(diff * diff))
                     if denom > 0:
                         w = -w * float(np.add.reduce(r_prev * diff)) / denom
-                        w = min(max(w, 0.1), 4.0)
-                else:
+                        if struggling:
+                            w = min(max(w, _STRUGGLE_W_MIN), 1.0)
+                        else:
+                            w = min(max(w, 0.1), 4.0)
+                elif not struggling:
                     w = 1.0
                 r_prev = r_k if settled else None
                 if w == 1.0:
@@ -1228,16 +1241,6 @@ class PreparedNetwork:
                     t_node = t_node + w * (t_new - t_node)
                     t_out = t_out + w * (t_out_new - t_out)
                 temp_ok = dtemp <= opt.tol_temp_k
-            evaluation = None
-            if struggling:
-                m, p, t_node, t_out, m_cons, converged, hyd_ok, extra, extra_sweeps, res = (
-                    self._solve_fixed_point(m, p, t_node, t_out, heat, mdot, dt, tr)
-                )
-                steps += extra
-                sweeps += extra_sweeps
-            elif converged:
-                # the last evaluation was at exactly this state (see reuse above)
-                evaluation = (rho, eta, hterm, drop, lift, g, F, outflow)
             if hyd_ok and (not couple or not converged):
                 # final temperatures at the converged flows (uncoupled: the only sweep)
                 t_node, t_out = self._temperatures(m, m_cons, t_node, t_out, heat)
@@ -1249,102 +1252,14 @@ class PreparedNetwork:
                     "t": t_node,
                     "t_out": t_out,
                     "t_fix": t_fix,
-                    "eval": evaluation,
+                    # the last evaluation was at exactly this state (see reuse above)
+                    "eval": (rho, eta, hterm, drop, lift, g, F, outflow),
                 }
             return self._build_result(
                 m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, steps, sweeps, res
             )
         finally:
             self.t_fix, self.c_dt_now, self.c_tr_now = saved
-
-    def _solve_fixed_point(self, m, p, t_node, t_out, heat, mdot, dt, tr):
-        """The coupled problem as a relaxed fixed point in the temperatures, for networks on
-        which the plain alternation of :meth:`_solve` does not settle.
-
-        Nearly stagnant pipes in hilly networks tie flows and temperatures together: a
-        pipe's outlet temperature (and with it its density and the buoyancy term of its own
-        equation) moves strongly with its small flow, and the upwind density jumps when the
-        flow turns. One Newton step per temperature sweep then cycles between two states,
-        flips a loop pipe back and forth, or creeps. Here the temperatures T are the unknowns
-        of T = G(T): with the fluid properties and the heat-controlled consumer flows frozen
-        at T, the hydraulics are a smooth, monotone network problem, which Newton solves to
-        the full tolerance (a few steps from the last flows); the temperature sweep at those
-        flows gives G(T). The update T ← T + ω·(G(T) − T) is relaxed by Aitken's dynamic ω
-        (Irons & Tuck 1969), started at a cautious ω, which damps the oscillation of an
-        amplifying G and extrapolates a creeping one. At the fixed point the equations are
-        exactly those of the plain iteration, so the answer is the same; only the path
-        differs.
-
-        Returns ṁ, p, T, T_out, consumer flows, converged, hydraulics converged, Newton steps,
-        temperature sweeps and the residual.
-        """
-        opt = self.options
-        fluid = self.network.fluid
-        nb, nc, n = len(self.b_from), len(self.c_from), self.n_nodes
-        f, t, act, free = self.b_from, self.b_to, self.b_active, self.free
-        x = np.concatenate([t_node, t_out])
-        r_prev = None
-        w = _FIXED_POINT_W0
-        steps = sweeps = 0
-        converged = hyd_ok = False
-        res = np.inf
-        m_cons = None
-        budget = _FIXED_POINT_STEPS_FACTOR * opt.max_iterations
-        while steps < budget:
-            t_node, t_out = x[:n], x[n:]
-            # properties, buoyancy and consumer flows frozen at T (upwind at the current flows)
-            t_up_b = t_node[np.where(m >= 0, f, t)]
-            t_out_b = t_out[:nb]
-            rho = 0.5 * (fluid.density(t_up_b) + fluid.density(t_out_b))
-            eta = fluid.viscosity(0.5 * (t_up_b + t_out_b))
-            hterm = rho * (GRAVITY_M_S2 / PA_PER_BAR) * self.b_dz + self.b_datm
-            m_cons = self._consumer_flows(
-                t_node[self.c_from], t_out[nb : nb + nc], heat, mdot, dt, tr
-            )
-            fixed_flow = np.concatenate([m_cons, self.fc_mdot, self._cp_mdot_mass])
-            s = (
-                self.s_fixed
-                - np.bincount(self._fixed_from, fixed_flow, minlength=n)
-                + np.bincount(self._fixed_to, fixed_flow, minlength=n)
-            )
-            inner = 0
-            while True:  # Newton on the hydraulics at frozen T
-                drop, lift, g, _, _ = self._branch_terms(m, rho, eta)
-                F = np.where(act, np.nan_to_num(p[f] - p[t]) + hterm + lift - drop, 0.0)
-                cont = s - (np.bincount(f, m, minlength=n) - np.bincount(t, m, minlength=n))
-                res_f, res_c = _abs_max(F), _abs_max(cont[free])
-                res = max(res_f, res_c)
-                hyd_ok = res_f <= opt.tol_pressure_bar and res_c <= opt.tol_mass_flow_kg_s
-                if hyd_ok or steps >= budget:
-                    break
-                m, p, dm, delta_p = self._gga_step(m, p, F, g, cont)
-                steps += 1
-                inner += 1
-                dm_max, dp_max = _abs_max(dm), _abs_max(delta_p)
-                if not (np.isfinite(dm_max) and np.isfinite(dp_max)):
-                    return m, p, t_node, t_out, m_cons, False, False, steps, sweeps, np.inf
-                if dp_max <= opt.tol_pressure_bar and (
-                    dm_max <= opt.tol_mass_flow_kg_s + 1e-10 * _abs_max(m)
-                ):
-                    hyd_ok = True  # the step changed nothing: as converged as it gets
-                    break
-            swept = self._temperatures(m, m_cons, t_node, t_out, heat)
-            sweeps += 1
-            r = np.nan_to_num(np.concatenate(swept) - x)
-            if hyd_ok and inner == 0 and _abs_max(r[:n]) <= opt.tol_temp_k:
-                # the hydraulics hold at T and the sweep at their flows returns T
-                converged = True
-                t_node, t_out = swept
-                break
-            if r_prev is not None:
-                diff = r - r_prev
-                denom = float(np.add.reduce(diff * diff))
-                if denom > 0:
-                    w = -w * float(np.add.reduce(r_prev * diff)) / denom
-                    w = min(max(w, _FIXED_POINT_W_MIN), 1.0)
-            r_prev = r
-            x = x + w * r
-        return m, p, t_node, t_out, m_cons, converged, hyd_ok, steps, sweeps, res
 
     # ------------------------------------------------------------------ results
     def _build_result(
