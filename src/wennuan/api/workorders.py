@@ -13,11 +13,10 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
-from django.utils.dateparse import parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
@@ -135,8 +134,7 @@ def _create(request, client):
 
 
 def _changed_since(request, client):
-    raw = request.GET.get("changed_since", "")
-    since = parse_datetime(raw) if raw else None
+    since = parse_moment(request.GET.get("changed_since", ""))
     if since is None:
         return error_response(
             [
@@ -147,8 +145,6 @@ def _changed_since(request, client):
                 )
             ]
         )
-    if is_naive(since):
-        since = make_aware(since)
     orders = (
         WorkOrder.objects.filter(api_client=client, updated_at__gte=since)
         .select_related("community", "company", "master")

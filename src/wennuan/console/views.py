@@ -14,9 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from wennuan.lib.moments import parse_moment
 from wennuan.outreach.access import require_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 from wennuan.reports.access import dashboard_scope
@@ -383,13 +383,6 @@ def order_detail(request, number):
     return render(request, "console/order_detail.html", _detail_context(request, order))
 
 
-def _parse_moment(raw: str) -> datetime | None:
-    moment = parse_datetime(raw or "")
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
-
-
 @login_required
 def order_act(request, number, action):
     """POST one action from the detail page; errors re-render the page and change nothing."""
@@ -417,7 +410,7 @@ def order_act(request, number, action):
         elif action == "return":
             wo_actions.do_return(order, user, reason, expected_state=expected)
         elif action == "request_extension":
-            until = _parse_moment(post.get("until", ""))
+            until = parse_moment(post.get("until", ""))
             wo_actions.do_request_extension(order, user, until, reason, expected_state=expected)
         elif action == "decide_extension":
             approve = post.get("approve") == "1"
@@ -435,7 +428,7 @@ def order_act(request, number, action):
         elif action == "press":
             wo_actions.do_press(order, user, reason)
         elif action == "supervise":
-            deadline = _parse_moment(post.get("deadline", ""))
+            deadline = parse_moment(post.get("deadline", ""))
             wo_actions.do_supervise(order, user, deadline, reason)
         elif action == "callback":
             wo_actions.do_callback(

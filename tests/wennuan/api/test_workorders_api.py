@@ -184,3 +184,17 @@ def test_create_api_client_prints_a_token_once(db, capsys):
 def test_openapi_schema(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/workorders" in schema["paths"]
+
+
+def test_impossible_changed_since_and_nul_characters_are_field_errors(client, token):
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    # Well-shaped but impossible: parse_datetime raises instead of returning None.
+    response = client.get(URL, {"changed_since": "2026-13-45T99:00"}, **auth)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "changed_since"
+    # A NUL in a JSON string (PostgreSQL cannot store it): refused, nothing created.
+    response = post(client, URL, {**GOOD, "text": "暖气不热\u0000"}, token)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_character"
+    assert "NUL" in response.json()["errors"][0]["message"]
+    assert WorkOrder.objects.count() == 0 and Event.objects.count() == 0

@@ -1,0 +1,53 @@
+"""NUL characters are refused at the edge (PostgreSQL cannot store them in text)."""
+
+import pytest
+
+from wennuan.workorders.models import WorkOrder
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "text": "暖气不热，屋里16度",
+    "phone": "13953012345",
+    "community": "金鼎小区",
+}
+
+
+def test_a_form_with_a_nul_is_refused_in_chinese_and_changes_nothing(client, season):
+    response = client.post("/complaint/", {**FORM, "text": "暖气不热\x00，屋里16度"})
+    assert response.status_code == 400
+    assert "不允许的控制字符" in response.content.decode()
+    assert not WorkOrder.objects.exists()
+    assert client.post("/complaint/", FORM).status_code == 200  # the same form without it
+
+
+def test_a_query_with_a_nul_is_refused_not_a_server_error(client, small_city):
+    assert client.get("/directory/", {"q": "金鼎\x00"}).status_code == 400
+    assert client.get("/directory/", {"q": "金鼎"}).status_code == 200
+
+
+def test_a_staff_form_with_a_nul_is_refused(client, make_order, personas):
+    order = make_order()
+    client.force_login(personas["dispatcher"])
+    response = client.post(
+        f"/console/orders/{order.number}/act/return/", {"reason": "不属于\x00本公司"}
+    )
+    assert response.status_code == 400
+    order.refresh_from_db()
+    assert order.state == "dispatched"
+
+
+def test_an_impossible_date_in_a_staff_form_is_a_clear_error(client, make_order, personas):
+    """datetime-local fields post "2026-13-45T99:00" when a browser lets it through or a
+    script posts it: parse_datetime raises on such text (it was a server error)."""
+    from wennuan.workorders import actions
+
+    order = actions.do_accept(make_order(), personas["dispatcher"])
+    client.force_login(personas["dispatcher"])
+    response = client.post(
+        f"/console/orders/{order.number}/act/request_extension/",
+        {"until": "2026-13-45T99:00", "reason": "配件未到", "expected_state": order.state},
+    )
+    assert response.status_code == 400
+    order.refresh_from_db()
+    assert not order.extension_requested and order.requested_extension_until is None
