@@ -170,7 +170,7 @@ def _drill_down_filters(queryset, params):
     """Extra filters the reports dashboard links use so that every number opens the orders
     behind it: ``ids`` (comma-separated, at most 1000), ``channel``, ``created_from`` and
     ``created_to`` (local dates, inclusive). Malformed values are ignored."""
-    ids = [int(x) for x in params.get("ids", "").split(",") if x.strip().isdigit()][:1000]
+    ids = [int(x) for x in params.get("ids", "").split(",") if x.strip().isdecimal()][:1000]
     if params.get("ids"):
         queryset = queryset.filter(pk__in=ids)
     if params.get("channel"):

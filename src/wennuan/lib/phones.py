@@ -28,7 +28,7 @@ def normalize_phone(raw: str) -> str:
 
 def is_valid_phone(raw: str) -> bool:
     digits = normalize_phone(raw)
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return False
     if digits in SHORT_SERVICE_NUMBERS:
         return True

@@ -102,7 +102,7 @@ def visit_new(request):
     }
     community = (
         Community.objects.filter(pk=int(form["community"])).select_related("substation").first()
-        if form["community"].isdigit()
+        if form["community"].isdecimal()
         else None
     )
     error = ""
@@ -111,7 +111,7 @@ def visit_new(request):
             if community is None:
                 raise actions.OutreachError(_("请选择小区"), "community")
             homes = form["homes_visited"].strip() or "0"
-            if not homes.lstrip("-").isdigit():
+            if not homes.lstrip("-").isdecimal():
                 raise actions.OutreachError(_("入户户数须为整数"), "homes_visited")
             visit = actions.do_record_visit(
                 request.user,
@@ -122,7 +122,7 @@ def visit_new(request):
                 homes_visited=int(homes),
                 homes_note=form["homes_note"],
                 substations=Substation.objects.filter(
-                    pk__in=[int(s) for s in form["substations"] if s.isdigit()]
+                    pk__in=[int(s) for s in form["substations"] if s.isdecimal()]
                 ),
             )
             return redirect("outreach:visit", pk=visit.pk)
@@ -198,7 +198,7 @@ def item_add(request, pk: int):
     form = {k: request.POST.get(k, "") for k in ("problem", "solution", "company", "deadline")}
     company = (
         HeatingCompany.objects.filter(pk=int(form["company"])).first()
-        if form["company"].isdigit()
+        if form["company"].isdecimal()
         else None
     )
     try:

@@ -412,7 +412,7 @@ def compute_today(request):
     wanted = (request.POST.get("company") or "").strip()
     if wanted:
         # Admins name the company by its code (or id).
-        lookup = Q(code=wanted) | (Q(pk=int(wanted)) if wanted.isdigit() else Q(pk__in=[]))
+        lookup = Q(code=wanted) | (Q(pk=int(wanted)) if wanted.isdecimal() else Q(pk__in=[]))
         company = allowed.filter(lookup).first()
     else:
         company = allowed.first() if allowed.count() == 1 else None

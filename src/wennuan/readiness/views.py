@@ -31,7 +31,7 @@ from .progress import late_items, latest_fuel_days, progress_by_company, readine
 
 def _season(request) -> HeatingSeason | None:
     wanted = request.GET.get("season") or request.POST.get("season")
-    if wanted and wanted.isdigit():
+    if wanted and wanted.isdecimal():
         found = HeatingSeason.objects.filter(pk=int(wanted)).first()
         if found:
             return found

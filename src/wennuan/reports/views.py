@@ -64,7 +64,7 @@ def optional_url(name: str) -> str | None:
 
 def _season(request) -> HeatingSeason | None:
     season_id = request.GET.get("season", "")
-    if season_id.isdigit():
+    if season_id.isdecimal():
         return HeatingSeason.objects.filter(pk=int(season_id)).first() or dash.current_season()
     return dash.current_season()
 
@@ -272,7 +272,7 @@ def _broad_filters(params) -> dict:
     result = {"all": 1}
     metric = params.get("metric", "")
     company = params.get("company", "")
-    if company.isdigit():
+    if company.isdecimal():
         code = HeatingCompany.objects.filter(pk=int(company)).values_list("code", flat=True).first()
         result["company"] = code or ""
     if metric in ("open", "overdue"):

@@ -38,7 +38,7 @@ class Home:
 
 
 def number_text(raw: str) -> str | None:
-    if raw.isdigit():
+    if raw.isdecimal():
         return str(int(raw))
     value = chinese_integer(raw)
     return None if value is None else str(value)

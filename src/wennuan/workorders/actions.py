@@ -159,6 +159,25 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+# The heated area of one home: the fee refund (design §4.5) is days × area × price × ratio,
+# so a typo here becomes a published refund; outside these bounds it is a typo.
+MIN_HOME_AREA_M2, MAX_HOME_AREA_M2 = 10.0, 1000.0
+
+
+def _check_home_area(value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ActionError(_("面积必须是数字"), field="home_area_m2", code="invalid") from None
+    if not MIN_HOME_AREA_M2 <= value <= MAX_HOME_AREA_M2:  # also refuses NaN
+        raise ActionError(
+            _("房屋供热面积应在 10 到 1000 m² 之间（收到 %(value)s m²）") % {"value": value},
+            field="home_area_m2",
+            code="out_of_range",
+        )
+    return value
+
+
 def _check_temperature(value, field: str) -> float | None:
     if value is None or value == "":
         return None
@@ -424,6 +443,8 @@ def do_record_visit(
         raise ActionError(_("未知的原因代码：%s") % ", ".join(unknown), field="causes")
     if not not_home and not access_refused and not checked:
         raise ActionError(_("请至少填写一个房间的室温"), field="readings", code="required")
+    if home_area_m2 is not None:
+        home_area_m2 = _check_home_area(home_area_m2)
     visit_day = timezone.localtime(visited_at).date()
     season = HeatingSeason.objects.filter(
         start_date__lte=visit_day, end_date__gte=visit_day

@@ -185,6 +185,19 @@ def test_temperature_out_of_range_is_refused(make_order, personas):
     assert Event.objects.count() == count
 
 
+@pytest.mark.parametrize("area", [-80.0, 0.0, float("nan"), float("inf"), 1e9, "九十"])
+def test_home_area_must_be_a_real_homes_area(make_order, personas, area):
+    """The area multiplies into the published fee refund: a typo must not become a refund."""
+    order = actions.do_accept(make_order(), personas["dispatcher"])
+    count = Event.objects.count()
+    with pytest.raises(ActionError) as error:
+        good_visit(order, personas["dispatcher"], home_area_m2=area)
+    assert error.value.field == "home_area_m2"
+    assert Event.objects.count() == count and not order.visits.exists()
+    visit = good_visit(order, personas["dispatcher"], home_area_m2="96.5")
+    assert visit.home_area_m2 == 96.5
+
+
 def test_events_are_append_only(make_order):
     event = make_order().events.first()
     event.reason = "changed"

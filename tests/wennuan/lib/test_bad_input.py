@@ -1,4 +1,4 @@
-"""NUL characters are refused at the edge (PostgreSQL cannot store them in text)."""
+"""Bad input at the edges: refused in the user's language, never a server error."""
 
 import pytest
 
@@ -51,3 +51,15 @@ def test_an_impossible_date_in_a_staff_form_is_a_clear_error(client, make_order,
     assert response.status_code == 400
     order.refresh_from_db()
     assert not order.extension_requested and order.requested_extension_until is None
+
+
+def test_digits_that_int_cannot_read_are_not_ids_or_phones(client, personas, season):
+    """ "²".isdigit() is true but int("²") raises: ids and phones are decimal (ASCII) digits."""
+    from wennuan.lib.phones import is_valid_phone
+
+    assert not is_valid_phone("1385301111²")
+    client.force_login(personas["supervisor"])
+    for url in ("/console/reports/?season=²", "/console/readiness/?season=²"):
+        assert client.get(url, follow=True).status_code == 200, url
+    response = client.post("/console/outreach/visits/new/", {"community": "²"})
+    assert response.status_code in (200, 400)
