@@ -399,7 +399,12 @@ def order_act(request, number, action):
         if action == "accept":
             wo_actions.do_accept(order, user, expected_state=expected)
         elif action == "assign":
-            technician = get_user_model().objects.filter(pk=post.get("technician") or 0).first()
+            wanted = post.get("technician", "")
+            technician = (
+                get_user_model().objects.filter(pk=int(wanted)).first()
+                if wanted.isdecimal()
+                else None
+            )
             if technician is None:
                 raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
             wo_actions.do_assign(order, user, technician, expected_state=expected)

@@ -63,3 +63,16 @@ def test_digits_that_int_cannot_read_are_not_ids_or_phones(client, personas, sea
         assert client.get(url, follow=True).status_code == 200, url
     response = client.post("/console/outreach/visits/new/", {"community": "²"})
     assert response.status_code in (200, 400)
+
+
+def test_a_technician_that_is_not_an_id_is_a_clear_error(client, make_order, personas):
+    from wennuan.workorders import actions
+
+    order = actions.do_accept(make_order(), personas["dispatcher"])
+    client.force_login(personas["dispatcher"])
+    for junk in ("abc", "nan", "1e309"):
+        response = client.post(
+            f"/console/orders/{order.number}/act/assign/",
+            {"technician": junk, "expected_state": order.state},
+        )
+        assert response.status_code == 400 and "请选择维修人员" in response.content.decode()
