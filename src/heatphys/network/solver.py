@@ -37,6 +37,16 @@ Temperatures
     Aitken's dynamic relaxation, which damps the oscillation and speeds up the creep that
     nearly stagnant, buoyancy-driven loop pipes otherwise cause.
 
+    In hilly meshed networks a nearly stagnant pipe's outlet temperature, and with it its
+    density and the buoyancy term of its own equation, can follow its small flow so closely
+    that the flows never settle: the plain alternation cycles between two states, or a pair
+    of loop pipes turns back and forth (the upwind density jumps with the flow direction).
+    A solve that has not converged after ``_STRUGGLE_STEPS`` Newton steps therefore relaxes
+    every temperature update from then on (Aitken's ω from 0.3, kept within [0.05, 1]) and
+    accepts water circulating round a loop (a thermosiphon between parallel pipes) as part
+    of the answer. The equations, and so the converged answer, are the same; networks that
+    converge in the usual 4–10 steps never reach this phase.
+
 Re-solves
     :meth:`PreparedNetwork.solve_loads` starts from the previous solution (flows, pressures,
     temperatures, friction factors, flow order, factorisation), so an hour of a day plan
@@ -119,7 +129,8 @@ class SolverOptions:
     friction_model : {"colebrook", "nikuradse", "swamee-jain"}
     max_iterations : int
         Newton (GGA) steps per solve, each followed by a temperature sweep when flows and
-        temperatures are coupled.
+        temperatures are coupled. A coupled solve that has entered the relaxed phase (see the
+        module docstring) may take up to three times as many.
     tol_pressure_bar, tol_mass_flow_kg_s : float
         Hydraulic convergence: every branch equation residual (bar) and every junction's
         continuity residual (kg/s) at most this, or the last Newton step changed no pressure
