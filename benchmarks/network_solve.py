@@ -51,7 +51,9 @@ SECTION = "## Network hydraulics (heatphys vs pandapipes)"
 SIZES = (200, 1000, 10_000, 20_000)
 SEED = 0
 # Flat networks: with the generator's default 20 m height range, nearly stagnant loop pipes
-# become buoyancy-driven and neither solver converged at 10,000 consumers (open issue).
+# become buoyancy-driven and pandapipes' bidirectional Newton does not converge from 1,000
+# consumers on (tests/heatphys/network/test_random_vs_pandapipes.py), so there would be
+# nothing to compare; heatphys on hilly networks: benchmarks/network_hilly_sweep.py.
 GEN_OPTIONS = {"height_range_m": 0.0}
 DESIGN_DT_K = 30.0
 # hourly load factors of a winter day (fraction of design load)
