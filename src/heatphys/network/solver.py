@@ -517,6 +517,9 @@ class PreparedNetwork:
             (self.cp_pflow - self.cp_lift)[~self.cp_mass_ctrl],
             "pressure",
         )
+        # (without the circulation pumps' supply temperatures: solve_loads re-applies them,
+        # leaving out a mass-controlled pump given no flow)
+        self._t_fix_no_cp = t_fix.copy()
         set_fixed(t_fix, self.cp_flow, self.cp_tflow, "temperature")
         self.t_fix = t_fix
 
@@ -644,7 +647,6 @@ class PreparedNetwork:
         self._fixed_to = np.concatenate(
             [self.c_to, self.fc_to, self.cp_flow[self.cp_mass_ctrl]]
         ).astype(np.int64)
-        self._cp_mdot_mass = self.cp_mdot[self.cp_mass_ctrl]
         # free junction of each row of the pressure system (rank is a permutation of them)
         rows = self.node_rank[self.free]
         self._free_by_row = np.empty(self.n_free, dtype=np.int64)
@@ -1042,6 +1044,7 @@ class PreparedNetwork:
         return_temp_c=None,
         delta_t_k=None,
         flow_temp_c=None,
+        pump_mass_flow_kg_s=None,
         warm_start=True,
     ) -> Result:
         """Solve with new consumer loads (arrays in consumer-table order, or Series by id).
@@ -1053,6 +1056,12 @@ class PreparedNetwork:
             values for quantities outside its mode are ignored).
         flow_temp_c : array-like, optional
             New supply temperatures of the circulation pumps (°C).
+        pump_mass_flow_kg_s : array-like, optional
+            New flows of the mass-controlled circulation pumps (kg/s, ≥ 0; array in
+            circ-pump-table order or Series by id; pressure-controlled pumps ignore their
+            entries). A pump given 0 is off: it moves no water and its supply temperature
+            no longer fixes its flow junction's temperature (water passing that junction
+            keeps its own).
         warm_start : bool
             Start from the previous solution (default).
         """
@@ -1073,10 +1082,23 @@ class PreparedNetwork:
         tr = pick(return_temp_c, self.c_tr, ids)
         dt = pick(delta_t_k, self.c_dt, ids)
         t_fix = self.t_fix
-        if flow_temp_c is not None:
-            t_fix = t_fix.copy()
-            t_fix[self.cp_flow] = pick(flow_temp_c, self.cp_tflow, self._cp_ids)
-        return self._solve(heat, mdot, tr, dt, t_fix, warm_start)
+        cp_mdot = self.cp_mdot
+        if pump_mass_flow_kg_s is not None:
+            given = pick(pump_mass_flow_kg_s, self.cp_mdot, self._cp_ids)
+            mass = self.cp_mass_ctrl
+            if np.any(~(given[mass] >= 0)):
+                raise ValueError("pump_mass_flow_kg_s must be >= 0 for mass-controlled pumps")
+            cp_mdot = np.where(mass, given, np.nan)
+        if flow_temp_c is not None or pump_mass_flow_kg_s is not None:
+            t_flow = (
+                self.cp_tflow
+                if flow_temp_c is None
+                else pick(flow_temp_c, self.cp_tflow, self._cp_ids)
+            )
+            on = ~self.cp_mass_ctrl | (cp_mdot > 0)
+            t_fix = self._t_fix_no_cp.copy()
+            t_fix[self.cp_flow[on]] = t_flow[on]
+        return self._solve(heat, mdot, tr, dt, t_fix, warm_start, cp_mdot)
 
     def solve(self) -> Result:
         """Solve the network as given (warm-started if solved before)."""
@@ -1103,7 +1125,7 @@ class PreparedNetwork:
         t_out = np.concatenate([t0[self.b_to], t0[self.c_to], t0[self.fc_to]])
         return {"m": m0, "p": p0, "t": t0, "t_out": t_out, "n": n}
 
-    def _solve(self, heat, mdot, tr, dt, t_fix, warm_start) -> Result:
+    def _solve(self, heat, mdot, tr, dt, t_fix, warm_start, cp_mdot=None) -> Result:
         """Newton (GGA) on the hydraulics with the temperatures swept along the flow after
         every step, so temperature-dependent properties and heat-controlled consumer flows
         settle together with the flows instead of in an outer loop of full hydraulic solves.
@@ -1113,8 +1135,11 @@ class PreparedNetwork:
         """
         opt = self.options
         fluid = self.network.fluid
-        saved = (self.t_fix, self.c_dt_now, self.c_tr_now)
+        saved = (self.t_fix, self.c_dt_now, self.c_tr_now, self.cp_mdot)
         self.t_fix, self.c_dt_now, self.c_tr_now = t_fix, dt, tr
+        if cp_mdot is not None:
+            self.cp_mdot = cp_mdot
+        cp_mdot_mass = self.cp_mdot[self.cp_mass_ctrl]
         self._t_fixed_now = ~np.isnan(t_fix)
         try:
             cold = not (warm_start and self._state is not None)
@@ -1160,7 +1185,7 @@ class PreparedNetwork:
                     m_cons = self._consumer_flows(
                         t_node[self.c_from], t_out[nb : nb + nc], heat, mdot, dt, tr
                     )
-                    fixed_flow = np.concatenate([m_cons, self.fc_mdot, self._cp_mdot_mass])
+                    fixed_flow = np.concatenate([m_cons, self.fc_mdot, cp_mdot_mass])
                     s = (
                         self.s_fixed
                         - np.bincount(self._fixed_from, fixed_flow, minlength=n)
@@ -1270,7 +1295,7 @@ class PreparedNetwork:
                 m, p, t_node, t_out, m_cons, heat, converged, hyd_ok, steps, sweeps, res
             )
         finally:
-            self.t_fix, self.c_dt_now, self.c_tr_now = saved
+            self.t_fix, self.c_dt_now, self.c_tr_now, self.cp_mdot = saved
 
     # ------------------------------------------------------------------ results
     def _build_result(
@@ -1289,6 +1314,7 @@ class PreparedNetwork:
         dp_c = p_out[self.c_from] - p_out[self.c_to]
         t_fix = self.t_fix
         c_tr = self.c_tr_now
+        cp_mdot = self.cp_mdot  # (the tables are built lazily, after the solve restored it)
         net = self.network
         branch_cache = {}
 
@@ -1411,12 +1437,15 @@ class PreparedNetwork:
                 )
                 - self.s_fixed
             )
-            cp_m = np.where(self.cp_mass_ctrl, self.cp_mdot, out[self.cp_flow] if n else 0.0)
+            cp_m = np.where(self.cp_mass_ctrl, cp_mdot, out[self.cp_flow] if n else 0.0)
             # several pumps on one junction share by count (rare; documented)
             share = np.bincount(self.cp_flow, minlength=n)[self.cp_flow] if len(self.cp_flow) else 1
             cp_m = np.where(self.cp_mass_ctrl, cp_m, cp_m / np.maximum(share, 1))
             t_ret = t_node[self.cp_ret]
-            t_flow = t_fix[self.cp_flow]
+            # (a mass-controlled pump given no flow leaves its junction's temperature free)
+            t_flow = np.where(
+                np.isnan(t_fix[self.cp_flow]), t_node[self.cp_flow], t_fix[self.cp_flow]
+            )
             cpp = 0.5 * (fluid.heat_capacity(t_ret) + fluid.heat_capacity(t_flow))
             return frame(
                 {
