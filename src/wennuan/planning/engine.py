@@ -545,7 +545,8 @@ def compute_company_plan(
     np.add.at(substation_demand.T, community_sub, community_demand.T)
 
     # --- capacity and adjustments ---------------------------------------------------------
-    capacity = np.tile(_source_capacity_share_kw(company, sources), (HOURS, 1))
+    design_capacity_kw = _source_capacity_share_kw(company, sources)
+    capacity = np.tile(design_capacity_kw, (HOURS, 1))
     source_pos = {s.id: k for k, s in enumerate(sources)}
     sub_limit = np.tile(
         np.array([s.design_load_kw * cfg.substation_overload for s in substations]), (HOURS, 1)
@@ -645,9 +646,28 @@ def compute_company_plan(
     )
     cache = network_cache if network_cache is not None else {}
     if company.id not in cache:
-        cache[company.id] = CompanyNetwork.build(company, substations, sources, cfg.min_dp_bar)
+        cache[company.id] = CompanyNetwork.build(
+            company, substations, sources, cfg.min_dp_bar, capacity_kw=design_capacity_kw
+        )
     network = cache[company.id]
-    hydro = network.check(sub_heat, primary_dt, primary_supply)
+    # The check runs the sources as the schedule does (who holds the pressure, who is off),
+    # and the schedule needs the check's transport delays: the sources are first scheduled
+    # with the delays of the design-load solve (shorter than at part load, where flows are
+    # lower), the check runs that schedule, and the stored schedule (step 6) uses the
+    # check's delays. The two schedules differ only by the hour shift of far substations.
+    first_schedule = source_schedule(
+        sub_heat,
+        capacity,
+        delay_h=transport_delays_h(network.design_delay_s, n_substations=n_sub),
+        heat_loss_fraction=cfg.network_loss_fraction,
+    )
+    hydro = network.check(
+        sub_heat,
+        primary_dt,
+        primary_supply,
+        first_schedule,
+        heat_loss_fraction=cfg.network_loss_fraction,
+    )
     warnings.extend(hydro.warnings)
     if hydro.flow_shortfall.any():
         named = [
@@ -692,7 +712,7 @@ def compute_company_plan(
         "risk_threshold_c": risk_threshold,
         "network_loss_fraction": cfg.network_loss_fraction,
         "min_dp_bar": cfg.min_dp_bar,
-        "lift_bar": network.lift_bar,
+        "lift_bar": hydro.lift_bar,
         "source_capacity_kw": {
             s.code: round(float(capacity[:, k].max()), 1) for k, s in enumerate(sources)
         },

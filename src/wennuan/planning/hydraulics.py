@@ -1,15 +1,27 @@
 """Hydraulic check of a company's primary network for a day plan (heatphys.network).
 
 The register keeps the supply side (NetworkJunction/NetworkPipe); the return side mirrors it.
-Every source connection is a pressure-controlled circulation pump (fixed supply pressure and
-lift); every substation on a junction is a heat consumer taking its allocated heat at the
-primary temperature difference of its source's curve (mode QDT: the flow it needs). A
-substation's differential-pressure margin is its supply–return pressure difference minus
-what it needs (``min_dp_bar``); a negative margin in any hour means it cannot get its flow.
+Every substation on a junction is a heat consumer taking its allocated heat at the primary
+temperature difference of its heat exchanger (mode QDT: the flow it needs). A substation's
+differential-pressure margin is its supply–return pressure difference minus what it needs
+(``min_dp_bar``); a negative margin in any hour means it cannot get its flow.
 
-The pump lift is sized once per network from a design-load solve (largest loss to any
+The sources run as the day's schedule runs them (merit order, ``heatphys.schedule``): ONE
+source holds the pressure — the merit-order first source that runs that day (the base-load
+plant takes the balance, as in practice); its connections are pressure-controlled circulation
+pumps (supply pressure ``FLOW_PRESSURE_BAR``, a lift). Every other source's connections are
+mass-controlled pumps carrying, each hour, the flow of its scheduled heat (0 when the plan
+keeps it cold: it then moves no water at all). Their supply pressure is left free (NaN):
+pandapipes' mass-controlled pump also fixes the supply pressure, which makes its junction a
+second pressure reference that feeds the network whatever the flow given (an "off" boiler
+house would still push water in) — here only the balance plant holds the pressure and the
+other sources move exactly their flows. The balance plant's flow is what the substations need
+beyond them (mass balance).
+
+The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
-``WENNUAN_PLAN_LIFT_BAR`` fixes it.
+``WENNUAN_PLAN_LIFT_BAR`` fixes it. The design solve's transport delays are the first
+estimate the engine schedules the sources with before the hourly check (see engine).
 """
 
 from dataclasses import dataclass, field
@@ -27,12 +39,22 @@ RETURN_OFFSET = 10_000_000  # return-side ids: supply id + offset
 FLOW_PRESSURE_BAR = 6.0
 LIFT_RESERVE_BAR = 0.3
 PROBE_LIFT_BAR = 20.0
+# A lift above this cannot be a real circulation pump's (primary networks are PN16): the
+# arrangement cannot carry the design load, typically because idle sources' supply zones
+# would be fed over the thin pipes between zones. Said in a warning; the check still runs.
+MAX_LIFT_BAR = 16.0
+# A source's flow is its heat over c_p·(supply − network return); the difference is bounded
+# below so that a supply set-point at the return temperature cannot ask for an endless flow.
+MIN_SOURCE_DT_K = 5.0
+_CP_J_KGK = 4185.0  # the network's fluid (heatphys' default water)
 _OPTIONS = SolverOptions(check_feasibility=False, compute_delays=True)
+_SOLVE_ERRORS = (NetworkError, NotConvergedError, ValueError, np.linalg.LinAlgError)
 
 
 @dataclass
 class HydraulicCheck:
-    """Hourly results for the substations (columns in plan order) and the supply pipes."""
+    """Hourly results for the substations (columns in plan order), the sources (columns in
+    plan order) and the supply pipes."""
 
     mass_flow_kg_s: np.ndarray  # (24, S)
     dp_margin_bar: np.ndarray  # (24, S), NaN where not on the network / not solved
@@ -40,42 +62,77 @@ class HydraulicCheck:
     flow_shortfall: np.ndarray  # (S,) bool
     pipes: list  # (pipe id, mdot[24], velocity[24], max load ratio)
     warnings: list = field(default_factory=list)
+    # (24, K) water each source's circulation pumps move [kg/s]; NaN where the source has no
+    # connection to this network or the hour was not solved
+    source_mass_flow_kg_s: np.ndarray | None = None
+    balance_source: int | None = None  # plan index of the source holding the pressure
+    lift_bar: float = 0.0  # the balance plant's lift
+
+
+@dataclass
+class _Arrangement:
+    """The network prepared with one source holding the pressure (see module docstring)."""
+
+    prepared: object
+    balance_source: int
+    lift_bar: float
+    # The network is solved with the probe lift; with one pressure-holding plant and every
+    # other flow fixed (consumers in mode QDT, mass-controlled sources) the return side's only
+    # pressure reference is the balance plant's return, so changing its lift shifts every
+    # consumer's differential pressure by the same amount and leaves flows unchanged: the
+    # design lift is applied by subtracting this instead of preparing the network again.
+    dp_shift_bar: float
+    design_delay_s: np.ndarray  # (consumers,) at the design loads
+    warnings: list
 
 
 @dataclass
 class CompanyNetwork:
-    """A company's primary network prepared for repeated solves."""
+    """A company's primary network, prepared for repeated solves per pump arrangement."""
 
-    prepared: object | None
+    tables: dict | None  # junctions, pipes, consumers, name: what every arrangement shares
     consumer_columns: np.ndarray  # plan substation index of each consumer row
     n_substations: int
     supply_pipes: list  # (pipe id, design mass flow)
-    source_columns: np.ndarray  # plan source index of each circulation pump
-    lift_bar: float
+    source_columns: np.ndarray  # plan source index of each circulation pump (connection)
     min_dp_bar: float
     warnings: list
-    # The network is solved with the probe lift; with every pump at the same lift and the
-    # substations' flows fixed (mode QDT), changing the lift shifts every consumer's
-    # differential pressure by the same amount and leaves flows unchanged, so the design lift
-    # is applied by subtracting this instead of preparing the network a second time.
-    dp_shift_bar: float = 0.0
+    sources: list = field(default_factory=list)  # the plan's sources (merit order)
+    capacity_kw: np.ndarray | None = None  # (K,) each source's capacity for this company
+    substation_source_columns: np.ndarray | None = None  # (S,) source whose curve feeds it
+    arrangements: dict = field(default_factory=dict)  # balance source index -> _Arrangement
+    default_balance: int | None = None
 
     @classmethod
     def unchecked(cls, n_substations: int, min_dp_bar: float, warning: str) -> "CompanyNetwork":
         """A company whose network cannot be checked; the warning says why."""
         return cls(
-            None,
-            np.array([], int),
-            n_substations,
-            [],
-            np.array([], int),
-            0.0,
-            min_dp_bar,
-            [warning],
+            None, np.array([], int), n_substations, [], np.array([], int), min_dp_bar, [warning]
         )
 
+    @property
+    def lift_bar(self) -> float:
+        """The lift of the usual arrangement (the merit-order first source holds the pressure)."""
+        arrangement = self.arrangements.get(self.default_balance)
+        return arrangement.lift_bar if arrangement is not None else 0.0
+
+    @property
+    def design_delay_s(self) -> np.ndarray:
+        """(S,) transport delays at the design loads in the usual arrangement (NaN off the
+        network): the engine's first estimate for the source schedule."""
+        delay = np.full(self.n_substations, np.nan)
+        arrangement = self.arrangements.get(self.default_balance)
+        if arrangement is not None:
+            delay[self.consumer_columns] = arrangement.design_delay_s
+        return delay
+
     @classmethod
-    def build(cls, company, substations, sources, min_dp_bar: float) -> "CompanyNetwork":
+    def build(
+        cls, company, substations, sources, min_dp_bar: float, capacity_kw=None
+    ) -> "CompanyNetwork":
+        """Read the company's network from the register and prepare the usual arrangement.
+        ``sources`` are in merit order; ``capacity_kw`` (K,) what each gives this company
+        (default: its whole capacity) — it shares the design load out for the lift sizing."""
         junctions = list(NetworkJunction.objects.filter(company=company).order_by("id"))
         pipes = list(NetworkPipe.objects.filter(company=company).order_by("id"))
         source_pos = {s.id: k for k, s in enumerate(sources)}
@@ -128,82 +185,204 @@ class CompanyNetwork:
                 "name": [substations[j].code for j in on_net],
             }
         )
-        lift = float(setting("WENNUAN_PLAN_LIFT_BAR")) or PROBE_LIFT_BAR
         circ = pd.DataFrame(
             {
                 "return_junction": [c.junction_id + RETURN_OFFSET for c in connections],
                 "flow_junction": [c.junction_id for c in connections],
-                "flow_pressure_bar": FLOW_PRESSURE_BAR,
-                "lift_bar": lift,
                 "flow_temp_c": [
                     sources[source_pos[c.source_id]].design_supply_temp_c for c in connections
                 ],
                 "name": [str(c.source_id) for c in connections],
             }
         )
-        warnings = []
+        if capacity_kw is None:
+            capacity_kw = [s.capacity_mw * 1000.0 for s in sources]
+        sub_source = [
+            source_pos.get(s.source_id, 0) if s.source_id is not None else 0 for s in substations
+        ]
+        network = cls(
+            {
+                "junctions": pd.DataFrame(j_rows).set_index("id"),
+                "pipes": pd.DataFrame(p_rows).set_index("id"),
+                "consumers": consumers,
+                "circ_pumps": circ,
+                "name": company.code,
+            },
+            np.array(on_net, dtype=int),
+            len(substations),
+            [(p.id, p.design_mass_flow_kg_s) for p in pipes],
+            np.array([source_pos[c.source_id] for c in connections], dtype=int),
+            min_dp_bar,
+            [],
+            list(sources),
+            np.asarray(capacity_kw, dtype=float),
+            np.array(sub_source, dtype=int),
+        )
+        network.default_balance = int(network.source_columns.min())
         try:
-            network = Network(
-                junctions=pd.DataFrame(j_rows).set_index("id"),
-                pipes=pd.DataFrame(p_rows).set_index("id"),
-                consumers=consumers,
-                circ_pumps=circ,
-                name=company.code,
-            )
-            prepared = prepare(network, _OPTIONS)
-            solved_lift = lift
-            if not setting("WENNUAN_PLAN_LIFT_BAR"):
-                probe = prepared.solve()
-                dp = probe.consumers["dp_bar"].to_numpy(float)
-                if probe.converged and np.isfinite(dp).all():
-                    lift = float(
-                        np.ceil((PROBE_LIFT_BAR - dp.min() + min_dp_bar + LIFT_RESERVE_BAR) * 10)
-                        / 10
-                    )
-                else:
-                    warnings.append(
-                        _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
-                    )
-        except (NetworkError, NotConvergedError, ValueError, np.linalg.LinAlgError) as error:
+            network._arrangement(network.default_balance)
+        except _SOLVE_ERRORS as error:
             return cls.unchecked(
                 len(substations),
                 min_dp_bar,
                 _("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
             )
-        return cls(
-            prepared,
-            np.array(on_net, dtype=int),
-            len(substations),
-            [(p.id, p.design_mass_flow_kg_s) for p in pipes],
-            np.array([source_pos[c.source_id] for c in connections], dtype=int),
-            lift,
-            min_dp_bar,
-            warnings,
-            solved_lift - lift,
-        )
+        return network
 
-    def check(self, substation_heat_kw, primary_dt_k, source_supply_c) -> HydraulicCheck:
-        """Solve the 24 hours; inputs are (24, S) heat [kW], (24, S) primary ΔT [K] and
-        (24, K) source supply temperatures [°C]."""
+    def _arrangement(self, balance: int) -> _Arrangement:
+        """The network prepared with ``balance`` holding the pressure (cached), its lift sized
+        from a design solve where the other sources carry their merit-order share of the
+        design load."""
+        if balance in self.arrangements:
+            return self.arrangements[balance]
+        tables = self.tables
+        consumers = tables["consumers"]
+        circ = tables["circ_pumps"].copy()
+        holds = self.source_columns == balance
+        fixed_lift = float(setting("WENNUAN_PLAN_LIFT_BAR"))
+        probe_lift = fixed_lift or PROBE_LIFT_BAR
+        circ["flow_pressure_bar"] = np.where(holds, FLOW_PRESSURE_BAR, np.nan)
+        circ["lift_bar"] = np.where(holds, probe_lift, np.nan)
+        circ["mass_flow_kg_s"] = np.where(holds, np.nan, self._design_pump_flows(balance))
+        network = Network(
+            junctions=tables["junctions"],
+            pipes=tables["pipes"],
+            consumers=consumers,
+            circ_pumps=circ,
+            name=tables["name"],
+        )
+        prepared = prepare(network, _OPTIONS)
+        warnings = []
+        lift = probe_lift
+        design_delay = np.full(len(consumers), np.nan)
+        probe = prepared.solve()
+        dp = probe.consumers["dp_bar"].to_numpy(float)
+        if probe.converged and np.isfinite(dp).all():
+            design_delay = probe.consumers["delay_s"].to_numpy(float)
+            if not fixed_lift:
+                lift = float(
+                    np.ceil((PROBE_LIFT_BAR - dp.min() + self.min_dp_bar + LIFT_RESERVE_BAR) * 10)
+                    / 10
+                )
+        elif not fixed_lift:
+            warnings.append(
+                _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
+            )
+        if lift > MAX_LIFT_BAR:
+            warnings.append(
+                _(
+                    "按计划的热源运行方式（%(name)s 定压，其余热源按计划出力），设计负荷下循环泵"
+                    "需扬程 %(lift).1f bar，超过 %(max).0f bar：一次网输送不了，停运热源的供热区"
+                    "只能经细管从远处热源取水"
+                )
+                % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
+            )
+        arrangement = _Arrangement(
+            prepared, balance, lift, probe_lift - lift, design_delay, warnings
+        )
+        self.arrangements[balance] = arrangement
+        return arrangement
+
+    def _design_pump_flows(self, balance: int) -> np.ndarray:
+        """Flow of each connection at the design load: the balance plant first to its
+        capacity, then the others in merit order, each at its design supply − return."""
+        design_kw = float(self.tables["consumers"]["heat_w"].sum()) / 1000.0
+        order = [balance] + [k for k in range(len(self.sources)) if k != balance]
+        heat_kw = np.zeros(len(self.sources))
+        left = design_kw
+        for k in order:
+            heat_kw[k] = min(max(left, 0.0), self.capacity_kw[k])
+            left -= heat_kw[k]
+        dt = np.array(
+            [
+                max(s.design_supply_temp_c - s.design_return_temp_c, MIN_SOURCE_DT_K)
+                for s in self.sources
+            ]
+        )
+        source_mdot = heat_kw * 1000.0 / (_CP_J_KGK * dt)
+        return self._per_connection(source_mdot)
+
+    def _per_connection(self, source_mdot) -> np.ndarray:
+        """A source's flow split evenly over its connections (pump-table order)."""
+        cols = self.source_columns
+        count = np.bincount(cols, minlength=len(self.sources))
+        return np.asarray(source_mdot, dtype=float)[..., cols] / count[cols]
+
+    def _balance_for(self, source_heat_kw) -> int:
+        """The merit-order first connected source that runs in the day, else the usual one."""
+        running = np.nansum(source_heat_kw, axis=0) > 0
+        for k in range(len(self.sources)):
+            if k in self.source_columns and running[k]:
+                return k
+        return self.default_balance
+
+    def check(
+        self,
+        substation_heat_kw,
+        primary_dt_k,
+        source_supply_c,
+        source_heat_kw,
+        heat_loss_fraction: float = 0.0,
+    ) -> HydraulicCheck:
+        """Solve the 24 hours; inputs are (24, S) heat [kW], (24, S) primary ΔT [K], (24, K)
+        source supply temperatures [°C] and (24, K) scheduled source heat [kW] (grossed up
+        for the network loss ``heat_loss_fraction``)."""
         hours, n_sub = substation_heat_kw.shape
+        n_src = source_supply_c.shape[1]
         mdot = np.full((hours, n_sub), np.nan)
         margin = np.full((hours, n_sub), np.nan)
         delay = np.full(n_sub, np.nan)
+        source_flow = np.full((hours, n_src), np.nan)
         warnings = list(self.warnings)
         pipe_mdot = np.full((hours, len(self.supply_pipes)), np.nan)
         pipe_v = np.full((hours, len(self.supply_pipes)), np.nan)
-        if self.prepared is None:
-            return HydraulicCheck(mdot, margin, delay, np.zeros(n_sub, bool), [], warnings)
+        if self.tables is None:
+            return HydraulicCheck(
+                mdot, margin, delay, np.zeros(n_sub, bool), [], warnings, source_flow
+            )
+        balance = self._balance_for(source_heat_kw)
+        try:
+            arrangement = self._arrangement(balance)
+        except _SOLVE_ERRORS as error:
+            warnings.append(_("一次网模型有误，未做水力校核：%(error)s") % {"error": error})
+            return HydraulicCheck(
+                mdot, margin, delay, np.zeros(n_sub, bool), [], warnings, source_flow
+            )
+        warnings.extend(arrangement.warnings)
+        unconnected = [
+            self.sources[k].name
+            for k in range(n_src)
+            if k not in self.source_columns and np.nansum(source_heat_kw[:, k]) > 0
+        ]
+        if unconnected:
+            warnings.append(
+                _("热源 %(names)s 未接入本公司一次网，水力校核中其计划出力由 %(balance)s 承担")
+                % {"names": "、".join(unconnected), "balance": self.sources[balance].name}
+            )
+        pump_mdot = self._per_connection(
+            self._source_flows(
+                substation_heat_kw,
+                primary_dt_k,
+                source_supply_c,
+                source_heat_kw,
+                heat_loss_fraction,
+            )
+        )
+        holds = self.source_columns == balance
+        pump_mdot[:, holds] = np.nan  # (the balance plant's pumps ignore it)
         cols = self.consumer_columns
         pipe_ids = [p for p, _design in self.supply_pipes]
         delays = []
         failed_hours = []
+        backflow_hours = []
+        prepared = arrangement.prepared
         for h in range(hours):
             try:
-                result = self.prepared.solve_loads(
+                result = prepared.solve_loads(
                     heat_w=np.maximum(substation_heat_kw[h, cols], 1.0) * 1000.0,
                     delta_t_k=primary_dt_k[h, cols],
                     flow_temp_c=source_supply_c[h, self.source_columns],
+                    pump_mass_flow_kg_s=pump_mdot[h],
                 )
             except (NotConvergedError, ValueError, np.linalg.LinAlgError):
                 failed_hours.append(h)
@@ -213,16 +392,32 @@ class CompanyNetwork:
                 continue
             consumers = result.consumers
             mdot[h, cols] = consumers["mdot_kg_s"].to_numpy(float)
-            dp = consumers["dp_bar"].to_numpy(float) - self.dp_shift_bar
+            dp = consumers["dp_bar"].to_numpy(float) - arrangement.dp_shift_bar
             margin[h, cols] = dp - self.min_dp_bar
             delays.append(consumers["delay_s"].to_numpy(float))
+            pumps = result.circ_pumps["mdot_kg_s"].to_numpy(float)
+            source_flow[h] = np.bincount(self.source_columns, pumps, minlength=n_src)
+            if pumps[holds].sum() < -1e-6:
+                backflow_hours.append(h)
             table = result.pipes
             pipe_mdot[h] = table["mdot_kg_s"].reindex(pipe_ids).to_numpy(float)
             pipe_v[h] = table["v_mean_m_s"].reindex(pipe_ids).to_numpy(float)
+        source_flow[:, np.bincount(self.source_columns, minlength=n_src) == 0] = np.nan
         if failed_hours:
             warnings.append(
                 _("水力计算在 %(n)d 个小时未收敛：%(hours)s")
                 % {"n": len(failed_hours), "hours": ", ".join(f"{h}:00" for h in failed_hours)}
+            )
+        if backflow_hours:
+            warnings.append(
+                _(
+                    "水力校核中其他热源按计划出力的流量超过各换热站所需，平衡热源 %(name)s "
+                    "在 %(hours)s 倒流"
+                )
+                % {
+                    "name": self.sources[balance].name,
+                    "hours": ", ".join(f"{h}:00" for h in backflow_hours),
+                }
             )
         if delays:
             with np.errstate(all="ignore"):
@@ -237,7 +432,41 @@ class CompanyNetwork:
             )
             ratio = round(float(peak / design), 3) if design > 0 and np.isfinite(peak) else None
             pipes.append((pipe_id, pipe_mdot[:, i], pipe_v[:, i], ratio))
-        return HydraulicCheck(mdot, margin, delay, shortfall, pipes, warnings)
+        return HydraulicCheck(
+            mdot,
+            margin,
+            delay,
+            shortfall,
+            pipes,
+            warnings,
+            source_flow,
+            balance,
+            arrangement.lift_bar,
+        )
+
+    def _source_flows(
+        self, substation_heat_kw, primary_dt_k, source_supply_c, source_heat_kw, loss_fraction
+    ) -> np.ndarray:
+        """(24, K) flow that carries each source's scheduled heat [kg/s].
+
+        ṁ = Q·(1 − loss) / (c_p·(t_supply − t_return)) with the source's planned supply
+        temperature and the network's mean return temperature of that hour, flow-weighted over
+        the substations' planned primary flows (each returns its source's supply minus its
+        exchanger's ΔT). Not the source's design return: at part load the supply falls much
+        more than the return, and supply − design return would ask for far more water than the
+        substations take. The scheduled heat includes the network loss; the water carries the
+        delivered part (the loss shows as a cooler return, not as more flow), so the sources'
+        flows add up to the substations' flows when all supply temperatures are equal.
+        """
+        cols = self.consumer_columns
+        heat = np.maximum(substation_heat_kw[:, cols], 1.0)
+        dt = primary_dt_k[:, cols]
+        weight = heat / dt
+        t_supply = source_supply_c[:, self.substation_source_columns[cols]]
+        t_return = (weight * (t_supply - dt)).sum(axis=1) / weight.sum(axis=1)
+        source_dt = np.maximum(source_supply_c - t_return[:, None], MIN_SOURCE_DT_K)
+        delivered_kw = np.nan_to_num(source_heat_kw) * (1.0 - loss_fraction)
+        return np.maximum(delivered_kw, 0.0) * 1000.0 / (_CP_J_KGK * source_dt)
 
 
 def _design_dt(substation, sources) -> float:

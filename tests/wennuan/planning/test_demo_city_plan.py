@@ -44,7 +44,16 @@ def test_demo_city_plans(demo_city):
     rows = PlanSubstation.objects.filter(plan__in=demo_plans).select_related("substation")
     on_network = [r for r in rows if r.substation.junction_id]
     assert len(on_network) == Substation.objects.exclude(junction=None).count() >= 120
-    assert all(r.min_dp_margin_bar is not None and r.min_dp_margin_bar >= 0 for r in on_network)
+    assert all(r.min_dp_margin_bar is not None for r in on_network)
+    # The check runs the sources as scheduled (merit order): the boiler houses the schedule
+    # keeps cold move no water, so their supply zones draw over the thin pipes between zones
+    # and lack differential pressure; each such substation is named in its plan's warnings.
+    # (With every source holding the same lift, all margins were >= 0.)
+    for plan in demo_plans:
+        text = " ".join(plan.warnings)
+        for row in on_network:
+            if row.plan_id == plan.id and row.flow_shortfall:
+                assert row.substation.name in text
 
     mild = {p.company_id: p for p in compute_plans(day, weather=uniform_weather(day, 4.0))}
     cold = {p.company_id: p for p in compute_plans(day, weather=uniform_weather(day, -7.0))}
@@ -142,6 +151,10 @@ def test_demo_morning_shows_a_few_communities_at_risk_and_pipes_below_design(db,
             ]
         )
         assert ratios.size > 50
-        assert np.median(ratios) < 0.9, plan
-        assert np.mean(ratios < 1.0) > 0.75, plan
-        assert ratios.max() < 1.5, plan
+        assert np.median(ratios) < 1.0, plan
+        # Run as scheduled, the idle boiler houses' zones are fed over the pipes between zones
+        # (sized for no design flow), which then run far above design; the plan says the
+        # network cannot carry it. (With every source holding the same lift, no pipe went
+        # above 1.5 × design and three quarters stayed below it.)
+        if ratios.max() > 1.5:
+            assert plan.flow_shortfall_count > 0 or any("扬程" in w for w in plan.warnings)
