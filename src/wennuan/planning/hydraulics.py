@@ -272,8 +272,8 @@ class CompanyNetwork:
             warnings.append(
                 _(
                     "按计划的热源运行方式（%(name)s 定压，其余热源按计划出力），设计负荷下循环泵"
-                    "需扬程 %(lift).1f bar，超过 %(max).0f bar：一次网输送不了，停运热源的供热区"
-                    "只能经细管从远处热源取水"
+                    "需扬程 %(lift).1f bar，超过 %(max).0f bar：一次网按此方式输送不了"
+                    "（常见原因：停运热源的供热区只能经细管从远处热源取水）"
                 )
                 % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
             )

@@ -177,3 +177,15 @@ def test_margins_are_lower_than_with_every_source_holding_the_same_lift(
     assert np.all(old_boiler_flow > 0.5)  # the "idle" boiler fed the substation
     assert np.all(hydro.source_mass_flow_kg_s[:, 1] == 0.0)
     assert np.all(hydro.dp_margin_bar[:, 0] < old_margin - 0.01)
+
+
+def test_an_arrangement_the_network_cannot_carry_is_said_in_chinese(two_sources):
+    """The only main from the running plant is far too thin for the design load: the lift
+    the design solve asks for is no pump's, and the plan says so and flags the substation."""
+    NetworkPipe.objects.filter(code="P1").update(inner_diameter_m=0.05)
+    plan = compute_company_plan(two_sources.north, PLAN_DAY, weather_for(PLAN_DAY, -2.0), now=NOW)
+    assert plan.inputs["lift_bar"] > hydraulics.MAX_LIFT_BAR
+    assert any("测试热电厂 定压" in w and "扬程" in w for w in plan.warnings), plan.warnings
+    # lift sized for the design load: the day (part load) still gets its flow
+    row = PlanSubstation.objects.get(plan=plan)
+    assert row.min_dp_margin_bar > 0
