@@ -7,7 +7,8 @@ must put into the network at hour t is therefore the substations' heat at
 
 .. math:: P(t) = \\frac{1}{1 - \\lambda} \\sum_s Q_s(t + \\delta_s)
 
-split among sources in merit order within their hourly capacity (or by fixed shares).
+split among sources in merit order within their hourly capacity, zone first when each
+substation's own source is known (or by fixed shares).
 Fractional delays interpolate linearly between hours; hours beyond the plan's horizon hold
 the last planned value. Delays come per substation from the network solver
 (``delay_s`` of a solved network, see :func:`transport_delays_h`); a substation whose delay
@@ -97,6 +98,46 @@ def shift_by_delay(
     return (1.0 - frac) * heat[below, cols] + frac * heat[above, cols]
 
 
+def zone_first_dispatch(zone_heat_kw, capacity_kw, unzoned_heat_kw=None) -> np.ndarray:
+    """Split heat among sources: each serves its own zone first, the rest in merit order.
+
+    A multi-source network built in supply zones (分区供热: each source sized for the
+    substations around it, interconnections for backup) cannot move a zone's whole load to
+    another plant: the tie pipes carry a fraction of it. So each source first carries its own
+    zone's heat up to its capacity; what a zone's source cannot carry, and the heat of
+    substations without a zone source, goes to the spare capacity of the sources in merit
+    order (the order of the columns); beyond the total capacity, to the last source, where
+    the caller sees the overload (as :func:`source_schedule` does in plain merit order).
+
+    Parameters
+    ----------
+    zone_heat_kw : array_like, (H, K)
+        Heat each source's zone needs [kW].
+    capacity_kw : array_like, (H, K) or (K,)
+        Capacity of each source [kW], in merit order.
+    unzoned_heat_kw : array_like, (H,), optional
+        Heat of substations without a zone source [kW].
+
+    Returns
+    -------
+    array, (H, K)
+        Production of each source [kW]; rows sum to the zones' plus the unzoned heat.
+    """
+    zone = np.atleast_2d(np.asarray(zone_heat_kw, dtype=float))
+    cap = np.asarray(capacity_kw, dtype=float)
+    if cap.ndim <= 1:
+        cap = np.broadcast_to(cap.reshape(1, -1), zone.shape)
+    own = np.minimum(zone, cap)
+    rest = (zone - own).sum(axis=1)
+    if unzoned_heat_kw is not None:
+        rest = rest + np.asarray(unzoned_heat_kw, dtype=float)
+    spare = cap - own
+    before = np.cumsum(spare, axis=1) - spare
+    out = own + np.clip(rest[:, None] - before, 0.0, spare)
+    out[:, -1] += np.maximum(rest - spare.sum(axis=1), 0.0)
+    return out
+
+
 def source_schedule(
     substation_heat_kw,
     source_capacity_kw=None,
@@ -104,6 +145,7 @@ def source_schedule(
     heat_loss_fraction: float = 0.0,
     source_share=None,
     fallback_delay_h: float = DEFAULT_DELAY_H,
+    substation_source=None,
 ) -> np.ndarray:
     """Hourly production of each source [kW], shape (H, K).
 
@@ -126,6 +168,10 @@ def source_schedule(
         source (rows sum to 1).
     fallback_delay_h : float
         Constant delay for substations without a known delay [h].
+    substation_source : array_like of int, (S,), optional
+        Column of each substation's own (zone) source, −1 for none: sources then serve their
+        zones first (:func:`zone_first_dispatch`) instead of the plain merit order. Needs
+        ``source_capacity_kw``.
     """
     if not 0.0 <= heat_loss_fraction < 1.0:
         raise ValueError("heat_loss_fraction must be in [0, 1)")
@@ -142,6 +188,14 @@ def source_schedule(
     cap = np.asarray(source_capacity_kw, dtype=float)
     if cap.ndim <= 1:
         cap = np.broadcast_to(cap.reshape(1, -1), (n_hours, cap.size))
+    if substation_source is not None:
+        zone_of = np.asarray(substation_source, dtype=int)
+        if zone_of.shape != (shifted.shape[1],) or np.any(zone_of >= cap.shape[1]):
+            raise ValueError("substation_source needs one source column (or −1) per substation")
+        zoned = zone_of >= 0
+        zone_heat = np.zeros((n_hours, cap.shape[1]))
+        np.add.at(zone_heat.T, zone_of[zoned], shifted[:, zoned].T)
+        return zone_first_dispatch(zone_heat, cap, shifted[:, ~zoned].sum(axis=1))
     before = np.cumsum(cap, axis=1) - cap
     out = np.clip(total[:, None] - before, 0.0, cap)
     out[:, -1] += np.maximum(total - cap.sum(axis=1), 0.0)

@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
 
-from heatphys.schedule import shift_by_delay, source_schedule, transport_delays_h
+from heatphys.schedule import (
+    shift_by_delay,
+    source_schedule,
+    transport_delays_h,
+    zone_first_dispatch,
+)
 
 
 def test_integer_delay_moves_heat_earlier_and_holds_the_end():
@@ -67,3 +72,25 @@ def test_delays_from_network_solver_seconds():
 def test_delay_count_must_match_substations():
     with pytest.raises(ValueError, match="one transport delay per substation"):
         shift_by_delay(np.ones((3, 2)), [1.0, 2.0, 3.0])
+
+
+def test_zones_are_served_by_their_own_source_first():
+    # Sources A (merit first, 100 kW), B (50 kW), C (40 kW). Zone A needs 30, zone B 60
+    # (10 beyond B), zone C 20; 5 kW of substations have no zone source.
+    out = zone_first_dispatch([[30.0, 60.0, 20.0]], [100.0, 50.0, 40.0], [5.0])
+    # A: its 30 + B's overflow 10 + the unzoned 5 (merit order); B full; C its own 20.
+    assert out.tolist() == [[45.0, 50.0, 20.0]]
+    # Beyond the total capacity the last source shows the overload.
+    over = zone_first_dispatch([[120.0, 60.0, 50.0]], [100.0, 50.0, 40.0])
+    assert over.tolist() == [[100.0, 50.0, 80.0]]
+    assert over.sum() == pytest.approx(230.0)
+
+
+def test_source_schedule_by_zone_keeps_every_zone_source_running():
+    heat = np.array([[30.0, 20.0, 50.0]] * 3)  # substations 0, 1 in zone A; 2 in zone B
+    merit = source_schedule(heat, [200.0, 200.0], delay_h=0.0)
+    assert merit[0].tolist() == [100.0, 0.0]  # plain merit order leaves B cold
+    zoned = source_schedule(heat, [200.0, 200.0], delay_h=0.0, substation_source=[0, 0, 1])
+    assert zoned[0].tolist() == [50.0, 50.0]
+    with pytest.raises(ValueError):
+        source_schedule(heat, [200.0, 200.0], delay_h=0.0, substation_source=[0, 2, 1])

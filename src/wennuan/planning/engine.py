@@ -655,11 +655,16 @@ def compute_company_plan(
     # with the delays of the design-load solve (shorter than at part load, where flows are
     # lower), the check runs that schedule, and the stored schedule (step 6) uses the
     # check's delays. The two schedules differ only by the hour shift of far substations.
+    # Each source serves its own supply zone first (the register's Substation.source); a
+    # zone-sized network cannot carry one zone's load from another plant (tie pipes carry a
+    # fraction of it), so plain merit order would plan water the pipes cannot move.
+    zone_source = np.array([source_pos.get(s.source_id, -1) for s in substations], dtype=int)
     first_schedule = source_schedule(
         sub_heat,
         capacity,
         delay_h=transport_delays_h(network.design_delay_s, n_substations=n_sub),
         heat_loss_fraction=cfg.network_loss_fraction,
+        substation_source=zone_source,
     )
     hydro = network.check(
         sub_heat,
@@ -685,6 +690,7 @@ def compute_company_plan(
         capacity,
         delay_h=delay_h,
         heat_loss_fraction=cfg.network_loss_fraction,
+        substation_source=zone_source,
     )
     if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
         warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))

@@ -6,7 +6,8 @@ temperature difference of its heat exchanger (mode QDT: the flow it needs). A su
 differential-pressure margin is its supply–return pressure difference minus what it needs
 (``min_dp_bar``); a negative margin in any hour means it cannot get its flow.
 
-The sources run as the day's schedule runs them (merit order, ``heatphys.schedule``): ONE
+The sources run as the day's schedule runs them (each its supply zone first, the rest in
+merit order: ``heatphys.schedule.zone_first_dispatch``): ONE
 source holds the pressure — the merit-order first source that runs that day (the base-load
 plant takes the balance, as in practice); its connections are pressure-controlled circulation
 pumps (supply pressure ``FLOW_PRESSURE_BAR``, a lift). Every other source's connections are
@@ -31,6 +32,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
+from heatphys.schedule import zone_first_dispatch
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
 from .config import setting
@@ -102,6 +104,9 @@ class CompanyNetwork:
     substation_source_columns: np.ndarray | None = None  # (S,) source whose curve feeds it
     arrangements: dict = field(default_factory=dict)  # balance source index -> _Arrangement
     default_balance: int | None = None
+    # (rows of "consumers") the plan source whose zone each substation is in, −1 for none:
+    # the design dispatch follows the schedule's zone-first rule.
+    consumer_zones: np.ndarray | None = None
 
     @classmethod
     def unchecked(cls, n_substations: int, min_dp_bar: float, warning: str) -> "CompanyNetwork":
@@ -219,6 +224,9 @@ class CompanyNetwork:
             np.array(sub_source, dtype=int),
         )
         network.default_balance = int(network.source_columns.min())
+        network.consumer_zones = np.array(
+            [source_pos.get(substations[j].source_id, -1) for j in on_net], dtype=int
+        )
         try:
             network._arrangement(network.default_balance)
         except _SOLVE_ERRORS as error:
@@ -284,15 +292,23 @@ class CompanyNetwork:
         return arrangement
 
     def _design_pump_flows(self, balance: int) -> np.ndarray:
-        """Flow of each connection at the design load: the balance plant first to its
-        capacity, then the others in merit order, each at its design supply − return."""
-        design_kw = float(self.tables["consumers"]["heat_w"].sum()) / 1000.0
+        """Flow of each connection at the design load, dispatched as the day's schedule is
+        (``heatphys.schedule.zone_first_dispatch``: each source its zone first, the rest in
+        merit order with the balance plant first), each at its design supply − return."""
+        consumer_kw = self.tables["consumers"]["heat_w"].to_numpy(float) / 1000.0
+        zones = self.consumer_zones
+        if zones is None:
+            zones = np.full(len(consumer_kw), -1)
         order = [balance] + [k for k in range(len(self.sources)) if k != balance]
+        zone_kw = np.zeros(len(self.sources))
+        np.add.at(zone_kw, zones[zones >= 0], consumer_kw[zones >= 0])
+        in_order = zone_first_dispatch(
+            zone_kw[order][None, :],
+            np.asarray(self.capacity_kw, dtype=float)[order],
+            [consumer_kw[zones < 0].sum()],
+        )[0]
         heat_kw = np.zeros(len(self.sources))
-        left = design_kw
-        for k in order:
-            heat_kw[k] = min(max(left, 0.0), self.capacity_kw[k])
-            left -= heat_kw[k]
+        heat_kw[order] = in_order
         dt = np.array(
             [
                 max(s.design_supply_temp_c - s.design_return_temp_c, MIN_SOURCE_DT_K)
@@ -449,24 +465,32 @@ class CompanyNetwork:
     ) -> np.ndarray:
         """(24, K) flow that carries each source's scheduled heat [kg/s].
 
-        ṁ = Q·(1 − loss) / (c_p·(t_supply − t_return)) with the source's planned supply
-        temperature and the network's mean return temperature of that hour, flow-weighted over
-        the substations' planned primary flows (each returns its source's supply minus its
-        exchanger's ΔT). Not the source's design return: at part load the supply falls much
-        more than the return, and supply − design return would ask for far more water than the
-        substations take. The scheduled heat includes the network loss; the water carries the
-        delivered part (the loss shows as a cooler return, not as more flow), so the sources'
-        flows add up to the substations' flows when all supply temperatures are equal.
+        The substations' flows are known before the solve (mode QDT: ṁ_i = Q_i/(c_p·ΔT_i)).
+        A source carrying its own zone's heat moves its zone's water: the share of its zone's
+        heat it delivers times the zone's flow; heat it delivers beyond its zone (another
+        zone's overflow, substations without a zone) moves at the network's mean ΔT. So where
+        the schedule serves every zone from its own source, no water has to cross the tie
+        pipes between zones — as in a zone-sized network it must not. (A flow from the
+        source's supply temperature and one network-wide return instead gave each zone the
+        wrong amount of water, and the balance plant pushed the difference through the ties.)
+        The scheduled heat includes the network loss; the water carries the delivered part.
         """
         cols = self.consumer_columns
         heat = np.maximum(substation_heat_kw[:, cols], 1.0)
-        dt = primary_dt_k[:, cols]
-        weight = heat / dt
-        t_supply = source_supply_c[:, self.substation_source_columns[cols]]
-        t_return = (weight * (t_supply - dt)).sum(axis=1) / weight.sum(axis=1)
-        source_dt = np.maximum(source_supply_c - t_return[:, None], MIN_SOURCE_DT_K)
-        delivered_kw = np.nan_to_num(source_heat_kw) * (1.0 - loss_fraction)
-        return np.maximum(delivered_kw, 0.0) * 1000.0 / (_CP_J_KGK * source_dt)
+        flow = heat * 1000.0 / (_CP_J_KGK * np.maximum(primary_dt_k[:, cols], MIN_SOURCE_DT_K))
+        n_src = len(self.sources)
+        zones = self.consumer_zones if self.consumer_zones is not None else np.full(len(cols), -1)
+        zoned = zones >= 0
+        zone_heat = np.zeros((heat.shape[0], n_src))
+        zone_flow = np.zeros((heat.shape[0], n_src))
+        np.add.at(zone_heat.T, zones[zoned], heat[:, zoned].T)
+        np.add.at(zone_flow.T, zones[zoned], flow[:, zoned].T)
+        mean_dt_k = heat.sum(axis=1) * 1000.0 / (_CP_J_KGK * flow.sum(axis=1))
+        delivered = np.maximum(np.nan_to_num(source_heat_kw) * (1.0 - loss_fraction), 0.0)
+        own = np.minimum(delivered, zone_heat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            own_flow = np.where(zone_heat > 0, own / zone_heat * zone_flow, 0.0)
+        return own_flow + (delivered - own) * 1000.0 / (_CP_J_KGK * mean_dt_k[:, None])
 
 
 def _design_dt(substation, sources) -> float:

@@ -44,16 +44,13 @@ def test_demo_city_plans(demo_city):
     rows = PlanSubstation.objects.filter(plan__in=demo_plans).select_related("substation")
     on_network = [r for r in rows if r.substation.junction_id]
     assert len(on_network) == Substation.objects.exclude(junction=None).count() >= 120
-    assert all(r.min_dp_margin_bar is not None for r in on_network)
-    # The check runs the sources as scheduled (merit order): the boiler houses the schedule
-    # keeps cold move no water, so their supply zones draw over the thin pipes between zones
-    # and lack differential pressure; each such substation is named in its plan's warnings.
-    # (With every source holding the same lift, all margins were >= 0.)
-    for plan in demo_plans:
-        text = " ".join(plan.warnings)
-        for row in on_network:
-            if row.plan_id == plan.id and row.flow_shortfall:
-                assert row.substation.name in text
+    # The check runs the sources as scheduled: each its own supply zone first, one plant
+    # holding the pressure, the others moving exactly their zones' water. The demo network
+    # is built in zones, so no zone draws over the thin pipes between zones: every margin
+    # holds. (Plain merit order kept boiler houses cold: about 30 shortfalls per company
+    # and a 157-bar lift.)
+    assert all(r.min_dp_margin_bar is not None and r.min_dp_margin_bar >= 0 for r in on_network)
+    assert all(p.inputs["lift_bar"] < 16 for p in demo_plans)
 
     mild = {p.company_id: p for p in compute_plans(day, weather=uniform_weather(day, 4.0))}
     cold = {p.company_id: p for p in compute_plans(day, weather=uniform_weather(day, -7.0))}
@@ -152,9 +149,8 @@ def test_demo_morning_shows_a_few_communities_at_risk_and_pipes_below_design(db,
         )
         assert ratios.size > 50
         assert np.median(ratios) < 1.0, plan
-        # Run as scheduled, the idle boiler houses' zones are fed over the pipes between zones
-        # (sized for no design flow), which then run far above design; the plan says the
-        # network cannot carry it. (With every source holding the same lift, no pipe went
-        # above 1.5 × design and three quarters stayed below it.)
+        # On a day colder than the design day a zone's boiler house reaches its capacity and
+        # the rest of its zone's heat comes from the other plants over the pipes between
+        # zones, which then run above design: the plan must say what that costs.
         if ratios.max() > 1.5:
             assert plan.flow_shortfall_count > 0 or any("扬程" in w for w in plan.warnings)

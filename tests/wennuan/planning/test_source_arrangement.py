@@ -101,13 +101,12 @@ def test_a_partly_cut_plant_leaves_the_boiler_its_scheduled_flow(two_sources, ch
     sources = _source_rows(cut)
     assert sources["north-boiler"].total_heat_kwh > 0
     network, args, kwargs, hydro = checks[-1]
-    _sub_heat, primary_dt, source_supply, source_heat = args
+    _sub_heat, primary_dt, _source_supply, source_heat = args
     loss = kwargs["heat_loss_fraction"]
     assert hydro.balance_source == 0  # the plant still runs: it holds the pressure
-    # The boiler moves the flow of its scheduled heat at its supply − the network's mean
-    # return (flow-weighted over the substations' planned primary flows).
-    t_return = source_supply[:, 0] - primary_dt[:, 0]  # one substation, fed by the plant
-    expected = source_heat[:, 1] * (1 - loss) * 1000.0 / (4185.0 * (source_supply[:, 1] - t_return))
+    # The substation is in the plant's zone: the boiler's heat is beyond its own (empty) zone
+    # and moves at the network's mean primary ΔT (here the one substation's).
+    expected = source_heat[:, 1] * (1 - loss) * 1000.0 / (4185.0 * primary_dt[:, 0])
     np.testing.assert_allclose(hydro.source_mass_flow_kg_s[:, 1], expected, rtol=1e-9)
     assert expected.min() > 0
     # ... and the plant takes the rest of the substation's flow
