@@ -4,25 +4,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workorders', '0009_recent_index'),
+        ("workorders", "0009_recent_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('create', '受理'), ('dispatch', '派单'), ('accept', '签收'), ('assign', '指派维修人员'), ('record_visit', '记录入户'), ('reply', '答复办结'), ('resolve_immediately', '即时办结'), ('callback', '回访'), ('close', '归档'), ('return', '退单'), ('reroute', '改派'), ('refuse_return', '驳回退单'), ('request_extension', '申请延期'), ('decide_extension', '审批延期'), ('press', '催办'), ('supervise', '督办'), ('merge', '合并重复件'), ('reject', '不予受理'), ('overdue', '超期')], max_length=30, verbose_name='动作'),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "受理"),
+                    ("dispatch", "派单"),
+                    ("accept", "签收"),
+                    ("assign", "指派维修人员"),
+                    ("record_visit", "记录入户"),
+                    ("reply", "答复办结"),
+                    ("resolve_immediately", "即时办结"),
+                    ("callback", "回访"),
+                    ("close", "归档"),
+                    ("return", "退单"),
+                    ("reroute", "改派"),
+                    ("refuse_return", "驳回退单"),
+                    ("request_extension", "申请延期"),
+                    ("decide_extension", "审批延期"),
+                    ("press", "催办"),
+                    ("supervise", "督办"),
+                    ("merge", "合并重复件"),
+                    ("reject", "不予受理"),
+                    ("overdue", "超期"),
+                ],
+                max_length=30,
+                verbose_name="动作",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='from_state',
-            field=models.CharField(blank=True, choices=[('received', '受理'), ('dispatched', '派单'), ('accepted', '签收'), ('in_progress', '办理中'), ('resolved', '办结'), ('callback_done', '已回访'), ('closed', '归档'), ('returned', '退单'), ('merged', '重复件'), ('reopened', '重办'), ('rejected', '不予受理')], max_length=20, verbose_name='原状态'),
+            model_name="event",
+            name="from_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("received", "受理"),
+                    ("dispatched", "派单"),
+                    ("accepted", "签收"),
+                    ("in_progress", "办理中"),
+                    ("resolved", "办结"),
+                    ("callback_done", "已回访"),
+                    ("closed", "归档"),
+                    ("returned", "退单"),
+                    ("merged", "重复件"),
+                    ("reopened", "重办"),
+                    ("rejected", "不予受理"),
+                ],
+                max_length=20,
+                verbose_name="原状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='to_state',
-            field=models.CharField(blank=True, choices=[('received', '受理'), ('dispatched', '派单'), ('accepted', '签收'), ('in_progress', '办理中'), ('resolved', '办结'), ('callback_done', '已回访'), ('closed', '归档'), ('returned', '退单'), ('merged', '重复件'), ('reopened', '重办'), ('rejected', '不予受理')], max_length=20, verbose_name='新状态'),
+            model_name="event",
+            name="to_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("received", "受理"),
+                    ("dispatched", "派单"),
+                    ("accepted", "签收"),
+                    ("in_progress", "办理中"),
+                    ("resolved", "办结"),
+                    ("callback_done", "已回访"),
+                    ("closed", "归档"),
+                    ("returned", "退单"),
+                    ("merged", "重复件"),
+                    ("reopened", "重办"),
+                    ("rejected", "不予受理"),
+                ],
+                max_length=20,
+                verbose_name="新状态",
+            ),
         ),
     ]
