@@ -150,3 +150,25 @@ def default_language_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def _load_workorder_fixtures():
+    """The work-order fixtures (a heating season in progress, ``make_order``, ``good_visit``)
+    live beside the work-order tests and serve every app's tests; loaded once, under one
+    module name that tests may import (tests are not packages: importlib mode)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    name = "wennuan_workorder_test_fixtures"
+    if name not in sys.modules:
+        path = Path(__file__).parent / "workorders" / "fixtures.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+season = _load_workorder_fixtures().season
+make_order = _load_workorder_fixtures().make_order

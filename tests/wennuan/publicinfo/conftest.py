@@ -1,24 +1,7 @@
-import importlib.util
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-
-
-def _load_fixtures():
-    name = "wennuan_workorder_test_fixtures"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "workorders" / "fixtures.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-season = _load_fixtures().season
 
 
 @pytest.fixture

@@ -1,24 +1,9 @@
-import importlib.util
-import sys
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from wennuan.registry.models import HeatingSeason
-
-
-def _load_fixtures():
-    name = "wennuan_workorder_test_fixtures"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "workorders" / "fixtures.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
 
 # Season starting 2026-11-15; tests freeze "today" to dates around it.
 SEASON_START = date(2026, 11, 15)
