@@ -239,8 +239,8 @@ class CompanyNetwork:
 
     def _arrangement(self, balance: int) -> _Arrangement:
         """The network prepared with ``balance`` holding the pressure (cached), its lift sized
-        from a design solve where the other sources carry their merit-order share of the
-        design load."""
+        from a design solve where the sources carry the design load as the schedule would
+        (zone first, see ``_design_pump_flows``)."""
         if balance in self.arrangements:
             return self.arrangements[balance]
         tables = self.tables
