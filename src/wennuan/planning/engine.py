@@ -324,6 +324,7 @@ def _raise_to_overrides(
     deliverable_kw,
     community_demand_kw,
     community_substation,
+    substation_demand_kw,
     indoor_at_zero_heat_c,
     indoor_k_per_kw,
 ) -> _Raised:
@@ -343,8 +344,7 @@ def _raise_to_overrides(
     sub_heat = allocation.substation_heat_kw.copy()
     indoor = allocation.indoor_temp_c.copy()
     n_sub = sub_heat.shape[1]
-    sub_demand = np.zeros_like(sub_heat)
-    np.add.at(sub_demand.T, community_substation, community_demand_kw.T)
+    sub_demand = substation_demand_kw
     # A raise asks for more than the curve gives at the substation's demand. An override
     # between a short allocation and the demand (capacity short) is a lower set-point: it
     # limits, and has nothing more to ask of the sources.
@@ -598,6 +598,7 @@ def compute_company_plan(
         deliverable_kw=deliverable.sum(axis=1),
         community_demand_kw=community_demand,
         community_substation=community_sub,
+        substation_demand_kw=substation_demand,
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )

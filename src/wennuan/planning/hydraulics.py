@@ -101,12 +101,11 @@ class CompanyNetwork:
     warnings: list
     sources: list = field(default_factory=list)  # the plan's sources (merit order)
     capacity_kw: np.ndarray | None = None  # (K,) each source's capacity for this company
-    substation_source_columns: np.ndarray | None = None  # (S,) source whose curve feeds it
+    # (rows of "consumers") the plan source whose zone each substation is in, −1 for none:
+    # the pumps' flows follow the schedule's zone-first rule.
+    consumer_zones: np.ndarray | None = None
     arrangements: dict = field(default_factory=dict)  # balance source index -> _Arrangement
     default_balance: int | None = None
-    # (rows of "consumers") the plan source whose zone each substation is in, −1 for none:
-    # the design dispatch follows the schedule's zone-first rule.
-    consumer_zones: np.ndarray | None = None
 
     @classmethod
     def unchecked(cls, n_substations: int, min_dp_bar: float, warning: str) -> "CompanyNetwork":
@@ -202,9 +201,6 @@ class CompanyNetwork:
         )
         if capacity_kw is None:
             capacity_kw = [s.capacity_mw * 1000.0 for s in sources]
-        sub_source = [
-            source_pos.get(s.source_id, 0) if s.source_id is not None else 0 for s in substations
-        ]
         network = cls(
             {
                 "junctions": pd.DataFrame(j_rows).set_index("id"),
@@ -221,12 +217,9 @@ class CompanyNetwork:
             [],
             list(sources),
             np.asarray(capacity_kw, dtype=float),
-            np.array(sub_source, dtype=int),
+            np.array([source_pos.get(substations[j].source_id, -1) for j in on_net], dtype=int),
         )
         network.default_balance = int(network.source_columns.min())
-        network.consumer_zones = np.array(
-            [source_pos.get(substations[j].source_id, -1) for j in on_net], dtype=int
-        )
         try:
             network._arrangement(network.default_balance)
         except _SOLVE_ERRORS as error:
@@ -297,8 +290,6 @@ class CompanyNetwork:
         merit order with the balance plant first), each at its design supply − return."""
         consumer_kw = self.tables["consumers"]["heat_w"].to_numpy(float) / 1000.0
         zones = self.consumer_zones
-        if zones is None:
-            zones = np.full(len(consumer_kw), -1)
         order = [balance] + [k for k in range(len(self.sources)) if k != balance]
         zone_kw = np.zeros(len(self.sources))
         np.add.at(zone_kw, zones[zones >= 0], consumer_kw[zones >= 0])
@@ -376,13 +367,7 @@ class CompanyNetwork:
                 % {"names": "、".join(unconnected), "balance": self.sources[balance].name}
             )
         pump_mdot = self._per_connection(
-            self._source_flows(
-                substation_heat_kw,
-                primary_dt_k,
-                source_supply_c,
-                source_heat_kw,
-                heat_loss_fraction,
-            )
+            self._source_flows(substation_heat_kw, primary_dt_k, source_heat_kw, heat_loss_fraction)
         )
         holds = self.source_columns == balance
         pump_mdot[:, holds] = np.nan  # (the balance plant's pumps ignore it)
@@ -461,7 +446,7 @@ class CompanyNetwork:
         )
 
     def _source_flows(
-        self, substation_heat_kw, primary_dt_k, source_supply_c, source_heat_kw, loss_fraction
+        self, substation_heat_kw, primary_dt_k, source_heat_kw, loss_fraction
     ) -> np.ndarray:
         """(24, K) flow that carries each source's scheduled heat [kg/s].
 
@@ -479,7 +464,7 @@ class CompanyNetwork:
         heat = np.maximum(substation_heat_kw[:, cols], 1.0)
         flow = heat * 1000.0 / (_CP_J_KGK * np.maximum(primary_dt_k[:, cols], MIN_SOURCE_DT_K))
         n_src = len(self.sources)
-        zones = self.consumer_zones if self.consumer_zones is not None else np.full(len(cols), -1)
+        zones = self.consumer_zones
         zoned = zones >= 0
         zone_heat = np.zeros((heat.shape[0], n_src))
         zone_flow = np.zeros((heat.shape[0], n_src))
