@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.moments import parse_moment
-from wennuan.outreach.access import require_reader
+from wennuan.outreach.access import require_reader as require_outreach_reader
+from wennuan.readiness.access import require_reader as require_readiness_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 from wennuan.reports.access import dashboard_scope
-from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role, user_company_id
+from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 from wennuan.workorders import actions as wo_actions
@@ -52,16 +53,11 @@ def _desks(user) -> list[tuple[str, str]]:
     must not meet buttons that answer 403. Each check is the one the desk's own index view
     makes (its app's access helper)."""
 
-    def readiness_reader(who):
-        # readiness.views.index: the bureau sees all companies, company staff their own.
-        if not sees_all_companies(who) and user_company_id(who) is None:
-            raise PermissionDenied
-
     desks = [
         (_("调度计划"), "planning:index", None),
         (_("统计报表"), "reports:index", dashboard_scope),
-        (_("访民问暖"), "outreach:index", require_reader),
-        (_("供热准备"), "readiness:index", readiness_reader),
+        (_("访民问暖"), "outreach:index", require_outreach_reader),
+        (_("供热准备"), "readiness:index", require_readiness_reader),
         (_("公开信息"), "publicinfo:index", None),
     ]
     return [

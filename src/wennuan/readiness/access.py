@@ -4,7 +4,12 @@ admin) generates checklists and sees every company."""
 
 from django.core.exceptions import PermissionDenied
 
-from wennuan.staff.access import scope_to_company, staff_role, user_company_id
+from wennuan.staff.access import (
+    scope_to_company,
+    sees_all_companies,
+    staff_role,
+    user_company_id,
+)
 from wennuan.staff.choices import CITY_WIDE_ROLES, COMPANY_ROLES
 
 
@@ -13,6 +18,18 @@ def require_staff(user) -> str:
     if role is None:
         raise PermissionDenied
     return role
+
+
+def require_reader(user) -> int | None:
+    """None for the bureau (every company's progress), the company id for company staff;
+    403 for anyone else."""
+    require_staff(user)
+    if sees_all_companies(user):
+        return None
+    company_id = user_company_id(user)
+    if company_id is None:
+        raise PermissionDenied
+    return company_id
 
 
 def readiness_scope(queryset, user):

@@ -19,6 +19,7 @@ from .access import (
     may_update_company,
     readiness_scope,
     require_bureau,
+    require_reader,
     require_staff,
     require_update,
 )
@@ -46,10 +47,8 @@ def index(request):
     season = _season(request)
     if season is None:
         return render(request, "readiness/index.html", {"season": None})
-    if not sees_all_companies(request.user):
-        company_id = user_company_id(request.user)
-        if company_id is None:
-            raise PermissionDenied
+    company_id = require_reader(request.user)
+    if company_id is not None:
         company = HeatingCompany.objects.get(pk=company_id)
         return redirect(_company_url(company, season))
     today = timezone.localdate()
