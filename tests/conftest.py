@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from wennuan.demo.city import shared_data_dir
+from wennuan.demo.city import default_register_csv, shared_data_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,3 +19,9 @@ def shared_data() -> Path:
             pytest.fail(f"CI must have the shared data folder at {path}")
         pytest.skip(f"shared data folder {path} is absent (a user's clone): real-data test skipped")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_register_csv() -> Path:
+    """The Heze demo register that ships inside the package (no shared data folder needed)."""
+    return default_register_csv()

@@ -9,10 +9,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_city(transactional_db, shared_data):
+def demo_city(transactional_db, demo_register_csv):
     from django.core.management import call_command
 
-    call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
+    call_command("load_demo", register_csv=str(demo_register_csv))
 
 
 def test_citizen_finds_jianqiao_by_typing_on_a_phone(page, live_server, demo_city):

@@ -12,6 +12,10 @@ Environment variables:
 - ``STATIC_MANIFEST``: hashed static file names (default: on unless DEBUG); tests turn it off
   because they run without ``collectstatic``.
 - ``SECURE_SSL``: "1" behind TLS (production): secure cookies, HSTS, redirect to https.
+- ``SECURE_HSTS_SECONDS``: HSTS max-age when SECURE_SSL=1 (default one year; 0 turns HSTS off,
+  e.g. while a new certificate is tried); ``SECURE_HSTS_PRELOAD``/``_INCLUDE_SUBDOMAINS`` 1/0.
+- ``LOG_LEVEL``: root log level (default INFO; WeasyPrint and fontTools stay at WARNING).
+- ``WENNUAN_WORKER_STALE_S`` / ``WENNUAN_PLAN_STALE_H``: /healthz thresholds (docs/deployment.md).
 """
 
 import os
@@ -46,6 +50,14 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
 elif len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters")
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Django's own deploy check (security.W009) asks for 50 characters and 5 distinct ones;
+    # production refuses to start instead of merely warning.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production ({len(SECRET_KEY)} characters, "
+        f"{len(set(SECRET_KEY))} distinct): use at least 50 random characters "
+        "(`wennuan genkey` prints one)"
+    )
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -55,7 +67,22 @@ ALLOWED_HOSTS = [
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is empty")
 
-DATA_DIR = Path(os.environ.get("WENNUAN_DATA_DIR", REPO_DIR / "var"))
+
+def _default_data_dir() -> Path:
+    """``var/`` of a checkout; an installed package has no folder of its own to write in (its
+    parent would be the venv's lib/), so there WENNUAN_DATA_DIR is required."""
+    configured = os.environ.get("WENNUAN_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    if (REPO_DIR / "pyproject.toml").is_file():
+        return REPO_DIR / "var"
+    raise ImproperlyConfigured(
+        "WENNUAN_DATA_DIR must be set for an installed Wennuan (e.g. /var/lib/wennuan): "
+        "it holds uploads (media/), static files and the SQLite database if any"
+    )
+
+
+DATA_DIR = _default_data_dir()
 
 _database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'wennuan.sqlite3'}"
 try:
@@ -93,6 +120,7 @@ INSTALLED_APPS = [
     "wennuan.outreach",
     "wennuan.publicinfo",
     "wennuan.readiness",
+    "wennuan.operations",
 ]
 
 MIDDLEWARE = [
@@ -170,9 +198,23 @@ SECURE_SSL = env_bool("SECURE_SSL", False)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
 SECURE_SSL_REDIRECT = SECURE_SSL
-SECURE_HSTS_SECONDS = 31536000 if SECURE_SSL else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
-SECURE_HSTS_PRELOAD = SECURE_SSL
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", True)
+# Monitoring asks gunicorn directly over plain http on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
@@ -183,9 +225,25 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
+# Every line has a time stamp and its logger (journald adds its own, files and docker do not).
+# WeasyPrint logs every CSS rule it ignores and fontTools every subset at INFO: hundreds of
+# lines per PDF report, so they are kept at WARNING.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "stamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "stamped"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# /healthz thresholds: the worker passes every 30 s, so 5 minutes without a pass means it is
+# stopped or stuck (down); the daily plan is made once a day, so 30 hours without one is late
+# (degraded: monitoring should tell someone, the site still serves).
+WORKER_STALE_AFTER_S = env_int("WENNUAN_WORKER_STALE_S", 300)
+PLAN_STALE_AFTER_H = env_int("WENNUAN_PLAN_STALE_H", 30)

@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from wennuan.lib.views import plotly_js
+from wennuan.operations.views import healthz
+
+handler403 = "wennuan.staff.views.permission_denied"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("assets/plotly.min.js", plotly_js, name="plotly_js"),

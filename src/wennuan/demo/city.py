@@ -2,7 +2,8 @@
 substations, communities with managers, primary networks and the heating season.
 
 Deterministic for a given seed. Real communities come from
-``../shared/data/heze-demo/communities.csv``; more are generated to reach the target count.
+``wennuan/demo/data/communities.csv`` (a copy of the shared Heze register, shipped in the
+package); more are generated to reach the target count.
 Design heat indices, capacities and network geometry are DEMO ASSUMPTIONS, not Heze data.
 """
 
@@ -300,10 +301,14 @@ def shared_data_dir() -> Path:
     return repo_root.parent / "shared" / "data"
 
 
-def default_register_csv() -> Path | None:
-    """The Heze register file, shared_data_dir()/heze-demo/communities.csv; None if absent."""
-    path = shared_data_dir() / "heze-demo" / "communities.csv"
-    return path if path.is_file() else None
+# The Heze demo register is our own data and ships inside the package, so that a bare clone
+# (or an installed wheel) can load the demo city without the shared data folder.
+PACKAGED_REGISTER_CSV = Path(__file__).resolve().parent / "data" / "communities.csv"
+
+
+def default_register_csv() -> Path:
+    """The Heze demo register that ships with the package (``wennuan/demo/data``)."""
+    return PACKAGED_REGISTER_CSV
 
 
 @dataclass(frozen=True)
@@ -325,8 +330,8 @@ def read_register(path: str | os.PathLike[str]) -> list[_RegisterRow]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"community register file {path} not found (expected the Heze register, e.g. "
-            "../shared/data/heze-demo/communities.csv; set WENNUAN_SHARED_DATA to its data folder)"
+            f"community register file {path} not found (without a path the demo uses the "
+            f"register that ships with the package, {PACKAGED_REGISTER_CSV})"
         )
     by_legal = {legal: code for code, legal, _short, _p in COMPANIES}
     rows: list[_RegisterRow] = []
@@ -798,11 +803,6 @@ def build_city(
     """
     if register_csv is None:
         register_csv = default_register_csv()
-        if register_csv is None:
-            raise FileNotFoundError(
-                "community register file not found: pass its path or put it at "
-                "../shared/data/heze-demo/communities.csv (or set WENNUAN_SHARED_DATA)"
-            )
     if community_count < 500:
         raise ValueError(f"community_count must be at least 500, got {community_count}")
     rows = read_register(register_csv)

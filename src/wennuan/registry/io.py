@@ -24,6 +24,7 @@ from wennuan.lib.phones import is_valid_phone, normalize_phone
 
 from .choices import LineOwner, SourceKind, Terminal
 from .models import (
+    City,
     Community,
     HeatingCompany,
     HeatingSeason,
@@ -279,6 +280,26 @@ def _manager_for(values):
 
 
 SHEETS: tuple[SheetSpec, ...] = (
+    # The one City row (no key: the row there is updated, or created on a fresh install).
+    SheetSpec(
+        "city",
+        "城市",
+        City,
+        (),
+        (
+            Column("城市", "name", read_required_text, _attr("name")),
+            Column("主管部门", "bureau_name", read_required_text, _attr("bureau_name")),
+            Column(
+                "供暖室外计算温度",
+                "design_outdoor_temp_c",
+                read_required_float,
+                _attr("design_outdoor_temp_c"),
+            ),
+            Column("纬度", "latitude", read_required_float, _attr("latitude")),
+            Column("经度", "longitude", read_required_float, _attr("longitude")),
+            Column("区号", "area_code", read_text, _attr("area_code")),
+        ),
+    ),
     SheetSpec(
         "companies",
         "热力公司",

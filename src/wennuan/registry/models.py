@@ -5,7 +5,7 @@ own register and changes no code.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +26,19 @@ class City(models.Model):
     design_outdoor_temp_c = models.FloatField(
         _("供暖室外计算温度 (°C)"), default=-4.9, help_text=_("GB 50736，菏泽 −4.9 °C")
     )
-    latitude = models.FloatField(_("纬度"), default=35.25)
-    longitude = models.FloatField(_("经度"), default=115.46)
+    latitude = models.FloatField(
+        _("纬度"), default=35.25, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        _("经度"), default=115.46, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    area_code = models.CharField(
+        _("长途区号"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^0\d{2,3}$", _("区号为 0 开头的 3–4 位数字，例如 0530"))],
+        help_text=_("例如 菏泽 0530"),
+    )
 
     class Meta:
         verbose_name = _("城市")

@@ -27,8 +27,12 @@ def load_settings(**env):
     )
 
 
+# 50 characters, as `wennuan genkey` would give (more, in fact); not a real key.
+GOOD_KEY = "test-key-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
+
+
 def test_production_defaults_are_safe():
-    result = load_settings(SECRET_KEY="s" * 50)
+    result = load_settings(SECRET_KEY=GOOD_KEY)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
@@ -44,9 +48,9 @@ def test_production_defaults_are_safe():
     [
         ({}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "short"}, "at least 32 characters"),
-        ({"SECRET_KEY": "s" * 50, "DEBUG": "maybe"}, "is not a boolean"),
-        ({"SECRET_KEY": "s" * 50, "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
-        ({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS is empty"),
+        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "is not a boolean"),
+        ({"SECRET_KEY": GOOD_KEY, "DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": " , "}, "ALLOWED_HOSTS is empty"),
     ],
 )
 def test_bad_values_fail_loudly(env, message):
@@ -55,6 +59,34 @@ def test_bad_values_fail_loudly(env, message):
     assert message in result.stderr
 
 
+def test_a_short_secret_key_is_refused_in_production_with_a_clear_message():
+    """Issue 18 item 13: a 32-character key was accepted though `check --deploy` warns."""
+    result = load_settings(SECRET_KEY="k" * 20 + "0123456789abcdef")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production (36 characters" in result.stderr
+    assert "wennuan genkey" in result.stderr
+    # Fifty characters of one letter are no key either.
+    assert "1 distinct" in load_settings(SECRET_KEY="s" * 60).stderr
+    # A developer with DEBUG=1 may keep a short one.
+    assert load_settings(SECRET_KEY="k" * 20 + "0123456789abcdef", DEBUG="1").returncode == 0
+
+
+def test_hsts_is_configurable_behind_tls():
+    code = (
+        "import wennuan.config.settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)"
+    )
+    env = {**os.environ, "SECRET_KEY": GOOD_KEY, "SECURE_SSL": "1"}
+    run = lambda **extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True
+    )
+    assert run().stdout.split() == ["31536000", "True"]
+    assert run(SECURE_HSTS_SECONDS="300", SECURE_HSTS_PRELOAD="0").stdout.split() == [
+        "300",
+        "False",
+    ]
+    assert "is not a whole number" in run(SECURE_HSTS_SECONDS="a year").stderr
+
+
 def test_postgres_url_selects_postgres():
-    result = load_settings(SECRET_KEY="s" * 50, DATABASE_URL="postgres://u@localhost:5432/w")
+    result = load_settings(SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u@localhost:5432/w")
     assert result.stdout.startswith("django.db.backends.postgresql")

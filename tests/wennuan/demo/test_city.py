@@ -35,11 +35,8 @@ COMPANY_CODES = ("yongheng", "minsheng", "jiyuan")
 
 
 @pytest.fixture(scope="module")
-def register_csv(shared_data):
-    path = shared_data / "heze-demo" / "communities.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return path
+def register_csv(demo_register_csv):
+    return demo_register_csv
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +65,17 @@ def test_missing_register_file_is_a_clear_error(tmp_path):
         build_city(tmp_path / "nope.csv")
 
 
-def test_default_register_csv(monkeypatch, register_csv):
-    monkeypatch.setenv("WENNUAN_SHARED_DATA", str(register_csv.parent.parent))
-    assert default_register_csv() == register_csv
+def test_default_register_csv_ships_with_the_package(monkeypatch):
+    # A bare clone has no shared data folder; the demo must not look for one.
     monkeypatch.setenv("WENNUAN_SHARED_DATA", "/nonexistent/shared/data")
-    assert default_register_csv() is None
+    path = default_register_csv()
+    assert path.is_file()
+    assert "wennuan" in path.parts and path.name == "communities.csv"
+
+
+def test_packaged_register_is_the_shared_heze_register(shared_data):
+    shared = shared_data / "heze-demo" / "communities.csv"
+    assert default_register_csv().read_bytes() == shared.read_bytes()
 
 
 def test_counts(city):

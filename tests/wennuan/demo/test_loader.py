@@ -22,11 +22,11 @@ from wennuan.staff.models import StaffProfile
 
 
 @pytest.fixture
-def demo_loaded(db, shared_data):
-    call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
+def demo_loaded(db, demo_register_csv):
+    call_command("load_demo", register_csv=str(demo_register_csv))
 
 
-def test_demo_city_holds_the_register_file_and_enough_communities(demo_loaded, shared_data):
+def test_demo_city_holds_the_register_file_and_enough_communities(demo_loaded, demo_register_csv):
     assert Community.objects.count() >= 500
     assert Substation.objects.count() >= 120
     assert set(HeatingCompany.objects.values_list("legal_name", flat=True)) == {
@@ -54,18 +54,17 @@ def test_demo_has_a_persona_for_every_role(demo_loaded):
         assert StaffProfile.objects.filter(role=role).values("company").distinct().count() == 3
 
 
-def test_loading_twice_keeps_one_city(demo_loaded, shared_data):
+def test_loading_twice_keeps_one_city(demo_loaded, demo_register_csv):
     count = Community.objects.count()
-    call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
+    call_command("load_demo", register_csv=str(demo_register_csv))
     assert Community.objects.count() == count
 
 
-def test_wennuan_demo_no_serve_on_a_fresh_database(tmp_path, shared_data):
+def test_wennuan_demo_no_serve_on_a_fresh_database(tmp_path, demo_register_csv):
     env = {
         **os.environ,
         "WENNUAN_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
-        "WENNUAN_SHARED_DATA": str(shared_data),
     }
     env.pop("SECRET_KEY", None)  # the demo makes and keeps its own key
     result = subprocess.run(

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def demo_city(db, shared_data):
-    call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
+def demo_city(db, demo_register_csv):
+    call_command("load_demo", register_csv=str(demo_register_csv))
 
 
 def uniform_weather(day, temp_c):
@@ -90,7 +90,7 @@ def test_demo_city_plans(demo_city):
     assert proactive.values("community").distinct().count() == proactive.count()
 
 
-def test_demo_morning_shows_a_few_communities_at_risk_and_pipes_below_design(db, shared_data):
+def test_demo_morning_shows_a_few_communities_at_risk_and_pipes_below_design(db, demo_register_csv):
     """The demo as a dispatch engineer sees it at 06:00 on a cold-snap morning (the climate
     generator of the demo has one on 2026-12-05): yesterday's approved plan and today's draft;
     a few far-end communities at risk with proactive orders; pipes mostly below design flow."""
@@ -103,7 +103,7 @@ def test_demo_morning_shows_a_few_communities_at_risk_and_pipes_below_design(db,
     from wennuan.planning.weather import LOCAL_TZ
 
     with time_machine.travel(datetime(2026, 12, 6, 6, 0, tzinfo=LOCAL_TZ), tick=True):
-        call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
+        call_command("load_demo", register_csv=str(demo_register_csv))
     plans = list(Plan.objects.filter(trigger=PlanTrigger.DEMO))
     by_day = {}
     for plan in plans:

@@ -202,8 +202,8 @@ DEMO_NOW = datetime(2026, 11, 25, 20, 0)
 
 
 @pytest.fixture
-def demo_history(db, shared_data):
-    load_demo_city(build_city(shared_data / "heze-demo" / "communities.csv", seed=2026))
+def demo_history(db, demo_register_csv):
+    load_demo_city(build_city(demo_register_csv, seed=2026))
     now = timezone.make_aware(DEMO_NOW)
     summary = demo_data.load(None, now=now)
     return now, summary

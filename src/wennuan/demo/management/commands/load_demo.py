@@ -22,17 +22,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="empty the database first (demo databases only)"
         )
-        parser.add_argument("--register-csv", help="communities.csv (default: ../shared/data)")
+        parser.add_argument(
+            "--register-csv",
+            help="a communities.csv in the demo register's columns "
+            "(default: the Heze register that ships with the package)",
+        )
 
     def handle(self, *args, seed, reset, register_csv, **options):
         started = time.perf_counter()
         register = register_csv or default_register_csv()
-        if register is None:
-            raise CommandError(
-                "找不到演示登记表 communities.csv：请把 shared/data 放在仓库旁边，"
-                "或设置 WENNUAN_SHARED_DATA，或用 --register-csv 指定文件。"
-            )
-        city = build_city(register, seed=seed)
+        try:
+            city = build_city(register, seed=seed)
+        except (FileNotFoundError, ValueError) as error:
+            raise CommandError(f"演示登记表无法读取（{register}）：{error}") from error
         if is_loaded():
             if not reset:
                 self.stdout.write("演示城市已加载（使用 --reset 重新加载）。")

@@ -8,13 +8,17 @@ UPDATE on the columns the worker read, so only one of them acts on an order.
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from wennuan.lib.scheduling import run_due_tasks
+from wennuan.lib.scheduling import record_worker_pass, run_due_tasks
 from wennuan.workorders.actions import sweep
 
 
 class Command(BaseCommand):
-    help = "Press orders at 80 % of a deadline and mark breaches overdue (--once: one pass)."
+    help = (
+        "Press orders at 80 % of a deadline, mark breaches overdue and run the periodic tasks "
+        "(daily plans, weekly reports, reminders); forever, or one pass with --once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one sweep, then exit")
@@ -24,9 +28,15 @@ class Command(BaseCommand):
         while True:
             pressed, breached = sweep()
             if pressed or breached or once:
-                self.stdout.write(f"pressed {pressed}, overdue {breached}")
+                self._say(f"pressed {pressed}, overdue {breached}")
             for line in run_due_tasks():
-                self.stdout.write(line)
+                self._say(line)
+            record_worker_pass()
             if once:
                 return
             time.sleep(interval)
+
+    def _say(self, line: str) -> None:
+        # Time-stamped like the log lines (journald adds its own; a log file does not).
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        self.stdout.write(f"{stamp} {line}")
