@@ -33,11 +33,44 @@ def _backtest(args: argparse.Namespace) -> int:
 
     history = read_history_csv(args.history)
     actual = read_history_csv(args.actual)
+    forecast = None
+    if args.forecast_weather:
+        from .backtest import days_without_forecast
+        from .weather import forecast_known_before, read_forecast_weather_csv
+
+        issued_by = _clock(args.forecast_issued_by)
+        forecasts = read_forecast_weather_csv(args.forecast_weather)
+        forecast = forecast_known_before(forecasts, actual.index, issued_by=issued_by)
+        missing = days_without_forecast(actual, forecast)
+        if missing:
+            print(
+                f"heatphys backtest: {len(missing)} day(s) had no forecast issued by "
+                f"{args.forecast_issued_by} (first {missing[0]:%Y-%m-%d}); "
+                "their measured temperature was used",
+                file=sys.stderr,
+            )
     pred = rolling_day_ahead(
-        history, actual, lambda: _model(args.model), refit_every_days=args.refit_every_days
+        history,
+        actual,
+        lambda: _model(args.model),
+        refit_every_days=args.refit_every_days,
+        forecast_weather=forecast,
     )
     write_forecast_csv(pred, args.out)
     return 0
+
+
+def _clock(text: str):
+    """ "HH:MM" as a time of day (Timedelta), or a DemandDataError."""
+    import pandas as pd
+
+    try:
+        hours, minutes = (int(x) for x in text.split(":"))
+        if not (0 <= hours < 24 and 0 <= minutes < 60):
+            raise ValueError
+    except ValueError:
+        raise DemandDataError(f"--forecast-issued-by {text!r}: expected HH:MM") from None
+    return pd.Timedelta(hours=hours, minutes=minutes)
 
 
 def _guard(func):
@@ -76,4 +109,17 @@ def register(subparsers) -> None:
     backtest.add_argument("--out", required=True, help="output timestamp,heat_kw")
     backtest.add_argument("--model", choices=MODELS, default="dayahead")
     backtest.add_argument("--refit-every-days", type=int, default=28)
+    backtest.add_argument(
+        "--forecast-weather",
+        metavar="FW.csv",
+        help="timestamp,issued_at,outdoor_temp_c: forecasts as issued; each day is forecast "
+        "with the latest forecast issued by --forecast-issued-by on that day instead of "
+        "the measured temperature",
+    )
+    backtest.add_argument(
+        "--forecast-issued-by",
+        default="05:30",
+        metavar="HH:MM",
+        help="plan time on the day planned (default 05:30): later issues were not known",
+    )
     backtest.set_defaults(func=_guard(_backtest))

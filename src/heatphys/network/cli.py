@@ -26,7 +26,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--out", required=True, type=Path, metavar="RESULT.json")
     parser.add_argument(
-        "--friction-model", default="colebrook", choices=("colebrook", "nikuradse", "swamee-jain")
+        "--friction-model",
+        default=None,
+        choices=("colebrook", "nikuradse", "swamee-jain"),
+        help="default: the file's own (pandapipes: nikuradse, as its pipeflow), else colebrook",
     )
     parser.set_defaults(func=run)
 

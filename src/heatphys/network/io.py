@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .fluid import Fluid, Property
+from .friction import FRICTION_MODELS
 from .model import TABLE_COLUMNS, Network, NetworkError
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "FORMAT_VERSION",
 ]
 
+PANDAPIPES_FRICTION_MODEL = "nikuradse"
+"""pandapipes' ``pipeflow`` default (``pf.pipeflow_setup.default_options``), the friction
+model of a pandapipes file unless its ``user_pf_options`` name another."""
 FORMAT_NAME = "heatphys-network"
 FORMAT_VERSION = 1
 KELVIN = 273.15
@@ -105,6 +109,15 @@ def read_pandapipes_json(path) -> Network:
     circ_pump_mass, heat_consumer, flow_control (others: :class:`NetworkError` unless empty).
     Element ids are the pandapipes table indices. Pipe ``sections`` are not needed (the
     exponential temperature profile is exact); a pipe's ``qext_w`` is not supported.
+
+    Meaning as in pandapipes 0.16: heights enter every branch (pipes, valves, pumps and the
+    pressure-controlled circulation pump, whose return pressure follows from its flow
+    pressure, lift and the water column between its junctions); the network's
+    ``friction_model`` is the file's ``user_pf_options["friction_model"]``, else
+    pandapipes' default "nikuradse", which a solve uses unless its options name another.
+    ``press_control`` (pressure controllers) is not supported (:class:`NetworkError`); an
+    in-service flow control with ``control_active`` false (in pandapipes an uncontrolled
+    branch) is refused the same way rather than dropped.
     """
     raw = json.loads(Path(path).read_text())
     obj = raw.get("_object", raw)
@@ -133,7 +146,11 @@ def read_pandapipes_json(path) -> Network:
     junctions = pd.DataFrame(
         {
             "height_m": _num(j, "height_m", 0.0),
-            "initial_temp_c": _num(j, "tfluid_k") - KELVIN,
+            # tfluid_k is pandapipes' starting guess, not a condition; it defaults to the
+            # ambient (20 °C), below every return temperature, from which substations with
+            # a given return temperature start with no flow: the solver's own start (the
+            # mean of the supply temperatures) is used instead
+            "initial_temp_c": np.full(len(j), np.nan),
             "initial_pressure_bar": _num(j, "pn_bar"),
             "in_service": enabled(j),
             "name": j["name"].astype(object).where(j["name"].notna(), "").to_numpy()
@@ -285,6 +302,14 @@ def read_pandapipes_json(path) -> Network:
     fc = tables.get("flow_control", pd.DataFrame())
     if len(fc):
         active = fc["control_active"].astype(bool).to_numpy() if "control_active" in fc else True
+        passive = enabled(fc) & ~np.asarray(active, dtype=bool)
+        if np.any(passive):
+            # pandapipes keeps an inactive controller as a plain branch; leaving it out
+            # would cut that connection, so say so instead
+            raise NetworkError(
+                "flow controls with control_active = false are not supported",
+                {"flow_controls": list(fc.index[passive])},
+            )
         out["flow_controls"] = pd.DataFrame(
             {
                 "from_junction": fc.from_junction.to_numpy(),
@@ -295,10 +320,19 @@ def read_pandapipes_json(path) -> Network:
             index=fc.index,
         )
     kwargs = {"fluid": fluid} if fluid is not None else {}
+    friction = PANDAPIPES_FRICTION_MODEL
+    if isinstance(user, dict) and user.get("friction_model"):
+        friction = str(user["friction_model"]).lower()
+        if friction not in FRICTION_MODELS:
+            raise NetworkError(
+                f"pandapipes friction_model {friction!r} is not supported "
+                f"(supported: {', '.join(FRICTION_MODELS)})"
+            )
     return Network(
         junctions=junctions,
         ambient_temp_c=amb_k - KELVIN,
         name=str(obj.get("name", "")),
+        friction_model=friction,
         **out,
         **kwargs,
     )
@@ -327,6 +361,8 @@ def write_network_json(network: Network, path) -> None:
         "ambient_temp_c": network.ambient_temp_c,
         "fluid": network.fluid.to_dict(),
     }
+    if network.friction_model:
+        doc["friction_model"] = network.friction_model
     for table in TABLE_COLUMNS:
         df = getattr(network, table)
         if not len(df):
@@ -370,7 +406,13 @@ def read_network_json(path) -> Network:
         raise NetworkError(f"{path}: no junctions")
     fluid = Fluid.from_dict(doc["fluid"]) if "fluid" in doc else None
     kwargs = {"fluid": fluid} if fluid is not None else {}
+    friction = str(doc.get("friction_model") or "")
+    if friction and friction not in FRICTION_MODELS:
+        raise NetworkError(
+            f"{path}: friction_model {friction!r} is not one of {', '.join(FRICTION_MODELS)}"
+        )
     return Network(
+        friction_model=friction,
         ambient_temp_c=float(doc.get("ambient_temp_c", 10.0)),
         name=str(doc.get("name", "")),
         **tables,
@@ -394,6 +436,7 @@ def result_to_dict(result) -> dict:
     return {
         "converged": bool(result.converged),
         "status": result.status,
+        "friction_model": result.friction_model,
         "iterations": result.iterations,
         "residual_norm": _clean(float(result.residual_norm)),
         "message": result.message,

@@ -187,6 +187,11 @@ class Network:
     fluid : Fluid
     ambient_temp_c : float
         Ambient temperature for pipes without their own and for junctions without inflow.
+    friction_model : str
+        The friction model the network's source tool solves it with ("" when it has none):
+        :func:`~heatphys.network.io.read_pandapipes_json` sets what pandapipes' ``pipeflow``
+        would use, so a solve without an explicit ``SolverOptions.friction_model`` means
+        what the file meant.
 
     Raises
     ------
@@ -208,6 +213,7 @@ class Network:
     fluid: Fluid = WATER_CONSTANT
     ambient_temp_c: float = 10.0
     name: str = ""
+    friction_model: str = ""
 
     def __post_init__(self):
         for table in TABLE_COLUMNS:
@@ -219,7 +225,12 @@ class Network:
     def replace(self, **tables) -> Network:
         """A copy with some tables (or ``fluid``/``ambient_temp_c``) replaced."""
         kwargs = {t: getattr(self, t) for t in TABLE_COLUMNS}
-        kwargs.update(fluid=self.fluid, ambient_temp_c=self.ambient_temp_c, name=self.name)
+        kwargs.update(
+            fluid=self.fluid,
+            ambient_temp_c=self.ambient_temp_c,
+            name=self.name,
+            friction_model=self.friction_model,
+        )
         kwargs.update(tables)
         return Network(**kwargs)
 

@@ -34,7 +34,7 @@ def pandapipes_water_fluid() -> Fluid:
 
 def to_pandapipes(network: Network, fluid: str = "water"):
     """A pandapipes net equal to ``network`` (junctions, pipes, consumers, circ pumps,
-    pressure sources, sinks, sources, valves, flow controls)."""
+    pressure sources, sinks, sources, flow controls; not valves or curve pumps)."""
     import pandapipes as pp
 
     net = pp.create_empty_network(fluid=fluid)
@@ -113,6 +113,16 @@ def to_pandapipes(network: Network, fluid: str = "water"):
             t_k=row.temp_c + KELVIN,
             type=typ,
             index=i,
+        )
+    fc = network.flow_controls
+    if len(fc):
+        pp.create_flow_controls(
+            net,
+            fc.from_junction.to_numpy(),
+            fc.to_junction.to_numpy(),
+            controlled_mdot_kg_per_s=fc.mass_flow_kg_s.to_numpy(float),
+            in_service=fc.in_service.to_numpy(bool),
+            index=fc.index.to_numpy(),
         )
     for i, row in network.sinks.iterrows():
         pp.create_sink(net, int(row.junction), row.mass_flow_kg_s, index=i)

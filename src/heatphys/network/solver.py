@@ -102,6 +102,9 @@ GRAVITY_M_S2 = 9.81  # as pandapipes, so heights agree to the last digit
 PA_PER_BAR = 1e5
 PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C density (pandapipes)
 
+DEFAULT_FRICTION_MODEL = "colebrook"
+"""Friction model of a network that does not name its own (``Network.friction_model``)."""
+
 _PIPE, _VALVE, _PUMP = 0, 1, 2
 LINEAR_SOLVERS = ("auto", "qdldl", "superlu")
 
@@ -126,7 +129,10 @@ class SolverOptions:
 
     Attributes
     ----------
-    friction_model : {"colebrook", "nikuradse", "swamee-jain"}
+    friction_model : {None, "colebrook", "nikuradse", "swamee-jain"}
+        None (default): the network's own (``Network.friction_model``: "nikuradse" for a
+        pandapipes file, as pandapipes' ``pipeflow`` defaults to it), else "colebrook".
+        ``Result.friction_model`` says which one was used.
     max_iterations : int
         Newton (GGA) steps per solve, each followed by a temperature sweep when flows and
         temperatures are coupled. A coupled solve that has entered the relaxed phase (see the
@@ -153,7 +159,7 @@ class SolverOptions:
         SciPy's SuperLU in a fill-reducing order found once.
     """
 
-    friction_model: str = "colebrook"
+    friction_model: str | None = None
     max_iterations: int = 100
     tol_pressure_bar: float = 1e-9
     tol_mass_flow_kg_s: float = 1e-9
@@ -165,7 +171,7 @@ class SolverOptions:
     linear_solver: str = "auto"
 
     def __post_init__(self):
-        if self.friction_model not in FRICTION_MODELS:
+        if self.friction_model is not None and self.friction_model not in FRICTION_MODELS:
             raise ValueError(f"friction_model must be one of {FRICTION_MODELS}")
         if self.linear_solver not in LINEAR_SOLVERS:
             raise ValueError(f"linear_solver must be one of {LINEAR_SOLVERS}")
@@ -198,10 +204,15 @@ class Result:
         ``mdot_kg_s``, ``heat_w``, ``t_supply_c``, ``t_return_c``, ``dp_bar`` (supply minus
         return pressure), ``delay_s`` (transport delay from the source to the supply junction).
     circ_pumps : DataFrame
-        ``mdot_kg_s``, ``heat_w``, ``t_return_c``, ``lift_bar``.
+        ``mdot_kg_s``, ``heat_w``, ``t_return_c``, ``lift_bar`` (the pump's pressure rise
+        as pandapipes' ``plift``: absolute flow minus return pressure less the water column
+        between the two junctions, so a pump whose junctions stand at one height lifts
+        exactly flow minus return pressure).
     problems : tuple of str
     culprits : dict
         Table name → ids of elements named in ``problems``.
+    friction_model : str
+        The friction model the solve used (see ``SolverOptions.friction_model``).
 
     The tables are built from the solver's arrays on first access and then kept.
     """
@@ -214,6 +225,7 @@ class Result:
     message: str
     problems: tuple = ()
     culprits: dict = field(default_factory=dict)
+    friction_model: str = DEFAULT_FRICTION_MODEL
     # table name -> function building its DataFrame on first access (re-solves for a day
     # plan often read one table of 24 results, so the others are never built)
     _builders: dict = field(default_factory=dict, repr=False, compare=False)
@@ -373,7 +385,14 @@ class PreparedNetwork:
 
     def __init__(self, network: Network, options: SolverOptions | None = None):
         self.network = network
-        self.options = options or SolverOptions()
+        options = options or SolverOptions()
+        if options.friction_model is None:
+            # the caller did not choose: the network's own (pandapipes files: what pipeflow
+            # would use), so a file means the same here as in the tool it came from
+            options = replace(
+                options, friction_model=network.friction_model or DEFAULT_FRICTION_MODEL
+            )
+        self.options = options
         self._lam_prev = None  # last friction factors: Colebrook's warm start
         self._last_order = None
         self._compile()
@@ -511,10 +530,22 @@ class PreparedNetwork:
         set_fixed(p_fix, nodes(ps, "junction"), _col(ps, "pressure_bar"), "pressure")
         set_fixed(t_fix, nodes(ps, "junction"), _col(ps, "temp_c"), "temperature")
         set_fixed(p_fix, self.cp_flow, self.cp_pflow, "pressure")
+        # A pressure-controlled circulation pump is a branch from its return to its flow
+        # junction (pandapipes' circ_pump_pressure): its lift is the rise of absolute
+        # pressure less the water column between the two junctions, so the return pressure
+        # follows from the flow pressure, the lift and the heights (_circ_return_pressure).
+        p_atm_j = atmospheric_pressure_bar(self.height_m)
+        self.cp_dz = self.height_m[self.cp_ret] - self.height_m[self.cp_flow]
+        self.cp_datm = p_atm_j[self.cp_flow] - p_atm_j[self.cp_ret]
+        self._cp_p_ctrl = np.flatnonzero(~self.cp_mass_ctrl)
+        # the return pressure depends on the (return) water's density only across a height
+        self._cp_p_follow = bool(
+            np.any(self.cp_dz[self._cp_p_ctrl] != 0) and not net.fluid.density.is_constant
+        )
         set_fixed(
             p_fix,
             self.cp_ret[~self.cp_mass_ctrl],
-            (self.cp_pflow - self.cp_lift)[~self.cp_mass_ctrl],
+            self._circ_return_pressure(self.cp_tflow, self.cp_tflow)[~self.cp_mass_ctrl],
             "pressure",
         )
         # (without the circulation pumps' supply temperatures: solve_loads re-applies them,
@@ -602,6 +633,49 @@ class PreparedNetwork:
         # regularisation floor of dF/dṁ (see _hydraulics)
         self._g_floor_valve = 1e-9
         self._precompute()
+
+    def _circ_return_pressure(self, t_return_c, t_flow_c):
+        """Return-junction pressure [bar gauge] of every circulation pump if it were
+        pressure-controlled, from pandapipes' branch equation of ``circ_pump_pressure``
+
+            p_ret + p_atm(z_ret) − p_flow − p_atm(z_flow) + lift + ρ·g·(z_ret − z_flow)/10⁵ = 0
+
+        with ρ the mean of the densities at the return and the flow temperature (pandapipes'
+        ``get_branch_real_density``). Reference: pandapipes 0.16,
+        ``component_models/circulation_pump_pressure_component.py``.
+        """
+        fluid = self.network.fluid
+        rho = 0.5 * (fluid.density(t_return_c) + fluid.density(t_flow_c))
+        return (
+            self.cp_pflow
+            - self.cp_lift
+            + self.cp_datm
+            - rho * (GRAVITY_M_S2 / PA_PER_BAR) * self.cp_dz
+        )
+
+    def _pump_lift(self, p, t_return_c, t_flow_c):
+        """Each circulation pump's pressure rise [bar] as pandapipes' ``plift``: flow minus
+        return pressure in absolute terms, less the water column from return to flow
+        junction (the inverse of :meth:`_circ_return_pressure`)."""
+        fluid = self.network.fluid
+        rho = 0.5 * (fluid.density(t_return_c) + fluid.density(t_flow_c))
+        return (
+            p[self.cp_flow]
+            - p[self.cp_ret]
+            + self.cp_datm
+            - rho * (GRAVITY_M_S2 / PA_PER_BAR) * self.cp_dz
+        )
+
+    def _pump_return_pressures(self, p, t_node, t_fix):
+        """Set the return pressures of pressure-controlled pumps across a height to the
+        current return temperatures (temperature-dependent density only)."""
+        if not self._cp_p_follow:
+            return p
+        k = self._cp_p_ctrl
+        t_flow = np.where(np.isnan(t_fix[self.cp_flow]), self.cp_tflow, t_fix[self.cp_flow])
+        values = self._circ_return_pressure(t_node[self.cp_ret], t_flow)
+        p[self.cp_ret[k]] = values[k]
+        return p
 
     def _precompute(self):
         """Everything the Newton loop needs that depends on the network only: per-branch
@@ -1147,6 +1221,7 @@ class PreparedNetwork:
             m, p, t_node, t_out = st["m"], st["p"].copy(), st["t"].copy(), st["t_out"].copy()
             t_node = np.where(np.isnan(t_fix), t_node, t_fix)
             p = np.where(np.isnan(self.p_fix), p, self.p_fix)
+            p = self._pump_return_pressures(p, t_node, t_fix)
             nb, nc, n = len(self.b_from), len(self.c_from), self.n_nodes
             f, t, act = self.b_from, self.b_to, self.b_active
             all_active = self._all_active
@@ -1276,6 +1351,7 @@ class PreparedNetwork:
                 else:
                     t_node = t_node + w * (t_new - t_node)
                     t_out = t_out + w * (t_out_new - t_out)
+                p = self._pump_return_pressures(p, t_node, t_fix)
                 temp_ok = dtemp <= opt.tol_temp_k
             if hyd_ok and (not couple or not converged):
                 # final temperatures at the converged flows (uncoupled: the only sweep)
@@ -1452,7 +1528,7 @@ class PreparedNetwork:
                     "mdot_kg_s": cp_m,
                     "heat_w": cp_m * cpp * (t_flow - t_ret),
                     "t_return_c": t_ret,
-                    "lift_bar": p_out[self.cp_flow] - p_out[self.cp_ret],
+                    "lift_bar": self._pump_lift(p_out, t_ret, t_flow),
                 },
                 self._cp_ids,
                 "circ_pumps",
@@ -1485,7 +1561,11 @@ class PreparedNetwork:
                         f"pumps {ids} run beyond the end of their curve "
                         "(no lift at the demanded flow)"
                     )
-            neg = self.cp_mass_ctrl & (p_out[self.cp_flow] - p_out[self.cp_ret] < 0)
+            t_flow_cp = np.where(
+                np.isnan(t_fix[self.cp_flow]), t_node[self.cp_flow], t_fix[self.cp_flow]
+            )
+            lift_cp = self._pump_lift(p_out, t_node[self.cp_ret], t_flow_cp)
+            neg = self.cp_mass_ctrl & (lift_cp < 0)
             if neg.any():
                 ids = list(self._cp_ids[neg])
                 culprits["circ_pumps"] = ids
@@ -1517,6 +1597,7 @@ class PreparedNetwork:
             message=message,
             problems=tuple(problems),
             culprits=culprits,
+            friction_model=opt.friction_model,
             _builders={
                 "junctions": junctions,
                 "pipes": pipes,

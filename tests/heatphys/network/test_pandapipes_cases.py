@@ -98,13 +98,13 @@ def test_openmodelica_heat_transfer_case(case):
 
 
 def test_openmodelica_junction_temperatures_match_pandapipes():
-    """Our junction temperatures equal pandapipes' (same physics) on the mixing cases."""
+    """Our junction temperatures equal pandapipes' (same physics) on the mixing cases; neither
+    side names a friction model, so both use pandapipes' default (Nikuradse)."""
     for case in ("delta.json", "t_cross.json", "one_source.json", "heights.json"):
         net = pandapipes.from_json(str(OPENMODELICA / case))
         pandapipes.pipeflow(
             net,
             mode="sequential",
-            friction_model="colebrook",
             stop_condition="tol",
             tol_p=1e-9,
             tol_m=1e-9,
@@ -112,5 +112,6 @@ def test_openmodelica_junction_temperatures_match_pandapipes():
             max_iter_therm=20,
         )
         result = solve(read_pandapipes_json(OPENMODELICA / case))
+        assert result.friction_model == "nikuradse"
         np.testing.assert_allclose(result.junctions.t_c, net.res_junction.t_k - 273.15, atol=1e-5)
         np.testing.assert_allclose(result.junctions.p_bar, net.res_junction.p_bar, rtol=1e-5)

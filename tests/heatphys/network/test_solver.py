@@ -406,6 +406,19 @@ def test_cli_pandapipes_format(tmp_path):
     assert args.func(args) == 0
     doc = json.loads(out.read_text())
     assert len(doc["junctions"]) == 4 and len(doc["pipes"]) == 3
+    assert doc["friction_model"] == "nikuradse"
+    # without --friction-model: a pandapipes file means what pandapipes' pipeflow would
+    # use (Nikuradse); a heatphys file without its own, Colebrook
+    args = parser.parse_args(["solve", str(case), "--format", "pandapipes", "--out", str(out)])
+    assert args.func(args) == 0
+    assert json.loads(out.read_text())["friction_model"] == "nikuradse"
+    from heatphys.network import read_pandapipes_json, write_network_json
+
+    ours = tmp_path / "ours.json"
+    write_network_json(read_pandapipes_json(case).replace(friction_model=""), ours)
+    args = parser.parse_args(["solve", str(ours), "--out", str(out)])
+    assert args.func(args) == 0
+    assert json.loads(out.read_text())["friction_model"] == "colebrook"
 
 
 def test_partial_columns_take_their_defaults(tmp_path):

@@ -1,0 +1,222 @@
+"""Forecasts as issued and ``heatphys backtest --forecast-weather`` (issue 20)."""
+
+import argparse
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from heatphys.forecasting import cli
+from heatphys.forecasting.backtest import rolling_day_ahead
+from heatphys.forecasting.weather import (
+    forecast_known_before,
+    forecasts_from_series,
+    synthetic_forecasts,
+    tidy_forecasts,
+)
+
+
+def run(argv):
+    parser = argparse.ArgumentParser(prog="heatphys")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cli.register(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_latest_issue_known_by_the_plan_time_wins():
+    day = pd.Timestamp("2025-01-10")
+    rows = []
+    for issued, temp in (
+        ("2025-01-08 18:00", -5.0),
+        ("2025-01-09 18:00", -3.0),
+        ("2025-01-10 05:00", -2.0),
+        ("2025-01-10 06:00", 9.0),
+    ):
+        for h in range(24):
+            rows.append(
+                {
+                    "timestamp": day + pd.Timedelta(hours=h),
+                    "issued_at": issued,
+                    "outdoor_temp_c": temp,
+                }
+            )
+    fc = tidy_forecasts(pd.DataFrame(rows))
+    known = forecast_known_before(fc, [day])
+    assert len(known) == 24
+    assert (known["outdoor_temp_c"] == -2.0).all()  # 05:00 issue; the 06:00 one came later
+    assert known["lead_h"].iloc[0] == -5.0  # issued five hours into the day
+    earlier = forecast_known_before(fc, [day], issued_by=pd.Timedelta(hours=0))
+    assert (earlier["outdoor_temp_c"] == -3.0).all()
+    assert earlier["lead_h"].iloc[0] == 6.0
+
+
+def test_forecasts_from_series_states_its_issue_time():
+    idx = pd.date_range("2025-01-01", periods=48, freq="h")
+    fc = forecasts_from_series(pd.Series(np.arange(48.0), index=idx), issue_hour=18.0)
+    assert fc["issued_at"].iloc[0] == pd.Timestamp("2024-12-31 18:00")
+    assert fc["lead_h"].min() == 6.0 and fc["lead_h"].max() == 29.0
+
+
+def test_synthetic_forecast_error_has_the_stated_size():
+    idx = pd.date_range("2020-01-01", periods=24 * 400, freq="h")
+    measured = pd.Series(np.sin(np.arange(len(idx)) / 24.0) * 5.0, index=idx)
+    fc = synthetic_forecasts(measured, rmse_k=1.6, seed=1).set_index("timestamp")
+    err = fc["outdoor_temp_c"] - measured
+    assert np.sqrt((err**2).mean()) == pytest.approx(1.6, rel=0.08)
+    daily = err.resample("D").mean()
+    assert 0.6 * 1.6 < np.sqrt((daily**2).mean()) < 0.95 * 1.6  # errors persist in a day
+    again = synthetic_forecasts(measured, rmse_k=1.6, seed=1)
+    assert np.array_equal(again["outdoor_temp_c"], fc["outdoor_temp_c"].to_numpy())
+
+
+@pytest.fixture
+def files(tmp_path, make_load):
+    load = make_load(days=60, seed=7)
+    history, actual = load.iloc[: 24 * 50].copy(), load.iloc[24 * 50 :].copy()
+    for frame, name in ((history, "h.csv"), (actual, "a.csv")):
+        frame.reset_index().rename(columns={"index": "timestamp"}).to_csv(
+            tmp_path / name, index=False
+        )
+    return tmp_path, history, actual
+
+
+def write_forecasts(path, actual, offset_k=0.0, issued_hour=18, days_before=1, late=None):
+    rows = pd.DataFrame(
+        {
+            "timestamp": actual.index.strftime("%Y-%m-%dT%H:%M:%S"),
+            "issued_at": (
+                actual.index.floor("D")
+                - pd.Timedelta(days=days_before)
+                + pd.Timedelta(hours=issued_hour)
+            ).strftime("%Y-%m-%dT%H:%M:%S"),
+            "outdoor_temp_c": actual["outdoor_temp_c"].to_numpy() + offset_k,
+        }
+    )
+    if late is not None:  # a later, wildly different issue that came after the plan time
+        extra = rows.copy()
+        extra["issued_at"] = (actual.index.floor("D") + pd.Timedelta(hours=late)).strftime(
+            "%Y-%m-%dT%H:%M:%S"
+        )
+        extra["outdoor_temp_c"] = 30.0
+        rows = pd.concat([rows, extra])
+    rows.to_csv(path, index=False)
+
+
+def backtest(tmp, *extra):
+    out = tmp / f"o{len(extra)}{hash(extra) % 1000}.csv"
+    argv = [
+        "backtest",
+        "--history",
+        str(tmp / "h.csv"),
+        "--actual",
+        str(tmp / "a.csv"),
+        "--out",
+        str(out),
+        *extra,
+    ]
+    assert run(argv) == 0
+    return pd.read_csv(out, parse_dates=["timestamp"]).set_index("timestamp")["heat_kw"]
+
+
+def test_backtest_with_forecast_weather(files, capsys):
+    tmp, history, actual = files
+    measured = backtest(tmp)
+    write_forecasts(tmp / "same.csv", actual, late=8)
+    same = backtest(tmp, "--forecast-weather", str(tmp / "same.csv"))
+    # a forecast equal to the measurement gives the measured-weather backtest; the 08:00
+    # issue of 30 °C came after the 05:30 plan and is ignored
+    np.testing.assert_allclose(same.to_numpy(), measured.to_numpy(), rtol=1e-9, atol=1e-6)
+    write_forecasts(tmp / "cold.csv", actual, offset_k=-4.0)
+    cold = backtest(tmp, "--forecast-weather", str(tmp / "cold.csv"))
+    assert cold.sum() > 1.05 * measured.sum()  # a colder forecast plans more heat
+    # the late issue counts once the plan time is after it
+    late = backtest(
+        tmp, "--forecast-weather", str(tmp / "same.csv"), "--forecast-issued-by", "09:00"
+    )
+    assert late.sum() < 0.9 * measured.sum()
+    # forecasts issued only on the day at 12:00: no day has one by 05:30
+    write_forecasts(tmp / "noon.csv", actual, issued_hour=12, days_before=0)
+    noon = backtest(tmp, "--forecast-weather", str(tmp / "noon.csv"))
+    np.testing.assert_allclose(noon.to_numpy(), measured.to_numpy(), rtol=1e-9, atol=1e-6)
+    assert "10 day(s) had no forecast issued by 05:30" in capsys.readouterr().err
+
+
+def test_backtest_forecast_weather_function_matches_per_day(files):
+    """The function path: each day sees measured days before it, its own forecast."""
+    _, history, actual = files
+    fc = forecast_known_before(synthetic_forecasts(actual["outdoor_temp_c"], seed=3), actual.index)
+    pred = rolling_day_ahead(history, actual, forecast_weather=fc)
+    base = rolling_day_ahead(history, actual)
+    assert len(pred) == len(base) and pred.notna().all()
+    assert not np.allclose(pred.to_numpy(), base.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("timestamp,outdoor_temp_c\n2025-01-01 00:00,1\n", "missing column(s) issued_at"),
+        (
+            "timestamp,issued_at,outdoor_temp_c\n2025-01-01 00:00,yesterday,1\n",
+            "unreadable issued_at",
+        ),
+        (
+            "timestamp,issued_at,outdoor_temp_c\n2025-01-01 00:00,2024-12-31 18:00,warm\n",
+            "non-numeric outdoor_temp_c 'warm'",
+        ),
+    ],
+)
+def test_bad_forecast_file_is_one_clear_line(files, capsys, content, message):
+    tmp, _, _ = files
+    (tmp / "bad.csv").write_text(content)
+    argv = [
+        "backtest",
+        "--history",
+        str(tmp / "h.csv"),
+        "--actual",
+        str(tmp / "a.csv"),
+        "--out",
+        str(tmp / "o.csv"),
+        "--forecast-weather",
+        str(tmp / "bad.csv"),
+    ]
+    assert run(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_bad_plan_time(files, capsys):
+    tmp, _, actual = files
+    write_forecasts(tmp / "same.csv", actual)
+    argv = [
+        "backtest",
+        "--history",
+        str(tmp / "h.csv"),
+        "--actual",
+        str(tmp / "a.csv"),
+        "--out",
+        str(tmp / "o.csv"),
+        "--forecast-weather",
+        str(tmp / "same.csv"),
+        "--forecast-issued-by",
+        "25:00",
+    ]
+    assert run(argv) == 2
+    assert "expected HH:MM" in capsys.readouterr().err
+
+
+def test_missing_forecast_file(files, capsys):
+    tmp, _, _ = files
+    argv = [
+        "backtest",
+        "--history",
+        str(tmp / "h.csv"),
+        "--actual",
+        str(tmp / "a.csv"),
+        "--out",
+        str(tmp / "o.csv"),
+        "--forecast-weather",
+        str(tmp / "nope.csv"),
+    ]
+    assert run(argv) == 2
+    assert "no such file" in capsys.readouterr().err
