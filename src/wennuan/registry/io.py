@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
+from wennuan.lib.spreadsheets import clean_row
 
 from .choices import LineOwner, SourceKind, Terminal
 from .models import (
@@ -629,7 +630,7 @@ def export_workbook() -> bytes:
         sheet = workbook.create_sheet(spec.title)
         sheet.append(spec.headers())
         for row in _export_rows(spec):
-            sheet.append(row)
+            sheet.append(clean_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
