@@ -8,10 +8,14 @@
 A client sees and acts on the orders it pushed, nothing else.
 """
 
+import base64
+import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +26,8 @@ from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
 from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
 
-from .errors import FieldError, error_response
+from .errors import ApiInputError, FieldError, error_response
+from .pagination import parse_positive_int
 
 CHANGED_SINCE_LIMIT = 1000
 
@@ -104,16 +109,62 @@ def workorders(request):
     return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
 
 
+# An Idempotency-Key is opaque to us and stored hashed, so any length up to this is kept whole.
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _body_hash(data: dict) -> str:
+    """The same JSON object written with other spacing or key order is the same request."""
+    return _sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+
+
+def _replay(earlier: IdempotencyKey, body_hash: str):
+    """The earlier order again (200), or 422 if the key was used for a different complaint."""
+    if earlier.body_hash and earlier.body_hash != body_hash:
+        return error_response(
+            [
+                FieldError(
+                    "Idempotency-Key",
+                    "key_reused",
+                    _("该 Idempotency-Key 已用于另一条不同内容的诉求，请为新诉求使用新的键"),
+                )
+            ],
+            status=422,
+        )
+    return _json(order_payload(earlier.order), 200)
+
+
 def _create(request, client):
-    key = request.headers.get("Idempotency-Key", "").strip()[:100]
-    if key:
-        earlier = IdempotencyKey.objects.filter(client=client, key=key).select_related("order")
-        if earlier.exists():
-            return _json(order_payload(earlier.first().order), 200)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        return error_response(
+            [
+                FieldError(
+                    "Idempotency-Key",
+                    "too_long",
+                    _("Idempotency-Key 过长（最多 %(max)d 个字符）")
+                    % {"max": MAX_IDEMPOTENCY_KEY_LENGTH},
+                )
+            ]
+        )
     try:
         data = _body(request)
     except ValueError:
         return _bad_json()
+    key_hash = _sha256(key.encode()) if key else ""
+    body_hash = _body_hash(data)
+    if key:
+        earlier = (
+            IdempotencyKey.objects.filter(client=client, key=key_hash)
+            .select_related("order__community", "order__company", "order__master")
+            .first()
+        )
+        if earlier is not None:
+            return _replay(earlier, body_hash)
     result = clean_intake(data, default_channel="12345")
     if result.errors:
         return error_response([FieldError(*error) for error in result.errors])
@@ -121,41 +172,96 @@ def _create(request, client):
         with transaction.atomic():
             order = actions.do_create_order(client, **result.values)
             if key:
-                IdempotencyKey.objects.create(client=client, key=key, order=order)
+                IdempotencyKey.objects.create(
+                    client=client, key=key_hash, body_hash=body_hash, order=order
+                )
     except actions.ActionError as error:
         return error_response([FieldError(error.field, error.code, error.message)])
     except IntegrityError:
         # The same key raced in twice: the first one's order is the answer.
-        earlier = IdempotencyKey.objects.filter(client=client, key=key).first()
+        earlier = IdempotencyKey.objects.filter(client=client, key=key_hash).first()
         if earlier is None:
             raise
-        return _json(order_payload(earlier.order), 200)
+        return _replay(earlier, body_hash)
     return _json(order_payload(order), 201)
 
 
+def _cursor_token(order: WorkOrder) -> str:
+    text = f"{order.updated_at.isoformat()}|{order.pk}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _parse_cursor(token: str):
+    """(updated_at, id) from a ``next`` link's cursor, or None if it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        moment_text, _sep, pk_text = text.partition("|")
+        moment, pk = parse_moment(moment_text), int(pk_text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if moment is None or pk < 0:
+        return None
+    return moment, pk
+
+
 def _changed_since(request, client):
-    since = parse_moment(request.GET.get("changed_since", ""))
-    if since is None:
-        return error_response(
-            [
-                FieldError(
-                    "changed_since",
-                    "invalid",
-                    _("changed_since 必须是 ISO 8601 时间，如 2026-11-27T08:00:00+08:00"),
-                )
-            ]
-        )
-    orders = (
-        WorkOrder.objects.filter(api_client=client, updated_at__gte=since)
-        .select_related("community", "company", "master")
-        .order_by("updated_at", "id")[: CHANGED_SINCE_LIMIT + 1]
+    """Orders changed at or after ``changed_since``, oldest change first, ``limit`` at a time
+    (≤ 1000); ``next`` is the link for the following page and, once empty, for the next poll.
+
+    Paging is by the pair (updated_at, id), never by the moment alone: one worker pass can give
+    a thousand orders the same updated_at, and a client that asked again from the last moment
+    it saw got the same thousand rows forever (issue 18 item 4)."""
+    cursor_text = request.GET.get("cursor", "")
+    try:
+        limit = parse_positive_int(request.GET, "limit", CHANGED_SINCE_LIMIT, CHANGED_SINCE_LIMIT)
+    except ApiInputError as error:
+        return error_response(error.errors)
+    orders = WorkOrder.objects.filter(api_client=client)
+    if cursor_text:
+        cursor = _parse_cursor(cursor_text)
+        if cursor is None:
+            return error_response(
+                [FieldError("cursor", "invalid", _("cursor 无效，请使用上一页返回的 next 链接"))]
+            )
+        moment, pk = cursor
+        orders = orders.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, pk__gt=pk))
+    else:
+        since = parse_moment(request.GET.get("changed_since", ""))
+        if since is None:
+            return error_response(
+                [
+                    FieldError(
+                        "changed_since",
+                        "invalid",
+                        _(
+                            "changed_since 必须是 ISO 8601 时间（时区偏移不超过 ±15:59），"
+                            "如 2026-11-27T08:00:00+08:00"
+                        ),
+                    )
+                ]
+            )
+        orders = orders.filter(updated_at__gte=since)
+    orders = list(
+        orders.select_related("community", "company", "master").order_by("updated_at", "id")[
+            : limit + 1
+        ]
     )
-    orders = list(orders)
+    more = len(orders) > limit
+    orders = orders[:limit]
+    if orders:
+        next_query = {"cursor": _cursor_token(orders[-1])}
+    elif cursor_text:
+        next_query = {"cursor": cursor_text}
+    else:
+        next_query = {"changed_since": request.GET.get("changed_since", "").strip()}
+    if limit != CHANGED_SINCE_LIMIT:
+        next_query["limit"] = limit
     return _json(
         {
-            "count": min(len(orders), CHANGED_SINCE_LIMIT),
-            "truncated": len(orders) > CHANGED_SINCE_LIMIT,
-            "results": [order_payload(o) for o in orders[:CHANGED_SINCE_LIMIT]],
+            "count": len(orders),
+            "truncated": more,
+            "next": request.build_absolute_uri(request.path + "?" + urlencode(next_query)),
+            "results": [order_payload(o) for o in orders],
         }
     )
 

@@ -16,14 +16,19 @@ Environment variables:
   e.g. while a new certificate is tried); ``SECURE_HSTS_PRELOAD``/``_INCLUDE_SUBDOMAINS`` 1/0.
 - ``LOG_LEVEL``: root log level (default INFO; WeasyPrint and fontTools stay at WARNING).
 - ``WENNUAN_WORKER_STALE_S`` / ``WENNUAN_PLAN_STALE_H``: /healthz thresholds (docs/deployment.md).
+- ``WENNUAN_TRUSTED_PROXIES``: comma-separated CIDRs of the reverse proxies (nginx) whose
+  X-Forwarded-For is believed (default: none, the connection's address is the client's).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from wennuan.lib.addresses import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/wennuan
 REPO_DIR = BASE_DIR.parent.parent
@@ -121,20 +126,26 @@ INSTALLED_APPS = [
     "wennuan.publicinfo",
     "wennuan.readiness",
     "wennuan.operations",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wennuan.lib.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wennuan.lib.middleware.ChosenLanguageMiddleware",
-    "wennuan.lib.middleware.RejectNullCharactersMiddleware",
+    "wennuan.api.middleware.ApiRequestLimitsMiddleware",
+    "wennuan.lib.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wennuan.config.urls"
@@ -219,6 +230,49 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts only from this site or inline with the
+# request's nonce (templates write nonce="{{ request.csp_nonce }}"); styles may be inline
+# because plotly.js and htmx inject style elements and the progress bars use style="width".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features no page uses (the visit photo is a file input, not the camera API).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+
+try:
+    WENNUAN_TRUSTED_PROXIES = parse_networks(os.environ.get("WENNUAN_TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(f"WENNUAN_TRUSTED_PROXIES: {error}") from error
+
+# Login throttling (django-axes): 10 failures lock the account, and separately the address,
+# for 15 minutes; a success resets the count. The address is the trusted-proxy one.
+AUTHENTICATION_BACKENDS = [
+    "wennuan.staff.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "wennuan.lib.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "wennuan.staff.views.login_locked_out"
+AXES_VERBOSE = False
+
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.moments import parse_moment
+from wennuan.lib.spreadsheets import clean_row
 from wennuan.outreach.access import require_reader as require_outreach_reader
 from wennuan.readiness.access import require_reader as require_readiness_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
@@ -379,6 +380,20 @@ def order_detail(request, number):
     return render(request, "console/order_detail.html", _detail_context(request, order))
 
 
+def _moment_field(post, name):
+    """A typed moment, or None when left empty; text that is not a usable moment (a wrong
+    shape, an offset beyond ±15:59) is refused naming the field, not passed on as "empty"."""
+    raw = post.get(name, "").strip()
+    if not raw:
+        return None
+    moment = parse_moment(raw)
+    if moment is None:
+        raise wo_actions.ActionError(
+            _("时间格式不正确，请按 2026-12-10 18:00 的格式填写"), field=name, code="invalid"
+        )
+    return moment
+
+
 @login_required
 def order_act(request, number, action):
     """POST one action from the detail page; errors re-render the page and change nothing."""
@@ -411,7 +426,7 @@ def order_act(request, number, action):
         elif action == "return":
             wo_actions.do_return(order, user, reason, expected_state=expected)
         elif action == "request_extension":
-            until = parse_moment(post.get("until", ""))
+            until = _moment_field(post, "until")
             wo_actions.do_request_extension(order, user, until, reason, expected_state=expected)
         elif action == "decide_extension":
             approve = post.get("approve") == "1"
@@ -429,7 +444,7 @@ def order_act(request, number, action):
         elif action == "press":
             wo_actions.do_press(order, user, reason)
         elif action == "supervise":
-            deadline = parse_moment(post.get("deadline", ""))
+            deadline = _moment_field(post, "deadline")
             wo_actions.do_supervise(order, user, deadline, reason)
         elif action == "callback":
             wo_actions.do_callback(
@@ -612,7 +627,7 @@ def orders_export(request, fmt):
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(_("工单"))
     for row in _export_rows(orders):
-        sheet.append(row)
+        sheet.append(clean_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -5,6 +5,8 @@ and phones in China send English; the bureau wants Chinese by default, English o
 (the language button sets the cookie).
 """
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
@@ -26,47 +28,91 @@ class ChosenLanguageMiddleware:
         return response
 
 
-class RejectNullCharactersMiddleware:
-    """A NUL character in a form field, query parameter or JSON string is refused with 400.
+# C0 control characters other than tab, line feed and carriage return: what XML (so Excel's
+# xlsx) cannot hold and PostgreSQL refuses (NUL). Nobody types them; a paste or a fuzzer does.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The same written as JSON escapes (what a client's serializer sends), e.g. \u0001.
+JSON_ESCAPED_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])")
+
+
+def api_error(status: int, code: str, message, field: str = "") -> JsonResponse:
+    """The API's one error shape (design §8), for answers given before a view runs."""
+    return JsonResponse(
+        {"errors": [{"field": field, "code": code, "message": str(message)}]},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+class RejectControlCharactersMiddleware:
+    """A control character (NUL, \\x01 …) in a form field, query parameter or JSON string is
+    refused with 400, naming the field where there is one.
 
     PostgreSQL cannot store NUL in text ("A string literal cannot contain NUL"), so a pasted
     or machine-sent "\\x00" in any free-text field (a complaint, a reply, a reason) would be a
-    server error there, and silently stored on SQLite. Nobody types it on purpose; refusing
-    it at the edge, in the user's language, keeps both databases the same and every view
-    free of the check. Uploaded files are not text and are not inspected.
+    server error there, and silently stored on SQLite; any other C0 control character is
+    stored but then breaks every Excel export that contains the row (issue 18 item 6).
+    Nobody types them on purpose; refusing them at the edge, in the user's language, keeps
+    both databases the same and every view free of the check. Uploaded files are not text and
+    are not inspected (the register import checks its own cells).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._carries_null(request):
-            message = _("输入中含有不允许的控制字符（NUL），请删除后重新提交")
+        field = self._field_with_control(request)
+        if field is not None:
+            message = _("输入中含有不允许的控制字符，请删除后重新提交")
+            if field:
+                message = _("“%(field)s”中含有不允许的控制字符，请删除后重新提交") % {
+                    "field": field
+                }
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"errors": [{"field": "", "code": "invalid_character", "message": message}]},
-                    status=400,
-                    json_dumps_params={"ensure_ascii": False},
-                )
+                return api_error(400, "invalid_character", message, field)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
     @staticmethod
-    def _carries_null(request) -> bool:
-        def in_query(query) -> bool:
-            return any(
-                "\x00" in key or any("\x00" in v for v in values) for key, values in query.lists()
-            )
+    def _field_with_control(request) -> str | None:
+        """The name of the first field carrying a control character ("" if the body is not
+        form fields), or None when the request is clean."""
 
-        if in_query(request.GET):
-            return True
+        def in_query(query) -> str | None:
+            for key, values in query.lists():
+                if CONTROL_CHARACTERS.search(key):
+                    return ""
+                if any(CONTROL_CHARACTERS.search(value) for value in values):
+                    return key
+            return None
+
+        found = in_query(request.GET)
+        if found is not None:
+            return found
         content_type = request.content_type or ""
         if content_type == "application/json":
-            # Raw NUL, or its JSON escape (what a client's serializer writes for it).
-            return b"\x00" in request.body or b"\\u0000" in request.body
+            body = request.body
+            if CONTROL_CHARACTERS.search(body.decode("utf-8", "replace")) or (
+                JSON_ESCAPED_CONTROL.search(body)
+            ):
+                return ""
+            return None
         if request.method == "POST" and content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
             return in_query(request.POST)
-        return False
+        return None
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every answer (settings.PERMISSIONS_POLICY): no page may use the
+    camera, microphone, location or payment APIs, nor let an injected script do so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

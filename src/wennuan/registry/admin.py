@@ -148,7 +148,10 @@ def register_io_view(request):
         else:
             try:
                 result = register_io.import_register(
-                    upload.read(), upload.name, form.cleaned_data["kind"] or None
+                    upload.read(),
+                    upload.name,
+                    form.cleaned_data["kind"] or None,
+                    max_rows=register_io.WEB_MAX_ROWS,
                 )
             except register_io.ImportFileError as error:
                 file_error = str(error)

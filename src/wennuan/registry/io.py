@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
+from wennuan.lib.spreadsheets import clean_row
 
 from .choices import LineOwner, SourceKind, Terminal
 from .models import (
@@ -71,12 +73,24 @@ class ImportResult:
 # ---- cell readers: raw cell value -> python value, CellError with a Chinese reason ----
 
 
+# A register cell is a name, a number or a short address: anything longer is a wrong file or
+# an attack (a 128 KB cell). Control characters cannot be stored on PostgreSQL (NUL) or
+# exported to Excel again.
+MAX_CELL_CHARS = 500
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise CellError(f"内容过长（{len(text)} 个字符，最多 {MAX_CELL_CHARS} 个）")
+    if _CONTROL_CHARACTERS.search(text):
+        raise CellError("含有不允许的控制字符，请删除后重新导入")
+    return text
 
 
 def read_text(value) -> str:
@@ -183,12 +197,31 @@ def choice_reader(choices) -> Callable:
     return read
 
 
+# Rows found by name during one import (cleared by import_register): 520 communities name
+# the same 3 companies and a few dozen substations; one query each instead of one per row.
+_found: dict[tuple[str, str], object] = {}
+
+
+def _cached(kind: str, text: str, find: Callable):
+    key = (kind, text)
+    if key not in _found:
+        found = find(text)
+        if found is None:
+            return None  # not remembered: an earlier sheet of the same file may create it
+        _found[key] = found
+    return _found[key]
+
+
 def read_company(value) -> HeatingCompany:
     text = read_required_text(value)
-    company = (
-        HeatingCompany.objects.filter(legal_name=text).first()
-        or HeatingCompany.objects.filter(short_name=text).first()
-        or HeatingCompany.objects.filter(code=text).first()
+    company = _cached(
+        "company",
+        text,
+        lambda t: (
+            HeatingCompany.objects.filter(legal_name=t).first()
+            or HeatingCompany.objects.filter(short_name=t).first()
+            or HeatingCompany.objects.filter(code=t).first()
+        ),
     )
     if company is None:
         raise CellError(f"找不到热力公司“{text}”（请先在“热力公司”表中登记）")
@@ -210,8 +243,12 @@ def read_source(value) -> HeatSource | None:
     text = _text(value)
     if not text:
         return None
-    source = (
-        HeatSource.objects.filter(code=text).first() or HeatSource.objects.filter(name=text).first()
+    source = _cached(
+        "source",
+        text,
+        lambda t: (
+            HeatSource.objects.filter(code=t).first() or HeatSource.objects.filter(name=t).first()
+        ),
     )
     if source is None:
         raise CellError(f"找不到热源“{text}”")
@@ -222,7 +259,7 @@ def read_substation(value) -> Substation | None:
     text = _text(value)
     if not text:
         return None
-    substation = Substation.objects.filter(code=text).first()
+    substation = _cached("substation", text, lambda t: Substation.objects.filter(code=t).first())
     if substation is None:
         raise CellError(f"找不到换热站代码“{text}”")
     return substation
@@ -248,6 +285,7 @@ class SheetSpec:
     columns: tuple[Column, ...]
     save_related: Callable | None = None  # (instance, values) after save (many-to-many)
     prepare: Callable | None = None  # (values) -> values, before building the instance
+    find: Callable | None = None  # (values) -> existing instance or None, instead of the key
 
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
@@ -261,6 +299,28 @@ def _join(values: Iterable[str]) -> str:
     return "|".join(values)
 
 
+def _same_manager(name: str, phone: str, company) -> Manager | None:
+    """The manager a row means: by name and phone, else the only one of that name in the
+    company (a changed phone; issue 16 item 6: re-importing the exported sheet with a new
+    number made a second manager and the directory kept the old one)."""
+    found = Manager.objects.filter(name=name, phone=phone).first()
+    if found is not None:
+        return found
+    namesakes = list(Manager.objects.filter(name=name, company=company)[:2])
+    if len(namesakes) == 2:
+        raise CellError(
+            f"“{name}”在该公司有多位同名管理员，无法判断电话“{phone}”属于哪一位："
+            "请保持原电话导入后在后台修改",
+            "电话",
+        )
+    return namesakes[0] if namesakes else None
+
+
+def _find_manager(values):
+    """The managers sheet's key: (name, phone), or the namesake whose phone changed."""
+    return _same_manager(values["name"], values["phone"], values["company"])
+
+
 def _manager_for(values):
     name, phone = values.pop("manager_name", ""), values.pop("manager_phone", "")
     if name or phone:
@@ -270,13 +330,23 @@ def _manager_for(values):
             raise CellError(
                 f"“{phone}”不是有效的电话号码（手机号11位，座机需带区号）", "管理员电话"
             )
-        manager, _created = Manager.objects.get_or_create(
-            name=name, phone=phone, defaults={"company": values["company"]}
-        )
+        manager = _same_manager(name, phone, values["company"])
+        if manager is None:
+            manager = Manager.objects.create(name=name, phone=phone, company=values["company"])
+        elif manager.phone != phone and manager.pk not in _managers_imported:
+            # The number was changed in the communities sheet only: it is the new number.
+            manager.phone = phone
+            manager.full_clean()
+            manager.save(update_fields=["phone"])
         values["manager"] = manager
     else:
         values["manager"] = None
     return values
+
+
+# Managers written by the managers sheet of the current import: their phone there wins over an
+# older number still in the communities sheet of the same workbook.
+_managers_imported: set[int] = set()
 
 
 SHEETS: tuple[SheetSpec, ...] = (
@@ -397,6 +467,7 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("热力公司", "company", read_company, lambda o: o.company.legal_name),
             Column("公开", "is_published", read_bool, lambda o: "是" if o.is_published else "否"),
         ),
+        find=_find_manager,
     ),
     SheetSpec(
         "communities",
@@ -492,7 +563,11 @@ class ImportFileError(Exception):
 
 
 def _import_rows(sheet: SheetSpec, header: list, rows: Iterable[tuple[int, list]], result) -> None:
-    header_texts = [_text(h) for h in header]
+    try:
+        header_texts = [_text(h) for h in header]
+    except CellError as error:
+        result.errors.append(RowError(sheet.title, 1, "", f"表头无法读取：{error}"))
+        return
     missing = [h for h in sheet.headers() if h not in header_texts]
     if missing:
         result.errors.append(
@@ -501,7 +576,7 @@ def _import_rows(sheet: SheetSpec, header: list, rows: Iterable[tuple[int, list]
         return
     positions = {h: header_texts.index(h) for h in sheet.headers()}
     for line, cells in rows:
-        if all(_text(cell) == "" for cell in cells):
+        if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         values, related, row_errors = {}, {}, []
         for column in sheet.columns:
@@ -522,22 +597,35 @@ def _import_rows(sheet: SheetSpec, header: list, rows: Iterable[tuple[int, list]
         _save_row(sheet, line, values, related, result)
 
 
+def _foreign_keys(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
+
+
 def _save_row(sheet: SheetSpec, line: int, values: dict, related: dict, result) -> None:
     try:
         with transaction.atomic():
             if sheet.prepare:
                 values = sheet.prepare(dict(values))
             key = {field: values[field] for field in sheet.key_fields}
-            try:
-                instance = sheet.model.objects.get(**key)
-                created = False
-            except ObjectDoesNotExist:
-                instance = sheet.model(**key)
-                created = True
+            if sheet.find:
+                instance = sheet.find(values)
+                created = instance is None
+                instance = instance or sheet.model(**key)
+            else:
+                try:
+                    instance = sheet.model.objects.get(**key)
+                    created = False
+                except ObjectDoesNotExist:
+                    instance = sheet.model(**key)
+                    created = True
             for field, value in values.items():
                 setattr(instance, field, value)
-            instance.full_clean()
+            # Related rows were just looked up by the readers: validating them again would
+            # cost one query per foreign key per row.
+            instance.full_clean(exclude=_foreign_keys(sheet.model))
             instance.save()
+            if sheet.model is Manager:
+                _managers_imported.add(instance.pk)
             if sheet.save_related and related:
                 sheet.save_related(instance, related)
     except CellError as error:
@@ -556,7 +644,57 @@ def _save_row(sheet: SheetSpec, line: int, values: dict, related: dict, result) 
     counter[sheet.kind] = counter.get(sheet.kind, 0) + 1
 
 
-def _read_workbook(data: bytes) -> list[tuple[SheetSpec, list, list]]:
+# Limits of one import. The register of a city is a few thousand rows of at most 17 columns;
+# the web form allows fewer rows than the command line (a request must finish well inside the
+# worker timeout), and both stop reading a file that is far beyond any register (a 5 KB
+# workbook can claim a million rows of 16,384 columns, and one did).
+MAX_ROWS = 50_000
+WEB_MAX_ROWS = 5_000
+MAX_COLUMNS = 40
+MAX_CELLS = 2_000_000
+COMMAND_LINE = "wennuan manage import_register 文件路径"
+
+
+class _Budget:
+    """Counts rows and cells as they are read and stops the file when it is over a limit."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows = max_rows
+        self.rows = 0
+        self.cells = 0
+
+    def take(self, where: str, cells: int, empty: bool) -> None:
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise ImportFileError(
+                f"{where}：文件中的单元格超过 {MAX_CELLS:,} 个，不像是登记册（请只保留数据区域）"
+            )
+        if empty:
+            return
+        self.rows += 1
+        if self.rows > self.max_rows:
+            hint = f"；更大的文件请在服务器上用命令行导入：{COMMAND_LINE}"
+            raise ImportFileError(
+                f"{where}：数据超过 {self.max_rows:,} 行"
+                + (hint if self.max_rows < MAX_ROWS else "，请分批导入")
+            )
+
+
+def _bounded_rows(rows: Iterable, where: str, budget: _Budget) -> list[tuple[int, list]]:
+    """The rows as (line, cells), cut to MAX_COLUMNS, trailing empty rows dropped."""
+    kept = []
+    for line, row in enumerate(rows, start=1):
+        cells = list(row[:MAX_COLUMNS]) if len(row) > MAX_COLUMNS else list(row)
+        empty = all(cell is None or cell == "" for cell in cells)
+        budget.take(f"{where}第 {line} 行", len(row), empty)
+        if not empty or kept:
+            kept.append((line, cells))
+    while kept and all(cell is None or cell == "" for cell in kept[-1][1]):
+        kept.pop()
+    return kept
+
+
+def _read_workbook(data: bytes, budget: _Budget) -> list[tuple[SheetSpec, list, list]]:
     import openpyxl
 
     try:
@@ -574,15 +712,28 @@ def _read_workbook(data: bytes) -> list[tuple[SheetSpec, list, list]]:
     for spec in SHEETS:  # dependency order: companies before the rows that name them
         if spec.title not in workbook.sheetnames:
             continue
-        rows = list(workbook[spec.title].iter_rows(values_only=True))
+        worksheet = workbook[spec.title]
+        # The dimension tag ("A1:C3") is written by whatever saved the file: too large, it
+        # padded every row to 16,384 cells (9 GB); stale, it cut rows off without a word.
+        # Read the cells that are there instead.
+        worksheet.reset_dimensions()
+        try:
+            rows = _bounded_rows(worksheet.iter_rows(values_only=True), f"“{spec.title}”", budget)
+        except ImportFileError:
+            raise
+        except Exception as error:  # a truncated or malformed sheet XML, a broken zip member
+            raise ImportFileError(
+                f"工作表“{spec.title}”已损坏，无法读取（{type(error).__name__}）："
+                "请在 Excel 中打开并重新保存后再导入"
+            ) from error
         if not rows:
             continue
-        header, body = list(rows[0]), [(i + 2, list(r)) for i, r in enumerate(rows[1:])]
-        sheets.append((spec, header, body))
+        header = rows[0][1]
+        sheets.append((spec, header, rows[1:]))
     return sheets
 
 
-def _read_csv(data: bytes, kind: str | None) -> list[tuple[SheetSpec, list, list]]:
+def _read_csv(data: bytes, kind: str | None, budget: _Budget) -> list[tuple[SheetSpec, list, list]]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -591,10 +742,16 @@ def _read_csv(data: bytes, kind: str | None) -> list[tuple[SheetSpec, list, list
             continue
     else:
         raise ImportFileError("CSV 文件编码无法识别：请保存为 UTF-8")
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = _bounded_rows(reader, "", budget)
+    except csv.Error as error:  # a cell over csv's field limit, a broken quote
+        raise ImportFileError(
+            f"第 {reader.line_num} 行无法读取（{error}）：单元格最多 {MAX_CELL_CHARS} 个字符"
+        ) from error
     if not rows:
         raise ImportFileError("文件是空的")
-    header = [h.strip() for h in rows[0]]
+    header = [_header_text(h) for h in rows[0][1]]
     if kind:
         if kind not in SHEETS_BY_KIND:
             raise ImportFileError(f"未知的数据类型“{kind}”")
@@ -604,25 +761,42 @@ def _read_csv(data: bytes, kind: str | None) -> list[tuple[SheetSpec, list, list
         if not matches:
             raise ImportFileError("无法从表头判断数据类型：请使用导出的 CSV 模板")
         spec = max(matches, key=lambda s: len(s.headers()))
-    return [(spec, header, [(i + 2, row) for i, row in enumerate(rows[1:])])]
+    return [(spec, header, rows[1:])]
 
 
-def import_register(data: bytes, filename: str, kind: str | None = None) -> ImportResult:
-    """Import a workbook (.xlsx) or a CSV file; all or nothing."""
+def _header_text(value) -> str:
+    try:
+        return _text(value)
+    except CellError as error:
+        raise ImportFileError(f"表头无法读取：{error}") from error
+
+
+def import_register(
+    data: bytes, filename: str, kind: str | None = None, *, max_rows: int = MAX_ROWS
+) -> ImportResult:
+    """Import a workbook (.xlsx) or a CSV file; all or nothing. ``max_rows`` counts the data
+    rows of the whole file (the web form passes WEB_MAX_ROWS)."""
     result = ImportResult(errors=[], created={}, updated={})
+    budget = _Budget(max_rows)
+    _found.clear()
+    _managers_imported.clear()
     with translation.override("zh-hans"):
         lower = filename.lower()
         if lower.endswith(".xlsx"):
-            sheets = _read_workbook(data)
+            sheets = _read_workbook(data, budget)
         elif lower.endswith(".csv"):
-            sheets = _read_csv(data, kind)
+            sheets = _read_csv(data, kind, budget)
         else:
             raise ImportFileError("只支持 .xlsx 和 .csv 文件")
-        with transaction.atomic():
-            for spec, header, body in sheets:
-                _import_rows(spec, header, body, result)
-            if result.errors:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                for spec, header, body in sheets:
+                    _import_rows(spec, header, body, result)
+                if result.errors:
+                    transaction.set_rollback(True)
+        finally:
+            _found.clear()
+            _managers_imported.clear()
     if result.errors:
         return ImportResult(errors=result.errors, created={}, updated={})
     return result
@@ -650,7 +824,7 @@ def export_workbook() -> bytes:
         sheet = workbook.create_sheet(spec.title)
         sheet.append(spec.headers())
         for row in _export_rows(spec):
-            sheet.append(row)
+            sheet.append(clean_row(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

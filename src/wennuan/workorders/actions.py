@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from .choices import (
     State,
 )
 from .deadlines import compute_deadlines, in_heating_season, press_moment
-from .models import ApiClient, Callback, Event, Reading, Visit, WorkOrder
+from .models import ApiClient, Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .rules import visit_verdict
 
 MIN_TEMP_C, MAX_TEMP_C = -10.0, 40.0
@@ -198,16 +199,34 @@ def _check_temperature(value, field: str) -> float | None:
 # Intake and routing
 
 
-def next_number(now: datetime) -> str:
-    """GN + local date + five-digit sequence of the day, e.g. GN2026112700001."""
-    prefix = "GN" + timezone.localtime(now).strftime("%Y%m%d")
+def _last_stored_sequence(prefix: str) -> int:
     last = (
         WorkOrder.objects.filter(number__startswith=prefix)
         .order_by("-number")
         .values_list("number", flat=True)
         .first()
     )
-    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return int(last[len(prefix) :]) if last else 0
+
+
+def next_number(now: datetime) -> str:
+    """GN + local date + five-digit sequence of the day, e.g. GN2026112700001.
+
+    Must run inside the transaction that stores the order: the counter row stays locked until
+    it commits, so concurrent intakes queue on it instead of colliding. The day's first number
+    starts after the highest one already stored (the demo history writes numbers itself)."""
+    prefix = "GN" + timezone.localtime(now).strftime("%Y%m%d")
+    counters = OrderNumberCounter.objects.filter(prefix=prefix)
+    if not counters.update(last_sequence=F("last_sequence") + 1):
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(
+                    prefix=prefix, last_sequence=_last_stored_sequence(prefix) + 1
+                )
+        except IntegrityError:
+            # Another intake created the day's counter first (it waited for that commit).
+            counters.update(last_sequence=F("last_sequence") + 1)
+    sequence = counters.values_list("last_sequence", flat=True).get()
     return f"{prefix}{sequence:05d}"
 
 
@@ -242,10 +261,11 @@ def do_create_order(
     stated_temp_c = _check_temperature(stated_temp_c, "stated_temp_c")
     with transaction.atomic():
         for _attempt in range(5):
+            number = next_number(now)
             try:
                 with transaction.atomic():
                     order = WorkOrder.objects.create(
-                        number=next_number(now),
+                        number=number,
                         channel=channel,
                         api_client=actor if isinstance(actor, ApiClient) else None,
                         external_id=external_id,
@@ -263,10 +283,15 @@ def do_create_order(
                     )
                 break
             except IntegrityError:
-                # Another intake took the same number at the same moment: take the next one.
+                # Only a number written past the counter (a bulk-loaded history) can be taken:
+                # move the counter past the stored numbers; the next attempt gets a free one.
+                prefix = number[:10]
+                OrderNumberCounter.objects.filter(prefix=prefix).update(
+                    last_sequence=_last_stored_sequence(prefix)
+                )
                 continue
         else:
-            raise ActionError(_("工单号生成冲突，请重试"), code="conflict")
+            raise RuntimeError(f"order numbers after {number} are all taken")
         _append_event(order, actor, "create", "", State.RECEIVED, now, data={"channel": channel})
         if community is not None:
             order = _route(order, actor, community, action="dispatch", now=now, check=False)

@@ -386,10 +386,16 @@ class ApiClient(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key and the order it created: a retried push returns it again."""
+    """A client's Idempotency-Key and the order it created: a retried push returns it again.
+
+    ``key`` is the SHA-256 of the whole key as sent (a key is never cut: two keys sharing a
+    prefix are two complaints); ``body_hash`` that of the request body, so the same key with a
+    different body is refused (422) instead of answered with an unrelated order. Rows from
+    before the hash have an empty ``body_hash`` and are not compared."""
 
     client = models.ForeignKey(ApiClient, related_name="idempotency_keys", on_delete=models.CASCADE)
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=64)
+    body_hash = models.CharField(max_length=64, blank=True, default="")
     order = models.ForeignKey(WorkOrder, related_name="+", on_delete=models.CASCADE)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -400,6 +406,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.client_id}:{self.key}"
+
+
+class OrderNumberCounter(models.Model):
+    """The last sequence number given out per day ("GN20261127" → 123): the next order number
+    is this row incremented in place, which the database serialises on SQLite and PostgreSQL,
+    so any number of workers never take the same number (reading the highest existing number
+    and adding one collided with more than two workers, issue 18 item 3)."""
+
+    prefix = models.CharField(max_length=12, primary_key=True)
+    last_sequence = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.prefix} {self.last_sequence}"
 
 
 class InboxMessage(models.Model):
@@ -441,7 +460,8 @@ class CallerHistoryView(models.Model):
 
 class LookupFailure(models.Model):
     """A failed public look-up (wrong number or phone digits): the rate limit of /lookup/ counts
-    these per address and per order number, so four digits cannot be guessed by trying."""
+    these per address, and per order number and address, so four digits cannot be guessed by
+    trying while the real caller is never locked out by someone else's guesses."""
 
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     number = models.CharField(_("工单号"), max_length=20, blank=True)
@@ -457,6 +477,22 @@ class LookupFailure(models.Model):
 
     def __str__(self):
         return f"{self.ip} {self.number} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ComplaintSubmission(models.Model):
+    """A complaint sent through the public form, by address: the form's limit per address
+    (one address sending complaints for twenty phones is a script, issue 18 item 11)."""
+
+    ip = models.GenericIPAddressField(_("IP地址"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("网上诉求提交记录")
+        verbose_name_plural = _("网上诉求提交记录")
+        indexes = [models.Index(fields=["ip", "at"], name="complaint_submission_ip")]
+
+    def __str__(self):
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M}"
 
 
 class ManagerAccount(models.Model):

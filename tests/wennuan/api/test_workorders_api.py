@@ -196,5 +196,5 @@ def test_impossible_changed_since_and_nul_characters_are_field_errors(client, to
     response = post(client, URL, {**GOOD, "text": "暖气不热\u0000"}, token)
     assert response.status_code == 400
     assert response.json()["errors"][0]["code"] == "invalid_character"
-    assert "NUL" in response.json()["errors"][0]["message"]
+    assert "控制字符" in response.json()["errors"][0]["message"]
     assert WorkOrder.objects.count() == 0 and Event.objects.count() == 0
