@@ -117,6 +117,11 @@ class IndoorModel:
     ``gain_schedule``: optional 24 factors (hour of day 0–23, mean 1) shaping the internal
     gain, e.g. more at the evening occupancy peak; ``fit``/``predict`` then need
     ``hour_of_day`` (the clock hour of each row).
+
+    ``check_solar`` (default True): with radiation, keep the fitted aperture only if it
+    predicts the training data's own held-out weeks better (see :meth:`fit`); winter data
+    with little sun can trade the constant gain for a spurious aperture that then
+    over-heats sunny spring days in the simulation — and so would cut heat wrongly in a plan.
     """
 
     def __init__(
@@ -124,9 +129,13 @@ class IndoorModel:
         params: IndoorParameters | None = None,
         segment_h: int = 168,
         gain_schedule=None,
+        check_solar: bool = True,
     ):
         self.params = params
         self.segment_h = segment_h
+        self.check_solar = check_solar
+        #: with radiation: "kept" or "dropped" (the aperture's check), and both scores
+        self.solar_check: dict | None = None
         if gain_schedule is not None:
             gain_schedule = np.asarray(gain_schedule, dtype=float)
             if gain_schedule.shape != (24,) or not np.all(np.isfinite(gain_schedule)):
@@ -184,7 +193,54 @@ class IndoorModel:
             exactly the model without sun.
         hour_of_day : array_like of int, (n,), optional
             Clock hour of each row; needed with a ``gain_schedule``.
+
+        With radiation and ``check_solar``, both models (with and without aperture) are
+        first fitted on every other segment of the data and scored (mean absolute error of
+        the segment simulations) on the others, and the other way round; the aperture is
+        kept only if it lowers that error by at least 2 %, else the model without sun is
+        fitted (aperture 0). ``solar_check`` records the decision and both errors.
         """
+        if solar_w_m2 is not None and self.check_solar:
+            t_in = np.asarray(indoor_temp_c, dtype=float)
+            segment = np.arange(t_in.size) // self.segment_h
+            errors = {}
+            for label, sun in (("with_sun", solar_w_m2), ("without_sun", None)):
+                total, count = 0.0, 0
+                for half in (0, 1):
+                    train = segment % 2 == half
+                    trial = IndoorModel(
+                        segment_h=self.segment_h,
+                        gain_schedule=self.gain_schedule,
+                        check_solar=False,
+                    )
+                    trial._fit(
+                        np.where(train, t_in, np.nan),
+                        outdoor_temp_c,
+                        heat_kw,
+                        sun,
+                        hour_of_day,
+                    )
+                    sim = trial._simulate_segments(
+                        trial.params,
+                        np.asarray(outdoor_temp_c, float),
+                        np.asarray(heat_kw, float),
+                        np.where(~train, t_in, np.nan),
+                        None if sun is None else np.nan_to_num(np.asarray(sun, float)),
+                        self._gain_factor(hour_of_day, t_in.size),
+                    )
+                    err = np.abs(sim - t_in)[~train]
+                    total += float(np.nansum(err))
+                    count += int(np.isfinite(err).sum())
+                errors[label] = total / max(count, 1)
+            keep = errors["with_sun"] < 0.98 * errors["without_sun"]
+            self.solar_check = {"decision": "kept" if keep else "dropped", **errors}
+            if not keep:
+                solar_w_m2 = None
+        self._fit(indoor_temp_c, outdoor_temp_c, heat_kw, solar_w_m2, hour_of_day)
+        return self
+
+    def _fit(self, indoor_temp_c, outdoor_temp_c, heat_kw, solar_w_m2, hour_of_day):
+        """The least-squares calibration of :meth:`fit` (no aperture check)."""
         t_in = np.asarray(indoor_temp_c, dtype=float)
         t_out = np.asarray(outdoor_temp_c, dtype=float)
         q = np.asarray(heat_kw, dtype=float)

@@ -108,6 +108,22 @@ def test_fitted_aperture_explains_sunny_days():
     err_sun = np.mean(np.abs(with_sun.predict(t_out, q, 20.0, solar_w_m2=sun) - t_true))
     err_without = np.mean(np.abs(without.predict(t_out, q, 20.0) - t_true))
     assert err_sun < 0.05 and err_sun < 0.5 * err_without
+    assert with_sun.solar_check["decision"] == "kept"
+    assert with_sun.solar_check["with_sun"] < with_sun.solar_check["without_sun"]
+
+
+def test_aperture_without_evidence_is_dropped():
+    """Radiation that the rooms do not respond to (here: another place's days) gives no
+    aperture: the check on the training data's own alternate weeks drops it."""
+    rng, t_out, q, sun, _ = _weather()
+    truth = IndoorParameters(0.05, 70.0, 20.0)
+    t_in = simulate_indoor(truth, t_out, q, 20.0) + rng.normal(0, 0.05, t_out.size)
+    unrelated = np.roll(sun, 24 * 9)
+    model = IndoorModel().fit(t_in, t_out, q, solar_w_m2=unrelated)
+    assert model.solar_check["decision"] == "dropped"
+    assert model.params.aperture_m2 == 0.0
+    unchecked = IndoorModel(check_solar=False).fit(t_in, t_out, q, solar_w_m2=unrelated)
+    assert unchecked.solar_check is None
 
 
 def test_gain_schedule_shapes_the_internal_gain():

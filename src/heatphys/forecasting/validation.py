@@ -19,7 +19,12 @@ from .backtest import rolling_day_ahead
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
 from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
 from .models import ChangePointModel, DayAheadModel, DayAheadOptions, DesignDemandModel
-from .weather import forecast_known_before, forecasts_from_series, synthetic_forecasts
+from .weather import (
+    debias_forecast,
+    forecast_known_before,
+    forecasts_from_series,
+    synthetic_forecasts,
+)
 
 MODELS = {"changepoint": ChangePointModel, "design": DesignDemandModel, "dayahead": DayAheadModel}
 FLENSBURG_HEATING_MONTHS = (10, 11, 12, 1, 2, 3, 4)
@@ -318,7 +323,8 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
     on measured temperatures as before. Niš 2024/25 uses the file's ``forecast_temp``
     (:func:`nis_file_forecasts`); Flensburg 2015 and Niš 2023/24, which carry no forecasts,
     get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (measured + an AR(1) error
-    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's.
+    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's, and
+    the file's after :func:`~heatphys.forecasting.weather.debias_forecast` (7 days).
     """
     folder = Path(folder)
     seasons = []
@@ -363,10 +369,13 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
         }
         if file_fc is not None:
             variants["file"] = file_fc
+            variants["file_debiased"] = file_fc
         ape = {}
         weather_err = {}
         for variant, fc in variants.items():
             known = None if fc is None else forecast_known_before(fc, actual.index)
+            if variant.endswith("_debiased"):
+                known = debias_forecast(known, actual["outdoor_temp_c"], window_days=7)
             pred = rolling_day_ahead(history, actual, DayAheadModel, forecast_weather=known)
             ape[variant] = daily_ape_percent(
                 measured, pred.reindex(actual.index)[scored], min_hours
