@@ -41,6 +41,12 @@ def _backtest(args: argparse.Namespace) -> int:
         issued_by = _clock(args.forecast_issued_by)
         forecasts = read_forecast_weather_csv(args.forecast_weather)
         forecast = forecast_known_before(forecasts, actual.index, issued_by=issued_by)
+        if args.forecast_bias_days > 0:
+            from .weather import debias_forecast
+
+            forecast = debias_forecast(
+                forecast, actual["outdoor_temp_c"], window_days=args.forecast_bias_days
+            )
         missing = days_without_forecast(actual, forecast)
         if missing:
             print(
@@ -121,5 +127,13 @@ def register(subparsers) -> None:
         default="05:30",
         metavar="HH:MM",
         help="plan time on the day planned (default 05:30): later issues were not known",
+    )
+    backtest.add_argument(
+        "--forecast-bias-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="subtract the forecasts' mean error (forecast - measured) of the N days before "
+        "each day (0, the default: no correction)",
     )
     backtest.set_defaults(func=_guard(_backtest))

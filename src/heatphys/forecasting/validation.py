@@ -14,11 +14,17 @@ import pandas as pd
 
 from ..curves import fit_heating_curve, setpoints
 from ..indoor import IndoorModel
+from ..solar import cloudy_sky_ghi_w_m2
 from .backtest import rolling_day_ahead
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
 from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
 from .models import ChangePointModel, DayAheadModel, DayAheadOptions, DesignDemandModel
-from .weather import forecast_known_before, forecasts_from_series, synthetic_forecasts
+from .weather import (
+    debias_forecast,
+    forecast_known_before,
+    forecasts_from_series,
+    synthetic_forecasts,
+)
 
 MODELS = {"changepoint": ChangePointModel, "design": DesignDemandModel, "dayahead": DayAheadModel}
 FLENSBURG_HEATING_MONTHS = (10, 11, 12, 1, 2, 3, 4)
@@ -317,7 +323,8 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
     on measured temperatures as before. Niš 2024/25 uses the file's ``forecast_temp``
     (:func:`nis_file_forecasts`); Flensburg 2015 and Niš 2023/24, which carry no forecasts,
     get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (measured + an AR(1) error
-    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's.
+    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's, and
+    the file's after :func:`~heatphys.forecasting.weather.debias_forecast` (7 days).
     """
     folder = Path(folder)
     seasons = []
@@ -362,10 +369,13 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
         }
         if file_fc is not None:
             variants["file"] = file_fc
+            variants["file_debiased"] = file_fc
         ape = {}
         weather_err = {}
         for variant, fc in variants.items():
             known = None if fc is None else forecast_known_before(fc, actual.index)
+            if variant.endswith("_debiased"):
+                known = debias_forecast(known, actual["outdoor_temp_c"], window_days=7)
             pred = rolling_day_ahead(history, actual, DayAheadModel, forecast_weather=known)
             ape[variant] = daily_ape_percent(
                 measured, pred.reindex(actual.index)[scored], min_hours
@@ -389,4 +399,102 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
             )
             row[f"{variant}_daily_temp_mae_k"] = weather_err[variant]
         out[name] = row
+    return out
+
+
+NIS_WEATHER_FILE = "weather_2024_25.csv"
+
+
+def nis_solar_w_m2(weather_path: str | Path, hours: pd.DatetimeIndex) -> pd.Series:
+    """Estimated global horizontal radiation [W/m²] at Niš for each local hour.
+
+    The weather file's ``solarradiation`` column is empty, so radiation comes from the
+    sun's position and the cloud cover (:func:`heatphys.solar.cloudy_sky_ghi_w_m2`):
+    ``cloudcover`` [%] averaged per hour, gaps up to 3 h interpolated, the rest from the
+    hour's ``conditions`` (clear 0.1, partially cloudy 0.5, overcast / rain / snow 0.9).
+    """
+    w = pd.read_csv(weather_path, usecols=["datetime", "cloudcover", "conditions"])
+    w["datetime"] = pd.to_datetime(w["datetime"])
+    w = w.set_index("datetime").sort_index()
+    cover = (w["cloudcover"] / 100.0).resample("h").mean()
+    cover = cover.interpolate(limit=3, limit_area="inside")
+    cond = w["conditions"].fillna("").str.lower().resample("h").first().fillna("")
+    by_condition = np.select(
+        [
+            cond.str.contains("overcast|rain|snow"),
+            cond.str.contains("partially"),
+            cond.str.contains("clear"),
+        ],
+        [0.9, 0.5, 0.1],
+        default=np.nan,
+    )
+    cover = cover.fillna(pd.Series(by_condition, index=cond.index)).reindex(hours)
+    return pd.Series(cloudy_sky_ghi_w_m2(hours, cover.to_numpy()), index=hours, name="solar_w_m2")
+
+
+def nis_indoor_solar(
+    folder: str | Path,
+    substation: str,
+    march_from: str = "2025-03-01",
+    held_out_every: int = 3,
+    radiation: pd.Series | None = None,
+) -> dict:
+    """March error of the indoor model with and without the solar term (issue 20).
+
+    Two protocols, as :func:`nis_indoor`: "chronological", fitted on the 2024/25 sensors
+    before ``march_from`` (nothing of March seen), and "interleaved", fitted on every week
+    but each ``held_out_every``-th and scored on the held-out weeks in March. Each scored week
+    is simulated from its first measured indoor temperature with the measured heat and
+    outdoor temperature. Radiation from :func:`nis_solar_w_m2` unless given. Returns per
+    protocol the March MAE [K] without sun, with sun, of persistence, the MAE on the
+    sunniest third of the scored days (by daily radiation) and on the rest, the fitted
+    parameters and the hours scored.
+    """
+    folder = Path(folder)
+    data = read_nis_indoor(folder / f"xai4heat_2024-25_{substation}.csv")
+    t_out = data["outdoor_temp_c"].interpolate().bfill().ffill().to_numpy()
+    heat = data["heat_kw"].fillna(0.0).to_numpy()
+    t_in = data["indoor_temp_c"].to_numpy()
+    if radiation is None:
+        radiation = nis_solar_w_m2(folder / NIS_WEATHER_FILE, data.index)
+    solar = radiation.reindex(data.index).fillna(0.0).to_numpy()
+    week = ((data.index - data.index[0]).days // 7).to_numpy()
+    march = np.asarray(data.index.month == 3)
+    held = week % held_out_every == held_out_every - 1
+    before = np.asarray(data.index < pd.Timestamp(march_from))
+    protocols = {"chronological": (before, ~before & march), "interleaved": (~held, held & march)}
+    daily_sun = pd.Series(solar, index=data.index).resample("D").mean()
+    out = {}
+    for protocol, (train, test) in protocols.items():
+        scored_days = daily_sun[daily_sun.index.isin(data.index[test].floor("D").unique())]
+        sunny_days = scored_days[scored_days >= scored_days.quantile(2 / 3)].index
+        sunny = np.asarray(data.index.floor("D").isin(sunny_days))
+        row = {}
+        for label, sun in (("without_sun", None), ("with_sun", solar)):
+            model = IndoorModel().fit(np.where(train, t_in, np.nan), t_out, heat, solar_w_m2=sun)
+            err = np.full(len(t_in), np.nan)
+            persist = np.full(len(t_in), np.nan)
+            for w in sorted(set(week[test])):
+                idx = np.flatnonzero((week == w) & test)
+                ok = np.flatnonzero(np.isfinite(t_in[idx]))
+                if ok.size < 24:
+                    continue
+                sel = idx[ok[0] :]
+                pred = model.predict(
+                    t_out[sel],
+                    heat[sel],
+                    t_in[sel[0]],
+                    solar_w_m2=None if sun is None else sun[sel],
+                )
+                err[sel] = np.abs(pred - t_in[sel])
+                persist[sel] = np.abs(t_in[sel[0]] - t_in[sel])
+            row[label] = {
+                "march_mae_k": float(np.nanmean(err)),
+                "sunny_days_mae_k": float(np.nanmean(err[sunny])),
+                "other_days_mae_k": float(np.nanmean(err[~sunny])),
+                "params": model.params,
+            }
+            row["persistence_march_mae_k"] = float(np.nanmean(persist))
+            row["hours"] = int(np.isfinite(err).sum())
+        out[protocol] = row
     return out

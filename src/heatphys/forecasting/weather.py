@@ -157,3 +157,29 @@ def synthetic_forecasts(
             {"timestamp": s.index, "issued_at": issued, "outdoor_temp_c": s.to_numpy() + err}
         )
     )
+
+
+def debias_forecast(
+    known: pd.DataFrame, measured_temp_c: pd.Series, window_days: int = 7
+) -> pd.DataFrame:
+    """Day D's forecast less the mean error of the forecasts of the ``window_days`` days
+    before D (forecast − measured, daily means; days with both), a local bias correction
+    as model output statistics do (Glahn & Lowry 1972). Only days before D enter, so it is
+    what a planner could compute at the plan time. Corrects a steady offset between the
+    forecast's temperature and the substation's own sensor (e.g. an airport forecast for a
+    sensor on a sunny wall); on unbiased forecasts it adds a little noise (the window's
+    mean error, ≈ σ_daily/√window).
+
+    ``known`` as :func:`forecast_known_before` returns; the result has the same rows with
+    ``outdoor_temp_c`` corrected and ``bias_k`` (the correction subtracted; 0 until a day
+    with both forecast and measurement is known).
+    """
+    fc = known["outdoor_temp_c"]
+    err = (fc - measured_temp_c.reindex(fc.index)).groupby(fc.index.floor("D")).mean()
+    err = err.asfreq("D")
+    # mean of the window's days before D (shift: D's own error is not known at its plan)
+    bias = err.shift(1).rolling(window_days, min_periods=1).mean().fillna(0.0)
+    out = known.copy()
+    out["bias_k"] = bias.reindex(fc.index.floor("D")).fillna(0.0).to_numpy()
+    out["outdoor_temp_c"] = fc - out["bias_k"]
+    return out

@@ -130,6 +130,12 @@ def test_backtest_with_forecast_weather(files, capsys):
     write_forecasts(tmp / "cold.csv", actual, offset_k=-4.0)
     cold = backtest(tmp, "--forecast-weather", str(tmp / "cold.csv"))
     assert cold.sum() > 1.05 * measured.sum()  # a colder forecast plans more heat
+    # a steady 4 K offset is learnt from the days before (all but the first day corrected)
+    fixed = backtest(tmp, "--forecast-weather", str(tmp / "cold.csv"), "--forecast-bias-days", "7")
+    later = fixed.index >= fixed.index[0] + pd.Timedelta(days=1)
+    np.testing.assert_allclose(
+        fixed[later].to_numpy(), measured[later].to_numpy(), rtol=1e-6, atol=1e-6
+    )
     # the late issue counts once the plan time is after it
     late = backtest(
         tmp, "--forecast-weather", str(tmp / "same.csv"), "--forecast-issued-by", "09:00"
@@ -220,3 +226,21 @@ def test_missing_forecast_file(files, capsys):
     ]
     assert run(argv) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_debias_removes_a_steady_offset_using_only_earlier_days():
+    from heatphys.forecasting.weather import debias_forecast
+
+    idx = pd.date_range("2025-01-01", periods=24 * 20, freq="h")
+    measured = pd.Series(np.sin(np.arange(len(idx)) / 5.0), index=idx)
+    fc = forecast_known_before(forecasts_from_series(measured - 0.9), idx)  # a source 0.9 K colder
+    fixed = debias_forecast(fc, measured, window_days=7)
+    day1 = fixed.index < pd.Timestamp("2025-01-02")
+    assert (fixed["bias_k"][day1] == 0).all()  # nothing known before the first day
+    np.testing.assert_allclose(fixed["outdoor_temp_c"][~day1], measured[~day1], atol=1e-9)
+    # the day's own error does not enter its correction
+    later = measured.copy()
+    later[later.index >= pd.Timestamp("2025-01-10")] += 5.0
+    again = debias_forecast(fc, later, window_days=7)
+    before = again.index < pd.Timestamp("2025-01-11")
+    np.testing.assert_allclose(again["bias_k"][before], fixed["bias_k"][before])
