@@ -17,8 +17,28 @@ def shared_data() -> Path:
     if not path.is_dir():
         if os.environ.get("CI"):
             pytest.fail(f"CI must have the shared data folder at {path}")
-        pytest.skip(f"shared data folder {path} is absent (a user's clone): real-data test skipped")
+        pytest.skip(f"{SHARED_DATA_SKIP}: {path} is absent (a user's clone; CI has it)")
     return path
+
+
+SHARED_DATA_SKIP = "real-data tests (nis, flensburg) skipped"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Every real-data skip reported at one place, so `pytest -rs` folds them into one line
+    ("SKIPPED [14] tests/conftest.py: real-data tests ... skipped: ... absent") instead of one
+    line per test."""
+    outcome = yield
+    report = outcome.get_result()
+    longrepr = report.longrepr
+    if (
+        report.skipped
+        and isinstance(longrepr, tuple)
+        and len(longrepr) == 3
+        and str(longrepr[2]).removeprefix("Skipped: ").startswith(SHARED_DATA_SKIP)
+    ):
+        report.longrepr = (__file__, 1, longrepr[2])
 
 
 @pytest.fixture(scope="session")

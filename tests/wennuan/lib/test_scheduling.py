@@ -62,3 +62,74 @@ def test_claims_older_than_the_retention_are_pruned_once_a_day():
     from wennuan.lib.scheduling import registered_tasks
 
     assert "lib.prune_periodic_runs" in {task.name for task in registered_tasks()}
+
+
+def weekly(calls):
+    return PeriodicTask(
+        "reports.weekly_report", lambda now: "2026-W48", lambda now: calls.append(now) or "made"
+    )
+
+
+def test_a_task_whose_worker_died_is_taken_over_after_its_lease():
+    """Issue 18 item 8: a worker killed mid-task left a claim without finished_at and the
+    weekly report of that week was never made."""
+    from datetime import timedelta
+
+    from wennuan.lib.scheduling import DEFAULT_LEASE_S, claim
+
+    # The killed worker: its claim, never finished.
+    assert claim("reports.weekly_report", "2026-W48", NOW) is not None
+    calls = []
+    # While the lease runs, the others leave it alone (it may still be working).
+    inside = NOW + timedelta(seconds=DEFAULT_LEASE_S - 1)
+    assert run_due_tasks(inside, [weekly(calls)]) == []
+    after = NOW + timedelta(seconds=DEFAULT_LEASE_S + 1)
+    assert run_due_tasks(after, [weekly(calls)]) == ["reports.weekly_report 2026-W48: made"]
+    assert run_due_tasks(after, [weekly(calls)]) == []
+    assert len(calls) == 1
+    run = PeriodicRun.objects.get()
+    assert (run.outcome, run.attempts) == ("made", 2)
+
+
+def test_a_claim_from_before_leases_is_taken_over_too():
+    from datetime import timedelta
+
+    PeriodicRun.objects.create(
+        task="reports.weekly_report", period="2026-W48", started_at=NOW - timedelta(hours=1)
+    )
+    calls = []
+    assert run_due_tasks(NOW, [weekly(calls)]) == ["reports.weekly_report 2026-W48: made"]
+
+
+def test_a_task_that_kills_its_worker_every_time_is_given_up():
+    from datetime import timedelta
+
+    from wennuan.lib.scheduling import DEFAULT_LEASE_S, MAX_ATTEMPTS, claim
+
+    moment = NOW
+    for _ in range(MAX_ATTEMPTS):
+        assert claim("reports.weekly_report", "2026-W48", moment) is not None
+        moment += timedelta(seconds=DEFAULT_LEASE_S + 1)
+    assert claim("reports.weekly_report", "2026-W48", moment) is None
+    assert PeriodicRun.objects.get().attempts == MAX_ATTEMPTS
+
+
+def test_a_worker_that_lost_its_lease_does_not_overwrite_the_outcome():
+    from datetime import timedelta
+
+    from wennuan.lib.scheduling import DEFAULT_LEASE_S, claim, finish
+
+    slow = claim("reports.weekly_report", "2026-W48", NOW)
+    later = NOW + timedelta(seconds=DEFAULT_LEASE_S + 1)
+    successor = claim("reports.weekly_report", "2026-W48", later)
+    assert finish(successor, "made by the successor")
+    assert not finish(slow, "made by the slow one")
+    assert PeriodicRun.objects.get().outcome == "made by the successor"
+
+
+def test_a_worker_pass_is_recorded_for_health_checks():
+    from wennuan.lib.scheduling import last_worker_pass, record_worker_pass
+
+    assert last_worker_pass() is None
+    record_worker_pass(NOW)
+    assert last_worker_pass() == NOW
