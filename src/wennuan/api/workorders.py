@@ -183,6 +183,12 @@ def _create(request, client):
         if earlier is None:
             raise
         return _replay(earlier, body_hash)
+    community = result.values["community"]
+    if community is not None and order.community_id == community.pk:
+        # Already loaded with its company by the intake: the answer needs no more queries.
+        order.community = community
+        if order.company_id == community.company_id:
+            order.company = community.company
     return _json(order_payload(order), 201)
 
 
