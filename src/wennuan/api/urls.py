@@ -2,7 +2,7 @@ from django.urls import path
 
 from wennuan.planning import api as planning_api
 
-from . import views, workorders
+from . import openapi, views, workorders
 
 app_name = "api"
 urlpatterns = [
@@ -14,6 +14,6 @@ urlpatterns = [
         workorders.workorder_action,
         name="workorder_action",
     ),
-    path("openapi.json", workorders.openapi, name="openapi"),
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("plans/<str:day>", planning_api.plans_for_date, name="plans"),
 ]

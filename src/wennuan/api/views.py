@@ -2,7 +2,6 @@
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from wennuan.registry.directory import (
     DEFAULT_PAGE_SIZE,
@@ -11,7 +10,7 @@ from wennuan.registry.directory import (
     search_directory,
 )
 
-from .errors import ApiInputError, FieldError, error_response
+from .errors import ApiInputError, FieldError, api_methods, error_response
 from .pagination import parse_positive_int
 
 
@@ -19,7 +18,7 @@ def _json(payload, status=200):
     return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@api_methods("GET")
 def directory(request):
     """GET /api/v1/directory?q=TEXT&page=N&page_size=M (page_size ≤ 1000)."""
     query = request.GET.get("q", "")

@@ -18,15 +18,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
+from wennuan.lib.middleware import control_character_field
 from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
 from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
 
-from .errors import ApiInputError, FieldError, error_response
+from .errors import ApiInputError, FieldError, api_methods, error_response
 from .pagination import parse_positive_int
 
 CHANGED_SINCE_LIMIT = 1000
@@ -97,16 +97,56 @@ def _bad_json():
     return error_response([FieldError("", "invalid_json", _("请求内容不是有效的 JSON 对象"))])
 
 
-@csrf_exempt
+INTAKE_TEXT_FIELDS = ("text", "phone", "channel", "category", "caller_name", "community",
+                      "building", "unit", "room")  # fmt: skip
+ACTION_TEXT_FIELDS = ("reason", "satisfaction", "note", "expected_state")
+
+
+def _schema_error(data: dict, schema_name: str):
+    """400 naming every field that breaks the OpenAPI description (wrong type, too long …),
+    or None; the rules that need the database (a known community) come after."""
+    from .openapi import schema_errors
+
+    errors = schema_errors(data, schema_name)
+    if not errors:
+        return None
+    messages = {
+        "required": _("“%(field)s”必须填写"),
+        "invalid_type": _("“%(field)s”的类型不正确（见接口说明 /api/v1/openapi.json）"),
+        "invalid_choice": _("“%(field)s”不是可选值之一"),
+        "invalid": _("“%(field)s”的长度或格式不正确"),
+        "out_of_range": _("“%(field)s”超出允许范围"),
+    }
+    return error_response(
+        [FieldError(field, code, messages[code] % {"field": field}) for field, code in errors]
+    )
+
+
+def _control_character_error(data: dict, fields):
+    """400 naming the field whose text has a control character (PostgreSQL cannot store NUL,
+    Excel cannot hold the others: issue 18 item 6), or None."""
+    field = control_character_field(data, fields)
+    if field is None:
+        return None
+    return error_response(
+        [
+            FieldError(
+                field,
+                "invalid_character",
+                _("“%(field)s”中含有不允许的控制字符，请删除后重新提交") % {"field": field},
+            )
+        ]
+    )
+
+
+@api_methods("GET", "POST")
 def workorders(request):
     client = _client(request)
     if client is None:
         return _unauthorized()
     if request.method == "POST":
         return _create(request, client)
-    if request.method == "GET":
-        return _changed_since(request, client)
-    return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
+    return _changed_since(request, client)
 
 
 # An Idempotency-Key is opaque to us and stored hashed, so any length up to this is kept whole.
@@ -155,6 +195,9 @@ def _create(request, client):
         data = _body(request)
     except ValueError:
         return _bad_json()
+    refused = _control_character_error(data, INTAKE_TEXT_FIELDS)
+    if refused is not None:
+        return refused
     key_hash = _sha256(key.encode()) if key else ""
     body_hash = _body_hash(data)
     if key:
@@ -168,6 +211,11 @@ def _create(request, client):
     result = clean_intake(data, default_channel="12345")
     if result.errors:
         return error_response([FieldError(*error) for error in result.errors])
+    # The intake's own checks give the friendlier messages; this gate refuses what they let
+    # through but the description forbids (16 as "16", false as 0, {} as no community).
+    refused = _schema_error(data, "Intake")
+    if refused is not None:
+        return refused
     try:
         with transaction.atomic():
             order = actions.do_create_order(client, **result.values)
@@ -183,6 +231,12 @@ def _create(request, client):
         if earlier is None:
             raise
         return _replay(earlier, body_hash)
+    community = result.values["community"]
+    if community is not None and order.community_id == community.pk:
+        # Already loaded with its company by the intake: the answer needs no more queries.
+        order.community = community
+        if order.company_id == community.company_id:
+            order.company = community.company
     return _json(order_payload(order), 201)
 
 
@@ -278,26 +332,22 @@ def _not_found():
     return error_response([FieldError("number", "not_found", _("没有这张工单"))], status=404)
 
 
-@csrf_exempt
+@api_methods("GET")
 def workorder(request, number):
     client = _client(request)
     if client is None:
         return _unauthorized()
-    if request.method != "GET":
-        return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
     order = _own_order(client, number)
     if order is None:
         return _not_found()
     return _json(order_payload(order))
 
 
-@csrf_exempt
+@api_methods("POST")
 def workorder_action(request, number, action):
     client = _client(request)
     if client is None:
         return _unauthorized()
-    if request.method != "POST":
-        return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
     order = _own_order(client, number)
     if order is None:
         return _not_found()
@@ -316,6 +366,9 @@ def workorder_action(request, number, action):
         data = _body(request)
     except ValueError:
         return _bad_json()
+    refused = _control_character_error(data, ACTION_TEXT_FIELDS) or _schema_error(data, "Action")
+    if refused is not None:
+        return refused
     expected = data.get("expected_state") or None
     try:
         if action == "press":
@@ -339,155 +392,3 @@ def workorder_action(request, number, action):
         return error_response([FieldError("action", "forbidden", _("无权执行该操作"))], 403)
     order.refresh_from_db()
     return _json(order_payload(order))
-
-
-def openapi(request):
-    """A small OpenAPI 3 description of the intake API."""
-    order_schema = {"$ref": "#/components/schemas/WorkOrder"}
-    errors = {"$ref": "#/components/schemas/Errors"}
-    schema = {
-        "openapi": "3.0.3",
-        "info": {"title": "问暖 Wennuan intake API", "version": "1"},
-        "components": {
-            "securitySchemes": {
-                "token": {
-                    "type": "apiKey",
-                    "in": "header",
-                    "name": "Authorization",
-                    "description": "Token <token> (wennuan manage create_api_client NAME)",
-                }
-            },
-            "schemas": {
-                "Intake": {
-                    "type": "object",
-                    "required": ["text", "phone", "channel"],
-                    "properties": {
-                        name: {"type": "string"}
-                        for name in (
-                            "text",
-                            "phone",
-                            "channel",
-                            "caller_name",
-                            "community",
-                            "building",
-                            "unit",
-                            "room",
-                            "category",
-                        )
-                    },
-                },
-                "WorkOrder": {
-                    "type": "object",
-                    "properties": {
-                        "number": {"type": "string", "example": "GN2026112700001"},
-                        "state": {"type": "string"},
-                        "category": {"type": "string"},
-                        "community": {"type": "string", "nullable": True},
-                        "company": {"type": "string", "nullable": True},
-                        "deadlines": {"type": "object"},
-                    },
-                },
-                "Errors": {
-                    "type": "object",
-                    "properties": {
-                        "errors": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "properties": {
-                                    "field": {"type": "string"},
-                                    "code": {"type": "string"},
-                                    "message": {"type": "string"},
-                                },
-                            },
-                        }
-                    },
-                },
-            },
-        },
-        "security": [{"token": []}],
-        "paths": {
-            "/api/v1/workorders": {
-                "post": {
-                    "parameters": [
-                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
-                    ],
-                    "requestBody": {
-                        "content": {
-                            "application/json": {"schema": {"$ref": "#/components/schemas/Intake"}}
-                        }
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "created",
-                            "content": {"application/json": {"schema": order_schema}},
-                        },
-                        "200": {
-                            "description": "same Idempotency-Key: the earlier order",
-                            "content": {"application/json": {"schema": order_schema}},
-                        },
-                        "400": {
-                            "description": "invalid",
-                            "content": {"application/json": {"schema": errors}},
-                        },
-                    },
-                },
-                "get": {
-                    "parameters": [
-                        {
-                            "name": "changed_since",
-                            "in": "query",
-                            "required": True,
-                            "schema": {"type": "string", "format": "date-time"},
-                        }
-                    ],
-                    "responses": {"200": {"description": "orders changed since"}},
-                },
-            },
-            "/api/v1/workorders/{number}": {
-                "get": {
-                    "parameters": [
-                        {
-                            "name": "number",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "the order",
-                            "content": {"application/json": {"schema": order_schema}},
-                        },
-                        "404": {"description": "not found"},
-                    },
-                }
-            },
-            "/api/v1/workorders/{number}/actions/{action}": {
-                "post": {
-                    "parameters": [
-                        {
-                            "name": "number",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                        {
-                            "name": "action",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string", "enum": sorted(API_CLIENT_ACTIONS)},
-                        },
-                    ],
-                    "responses": {
-                        "200": {"description": "done"},
-                        "409": {
-                            "description": "not allowed in the current state",
-                            "content": {"application/json": {"schema": errors}},
-                        },
-                    },
-                }
-            },
-        },
-    }
-    return _json(schema)

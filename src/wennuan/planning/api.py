@@ -10,9 +10,8 @@ from datetime import date
 
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from wennuan.api.errors import FieldError, error_response
+from wennuan.api.errors import FieldError, api_methods, error_response
 from wennuan.registry.models import HeatingCompany
 from wennuan.staff.access import staff_role
 from wennuan.workorders.models import ApiClient
@@ -28,7 +27,7 @@ def _token_client(request):
     return ApiClient.authenticate(token.strip())
 
 
-@require_GET
+@api_methods("GET")
 def plans_for_date(request, day: str):
     client = _token_client(request)
     if client is not None:

@@ -13,8 +13,7 @@ import copy
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,18 +215,30 @@ def next_number(now: datetime) -> str:
     it commits, so concurrent intakes queue on it instead of colliding. The day's first number
     starts after the highest one already stored (the demo history writes numbers itself)."""
     prefix = "GN" + timezone.localtime(now).strftime("%Y%m%d")
-    counters = OrderNumberCounter.objects.filter(prefix=prefix)
-    if not counters.update(last_sequence=F("last_sequence") + 1):
+    sequence = _increment_counter(prefix)
+    if sequence is None:
         try:
             with transaction.atomic():
-                OrderNumberCounter.objects.create(
-                    prefix=prefix, last_sequence=_last_stored_sequence(prefix) + 1
-                )
+                sequence = _last_stored_sequence(prefix) + 1
+                OrderNumberCounter.objects.create(prefix=prefix, last_sequence=sequence)
         except IntegrityError:
             # Another intake created the day's counter first (it waited for that commit).
-            counters.update(last_sequence=F("last_sequence") + 1)
-    sequence = counters.values_list("last_sequence", flat=True).get()
+            sequence = _increment_counter(prefix)
     return f"{prefix}{sequence:05d}"
+
+
+def _increment_counter(prefix: str) -> int | None:
+    """The day's counter plus one, in one statement (UPDATE … RETURNING: SQLite ≥ 3.35 and
+    PostgreSQL), or None if the day has no counter yet."""
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_sequence = last_sequence + 1 WHERE prefix = %s "
+            "RETURNING last_sequence",
+            [prefix],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def do_create_order(

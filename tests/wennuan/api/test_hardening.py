@@ -185,3 +185,39 @@ def test_database_outage_is_a_json_503(client, api, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"]
     assert response.json()["errors"][0]["code"] == "unavailable"
+
+
+# -- intake cost: a fixed number of queries, the register not read per intake
+
+
+def test_intake_runs_a_fixed_number_of_queries(client, api, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _row, auth = api
+    post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="warm-up")  # builds the reader's index
+    bare = {"text": "金盾小区5号楼2单元301暖气不热，屋里15度", "phone": "13853012345"}
+    # token, key, register version, community, counter, order, event, deadline policy,
+    # season ×2, routing update + re-read, event, key; plus the test's savepoints.
+    with django_assert_num_queries(20):
+        response = post(client, auth, bare, HTTP_IDEMPOTENCY_KEY="second")
+    assert response.status_code == 201 and response.json()["community"] == "金盾小区"
+    with CaptureQueriesContext(connection) as queries:
+        post(client, auth, {**bare, "phone": "13853012346"}, HTTP_IDEMPOTENCY_KEY="third")
+    assert len(queries) == 20
+    # The register is not read row by row on each intake.
+    register_reads = [q["sql"] for q in queries if 'FROM "registry_community"' in q["sql"]]
+    assert all("WHERE" in sql or "COUNT(" in sql for sql in register_reads), register_reads
+
+
+def test_a_register_change_reaches_the_reader(client, api):
+    from wennuan.registry.models import Community
+
+    _row, auth = api
+    bare = {"text": "学府新城3号楼暖气不热", "phone": "13853012345"}
+    assert post(client, auth, bare).json()["community"] is None
+    community = Community.objects.get(name="学府名苑")
+    community.aliases = ["学府新城"]
+    community.save()
+    body = post(client, auth, {**bare, "phone": "13853012346"}).json()
+    assert body["community"] == "学府名苑"

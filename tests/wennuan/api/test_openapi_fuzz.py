@@ -1,0 +1,49 @@
+"""Issue 18: schemathesis generates requests from the OpenAPI description (valid and invalid
+ones) and checks every answer against it: no server error, no undocumented status or content
+type, no schema violation, invalid input refused. Slow (a few hundred
+requests); CI runs it on SQLite and PostgreSQL."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from wennuan.workorders.models import ApiClient, hash_token
+
+APP = get_wsgi_application()
+SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
+TOKEN = "fuzz-token-0123456789"
+
+pytestmark = [pytest.mark.slow]
+
+
+@SCHEMA.auth()
+class IntakeToken:
+    """The client's token, given the way the description says (schemathesis also tries
+    requests without it and expects 401)."""
+
+    def get(self, case, context):
+        return TOKEN
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
+
+
+@pytest.fixture
+def token(season, small_city):
+    ApiClient.objects.create(name="fuzz", token_hash=hash_token(TOKEN))
+    return TOKEN
+
+
+@SCHEMA.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_every_answer_matches_the_description(case, token):
+    # Every check but "schema-valid data is accepted": an intake is valid only with a real
+    # phone number and a community of the register, which no OpenAPI schema can say; such
+    # requests get a documented 400 with field errors, which the other checks verify.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
