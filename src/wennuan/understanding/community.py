@@ -54,7 +54,7 @@ NEIGHBOUR_SUFFIXES = {
     "城": ("小区",),
 }
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
-CHINESE_BY_DIGIT = {str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇"}
+CHINESE_BY_DIGIT = {str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇洞幺"}
 NUMBERED_NAME = re.compile(r"([一二三四五六七八九])号")
 ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")
 # A key directly followed by one of these names a road or district, not the community
@@ -81,6 +81,8 @@ class CommunityMatch:
     runner_up: str | None = None
     runner_up_score: float = 0.0
     span: tuple[int, int] | None = None
+    # A register community the text resembles without naming it (是否指…?).
+    suggestion: str | None = None
 
 
 NO_MATCH = CommunityMatch(None, 0.0)

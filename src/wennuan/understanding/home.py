@@ -2,7 +2,9 @@
 
 Conventions (all values are strings, as written on the door):
 - numbers are given in Arabic digits ("十二号楼" → building "12");
-- a unit named by its side is the side's character: 东单元 → unit "东" (also 西, 中, 南, 北);
+- a unit named by its side keeps its full name: 东单元 → unit "东单元" (also 西, 中, 南, 北);
+- the unit may come before the building (2单元3号楼);
+- a room said digit by digit is read so: 三零一 → "301", 幺零二 → "102";
 - "3-2-501" is building-unit-room; "3#2-1302" is the same with # after the building;
 - a floor ("5楼", "二楼") is not a building and is not returned;
 - a room needs a marker (室, 房, 户) or must follow the building or unit directly.
@@ -24,8 +26,14 @@ BUILDING = re.compile(
     rf"(?<![\d#])({NUMBER})\s*(?:号楼|#楼|#|栋|幢|号(?=\s*(?:{NUMBER}|[{SIDE}])单元))"
 )
 UNIT = re.compile(rf"(?:({NUMBER})|([{SIDE}]))\s*单元")
-ROOM_AFTER = re.compile(r"\s*(\d{3,4})(?:室(?!温|内|外)|房间|房|户|号)?(?![\d.℃度\-])")
-ROOM_MARKED = re.compile(r"(?<![\d.\-])(\d{3,4})\s*(?:室(?!温|内|外)|房间|户(?!主))")
+# A room said digit by digit (三零一, 幺零二): no 十/百, which would make it a count.
+SPOKEN_ROOM = "[零〇洞幺一二两三四五六七八九]{3,4}"
+ROOM_AFTER = re.compile(
+    rf"[\s,，、]*(\d{{3,4}}|{SPOKEN_ROOM})(?:室(?!温|内|外)|房间|房|户|号)?(?![\d.℃度\-])"
+)
+ROOM_MARKED = re.compile(
+    rf"(?<![\d.\-])(\d{{3,4}}|(?<![{CHINESE_NUMERAL_CHARS}]){SPOKEN_ROOM})\s*(?:室(?!温|内|外)|房间|户(?!主))"
+)
 
 
 @dataclass(frozen=True)
@@ -61,18 +69,25 @@ def find_home(text: str) -> Home:
         spans.append(building_match.span())
         room_may_start_at = building_match.end()
     unit_match = UNIT.search(text, building_match.end() if building_match else 0)
+    if unit_match is None and building_match is not None:
+        # 2单元3号楼: the unit named first.
+        unit_match = UNIT.search(text, 0, building_match.start())
     if unit_match:
-        unit = number_text(unit_match.group(1)) if unit_match.group(1) else unit_match.group(2)
+        unit = (
+            number_text(unit_match.group(1)) if unit_match.group(1) else unit_match.group(2) + "单元"
+        )
         spans.append(unit_match.span())
-        room_may_start_at = unit_match.end()
+        if room_may_start_at is None or unit_match.end() > room_may_start_at:
+            room_may_start_at = unit_match.end()
     if room_may_start_at is not None:
         room_match = ROOM_AFTER.match(text, room_may_start_at)
         if room_match:
-            room = room_match.group(1)
+            room = number_text(room_match.group(1)) if not room_match.group(1).isdecimal() else room_match.group(1)
             spans.append(room_match.span())
     if room is None:
         room_match = ROOM_MARKED.search(text)
         if room_match:
-            room = room_match.group(1)
+            raw = room_match.group(1)
+            room = raw if raw.isdecimal() else number_text(raw)
             spans.append(room_match.span())
     return Home(building, unit, room, tuple(spans))

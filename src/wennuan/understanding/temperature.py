@@ -49,6 +49,9 @@ NOT_ROOM_WORDS = (
     "设定",
     "调到",
 )
+# "是18度吗？", "标准是不是18度?": a question about the standard, not a reading.
+QUESTION_AFTER = re.compile(r"\s*(?:吧|了)?\s*(?:吗|嘛|么|\?|呢)")
+QUESTION_BEFORE = ("是", "标准", "要求", "规定", "应该", "达到", "够", "得", "要")
 CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 PLAUSIBLE_INDOOR_C = (0.0, 35.0)
 
@@ -70,6 +73,13 @@ def is_indoor_reading(text: str, start: int) -> bool:
         return False
     last_not_room = max((before.rfind(word) for word in NOT_ROOM_WORDS), default=-1)
     return last_not_room <= last_indoor or last_not_room == -1
+
+
+def is_question_about_standard(text: str, start: int, end: int) -> bool:
+    if not QUESTION_AFTER.match(text, end):
+        return False
+    before = clause_before(text, start)[-6:]
+    return any(word in before for word in QUESTION_BEFORE)
 
 
 def chinese_range_midpoint(match: re.Match[str]) -> float:
@@ -122,8 +132,10 @@ def find_indoor_temperature_c(text: str) -> float | None:
     low, high = PLAUSIBLE_INDOOR_C
     indoor = [
         value
-        for start, _end, value in find_readings_c(text)
-        if low < value < high and is_indoor_reading(text, start)
+        for start, end, value in find_readings_c(text)
+        if low < value < high
+        and is_indoor_reading(text, start)
+        and not is_question_about_standard(text, start, end)
     ]
     return min(indoor) if indoor else None
 
