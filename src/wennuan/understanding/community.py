@@ -27,7 +27,11 @@ from wennuan.understanding.numerals import DIGIT_VALUES
 # Score of a surface form, before the quality of the match is applied.
 NAME_WEIGHT = 1.0
 SUFFIX_VARIANT_WEIGHT = 0.97  # 金盾 ↔ 金盾小区, 锦绣华城1期 ↔ 锦绣华城一期
-NEIGHBOUR_SUFFIX_WEIGHT = 0.88  # 银河小区 for 银河花园, 清华苑 for 清华园
+NEIGHBOUR_SUFFIX_WEIGHT = 0.88  # 银河小区 for 银河花园
+# 龙湖花园 for 龙湖嘉园, 万福新村 for 万福苑: the same stem with another estate word names
+# another estate as often as this one — a look-alike, offered as a question, never a match.
+LOOK_ALIKE_WEIGHT = 0.86
+INITIALS_WEIGHT = 0.9  # jxhc for 锦绣华城: typed on a phone, unambiguous when unique
 BARE_STEM_WEIGHT = 0.8  # 天鹅湖 for 天鹅湖小区
 
 # Quality of the match between text and key.
@@ -53,13 +57,80 @@ NEIGHBOUR_SUFFIXES = {
     "府": ("小区",),
     "城": ("小区",),
 }
+# Words that name a kind of estate, not a particular one: a name that shares only these with
+# the text is a look-alike (龙门新城 is not 新城花园), never a match.
+GENERIC_WORDS = frozenset(
+    {
+        "小区",
+        "花园",
+        "家园",
+        "新村",
+        "新城",
+        "园",
+        "苑",
+        "府",
+        "城",
+        "湾",
+        "华庭",
+        "国际",
+        "公馆",
+        "名居",
+        "雅苑",
+        "名都",
+        "嘉园",
+        "佳苑",
+        "学府",
+        "家属院",
+        "家属楼",
+        "宿舍",
+        "公寓",
+        "广场",
+        "花城",
+        "名苑",
+        "华府",
+        "天地",
+        "大院",
+        "社区",
+        "名邸",
+        "雅居",
+        "官邸",
+        "名府",
+        "豪庭",
+        "花苑",
+        "庄园",
+        "山庄",
+        "大厦",
+        "公园",
+        "首府",
+        "名门",
+        "雅园",
+    }
+)
+GENERIC_SUFFIXES = tuple(sorted(GENERIC_WORDS, key=len, reverse=True))
+# Characters after which a name starts a new word (家住|在|是 …); any other Chinese character
+# before a short name makes it part of a longer, unknown name (翠柏雅苑 is not 雅苑).
+WORD_BOUNDARY_BEFORE = set(
+    "在住是家的了到从和跟与及、,，:：;；。.!！?？ 区路街号市县镇乡村俺我咱们那这个叫称于自去搬回位其户址\n\t"
+)
+# The caller's own home vs. another place named beside it (我家在B, 隔壁A, 我妈家在A, 从A搬到B).
+OWN_HOME_CUES = re.compile(
+    r"我家|俺家|咱家|我住|俺住|家住|住在|住的|我们|俺们|咱们|本人|该户|来电人|搬到|搬进|现住|自家|自己家|家在|家是"
+)
+OTHER_PLACE_CUES = re.compile(
+    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|^从"
+)
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
-CHINESE_BY_DIGIT = {str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇洞幺"}
+CHINESE_BY_DIGIT = {
+    str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇洞幺"
+}
 NUMBERED_NAME = re.compile(r"([一二三四五六七八九])号")
 ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")
 # A key directly followed by one of these names a road or district, not the community
 # (华英路, 定陶区, 长江东路).
-NOT_A_COMMUNITY_AFTER = re.compile(r"^(?:[东西南北中]?路|街|大道|区|县)")
+NOT_A_COMMUNITY_AFTER = re.compile(
+    r"^(?:[东西南北中]?路(?![边口上旁灯面])|街(?![边口上道])|大道|区|县)"
+)
 # Pinyin confusions in speech-to-text and in Heze Mandarin, folded to one form.
 PINYIN_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
 
@@ -105,6 +176,8 @@ class CommunityIndex:
     by_deletion: dict[str, list[tuple[str, KeyTarget]]]
     key_lengths: tuple[int, ...]
     hints: dict[str, set[str]]  # district or road → community names
+    # First character of a key → the lengths of the keys starting with it, longest first.
+    lengths_by_first_char: dict[str, tuple[int, ...]] = field(default_factory=dict)
     pinyin_of_char: dict[str, str] = field(default_factory=dict)
 
     def char_pinyin(self, char: str) -> str:
@@ -145,6 +218,19 @@ def split_suffix(surface: str) -> tuple[str, str] | None:
     return None
 
 
+def distinctive_length(surface: str) -> int:
+    """Characters of the name's own part: 阳光新城一期小区 → 2 (阳光)."""
+    if surface.endswith("小区") and len(surface) > 2:
+        surface = surface[:-2]
+    match = PHASE_PATTERN.match(surface)
+    if match:
+        surface = match.group(1)
+    for suffix in GENERIC_SUFFIXES:
+        if surface.endswith(suffix) and len(surface) > len(suffix):
+            return len(surface) - len(suffix)
+    return len(surface)
+
+
 def surface_forms(entry: RegisterEntry) -> dict[str, float]:
     forms: dict[str, float] = {}
 
@@ -165,6 +251,11 @@ def surface_forms(entry: RegisterEntry) -> dict[str, float]:
         for phase_form in phase_forms(base):
             add(phase_form, SUFFIX_VARIANT_WEIGHT)
             add(phase_form + "小区", SUFFIX_VARIANT_WEIGHT)
+            # 融创三期 for 融创花园三期: the estate word dropped, the phase kept.
+            phase = PHASE_PATTERN.match(phase_form)
+            split = split_suffix(phase.group(1)) if phase else None
+            if split and split[0] not in GENERIC_WORDS:
+                add(split[0] + phase.group(2) + phase.group(3), NEIGHBOUR_SUFFIX_WEIGHT)
     for base in list(forms):
         if not base.endswith("小区"):
             add(base + "小区", SUFFIX_VARIANT_WEIGHT)
@@ -174,12 +265,13 @@ def surface_forms(entry: RegisterEntry) -> dict[str, float]:
         stem, suffix = split
         if stem.endswith(("路", "街")):
             continue
-        if suffix == "小区":
-            add(stem, SUFFIX_VARIANT_WEIGHT)
-        else:
-            add(stem, BARE_STEM_WEIGHT)
+        if stem not in GENERIC_WORDS:
+            add(stem, SUFFIX_VARIANT_WEIGHT if suffix == "小区" else BARE_STEM_WEIGHT)
         for neighbour in NEIGHBOUR_SUFFIXES.get(suffix, ()):
-            add(stem + neighbour, NEIGHBOUR_SUFFIX_WEIGHT)
+            add(
+                stem + neighbour,
+                NEIGHBOUR_SUFFIX_WEIGHT if neighbour == "小区" else LOOK_ALIKE_WEIGHT,
+            )
     # Without its phase the name is shared by all phases; kept, the ambiguity shows.
     for base in bases:
         match = PHASE_PATTERN.match(base)
@@ -216,7 +308,14 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
         key_lengths=tuple(sorted({len(surface) for surface in exact}, reverse=True)),
         hints=hints,
     )
+    lengths: dict[str, set[int]] = {}
+    for surface in exact:
+        lengths.setdefault(surface[0], set()).add(len(surface))
+    index.lengths_by_first_char = {
+        char: tuple(sorted(sizes, reverse=True)) for char, sizes in lengths.items()
+    }
     all_chars = "".join(exact)
+    first_letter: dict[str, str] = {}
     if all_chars:
         from pypinyin import Style, lazy_pinyin
 
@@ -225,8 +324,15 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
             unique_chars, lazy_pinyin(unique_chars, style=Style.NORMAL), strict=True
         ):
             index.pinyin_of_char[char] = fold_pinyin(syllable)
+            first_letter[char] = syllable[:1]
+    add_initials(index, entries_by_name.values(), first_letter)
     for surface, targets in exact.items():
         if any(char.isdigit() for char in surface):
+            continue
+        # One deviation at most: a variant (neighbouring suffix, bare stem) is itself one, so
+        # a homophone or typo of it is two (锦湖花园 is not 镜湖苑).
+        targets = [target for target in targets if target.weight >= SUFFIX_VARIANT_WEIGHT]
+        if not targets:
             continue
         pinyin = tuple(index.char_pinyin(char) for char in surface)
         for target in targets:
@@ -240,12 +346,46 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
     return index
 
 
+def add_initials(
+    index: CommunityIndex, entries: Iterable[RegisterEntry], first_letter: dict[str, str]
+) -> None:
+    """WeChat shorthand: the pinyin initials of a name (jxhc二期 for 锦绣华城二期, qhy 清华园)."""
+
+    def initials(text: str) -> str | None:
+        letters = [first_letter.get(char, "") for char in text]
+        return "".join(letters) if all(letters) and len(letters) >= 3 else None
+
+    for entry in entries:
+        for base in (entry.name, *entry.aliases):
+            if base.endswith("小区") and len(base) > 4:
+                base = base[:-2]
+            phase = PHASE_PATTERN.match(base)
+            keys = []
+            if phase:
+                stem_initials = initials(phase.group(1))
+                if stem_initials:
+                    keys = [
+                        stem_initials + form[len(phase.group(1)) :] for form in phase_forms(base)
+                    ]
+                    keys.append(stem_initials + phase.group(2) + phase.group(3))
+            else:
+                keys = [initials(base)]
+            for key in filter(None, keys):
+                targets = index.exact.setdefault(key, [])
+                if all(target.name != entry.name for target in targets):
+                    targets.append(KeyTarget(entry.name, INITIALS_WEIGHT))
+                lengths = set(index.lengths_by_first_char.get(key[0], ())) | {len(key)}
+                index.lengths_by_first_char[key[0]] = tuple(sorted(lengths, reverse=True))
+
+
 @dataclass
 class Candidate:
     name: str
     score: float
     length: int
     span: tuple[int, int]
+    # A look-alike: offered to the operator as 是否指…?, never filled in.
+    suggestion_only: bool = False
 
 
 def is_chinese(char: str) -> bool:
@@ -257,39 +397,83 @@ def followed_by_road(text: str, end: int) -> bool:
 
 
 def add_candidates(
-    found: dict[str, Candidate],
+    found: dict[tuple[str, bool], Candidate],
     targets: Iterable[KeyTarget],
     quality: float,
     start: int,
     end: int,
+    suggestion_only: bool = False,
 ) -> None:
     targets = list(targets)
     names = {target.name for target in targets}
     ambiguity = 1.0 if len(names) == 1 else AMBIGUITY_FACTOR
     for target in targets:
         score = target.weight * quality * ambiguity
-        current = found.get(target.name)
+        look_alike = suggestion_only or target.weight == LOOK_ALIKE_WEIGHT
+        # A name is kept once as a match and once as a look-alike: 牡丹花园 named, then
+        # 牡丹新城 (a look-alike of it) named as the caller's home.
+        current = found.get((target.name, look_alike))
         if current is None or (score, end - start) > (current.score, current.length):
-            found[target.name] = Candidate(target.name, score, end - start, (start, end))
+            found[(target.name, look_alike)] = Candidate(
+                target.name, score, end - start, (start, end), look_alike
+            )
 
 
-def exact_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
-    found: dict[str, Candidate] = {}
-    for start in range(len(text)):
-        if not (is_chinese(text[start]) or text[start].isalnum()):
-            continue
-        for length in index.key_lengths:
+def continues_as_another_name(index: CommunityIndex, text: str, end: int, surface: str) -> bool:
+    """凤凰 + 新城, 书香 + 门第小区: the text goes on into another estate word."""
+    if surface.endswith("小区"):
+        return False
+    for suffix in GENERIC_SUFFIXES:
+        if text.startswith(suffix, end) and surface + suffix in index.exact:
+            return False  # 天润 + 城 is 天润城 itself (found as such unless a road follows)
+    following = text[end : end + 5]
+    for size in range(0, 3):
+        rest = following[size:]
+        if size and not all(is_chinese(char) for char in following[:size]):
+            return False
+        if rest.startswith(GENERIC_SUFFIXES) and not rest.startswith("小区"):
+            return True
+        if size and rest.startswith("小区"):
+            return True
+    return False
+
+
+def within_latin_word(text: str, start: int, end: int) -> bool:
+    """Initials stand alone: jxhc, not the jxhc inside a longer Latin word."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
+
+
+def embedded_in_longer_name(text: str, start: int, surface: str) -> bool:
+    """A short or generic name glued after other characters is part of an unknown name."""
+    if start == 0 or not is_chinese(text[start - 1]) or text[start - 1] in WORD_BOUNDARY_BEFORE:
+        return False
+    return len(surface) <= 3 or distinctive_length(surface) <= 1
+
+
+def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool], Candidate]:
+    found: dict[tuple[str, bool], Candidate] = {}
+    lengths_by_first_char = index.lengths_by_first_char
+    for start, char in enumerate(text):
+        for length in lengths_by_first_char.get(char, ()):
             end = start + length
             if end > len(text):
                 continue
-            targets = index.exact.get(text[start:end])
+            surface = text[start:end]
+            targets = index.exact.get(surface)
+            if targets and surface[0].isascii() and not within_latin_word(text, start, end):
+                targets = None
             if targets and not followed_by_road(text, end):
-                add_candidates(found, targets, EXACT, start, end)
+                look_alike = embedded_in_longer_name(
+                    text, start, surface
+                ) or continues_as_another_name(index, text, end, surface)
+                add_candidates(found, targets, EXACT, start, end, look_alike)
     return found
 
 
-def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
-    found: dict[str, Candidate] = {}
+def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool], Candidate]:
+    found: dict[tuple[str, bool], Candidate] = {}
     # Digits are never fuzzy: 将军苑3号楼 must not read as 将军苑3区 with one character wrong.
     chinese_runs = [(m.start(), m.end()) for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
     for run_start, run_end in chinese_runs:
@@ -314,25 +498,19 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[str, Candidate]:
                 if length >= 4:
                     for position in range(length):
                         wildcard = window[:position] + "?" + window[position + 1 :]
-                        hits = index.by_wildcard.get(wildcard)
-                        if hits:
+                        for surface, target in index.by_wildcard.get(wildcard, ()):
+                            # 阳光新村 for 阳光新城 is a typo; 阳明新城 is another estate.
                             add_candidates(
                                 found,
-                                [target for _surface, target in hits],
+                                [target],
                                 ONE_CHARACTER_WRONG,
                                 start,
                                 end,
+                                True,
                             )
                 if length >= 3:
-                    hits = index.by_deletion.get(window)
-                    if hits:
-                        add_candidates(
-                            found,
-                            [target for _surface, target in hits],
-                            ONE_CHARACTER_MISSING,
-                            start,
-                            end,
-                        )
+                    for surface, target in index.by_deletion.get(window, ()):
+                        add_candidates(found, [target], ONE_CHARACTER_MISSING, start, end, True)
     return found
 
 
@@ -344,38 +522,73 @@ def mask_hint_words(index: CommunityIndex, text: str) -> str:
     return text
 
 
+def ownership(text: str, candidate: Candidate) -> int:
+    """+1 when the words before a name say it is the caller's home, −2 when another place."""
+    before = text[max(0, candidate.span[0] - 8) : candidate.span[0]]
+    clause = re.split(r"[，,。；;！!？?\n]", before)[-1]
+    score = 0
+    if OWN_HOME_CUES.search(clause):
+        score += 1
+    if OTHER_PLACE_CUES.search(clause):
+        score -= 2
+    return score
+
+
 def match_community(index: CommunityIndex, text: str) -> CommunityMatch:
-    """The best community named in the (normalised) text, with its runner-up."""
+    """The caller's community named in the (normalised) text, with its runner-up.
+
+    When several communities are named, the words before each (我家/家住 vs 隔壁/我妈家/从)
+    decide which is the caller's own. A look-alike (an edit in the distinctive part of the
+    name, a short name glued into a longer one) is never the answer: it comes back as the
+    `suggestion`, for the operator to confirm.
+    """
+    text = text.translate(ASCII_LOWER)
     found = exact_candidates(index, text)
-    if not found or max(candidate.score for candidate in found.values()) < 0.85:
-        for name, candidate in fuzzy_candidates(index, mask_hint_words(index, text)).items():
-            if name not in found or candidate.score > found[name].score:
-                found[name] = candidate
+    credible_exact = [c for c in found.values() if not c.suggestion_only]
+    if not credible_exact or max(candidate.score for candidate in credible_exact) < 0.85:
+        for key, candidate in fuzzy_candidates(index, mask_hint_words(index, text)).items():
+            current = found.get(key)
+            if current is None or candidate.score > current.score:
+                found[key] = candidate
     if not found:
         return NO_MATCH
     hinted = {name for hint, names in index.hints.items() if hint in text for name in names}
+
+    def final_score(candidate: Candidate) -> float:
+        return min(1.0, candidate.score + (HINT_BONUS if candidate.name in hinted else 0.0))
+
+    credible = [
+        c for c in found.values() if not c.suggestion_only and final_score(c) >= MIN_CREDIBLE_SCORE
+    ]
+    look_alikes = sorted(
+        (c for c in found.values() if c not in credible),
+        key=lambda c: (final_score(c), c.length),
+        reverse=True,
+    )
+    if not credible:
+        suggestion = look_alikes[0].name if look_alikes else None
+        return CommunityMatch(None, 0.0, suggestion=suggestion)
+    # Several distinct places named: the caller's own is the one the text says is home.
+    distinct_places = {c.span for c in credible}
+    owned = {c.name: ownership(text, c) if len(distinct_places) > 1 else 0 for c in credible}
     ranked = sorted(
-        found.values(),
-        key=lambda candidate: (
-            min(1.0, candidate.score + (HINT_BONUS if candidate.name in hinted else 0.0)),
-            candidate.length,
-            -candidate.span[0],
-        ),
+        credible,
+        key=lambda c: (owned[c.name], final_score(c), c.length, -c.span[0]),
         reverse=True,
     )
     best = ranked[0]
-    best_score = min(1.0, best.score + (HINT_BONUS if best.name in hinted else 0.0))
-    if best_score < MIN_CREDIBLE_SCORE:
-        return NO_MATCH
+    if ownership(text, best) < 0:
+        # 我爸家在A … 我自己家在B (B unknown): A is not the caller's, and B is only a question.
+        own_look_alikes = [
+            c for c in look_alikes if c.span[0] > best.span[1] and ownership(text, c) > 0
+        ]
+        if own_look_alikes:
+            return CommunityMatch(None, 0.0, suggestion=own_look_alikes[0].name)
     runner_up = next((c for c in ranked[1:] if c.name != best.name), None)
     return CommunityMatch(
         name=best.name,
-        score=round(best_score, 3),
+        score=round(final_score(best), 3),
         runner_up=runner_up.name if runner_up else None,
-        runner_up_score=round(
-            min(1.0, runner_up.score + (HINT_BONUS if runner_up.name in hinted else 0.0)), 3
-        )
-        if runner_up
-        else 0.0,
+        runner_up_score=round(final_score(runner_up), 3) if runner_up else 0.0,
         span=best.span,
     )

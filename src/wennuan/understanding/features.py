@@ -42,7 +42,9 @@ def char_ngrams(view: str) -> list[str]:
 
 def cue_features(view: str, temperature_c: float | None) -> list[str]:
     """The reader's hand-written cues as named binary features (present or not)."""
-    names = [f"cue:{category}" for category, _weight, pattern in COMPILED_CUES if pattern.search(view)]
+    names = [
+        f"cue:{category}" for category, _weight, pattern in COMPILED_CUES if pattern.search(view)
+    ]
     if temperature_c is None:
         names.append("temp:none")
     else:

@@ -74,7 +74,9 @@ def find_home(text: str) -> Home:
         unit_match = UNIT.search(text, 0, building_match.start())
     if unit_match:
         unit = (
-            number_text(unit_match.group(1)) if unit_match.group(1) else unit_match.group(2) + "单元"
+            number_text(unit_match.group(1))
+            if unit_match.group(1)
+            else unit_match.group(2) + "单元"
         )
         spans.append(unit_match.span())
         if room_may_start_at is None or unit_match.end() > room_may_start_at:
@@ -82,7 +84,11 @@ def find_home(text: str) -> Home:
     if room_may_start_at is not None:
         room_match = ROOM_AFTER.match(text, room_may_start_at)
         if room_match:
-            room = number_text(room_match.group(1)) if not room_match.group(1).isdecimal() else room_match.group(1)
+            room = (
+                number_text(room_match.group(1))
+                if not room_match.group(1).isdecimal()
+                else room_match.group(1)
+            )
             spans.append(room_match.span())
     if room is None:
         room_match = ROOM_MARKED.search(text)

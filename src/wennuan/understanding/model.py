@@ -21,7 +21,6 @@ P(not heating) < 0.5.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,12 +59,12 @@ class CategoryModel:
             )
 
     def logits(self, view: str, temperature_c: float | None) -> np.ndarray:
-        counts = Counter(gram for gram in char_ngrams(view) if gram in self.vocabulary)
+        vocabulary = self.vocabulary
+        ids = [vocabulary[gram] for gram in char_ngrams(view) if gram in vocabulary]
         z = self.intercept.copy()
-        if counts:
-            rows = np.fromiter((self.vocabulary[gram] for gram in counts), dtype=np.intp)
-            tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), dtype=np.float64)
-            weights = tf * self.idf[rows]
+        if ids:
+            rows, counts = np.unique(np.array(ids, dtype=np.intp), return_counts=True)
+            weights = (1.0 + np.log(counts)) * self.idf[rows]
             weights /= math.sqrt(float(weights @ weights))
             z += weights @ self.coef[rows]
         for name in cue_features(view, temperature_c):

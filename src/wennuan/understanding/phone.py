@@ -45,7 +45,7 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 LANDLINE_WITH_AREA_CODE = re.compile(r"0[1-9]\d{8,10}")
 LOCAL_LANDLINE = re.compile(r"[2-9]\d{6,7}")
 DATE_LIKE = re.compile(r"(?:19|20)\d\d[01]\d[0-3]\d")
-MAX_GROUPS = 5
+MAX_GROUPS = 11  # 1 3 9 5 3 0 0 1 1 2 2, said digit by digit
 
 
 @dataclass(frozen=True)
@@ -87,44 +87,61 @@ def digit_groups(text: str) -> list[list[DigitGroup]]:
     return runs
 
 
-def classify_digits(digits: str, area_code: str) -> str | None:
-    """The phone the digits form, or None: a mobile, a landline with or without area code."""
-    if MOBILE.fullmatch(digits) or LANDLINE_WITH_AREA_CODE.fullmatch(digits):
-        return digits
-    if area_code and LOCAL_LANDLINE.fullmatch(digits) and not DATE_LIKE.fullmatch(digits):
-        return area_code + digits
-    return None
+def full_number(digits: str) -> bool:
+    return bool(MOBILE.fullmatch(digits) or LANDLINE_WITH_AREA_CODE.fullmatch(digits))
+
+
+def local_number(groups: list[DigitGroup]) -> bool:
+    """A local number is written in one or two groups of three or more digits (669 2571)."""
+    digits = "".join(group.digits for group in groups)
+    return (
+        len(groups) <= 2
+        and all(len(group.digits) >= 3 for group in groups)
+        and bool(LOCAL_LANDLINE.fullmatch(digits))
+        and not DATE_LIKE.fullmatch(digits)
+        and not (all(group.spoken for group in groups) and len(digits) < 7)
+    )
+
+
+def runs_of_groups(run: list[DigitGroup], accept, taken: set[int]) -> list[tuple[int, int]]:
+    """Spans (first, stop) of whole groups accepted, longest first at each position."""
+    found = []
+    position = 0
+    while position < len(run):
+        for stop in range(min(len(run), position + MAX_GROUPS), position, -1):
+            if any(i in taken for i in range(position, stop)):
+                continue
+            groups = run[position:stop]
+            if sum(len(group.digits) for group in groups) <= 12 and accept(groups):
+                found.append((position, stop))
+                taken.update(range(position, stop))
+                position = stop
+                break
+        else:
+            position += 1
+    return found
 
 
 def phone_mentions(text: str, area_code: str = "") -> list[PhoneMention]:
-    """Every phone in the (normalised) text, in reading order."""
+    """Every phone in the (normalised) text, in reading order.
+
+    Mobiles and numbers with an area code are found first, so that the groups of a home
+    (18-3-1102) next to a mobile never make a local number with its first digits.
+    """
     mentions: list[PhoneMention] = []
     for run in digit_groups(text):
-        position = 0
-        while position < len(run):
-            found = None
-            # The longest run of whole groups that forms a phone, starting at this group.
-            for stop in range(min(len(run), position + MAX_GROUPS), position, -1):
-                groups = run[position:stop]
-                digits = "".join(group.digits for group in groups)
-                if len(digits) > 12:
-                    continue
-                phone = classify_digits(digits, area_code)
-                if phone and not looks_like_spoken_word(groups):
-                    found = (phone, stop)
-                    break
-            if found:
-                phone, stop = found
-                mentions.append(PhoneMention(phone, run[position].start, run[stop - 1].end))
-                position = stop
-            else:
-                position += 1
+        taken: set[int] = set()
+        spans = runs_of_groups(
+            run, lambda groups: full_number("".join(g.digits for g in groups)), taken
+        )
+        prefix = {span: "" for span in spans}
+        if area_code:
+            for span in runs_of_groups(run, local_number, taken):
+                prefix[span] = area_code
+        for first, stop in sorted(prefix):
+            digits = prefix[(first, stop)] + "".join(g.digits for g in run[first:stop])
+            mentions.append(PhoneMention(digits, run[first].start, run[stop - 1].end))
     return mentions
-
-
-def looks_like_spoken_word(groups: list[DigitGroup]) -> bool:
-    """A local number said in words needs seven digit words in a row, not 一二三 scattered."""
-    return all(group.spoken for group in groups) and sum(len(g.digits) for g in groups) < 7
 
 
 def find_phone(text: str, area_code: str = "") -> PhoneMention | None:

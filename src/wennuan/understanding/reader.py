@@ -15,7 +15,7 @@ from wennuan.understanding.community import (
 from wennuan.understanding.features import category_view
 from wennuan.understanding.home import Home, find_home
 from wennuan.understanding.model import NOT_HEATING, CategoryModel, shipped_model
-from wennuan.understanding.phone import PhoneMention, find_phone, phone_mentions
+from wennuan.understanding.phone import PhoneMention, phone_mentions
 from wennuan.understanding.temperature import find_indoor_temperature_c
 from wennuan.understanding.text import mask, normalise
 
@@ -138,7 +138,9 @@ def read_complaint(
         # English, emoji or digits only: nothing in it is a Chinese complaint to read.
         return ComplaintReading(phone=phone)
 
-    probabilities = (model or shipped_model()).probabilities(fields.category_view, fields.temperature_c)
+    probabilities = (model or shipped_model()).probabilities(
+        fields.category_view, fields.temperature_c
+    )
     not_heating = probabilities.pop(NOT_HEATING, 0.0)
     probabilities["other"] = probabilities.get("other", 0.0) + not_heating
     ranked = sorted(probabilities.items(), key=lambda item: (-item[1], item[0]))

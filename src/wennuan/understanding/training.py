@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from wennuan.understanding.features import category_view, char_ngrams, cue_features
+from wennuan.understanding.features import char_ngrams, cue_features
 from wennuan.understanding.model import NOT_HEATING, CategoryModel
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
