@@ -130,7 +130,8 @@ def _create(request, client):
         if earlier is None:
             raise
         return _json(order_payload(earlier.order), 200)
-    return _json(order_payload(order), 201)
+    # The reader's view of the text (design §8): not about heating, top-2, a look-alike.
+    return _json({**order_payload(order), "reading": result.reading.reading_payload()}, 201)
 
 
 def _changed_since(request, client):

@@ -5,7 +5,7 @@ own register and changes no code.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,13 @@ class City(models.Model):
     )
     latitude = models.FloatField(_("纬度"), default=35.25)
     longitude = models.FloatField(_("经度"), default=115.46)
+    area_code = models.CharField(
+        _("电话区号"),
+        max_length=4,
+        default="0530",
+        validators=[RegexValidator(r"^0\d{2,3}$", _("区号是以0开头的3或4位数字，如 0530"))],
+        help_text=_("补全来电中不带区号的本地座机号码，菏泽 0530"),
+    )
 
     class Meta:
         verbose_name = _("城市")

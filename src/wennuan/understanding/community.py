@@ -584,7 +584,8 @@ def match_community(index: CommunityIndex, text: str) -> CommunityMatch:
         ]
         if own_look_alikes:
             return CommunityMatch(None, 0.0, suggestion=own_look_alikes[0].name)
-    runner_up = next((c for c in ranked[1:] if c.name != best.name), None)
+    # The runner-up is for the operator's "please check": another match, else a look-alike.
+    runner_up = next((c for c in [*ranked[1:], *look_alikes] if c.name != best.name), None)
     return CommunityMatch(
         name=best.name,
         score=round(final_score(best), 3),

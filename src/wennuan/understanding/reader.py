@@ -195,7 +195,7 @@ def error_output(message: str) -> dict[str, object]:
 
 
 def process_lines(
-    lines: Iterable[str], index: CommunityIndex | None
+    lines: Iterable[str], index: CommunityIndex | None, area_code: str = ""
 ) -> Iterator[dict[str, object]]:
     """The `wennuan understand` contract: JSON lines {"text": …} in, one object per line out.
 
@@ -214,6 +214,6 @@ def process_lines(
             yield error_output('expected an object with a string "text"')
             continue
         try:
-            yield read_complaint(text, index).as_output()
+            yield read_complaint(text, index, area_code).as_output()
         except Exception as error:  # noqa: BLE001 — one bad text must not end a batch
             yield error_output(f"could not read the text: {error!r}")
