@@ -498,8 +498,8 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool],
                 if length >= 4:
                     for position in range(length):
                         wildcard = window[:position] + "?" + window[position + 1 :]
-                        for surface, target in index.by_wildcard.get(wildcard, ()):
-                            # 阳光新村 for 阳光新城 is a typo; 阳明新城 is another estate.
+                        for _surface, target in index.by_wildcard.get(wildcard, ()):
+                            # 阳明新城 for 阳光新城: one character off is as often another estate.
                             add_candidates(
                                 found,
                                 [target],
@@ -509,7 +509,7 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool],
                                 True,
                             )
                 if length >= 3:
-                    for surface, target in index.by_deletion.get(window, ()):
+                    for _surface, target in index.by_deletion.get(window, ()):
                         add_candidates(found, [target], ONE_CHARACTER_MISSING, start, end, True)
     return found
 
