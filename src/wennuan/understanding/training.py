@@ -32,7 +32,7 @@ TRAINING_AUTHORS = ("A", "C", "E", "F", "G", "O")
 HELDOUT_AUTHORS = ("B", "D")
 
 # Chosen by leave-one-author-out on the training authors (docs/understanding.md).
-REGULARISATION_C = 20.0
+REGULARISATION_C = 30.0
 MIN_DOCUMENT_FREQUENCY = 2
 # Weights are stored rounded, so that a rebuild on another machine gives the same file.
 STORED_DECIMALS = 4
