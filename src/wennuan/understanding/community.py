@@ -110,14 +110,15 @@ GENERIC_SUFFIXES = tuple(sorted(GENERIC_WORDS, key=len, reverse=True))
 # Characters after which a name starts a new word (家住|在|是 …); any other Chinese character
 # before a short name makes it part of a longer, unknown name (翠柏雅苑 is not 雅苑).
 WORD_BOUNDARY_BEFORE = set(
-    "在住是家的了到从和跟与及、,，:：;；。.!！?？ 区路街号市县镇乡村俺我咱们那这个叫称于自去搬回位其户址\n\t"
+    "在住是家的了到从和跟与及、,，:：;；。.!！?？ 区路街号市县镇乡村俺我咱们那这个叫称于自去搬回位其户址"
+    "报举诉映问请说找给对向经近边旁呢啊吧嘛哈喂您你\n\t"
 )
 # The caller's own home vs. another place named beside it (我家在B, 隔壁A, 我妈家在A, 从A搬到B).
 OWN_HOME_CUES = re.compile(
-    r"我家|俺家|咱家|我住|俺住|家住|住在|住的|我们|俺们|咱们|本人|该户|来电人|搬到|搬进|现住|自家|自己家|家在|家是"
+    r"我家|俺家|咱家|我住|俺住|家住|住在|住的|我们|俺们|咱们|本人|该户|来电人|搬到|搬进|现住|自家|自己家|家在|家是|自己住|我自己"
 )
 OTHER_PLACE_CUES = re.compile(
-    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|^从"
+    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|母亲|父亲|爸妈|奶奶|姥姥|爷爷|姥爷|外婆|对象|姐|哥|弟|妹|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|^从"
 )
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
@@ -129,7 +130,7 @@ ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")
 # A key directly followed by one of these names a road or district, not the community
 # (华英路, 定陶区, 长江东路).
 NOT_A_COMMUNITY_AFTER = re.compile(
-    r"^(?:[东西南北中]?路(?![边口上旁灯面])|街(?![边口上道])|大道|区|县)"
+    r"^(?:[东西南北中]?路(?![边上旁灯面])|街(?![边口上道])|大道|区|县)"
 )
 # Pinyin confusions in speech-to-text and in Heze Mandarin, folded to one form.
 PINYIN_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -397,7 +398,7 @@ def followed_by_road(text: str, end: int) -> bool:
 
 
 def add_candidates(
-    found: dict[tuple[str, bool], Candidate],
+    found: dict[tuple[str, bool, int], Candidate],
     targets: Iterable[KeyTarget],
     quality: float,
     start: int,
@@ -412,11 +413,11 @@ def add_candidates(
         look_alike = suggestion_only or target.weight == LOOK_ALIKE_WEIGHT
         # A name is kept once as a match and once as a look-alike: 牡丹花园 named, then
         # 牡丹新城 (a look-alike of it) named as the caller's home.
-        current = found.get((target.name, look_alike))
+        # Each place a name is mentioned is kept: 天成雅苑和天成家园…我家在天成家园.
+        key = (target.name, look_alike, start)
+        current = found.get(key)
         if current is None or (score, end - start) > (current.score, current.length):
-            found[(target.name, look_alike)] = Candidate(
-                target.name, score, end - start, (start, end), look_alike
-            )
+            found[key] = Candidate(target.name, score, end - start, (start, end), look_alike)
 
 
 def continues_as_another_name(index: CommunityIndex, text: str, end: int, surface: str) -> bool:
@@ -445,15 +446,27 @@ def within_latin_word(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
+# What may follow a bare two-character stem that names the estate (太阳城 said 太阳): not
+# another word (太阳能, 教育局, 赵王河).
+AFTER_SHORT_STEM = set("的那这住家楼号栋#小里区一二三四五六七八九十期，,。、 ")
+
+
+def short_stem_runs_on(text: str, end: int, surface: str, targets: list[KeyTarget]) -> bool:
+    if len(surface) > 2 or any(target.weight == NAME_WEIGHT for target in targets):
+        return False
+    following = text[end : end + 1]
+    return bool(following) and is_chinese(following) and following not in AFTER_SHORT_STEM
+
+
 def embedded_in_longer_name(text: str, start: int, surface: str) -> bool:
     """A short or generic name glued after other characters is part of an unknown name."""
     if start == 0 or not is_chinese(text[start - 1]) or text[start - 1] in WORD_BOUNDARY_BEFORE:
         return False
-    return len(surface) <= 3 or distinctive_length(surface) <= 1
+    return len(surface) <= 3 or distinctive_length(surface) <= 2
 
 
-def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool], Candidate]:
-    found: dict[tuple[str, bool], Candidate] = {}
+def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, int], Candidate]:
+    found: dict[tuple[str, bool, int], Candidate] = {}
     lengths_by_first_char = index.lengths_by_first_char
     for start, char in enumerate(text):
         for length in lengths_by_first_char.get(char, ()):
@@ -465,15 +478,17 @@ def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool],
             if targets and surface[0].isascii() and not within_latin_word(text, start, end):
                 targets = None
             if targets and not followed_by_road(text, end):
-                look_alike = embedded_in_longer_name(
-                    text, start, surface
-                ) or continues_as_another_name(index, text, end, surface)
+                look_alike = (
+                    embedded_in_longer_name(text, start, surface)
+                    or continues_as_another_name(index, text, end, surface)
+                    or short_stem_runs_on(text, end, surface, targets)
+                )
                 add_candidates(found, targets, EXACT, start, end, look_alike)
     return found
 
 
-def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool], Candidate]:
-    found: dict[tuple[str, bool], Candidate] = {}
+def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, int], Candidate]:
+    found: dict[tuple[str, bool, int], Candidate] = {}
     # Digits are never fuzzy: 将军苑3号楼 must not read as 将军苑3区 with one character wrong.
     chinese_runs = [(m.start(), m.end()) for m in re.finditer(r"[\u4e00-\u9fff]+", text)]
     for run_start, run_end in chinese_runs:
@@ -494,7 +509,14 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool],
                     if surface != window
                 ]
                 if homophones:
-                    add_candidates(found, homophones, SAME_PINYIN, start, end)
+                    add_candidates(
+                        found,
+                        homophones,
+                        SAME_PINYIN,
+                        start,
+                        end,
+                        embedded_in_longer_name(text, start, window),
+                    )
                 if length >= 4:
                     for position in range(length):
                         wildcard = window[:position] + "?" + window[position + 1 :]

@@ -52,6 +52,26 @@ def number_text(raw: str) -> str | None:
     return None if value is None else str(value)
 
 
+# Forms and 12345 orders: 楼号：6，单元：2，户号：1201.
+LABELLED_BUILDING = re.compile(r"(?:楼号|楼栋号?|栋号|楼)\s*[:：]\s*(\d{1,3})")
+LABELLED_UNIT = re.compile(r"单元号?\s*[:：]\s*(\d{1,2})")
+LABELLED_ROOM = re.compile(r"(?:户号|房号|房间号|门牌号|室号|室)\s*[:：]\s*(\d{3,4})")
+
+
+def find_labelled_home(text: str) -> Home | None:
+    building = LABELLED_BUILDING.search(text)
+    if building is None:
+        return None
+    unit = LABELLED_UNIT.search(text)
+    room = LABELLED_ROOM.search(text)
+    return Home(
+        str(int(building.group(1))),
+        str(int(unit.group(1))) if unit else None,
+        room.group(1) if room else None,
+        tuple(match.span() for match in (building, unit, room) if match),
+    )
+
+
 def find_home(text: str) -> Home:
     """Building, unit and room in the (normalised, phone- and community-masked) text."""
     for pattern in (BUILDING_HASH_UNIT_ROOM, DASHED_HOME):
@@ -60,6 +80,9 @@ def find_home(text: str) -> Home:
             building, unit, room = match.groups()
             return Home(str(int(building)), str(int(unit)), room, ((match.start(), match.end()),))
 
+    labelled = find_labelled_home(text)
+    if labelled is not None:
+        return labelled
     building = unit = room = None
     spans: list[tuple[int, int]] = []
     room_may_start_at = None

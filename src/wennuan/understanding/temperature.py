@@ -29,7 +29,7 @@ CHINESE_RANGE = re.compile(
 SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*{UNIT}(半)?")
 INDOOR_WORDS = r"室温|温度|屋里|屋内|室内|家里|家中|房间|卧室|客厅"
 UNITLESS = re.compile(
-    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃])"
+    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃月日年点天个次层])"
 )
 
 OUTDOOR_WORDS = ("外面", "外边", "室外", "户外", "屋外", "气温", "天气", "零下", "最低温")
@@ -48,6 +48,11 @@ NOT_ROOM_WORDS = (
     "要求",
     "设定",
     "调到",
+    "达到",
+    "想让",
+    "希望",
+    "保证",
+    "差",
 )
 # "是18度吗？", "标准是不是18度?": a question about the standard, not a reading.
 QUESTION_AFTER = re.compile(r"\s*(?:吧|了)?\s*(?:吗|嘛|么|\?|呢)")
