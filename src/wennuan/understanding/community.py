@@ -180,6 +180,9 @@ class CommunityIndex:
     hints: dict[str, set[str]]  # district or road → community names
     # First character of a key → the lengths of the keys starting with it, longest first.
     lengths_by_first_char: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # (first character or syllable, length) and (last character, length) of the fuzzy keys.
+    fuzzy_heads: set[tuple[str, int]] = field(default_factory=set)
+    fuzzy_tails: set[tuple[str, int]] = field(default_factory=set)
     pinyin_of_char: dict[str, str] = field(default_factory=dict)
 
     def char_pinyin(self, char: str) -> str:
@@ -345,6 +348,12 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
                     index.by_wildcard.setdefault(wildcard, []).append((surface, target))
                     deletion = surface[:position] + surface[position + 1 :]
                     index.by_deletion.setdefault(deletion, []).append((surface, target))
+            index.fuzzy_heads.add((pinyin[0], len(surface)))
+            for size in (len(surface), len(surface) - 1):  # the window of an edit, of a deletion
+                index.fuzzy_heads.add((surface[0], size))
+                index.fuzzy_heads.add((surface[1], size))  # the first character was deleted
+                index.fuzzy_tails.add((surface[-1], size))
+                index.fuzzy_tails.add((surface[-2], size))
     return index
 
 
@@ -500,9 +509,16 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, 
                 # Two characters are too few to tell a typo from ordinary words (家里 ≈ 嘉利).
                 if end > run_end or length < 3:
                     continue
-                if followed_by_road(text, end):
-                    continue
                 window = text[start:end]
+                # Cheap necessary conditions first: a homophone shares the first syllable, a
+                # one-character edit the first or the last character.
+                may_sound_alike = (pinyin[start - run_start], length) in index.fuzzy_heads
+                may_be_edit = (window[0], length) in index.fuzzy_heads or (
+                    window[-1],
+                    length,
+                ) in index.fuzzy_tails
+                if not (may_sound_alike or may_be_edit) or followed_by_road(text, end):
+                    continue
                 window_pinyin = tuple(pinyin[start - run_start : end - run_start])
                 homophones = [
                     target

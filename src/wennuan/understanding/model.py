@@ -21,6 +21,7 @@ P(not heating) < 0.5.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,12 +60,13 @@ class CategoryModel:
             )
 
     def logits(self, view: str, temperature_c: float | None) -> np.ndarray:
-        vocabulary = self.vocabulary
-        ids = [vocabulary[gram] for gram in char_ngrams(view) if gram in vocabulary]
+        counts = Counter(map(self.vocabulary.get, char_ngrams(view)))
+        counts.pop(None, None)
         z = self.intercept.copy()
-        if ids:
-            rows, counts = np.unique(np.array(ids, dtype=np.intp), return_counts=True)
-            weights = (1.0 + np.log(counts)) * self.idf[rows]
+        if counts:
+            rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            weights = (1.0 + np.log(tf)) * self.idf[rows]
             weights /= math.sqrt(float(weights @ weights))
             z += weights @ self.coef[rows]
         for name in cue_features(view, temperature_c):
