@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 
+from wennuan.understanding.category import classify
+
 NGRAM_SIZES = (1, 2, 3)
 PHONE_SIGN = "☎"
+COMMUNITY_SIGN = "◎"
 DIGIT = re.compile(r"\d")
 SPACES = re.compile(r"\s+")
 
@@ -96,11 +99,20 @@ COMPILED_FAMILIES = tuple((name, re.compile(pattern)) for name, pattern in CUE_F
 TEMPERATURE_BUCKETS = ((0.0, 12.0, "cold"), (12.0, 18.0, "cool"), (18.0, 24.0, "standard"))
 
 
-def category_view(text: str, phone_span: tuple[int, int] | None = None) -> str:
-    """The (normalised) text with the phone number replaced by one sign and digits by 0."""
-    if phone_span is not None:
-        start, end = phone_span
-        text = text[:start] + PHONE_SIGN + text[end:]
+def category_view(
+    text: str,
+    phone_span: tuple[int, int] | None = None,
+    community_span: tuple[int, int] | None = None,
+) -> str:
+    """The (normalised) text with the phone and the community name each replaced by one sign,
+    and digits by 0: a name says nothing about the kind of complaint (翰林苑 is not 苑-ish)."""
+    replacements = sorted(
+        (span, sign)
+        for span, sign in ((phone_span, PHONE_SIGN), (community_span, COMMUNITY_SIGN))
+        if span is not None
+    )
+    for (start, end), sign in reversed(replacements):
+        text = text[:start] + sign + text[end:]
     return SPACES.sub(" ", DIGIT.sub("0", text)).strip()
 
 
@@ -119,6 +131,8 @@ def cue_features(view: str, temperature_c: float | None) -> list[str]:
         # A leak or a fee with no word of heating is most often another service's.
         fired.append("no_heating_word")
     names = [f"cue:{name}" for name in fired]
+    # The first reader's weighted rules, as one more opinion the model may weigh.
+    names.append(f"rule:{classify(view, temperature_c).category}")
     names += [f"cue:{a}&{b}" for i, a in enumerate(fired) for b in fired[i + 1 :]]
     if temperature_c is None:
         names.append("temp:none")

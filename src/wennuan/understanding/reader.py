@@ -111,7 +111,7 @@ def read_fields(text: str, index: CommunityIndex | None, area_code: str = "") ->
         remaining = mask(remaining, start, end)
 
     temperature_c = find_indoor_temperature_c(remaining)
-    view = category_view(normalised, (phone.start, phone.end) if phone else None)
+    view = category_view(normalised, (phone.start, phone.end) if phone else None, community.span)
     return ReadFields(phone, community, home, temperature_c, view)
 
 

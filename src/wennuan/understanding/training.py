@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -73,8 +74,17 @@ def model_inputs(text: str) -> tuple[str, float | None]:
     """The category view and the indoor temperature the reader gives the model for a text."""
     from wennuan.understanding.reader import read_fields
 
-    fields = read_fields(text, None)
+    fields = read_fields(text, corpus_register_index())
     return fields.category_view, fields.temperature_c
+
+
+@lru_cache(maxsize=1)
+def corpus_register_index():
+    """The register the corpus was labelled against, so that names are masked as in reading."""
+    from wennuan.understanding.reader import register_index
+    from wennuan.understanding.register import register_from_csv
+
+    return register_index(register_from_csv(CORPUS_DIR / "register.csv"))
 
 
 def analyse(item: tuple[str, float | None]) -> list[str]:
