@@ -10,10 +10,10 @@ from wennuan.understanding import CATEGORIES
 from wennuan.understanding.evaluation import FIELDS, score_records
 from wennuan.understanding.training import HELDOUT_AUTHORS, TRAINING_AUTHORS, load_author
 
-# Reached 2026-12-03 (held-out look #1, docs/understanding.md), minus about one point.
+# Reached 2026-12-03 (held-out look #2, docs/understanding.md), minus about one point.
 MIN_HELDOUT_ACCURACY = {
     "B": {
-        "category": 0.88,
+        "category": 0.89,
         "temperature_c": 0.99,
         "community": 0.96,
         "building": 0.98,
@@ -22,7 +22,7 @@ MIN_HELDOUT_ACCURACY = {
         "phone": 0.99,
     },
     "D": {
-        "category": 0.92,
+        "category": 0.90,
         "temperature_c": 0.96,
         "community": 0.98,
         "building": 0.97,
@@ -48,7 +48,7 @@ def test_heldout_non_heating_texts_are_recognised(demo_index):
     records = [text.record for author in HELDOUT_AUTHORS for text in load_author(author)]
     score = score_records(records, demo_index, "0530")
     assert score.non_heating_texts >= 50
-    assert score.non_heating_heating_category <= 0.07 * score.non_heating_texts
+    assert score.non_heating_heating_category <= 0.05 * score.non_heating_texts
     assert score.heating_flagged_not <= 0.015 * score.heating_texts
 
 
