@@ -237,7 +237,8 @@ def _create(request, client):
         order.community = community
         if order.company_id == community.company_id:
             order.company = community.company
-    return _json(order_payload(order), 201)
+    # The reader's view of the text (design §8): not about heating, top-2, a look-alike.
+    return _json({**order_payload(order), "reading": result.reading.reading_payload()}, 201)
 
 
 def _cursor_token(order: WorkOrder) -> str:

@@ -247,9 +247,9 @@ def order_new(request):
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
     errors = []
     history, same_home = [], []
-    prefilled = set()
+    prefilled, doubts = set(), {}
     if request.method == "POST" and data.get("step") == "read":
-        prefilled = _prefill(form)
+        prefilled, doubts = _prefill(form)
     elif request.method == "POST":
         result = clean_intake(dict(form))
         errors = result.errors
@@ -280,6 +280,7 @@ def order_new(request):
             "history": history,
             "same_home": same_home,
             "prefilled": prefilled,
+            "doubts": doubts,
             "community_info": community,
             "categories": Category.choices,
             "channels": Channel.choices,
@@ -302,9 +303,32 @@ INTAKE_FIELDS = (
 )
 
 
-def _prefill(form: dict) -> set[str]:
+# Below this the reader's category is a choice for the operator between its two likeliest.
+UNSURE_CATEGORY_CONFIDENCE = 0.7
+
+
+def _reading_doubts(guess) -> dict:
+    """What the operator should decide: not about heating, an unsure category (its top two),
+    a community the text only resembles (是否指…?)."""
+    labels = dict(Category.choices)
+    doubts = {"not_heating": guess.heating is False}
+    if (
+        guess.category_confidence is not None
+        and guess.category_confidence < UNSURE_CATEGORY_CONFIDENCE
+    ):
+        doubts["category_choices"] = [
+            (category, labels.get(category, category), round(100 * probability))
+            for category, probability in guess.category_top2
+        ]
+    if guess.community is None and guess.community_suggestion is not None:
+        doubts["community_question"] = guess.community_suggestion.name
+    return doubts
+
+
+def _prefill(form: dict) -> tuple[set[str], dict]:
     """Fill the empty fields from what the complaint reader finds in the text (design §5);
-    what the operator typed is never overwritten. Returns the names of the fields filled."""
+    what the operator typed is never overwritten. Returns the names of the fields filled and
+    the reader's doubts for the operator."""
     guess = read_text(form["text"])
     found = {
         "community": guess.community.name if guess.community else "",
@@ -320,7 +344,7 @@ def _prefill(form: dict) -> set[str]:
         if value and not str(form.get(name) or "").strip():
             form[name] = value
             filled.add(name)
-    return filled
+    return filled, _reading_doubts(guess)
 
 
 @login_required
@@ -332,7 +356,7 @@ def order_prefill(request):
         raise PermissionDenied
     form = {name: request.POST.get(name, "") for name in INTAKE_FIELDS}
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
-    prefilled = _prefill(form) if form["text"].strip() else set()
+    prefilled, doubts = _prefill(form) if form["text"].strip() else (set(), {})
     community, same_home = _form_community_and_same_home(request.user, form)
     return render(
         request,
@@ -340,6 +364,7 @@ def order_prefill(request):
         {
             "form": form,
             "prefilled": prefilled,
+            "doubts": doubts,
             "same_home": same_home,
             "community_info": community,
             "categories": Category.choices,
@@ -357,9 +382,10 @@ def _detail_context(request, order, error=None):
     company_technicians = StaffProfile.objects.filter(
         role=Role.TECHNICIAN, company_id=order.company_id
     ).select_related("user")
+    offered = wo_actions.offered_actions(request.user, order)
     return {
         "order": order,
-        "offered": wo_actions.offered_actions(request.user, order),
+        "offered": offered,
         "events": order.events.select_related("actor").all(),
         "visits": order.visits.prefetch_related("readings").all(),
         "callbacks": order.callbacks.all(),
@@ -369,6 +395,8 @@ def _detail_context(request, order, error=None):
         "satisfactions": Satisfaction.choices,
         "error": error,
         "now": timezone.now(),
+        # The reader says the text is about another city service: offer a one-click 退单.
+        "not_heating": "return" in offered and read_text(order.text).heating is False,
     }
 
 

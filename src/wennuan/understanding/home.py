@@ -2,7 +2,9 @@
 
 Conventions (all values are strings, as written on the door):
 - numbers are given in Arabic digits ("十二号楼" → building "12");
-- a unit named by its side is the side's character: 东单元 → unit "东" (also 西, 中, 南, 北);
+- a unit named by its side keeps its full name: 东单元 → unit "东单元" (also 西, 中, 南, 北);
+- the unit may come before the building (2单元3号楼);
+- a room said digit by digit is read so: 三零一 → "301", 幺零二 → "102";
 - "3-2-501" is building-unit-room; "3#2-1302" is the same with # after the building;
 - a floor ("5楼", "二楼") is not a building and is not returned;
 - a room needs a marker (室, 房, 户) or must follow the building or unit directly.
@@ -24,8 +26,14 @@ BUILDING = re.compile(
     rf"(?<![\d#])({NUMBER})\s*(?:号楼|#楼|#|栋|幢|号(?=\s*(?:{NUMBER}|[{SIDE}])单元))"
 )
 UNIT = re.compile(rf"(?:({NUMBER})|([{SIDE}]))\s*单元")
-ROOM_AFTER = re.compile(r"\s*(\d{3,4})(?:室(?!温|内|外)|房间|房|户|号)?(?![\d.℃度\-])")
-ROOM_MARKED = re.compile(r"(?<![\d.\-])(\d{3,4})\s*(?:室(?!温|内|外)|房间|户(?!主))")
+# A room said digit by digit (三零一, 幺零二): no 十/百, which would make it a count.
+SPOKEN_ROOM = "[零〇洞幺一二两三四五六七八九]{3,4}"
+ROOM_AFTER = re.compile(
+    rf"[\s,，、]*(\d{{3,4}}|{SPOKEN_ROOM})(?:室(?!温|内|外)|房间|房|户|号)?(?![\d.℃度\-])"
+)
+ROOM_MARKED = re.compile(
+    rf"(?<![\d.\-])(\d{{3,4}}|(?<![{CHINESE_NUMERAL_CHARS}]){SPOKEN_ROOM})\s*(?:室(?!温|内|外)|房间|户(?!主))"
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,26 @@ def number_text(raw: str) -> str | None:
     return None if value is None else str(value)
 
 
+# Forms and 12345 orders: 楼号：6，单元：2，户号：1201.
+LABELLED_BUILDING = re.compile(r"(?:楼号|楼栋号?|栋号|楼)\s*[:：]\s*(\d{1,3})")
+LABELLED_UNIT = re.compile(r"单元号?\s*[:：]\s*(\d{1,2})")
+LABELLED_ROOM = re.compile(r"(?:户号|房号|房间号|门牌号|室号|室)\s*[:：]\s*(\d{3,4})")
+
+
+def find_labelled_home(text: str) -> Home | None:
+    building = LABELLED_BUILDING.search(text)
+    if building is None:
+        return None
+    unit = LABELLED_UNIT.search(text)
+    room = LABELLED_ROOM.search(text)
+    return Home(
+        str(int(building.group(1))),
+        str(int(unit.group(1))) if unit else None,
+        room.group(1) if room else None,
+        tuple(match.span() for match in (building, unit, room) if match),
+    )
+
+
 def find_home(text: str) -> Home:
     """Building, unit and room in the (normalised, phone- and community-masked) text."""
     for pattern in (BUILDING_HASH_UNIT_ROOM, DASHED_HOME):
@@ -52,6 +80,9 @@ def find_home(text: str) -> Home:
             building, unit, room = match.groups()
             return Home(str(int(building)), str(int(unit)), room, ((match.start(), match.end()),))
 
+    labelled = find_labelled_home(text)
+    if labelled is not None:
+        return labelled
     building = unit = room = None
     spans: list[tuple[int, int]] = []
     room_may_start_at = None
@@ -61,18 +92,31 @@ def find_home(text: str) -> Home:
         spans.append(building_match.span())
         room_may_start_at = building_match.end()
     unit_match = UNIT.search(text, building_match.end() if building_match else 0)
+    if unit_match is None and building_match is not None:
+        # 2单元3号楼: the unit named first.
+        unit_match = UNIT.search(text, 0, building_match.start())
     if unit_match:
-        unit = number_text(unit_match.group(1)) if unit_match.group(1) else unit_match.group(2)
+        unit = (
+            number_text(unit_match.group(1))
+            if unit_match.group(1)
+            else unit_match.group(2) + "单元"
+        )
         spans.append(unit_match.span())
-        room_may_start_at = unit_match.end()
+        if room_may_start_at is None or unit_match.end() > room_may_start_at:
+            room_may_start_at = unit_match.end()
     if room_may_start_at is not None:
         room_match = ROOM_AFTER.match(text, room_may_start_at)
         if room_match:
-            room = room_match.group(1)
+            room = (
+                number_text(room_match.group(1))
+                if not room_match.group(1).isdecimal()
+                else room_match.group(1)
+            )
             spans.append(room_match.span())
     if room is None:
         room_match = ROOM_MARKED.search(text)
         if room_match:
-            room = room_match.group(1)
+            raw = room_match.group(1)
+            room = raw if raw.isdecimal() else number_text(raw)
             spans.append(room_match.span())
     return Home(building, unit, room, tuple(spans))

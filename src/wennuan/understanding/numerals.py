@@ -10,6 +10,8 @@ from __future__ import annotations
 DIGIT_VALUES = {
     "零": 0,
     "〇": 0,
+    "洞": 0,  # spoken 0 (radio and hotline habit), as 幺 for 1
+    "幺": 1,
     "一": 1,
     "二": 2,
     "两": 2,

@@ -6,21 +6,24 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
-from wennuan.understanding.category import classify
 from wennuan.understanding.community import (
     CommunityIndex,
     CommunityMatch,
     RegisterEntry,
     build_index,
 )
-from wennuan.understanding.home import find_home
-from wennuan.understanding.phone import find_phone
+from wennuan.understanding.features import category_view
+from wennuan.understanding.home import Home, find_home
+from wennuan.understanding.model import NOT_HEATING, CategoryModel, shipped_model
+from wennuan.understanding.phone import PhoneMention, phone_mentions
 from wennuan.understanding.temperature import find_indoor_temperature_c
 from wennuan.understanding.text import mask, normalise
 
 OUTPUT_FIELDS = (
+    "heating",
     "category",
     "category_confidence",
+    "category_top2",
     "temperature_c",
     "community",
     "community_score",
@@ -33,15 +36,25 @@ OUTPUT_FIELDS = (
 
 @dataclass(frozen=True)
 class ComplaintReading:
-    """What a complaint text says; None where it does not say it (or it cannot be read)."""
+    """What a complaint text says; None where it does not say it (or it cannot be read).
 
+    `category_confidence` is the model's calibrated probability of `category`;
+    `category_top2` the two likeliest categories with their probabilities; `heating` whether
+    the text is about district heating at all (False: another city service, to be returned).
+    `community_suggestion` is a register community the text resembles without naming it
+    (a look-alike or an unregistered name): a question for the operator, never a fill.
+    """
+
+    heating: bool | None = None
     category: str | None = None
     category_confidence: float | None = None
+    category_top2: tuple[tuple[str, float], ...] | None = None
     temperature_c: float | None = None
     community: str | None = None
     community_score: float | None = None
     community_runner_up: str | None = None
     community_runner_up_score: float | None = None
+    community_suggestion: str | None = None
     building: str | None = None
     unit: str | None = None
     room: str | None = None
@@ -50,34 +63,45 @@ class ComplaintReading:
     def as_output(self) -> dict[str, object]:
         """The fields of the `wennuan understand` contract (design §8)."""
         values = asdict(self)
-        return {name: values[name] for name in OUTPUT_FIELDS}
+        output = {name: values[name] for name in OUTPUT_FIELDS}
+        if self.category_top2 is not None:
+            output["category_top2"] = [
+                {"category": category, "probability": probability}
+                for category, probability in self.category_top2
+            ]
+        return output
 
 
 EMPTY_READING = ComplaintReading()
 
 
-def read_complaint(text: str, index: CommunityIndex | None) -> ComplaintReading:
-    """Read category, temperature, community, home and phone from one complaint text.
+@dataclass(frozen=True)
+class ReadFields:
+    """The fields read by rule from one text, before the category model runs."""
 
-    The phone is read first and masked, then the community (whose name may hold numbers,
+    phone: PhoneMention | None
+    community: CommunityMatch
+    home: Home
+    temperature_c: float | None
+    category_view: str
+
+
+def read_fields(text: str, index: CommunityIndex | None, area_code: str = "") -> ReadFields:
+    """Phone, community, home and temperature of a normalised text, each masked for the next.
+
+    The phones are read first and masked, then the community (whose name may hold numbers,
     公园一号), then building/unit/room (masked, so that 1101室 is never a temperature), then
-    the temperature, and the category last, helped by the temperature.
+    the temperature.
     """
-    if not isinstance(text, str) or not text.strip():
-        return EMPTY_READING
     normalised = normalise(text)
-    if not any("\u4e00" <= char <= "\u9fff" for char in normalised):
-        # English, emoji or digits only: nothing in it is a Chinese complaint to read.
-        phone = find_phone(normalised)
-        return ComplaintReading(phone=phone.digits if phone else None)
-
     remaining = normalised
-    phone = find_phone(remaining)
-    if phone:
-        remaining = mask(remaining, phone.start, phone.end)
+    phones = phone_mentions(remaining, area_code)
+    phone = phones[0] if phones else None
+    for mention in phones:
+        remaining = mask(remaining, mention.start, mention.end)
 
     community = CommunityMatch(None, 0.0)
-    if index is not None:
+    if index is not None and any(is_chinese(char) for char in remaining):
         community = index_match(index, remaining)
         if community.span:
             remaining = mask(remaining, *community.span)
@@ -87,19 +111,57 @@ def read_complaint(text: str, index: CommunityIndex | None) -> ComplaintReading:
         remaining = mask(remaining, start, end)
 
     temperature_c = find_indoor_temperature_c(remaining)
-    guess = classify(normalised, temperature_c)
+    view = category_view(normalised, (phone.start, phone.end) if phone else None, community.span)
+    return ReadFields(phone, community, home, temperature_c, view)
+
+
+def is_chinese(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def read_complaint(
+    text: str,
+    index: CommunityIndex | None,
+    area_code: str = "",
+    model: CategoryModel | None = None,
+) -> ComplaintReading:
+    """Read heating or not, category, temperature, community, home and phone from one text.
+
+    `area_code` (the City's, 0530 for Heze) completes a 7- or 8-digit local phone number;
+    `model` replaces the shipped category model (evaluation of a model in training).
+    """
+    if not isinstance(text, str) or not text.strip():
+        return EMPTY_READING
+    fields = read_fields(text, index, area_code)
+    phone = fields.phone.digits if fields.phone else None
+    if not any(is_chinese(char) for char in fields.category_view):
+        # English, emoji or digits only: nothing in it is a Chinese complaint to read.
+        return ComplaintReading(phone=phone)
+
+    probabilities = (model or shipped_model()).probabilities(
+        fields.category_view, fields.temperature_c
+    )
+    not_heating = probabilities.pop(NOT_HEATING, 0.0)
+    probabilities["other"] = probabilities.get("other", 0.0) + not_heating
+    ranked = sorted(probabilities.items(), key=lambda item: (-item[1], item[0]))
+    category, confidence = ranked[0]
+    heating = not_heating < 0.5
+    community = fields.community
     return ComplaintReading(
-        category=guess.category,
-        category_confidence=guess.confidence,
-        temperature_c=temperature_c,
+        heating=heating,
+        category=category,
+        category_confidence=round(confidence, 3),
+        category_top2=tuple((name, round(p, 3)) for name, p in ranked[:2]),
+        temperature_c=fields.temperature_c,
         community=community.name,
         community_score=community.score if community.name else None,
         community_runner_up=community.runner_up,
         community_runner_up_score=community.runner_up_score if community.runner_up else None,
-        building=home.building,
-        unit=home.unit,
-        room=home.room,
-        phone=phone.digits if phone else None,
+        community_suggestion=community.suggestion,
+        building=fields.home.building,
+        unit=fields.home.unit,
+        room=fields.home.room,
+        phone=phone,
     )
 
 
@@ -133,7 +195,7 @@ def error_output(message: str) -> dict[str, object]:
 
 
 def process_lines(
-    lines: Iterable[str], index: CommunityIndex | None
+    lines: Iterable[str], index: CommunityIndex | None, area_code: str = ""
 ) -> Iterator[dict[str, object]]:
     """The `wennuan understand` contract: JSON lines {"text": …} in, one object per line out.
 
@@ -152,6 +214,6 @@ def process_lines(
             yield error_output('expected an object with a string "text"')
             continue
         try:
-            yield read_complaint(text, index).as_output()
+            yield read_complaint(text, index, area_code).as_output()
         except Exception as error:  # noqa: BLE001 — one bad text must not end a batch
             yield error_output(f"could not read the text: {error!r}")

@@ -29,7 +29,7 @@ CHINESE_RANGE = re.compile(
 SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*{UNIT}(半)?")
 INDOOR_WORDS = r"室温|温度|屋里|屋内|室内|家里|家中|房间|卧室|客厅"
 UNITLESS = re.compile(
-    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃])"
+    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃月日年点天个次层])"
 )
 
 OUTDOOR_WORDS = ("外面", "外边", "室外", "户外", "屋外", "气温", "天气", "零下", "最低温")
@@ -48,7 +48,15 @@ NOT_ROOM_WORDS = (
     "要求",
     "设定",
     "调到",
+    "达到",
+    "想让",
+    "希望",
+    "保证",
+    "差",
 )
+# "是18度吗？", "标准是不是18度?": a question about the standard, not a reading.
+QUESTION_AFTER = re.compile(r"\s*(?:吧|了)?\s*(?:吗|嘛|么|\?|呢)")
+QUESTION_BEFORE = ("是", "标准", "要求", "规定", "应该", "达到", "够", "得", "要")
 CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 PLAUSIBLE_INDOOR_C = (0.0, 35.0)
 
@@ -70,6 +78,13 @@ def is_indoor_reading(text: str, start: int) -> bool:
         return False
     last_not_room = max((before.rfind(word) for word in NOT_ROOM_WORDS), default=-1)
     return last_not_room <= last_indoor or last_not_room == -1
+
+
+def is_question_about_standard(text: str, start: int, end: int) -> bool:
+    if not QUESTION_AFTER.match(text, end):
+        return False
+    before = clause_before(text, start)[-6:]
+    return any(word in before for word in QUESTION_BEFORE)
 
 
 def chinese_range_midpoint(match: re.Match[str]) -> float:
@@ -122,8 +137,10 @@ def find_indoor_temperature_c(text: str) -> float | None:
     low, high = PLAUSIBLE_INDOOR_C
     indoor = [
         value
-        for start, _end, value in find_readings_c(text)
-        if low < value < high and is_indoor_reading(text, start)
+        for start, end, value in find_readings_c(text)
+        if low < value < high
+        and is_indoor_reading(text, start)
+        and not is_question_about_standard(text, start, end)
     ]
     return min(indoor) if indoor else None
 

@@ -7,7 +7,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
-from wennuan.registry.models import Community
+from wennuan.registry.models import City, Community
 
 from .choices import Category, Channel
 
@@ -21,6 +21,26 @@ class Prefill:
     room: str = ""
     temperature_c: float | None = None
     phone: str | None = None
+    # The reader's doubts, for the operator: not about heating (退单), the two likeliest
+    # categories when unsure, a register community the text only resembles (是否指…?).
+    heating: bool | None = None
+    category_confidence: float | None = None
+    category_top2: tuple[tuple[str, float], ...] = ()
+    community_suggestion: Community | None = None
+
+    def reading_payload(self) -> dict:
+        """What the API returns of the reading beside the order."""
+        return {
+            "heating": self.heating,
+            "category_confidence": self.category_confidence,
+            "category_top2": [
+                {"category": category, "probability": probability}
+                for category, probability in self.category_top2
+            ],
+            "community_suggestion": self.community_suggestion.name
+            if self.community_suggestion
+            else None,
+        }
 
 
 def find_community(name: str) -> Community | None:
@@ -65,8 +85,9 @@ def read_text(text: str) -> Prefill:
     except ImportError:  # the reader is optional for intake
         return Prefill()
     index = _register_index(register_index)
+    city = City.objects.first()
     try:
-        reading = read_complaint(text, index)
+        reading = read_complaint(text, index, city.area_code if city else "")
     except Exception:  # a reader bug must never block a complaint from being recorded
         return Prefill()
     community = (
@@ -74,7 +95,16 @@ def read_text(text: str) -> Prefill:
         if reading.community
         else None
     )
+    suggestion = (
+        Community.objects.filter(name=reading.community_suggestion).first()
+        if reading.community_suggestion
+        else None
+    )
     return Prefill(
+        heating=reading.heating,
+        category_confidence=reading.category_confidence,
+        category_top2=reading.category_top2 or (),
+        community_suggestion=suggestion,
         category=reading.category if reading.category in Category.values else None,
         community=community,
         building=reading.building or "",
@@ -88,6 +118,7 @@ def read_text(text: str) -> Prefill:
 @dataclass
 class IntakeResult:
     values: dict = field(default_factory=dict)
+    reading: Prefill | None = None  # what the reader found in the text
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (field, code, message)
 
 
@@ -149,6 +180,7 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
     if errors:
         return result
     guess = read_text(text)
+    result.reading = guess
     if community is None and not community_name:
         community = guess.community
     if temperature is None and guess.temperature_c is not None:

@@ -38,7 +38,10 @@ from wennuan.understanding import match_community, read_complaint
         ("书香园", "书香苑"),
         ("世纪家园", "世纪佳苑"),
         ("桂林小区", "桂陵小区"),
-        ("阳光新村", "阳光新城"),
+        # WeChat shorthand: pinyin initials, with the phase.
+        ("jxhc二期 17#1单元", "锦绣华城二期"),
+        ("qhy 3#1单元 阀门漏水", "清华园"),
+        ("融创三期 3号楼 报开", "融创花园三期"),
         # A district or road decides between look-alikes.
         ("牡丹区翰林小区6号楼", "翰林苑"),
         ("高新区翰林小区6号楼", "翰林府"),
@@ -81,3 +84,45 @@ def test_community_name_digits_are_not_a_building(demo_index):
         "802",
     )
     assert reading.temperature_c == 17.0
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        # Only a generic word shared, or another estate word after the same stem: another estate.
+        ("龙门新城3号楼暖气不热", None),
+        ("凤凰新城的 暖气不热 十六度", "凤凰城"),
+        ("万福新村 暖气片漏水 12号楼2单元", "万福苑"),
+        ("阳光新村5号楼", "阳光新城"),
+        # A short register name glued after other characters is part of a longer name.
+        ("翠柏雅苑5号楼暖气不热", "雅苑"),
+        # One character wrong in the distinctive part.
+        ("阳明新城3号楼", "阳光新城"),
+        # A short stem running on into another word (太阳能 is not 太阳城).
+        ("有人把暖气回水管接到自己家的太阳能上了", "太阳城"),
+    ],
+)
+def test_look_alikes_are_questions_not_matches(demo_index, text, suggestion):
+    match = match_community(demo_index, text)
+    assert match.name is None
+    assert match.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        ("隔壁凤凰城都热了，我们翰林苑还是冷的", "翰林苑"),
+        ("我妈家在牡丹花园，我家是金盾小区，暖气不热", "金盾小区"),
+        ("去年从凤凰城搬到了翰林府，暖气不热", "翰林府"),
+        ("天成雅苑和天成家园是一个热力公司吗？我家在天成家园", "天成家园"),
+        ("老爹住牡丹苑，不是牡丹花园啊，是牡丹苑，四号楼", "牡丹苑"),
+    ],
+)
+def test_the_callers_own_community_when_several_are_named(demo_index, text, community):
+    assert match_community(demo_index, text).name == community
+
+
+def test_own_home_unregistered_beside_a_named_one_is_not_filled(demo_index):
+    match = match_community(demo_index, "我爸家在牡丹花园 挺热的 我自己家在牡丹新城就不行 才16度")
+    assert match.name is None
+    assert match.suggestion is not None

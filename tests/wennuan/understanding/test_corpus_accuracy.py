@@ -1,67 +1,71 @@
-"""Accuracy on the labelled corpus; thresholds sit just below what is reached, so that a
-regression fails. The held-out quarter was written before tuning and is never tuned on."""
+"""Accuracy on the multi-author corpus (tests/data/corpus, docs/understanding.md).
 
-import json
-from pathlib import Path
+Thresholds sit just below what the shipped model reaches, so that a regression fails. The
+held-out authors (B, D) were never trained or tuned on; the tuning authors' scores are on text
+the model has seen (their out-of-author scores are in docs/benchmarks.md)."""
 
 import pytest
 
-from wennuan.understanding import read_complaint
+from wennuan.understanding import CATEGORIES
+from wennuan.understanding.evaluation import FIELDS, score_records
+from wennuan.understanding.training import HELDOUT_AUTHORS, TRAINING_AUTHORS, load_author
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-FIELDS = ("category", "temperature_c", "community", "building", "unit", "room", "phone")
-
-# Reached on 2026 data: see docs/benchmarks.md "Reading complaints".
-MIN_ACCURACY = {
-    "complaints.jsonl": {
-        "category": 0.98,
+# Reached 2026-12-03 (held-out look #2, docs/understanding.md), minus about one point.
+MIN_HELDOUT_ACCURACY = {
+    "B": {
+        "category": 0.89,
         "temperature_c": 0.99,
-        "community": 0.99,
-        "building": 0.99,
+        "community": 0.96,
+        "building": 0.98,
         "unit": 0.99,
-        "room": 0.99,
+        "room": 0.98,
         "phone": 0.99,
     },
-    "complaints-heldout.jsonl": {
-        "category": 0.97,
-        "temperature_c": 0.99,
+    "D": {
+        "category": 0.90,
+        "temperature_c": 0.96,
         "community": 0.98,
-        "building": 0.99,
+        "building": 0.97,
         "unit": 0.99,
-        "room": 0.99,
-        "phone": 0.99,
+        "room": 0.96,
+        "phone": 0.98,
     },
 }
 
 
-def agrees(field, expected, actual):
-    if field == "temperature_c" and expected is not None and actual is not None:
-        return abs(expected - actual) <= 0.1
-    return expected == actual
+@pytest.mark.parametrize("author", HELDOUT_AUTHORS)
+def test_heldout_author_accuracy(demo_index, author):
+    score = score_records([text.record for text in load_author(author)], demo_index, "0530")
+    assert score.texts >= 290
+    for field, minimum in MIN_HELDOUT_ACCURACY[author].items():
+        assert score.accuracy(field) >= minimum, (field, score.accuracy(field))
+    # Confidence is a probability: of the answers given 0.9 or more, at least 90 % are right.
+    confident = [right for confidence, right in score.confidences if confidence >= 0.9]
+    assert sum(confident) >= 0.9 * len(confident)
 
 
-@pytest.mark.parametrize("corpus_name", sorted(MIN_ACCURACY))
-def test_corpus_accuracy(demo_index, corpus_name):
-    records = [json.loads(line) for line in (DATA / corpus_name).read_text().splitlines() if line]
-    assert len(records) >= 100
-    correct = dict.fromkeys(FIELDS, 0)
-    for record in records:
-        reading = read_complaint(record["text"], demo_index).as_output()
-        for field in FIELDS:
-            correct[field] += agrees(field, record[field], reading[field])
-    accuracy = {field: correct[field] / len(records) for field in FIELDS}
-    for field, minimum in MIN_ACCURACY[corpus_name].items():
-        assert accuracy[field] >= minimum, (field, accuracy[field])
+def test_heldout_non_heating_texts_are_recognised(demo_index):
+    records = [text.record for author in HELDOUT_AUTHORS for text in load_author(author)]
+    score = score_records(records, demo_index, "0530")
+    assert score.non_heating_texts >= 50
+    assert score.non_heating_heating_category <= 0.05 * score.non_heating_texts
+    assert score.heating_flagged_not <= 0.015 * score.heating_texts
 
 
-def test_corpus_size_and_coverage():
-    tuning = [json.loads(line) for line in (DATA / "complaints.jsonl").read_text().splitlines()]
-    heldout = [
-        json.loads(line) for line in (DATA / "complaints-heldout.jsonl").read_text().splitlines()
-    ]
-    assert len(tuning) + len(heldout) >= 400
-    assert 0.2 <= len(heldout) / (len(tuning) + len(heldout)) <= 0.3
-    from wennuan.understanding import CATEGORIES
+@pytest.mark.parametrize("author", TRAINING_AUTHORS)
+def test_tuning_author_fields(demo_index, author):
+    score = score_records([text.record for text in load_author(author)], demo_index, "0530")
+    for field in FIELDS:
+        assert score.accuracy(field) >= 0.97, (field, score.accuracy(field))
 
-    for corpus in (tuning, heldout):
-        assert {record["category"] for record in corpus} == set(CATEGORIES)
+
+def test_corpus_has_seven_authors_and_every_category():
+    records = {
+        author: [text.record for text in load_author(author)]
+        for author in (*TRAINING_AUTHORS, *HELDOUT_AUTHORS)
+    }
+    assert sum(len(texts) for texts in records.values()) >= 2000
+    assert all(len(records[author]) >= 290 for author in "ABCDEFG")
+    heldout = [record for author in HELDOUT_AUTHORS for record in records[author]]
+    assert {record["category"] for record in heldout} == set(CATEGORIES)
+    assert any(not record["heating"] for record in heldout)

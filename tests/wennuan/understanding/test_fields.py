@@ -74,8 +74,8 @@ def test_phone_as_digits(text, expected):
         ("13幢1单元", "13", "1", None),
         ("十二号楼", "12", None, None),
         ("九栋一单元", "9", "1", None),
-        ("12号楼东单元601", "12", "东", "601"),
-        ("10号楼西单元", "10", "西", None),
+        ("12号楼东单元601", "12", "东单元", "601"),
+        ("10号楼西单元", "10", "西单元", None),
         ("3-2-501", "3", "2", "501"),
         ("9#2-1302室温15度", "9", "2", "1302"),
         ("4号2单元301室", "4", "2", "301"),
@@ -118,3 +118,54 @@ def test_category_confidence_is_lower_when_cues_compete():
     clear = classify("暖气片漏水了，地板都泡了")
     mixed = classify("暖气不热能不能少交点钱")
     assert 0 < mixed.confidence < clear.confidence <= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "area_code", "phone"),
+    [
+        ("俺电话幺三五，零五三零，六七八九。", "", "13505306789"),
+        ("电话一三八嗯5301那个1234", "", "13853011234"),
+        ("电话：１３８ ５３０１ １２３４", "", "13853011234"),
+        ("电话 1 3 9 5 3 0 0 1 1 2 2", "", "13953001122"),
+        ("号码是洞五三洞 六六九二五七幺", "", "05306692571"),
+        # A local number gets the city's area code; without one it is not a phone.
+        ("家里座机六二八三四七一", "0530", "05306283471"),
+        ("电话 669 2571", "0531", "05316692571"),
+        ("电话 669 2571", "", None),
+        # A home next to a mobile does not lend it digits; dates and order numbers are not phones.
+        ("翰林府 18-3-1102 158 5301 2266", "0530", "15853012266"),
+        ("工单编号：12345-20231208-0317 来电时间：2023-12-08 09:14:52", "0530", None),
+        ("俺家十二号楼三单元三零一，俺老两口", "0530", None),
+    ],
+)
+def test_spoken_and_local_phones(text, area_code, phone):
+    assert parse_phone(text, area_code) == phone
+
+
+@pytest.mark.parametrize(
+    ("text", "building", "unit", "room"),
+    [
+        ("十二号楼三单元三零一，俺老两口", "12", "3", "301"),
+        ("七号楼，一单元，二零二。", "7", "1", "202"),
+        ("兴隆花园五号楼幺零一", "5", None, "101"),
+        ("2单元3号楼502暖气不热", "3", "2", "502"),
+        ("室内温度：15℃，小区：泉城苑一期，楼号：6，单元：2，户号：1201", "6", "2", "1201"),
+    ],
+)
+def test_spoken_rooms_and_units_named_first(text, building, unit, room):
+    home = find_home(text)
+    assert (home.building, home.unit, home.room) == (building, unit, room)
+
+
+@pytest.mark.parametrize(
+    ("text", "temperature_c"),
+    [
+        ("室内温度是18度吗？", None),  # a question about the standard
+        ("屋里才15度吗", 15.0),
+        ("瑞丰苑，室内温度17度，离18差一度，这个算不算不达标？", 17.0),
+        ("想让屋里达到20度，现在才16度", 16.0),
+        ("家中暖气自11月15日开栓后一直未热", None),
+    ],
+)
+def test_questions_targets_and_dates_are_not_readings(text, temperature_c):
+    assert parse_temperature_c(text) == temperature_c

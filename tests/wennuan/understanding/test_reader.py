@@ -23,8 +23,13 @@ def small_index():
 def test_reading_of_a_typical_complaint(small_index):
     reading = read_complaint("天润城9栋1单元1601地暖不热，十五六度，电话0530-5312345", small_index)
     assert reading.as_output() == {
+        "heating": True,
         "category": "not_warm",
         "category_confidence": reading.category_confidence,
+        "category_top2": [
+            {"category": category, "probability": probability}
+            for category, probability in reading.category_top2
+        ],
         "temperature_c": 15.5,
         "community": "天润城",
         "community_score": 1.0,

@@ -14,21 +14,24 @@ from wennuan.understanding import process_lines, register_index
 class Command(BaseCommand):
     help = (
         'Reads JSON lines {"text": …} from stdin and writes one JSON object a line with '
-        "category, category_confidence, temperature_c, community, community_score, building, "
-        "unit, room, phone (design §5, §8), matching communities against the register."
+        "heating, category, category_confidence, category_top2, temperature_c, community, "
+        "community_score, building, unit, room, phone (design §5, §8), matching communities "
+        "against the register; local phone numbers get the City's area code."
     )
     # Tests pass their own stdin through call_command.
     stealth_options = ("stdin",)
 
     def handle(self, *args, **options):
-        from wennuan.registry.models import Community
+        from wennuan.registry.models import City, Community
 
         index = register_index(
             Community.objects.values_list("name", "aliases", "district", "address")
         )
+        city = City.objects.first()
+        area_code = city.area_code if city else ""
         stdin = options.get("stdin") or sys.stdin
         try:
-            for output in process_lines(stdin, index):
+            for output in process_lines(stdin, index, area_code):
                 # Flushed per line so that a caller can stream texts through one process.
                 self.stdout.write(json.dumps(output, ensure_ascii=False))
                 self.stdout.flush()
