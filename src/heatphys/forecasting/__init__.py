@@ -13,6 +13,13 @@ from .models import (
     DesignOptions,
     design_heat_demand_kw,
 )
+from .weather import (
+    debias_forecast,
+    forecast_known_before,
+    read_forecast_weather_csv,
+    synthetic_forecasts,
+    tidy_forecasts,
+)
 
 __all__ = [
     "ChangePointModel",
@@ -23,6 +30,11 @@ __all__ = [
     "DesignDemandModel",
     "DesignOptions",
     "cv_rmse_percent",
+    "debias_forecast",
+    "forecast_known_before",
+    "read_forecast_weather_csv",
+    "synthetic_forecasts",
+    "tidy_forecasts",
     "daily_energy",
     "design_heat_demand_kw",
     "effective_outdoor_temperature",

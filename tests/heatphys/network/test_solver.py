@@ -419,6 +419,11 @@ def test_cli_pandapipes_format(tmp_path):
     args = parser.parse_args(["solve", str(ours), "--out", str(out)])
     assert args.func(args) == 0
     assert json.loads(out.read_text())["friction_model"] == "colebrook"
+    # the heatphys format keeps a network's own friction model
+    from heatphys.network import read_network_json
+
+    write_network_json(read_pandapipes_json(case), ours)
+    assert read_network_json(ours).friction_model == "nikuradse"
 
 
 def test_partial_columns_take_their_defaults(tmp_path):
