@@ -197,9 +197,10 @@ def test_intake_runs_a_fixed_number_of_queries(client, api, django_assert_num_qu
     _row, auth = api
     post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="warm-up")  # builds the reader's index
     bare = {"text": "金盾小区5号楼2单元301暖气不热，屋里15度", "phone": "13853012345"}
-    # token, key, register version, community, counter, order, event, deadline policy,
-    # season ×2, routing update + re-read, event, key; plus the test's savepoints.
-    with django_assert_num_queries(20):
+    # token, key, register version, the city's area code (local phone numbers), community,
+    # counter, order, event, deadline policy, season ×2, routing update + re-read, event, key;
+    # plus the test's savepoints.
+    with django_assert_num_queries(21):
         response = post(client, auth, bare, HTTP_IDEMPOTENCY_KEY="second")
     assert response.status_code == 201 and response.json()["community"] == "金盾小区"
     with CaptureQueriesContext(connection) as queries:
