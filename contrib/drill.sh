@@ -94,9 +94,17 @@ echo "drill-dispatch-password-2026" | "$WENNUAN" createstaff dc.dispatch --role 
 TOKEN=$("$WENNUAN" manage create_api_client hotline-12345)
 [ ${#TOKEN} -ge 20 ] || fail "no API token"
 
-step "plan a day, worker once, check"
+step "plan a day; two workers at once do each periodic task once; check"
 "$WENNUAN" plan --date "$(date +%F)"
-"$WENNUAN" worker --once
+"$WENNUAN" worker --once > "$WORK/worker-1.log" &
+first_worker=$!
+"$WENNUAN" worker --once > "$WORK/worker-2.log"
+wait "$first_worker"
+cat "$WORK/worker-1.log" "$WORK/worker-2.log"
+tasks=$(cat "$WORK/worker-1.log" "$WORK/worker-2.log" | awk '$4 ~ /:$/ {print $3}' | sort)
+[ -n "$tasks" ] || fail "the workers ran no periodic task"
+doubled=$(echo "$tasks" | uniq -d)
+[ -z "$doubled" ] || fail "periodic tasks run twice: $doubled"
 "$WENNUAN" check || fail "wennuan check failed on the new installation"
 
 step "serve and look"
@@ -106,7 +114,7 @@ SERVERS+=($!)
 [ "$(wait_http "http://127.0.0.1:$PORT/healthz")" = 200 ] || fail "/healthz not 200: $(curl -s "http://127.0.0.1:$PORT/healthz")"
 curl -s "http://127.0.0.1:$PORT/healthz" | grep -q '"status": "ok"' || fail "/healthz not ok"
 curl -s "http://127.0.0.1:$PORT/directory/?q=%E4%B8%9C%E6%B9%96" | grep -q 东湖花园 || fail "directory lacks 东湖花园"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/workorders")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT/api/v1/workorders")
 [ "$code" = 200 ] || fail "order API with the token: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/workorders")
 [ "$code" = 401 ] || fail "order API without a token: $code"
