@@ -114,7 +114,7 @@ SERVERS+=($!)
 [ "$(wait_http "http://127.0.0.1:$PORT/healthz")" = 200 ] || fail "/healthz not 200: $(curl -s "http://127.0.0.1:$PORT/healthz")"
 curl -s "http://127.0.0.1:$PORT/healthz" | grep -q '"status": "ok"' || fail "/healthz not ok"
 curl -s "http://127.0.0.1:$PORT/directory/?q=%E4%B8%9C%E6%B9%96" | grep -q 东湖花园 || fail "directory lacks 东湖花园"
-code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT/api/v1/workorders")
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Token $TOKEN" "http://127.0.0.1:$PORT/api/v1/workorders?changed_since=2026-01-01T00:00:00Z")
 [ "$code" = 200 ] || fail "order API with the token: $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/workorders")
 [ "$code" = 401 ] || fail "order API without a token: $code"
