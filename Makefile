@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Pango, which WeasyPrint lays PDF reports out with.
 SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: demo test lint check-django system-deps venv clean messages
+.PHONY: demo test lint check-django system-deps venv clean messages drill
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,11 @@ $(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
 
 venv: $(TEST_STAMP)
 
-## make demo: set everything up, load the Heze demo city into SQLite and serve it on :8000.
+## make demo: set everything up, load the Heze demo city into SQLite and serve it on :8000
+## (DEMO_PORT=8001 make demo for another port). The Heze register ships in the package.
+DEMO_PORT ?= 8000
 demo: $(RUNTIME_STAMP) system-deps
-	$(BIN)/wennuan demo --port 8000
+	$(BIN)/wennuan demo --port $(DEMO_PORT)
 
 system-deps:
 	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
@@ -54,6 +56,11 @@ check-django: $(TEST_STAMP)
 ## make test: set up and run every test (slow validation and browser tests included).
 test: $(TEST_STAMP) system-deps lint check-django
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make drill: docs/deployment.md by script against a PostgreSQL server (PGHOST, PGPORT,
+## PGUSER of a throwaway cluster): wheel, fresh venv, backup and restore (contrib/drill.sh).
+drill:
+	contrib/drill.sh
 
 messages: $(TEST_STAMP)
 	cd src/wennuan && DEBUG=1 ../../$(BIN)/python ../../manage.py makemessages -l en

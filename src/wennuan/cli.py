@@ -48,6 +48,8 @@ def _prepare_environment(command: str, argv: list[str]) -> None:
     if os.environ.get("SECRET_KEY") or not (_is_checkout() or command == "demo"):
         return
     configured = os.environ.get("WENNUAN_DATA_DIR")
+    if not configured and not _is_checkout():
+        return  # the settings say that WENNUAN_DATA_DIR is required; write nothing elsewhere
     data_dir = Path(configured) if configured else CHECKOUT_DIR / "var"
     data_dir.mkdir(parents=True, exist_ok=True)
     key_file = data_dir / "secret_key"

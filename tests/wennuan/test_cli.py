@@ -157,6 +157,20 @@ def test_createstaff_then_check_backup_and_restore(installation, tmp_path):
     assert run(["restore", str(archive), "--force"], fresh).returncode == 0
 
 
+def test_check_fails_with_exit_1_on_a_fresh_install_without_a_city(installation):
+    env, _ = installation
+    result = run(["check"], env)
+    assert result.returncode == 1
+    assert "FAIL  city: no City row" in result.stdout
+    assert "check(s) failed" in result.stderr
+
+
+def test_check_names_unapplied_migrations(tmp_path):
+    result = run(["check"], base_env(tmp_path))  # an empty database file
+    assert result.returncode == 1
+    assert "migration(s) not applied: run `wennuan manage migrate`" in result.stdout
+
+
 def test_restore_refuses_a_file_that_is_no_backup(installation, tmp_path):
     env, _ = installation
     bogus = tmp_path / "bogus.tar.gz"

@@ -208,6 +208,7 @@ def restore(path: Path, *, force: bool = False) -> dict:
         dump = work / manifest["database_member"]
         connections.close_all()
         if engine == "sqlite":
+            Path(_database()["NAME"]).parent.mkdir(parents=True, exist_ok=True)
             source = sqlite3.connect(dump)
             target = sqlite3.connect(_database()["NAME"])
             try:

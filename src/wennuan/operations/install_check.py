@@ -118,7 +118,10 @@ def run(now=None) -> list[Finding]:
     if migrations.status != health.OK:
         findings.append(
             Finding(
-                FAIL, "migrations", f"{migrations.detail} not applied: run `wennuan manage migrate`"
+                FAIL,
+                "migrations",
+                f"{migrations.detail.get('pending')} migration(s) not applied: run "
+                "`wennuan manage migrate`",
             )
         )
         return findings

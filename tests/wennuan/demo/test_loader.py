@@ -60,11 +60,13 @@ def test_loading_twice_keeps_one_city(demo_loaded, demo_register_csv):
     assert Community.objects.count() == count
 
 
-def test_wennuan_demo_no_serve_on_a_fresh_database(tmp_path, demo_register_csv):
+def test_wennuan_demo_no_serve_on_a_fresh_database(tmp_path):
     env = {
         **os.environ,
         "WENNUAN_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        # A user's clone: no shared data folder beside it (issue 17). The register ships.
+        "WENNUAN_SHARED_DATA": str(tmp_path / "no-shared-data"),
     }
     env.pop("SECRET_KEY", None)  # the demo makes and keeps its own key
     result = subprocess.run(

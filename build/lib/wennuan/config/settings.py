@@ -1,0 +1,249 @@
+"""Settings of the Wennuan project, read from the environment.
+
+One file for every deployment. Bad values fail loudly at start-up instead of surprising later.
+Environment variables:
+
+- ``DEBUG``: "1"/"0" (default 0). Production defaults are safe; the demo and tests set DEBUG
+  explicitly where they need it.
+- ``SECRET_KEY``: required unless DEBUG=1 (then a development key is used).
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/wennuan``; default SQLite in ``var/``.
+- ``ALLOWED_HOSTS``: comma-separated; default ``127.0.0.1,localhost``.
+- ``WENNUAN_DATA_DIR``: folder for the SQLite file, uploads and static files (default ``var/``).
+- ``STATIC_MANIFEST``: hashed static file names (default: on unless DEBUG); tests turn it off
+  because they run without ``collectstatic``.
+- ``SECURE_SSL``: "1" behind TLS (production): secure cookies, HSTS, redirect to https.
+- ``SECURE_HSTS_SECONDS``: HSTS max-age when SECURE_SSL=1 (default one year; 0 turns HSTS off,
+  e.g. while a new certificate is tried); ``SECURE_HSTS_PRELOAD``/``_INCLUDE_SUBDOMAINS`` 1/0.
+- ``LOG_LEVEL``: root log level (default INFO; WeasyPrint and fontTools stay at WARNING).
+- ``WENNUAN_WORKER_STALE_S`` / ``WENNUAN_PLAN_STALE_H``: /healthz thresholds (docs/deployment.md).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/wennuan
+REPO_DIR = BASE_DIR.parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+DEBUG = env_bool("DEBUG", False)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "dev-only-insecure-key-" + "x" * 40
+elif len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters")
+elif not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Django's own deploy check (security.W009) asks for 50 characters and 5 distinct ones;
+    # production refuses to start instead of merely warning.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production ({len(SECRET_KEY)} characters, "
+        f"{len(set(SECRET_KEY))} distinct): use at least 50 random characters "
+        "(`wennuan genkey` prints one)"
+    )
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host.strip()
+]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is empty")
+
+
+def _default_data_dir() -> Path:
+    """``var/`` of a checkout; an installed package has no folder of its own to write in (its
+    parent would be the venv's lib/), so there WENNUAN_DATA_DIR is required."""
+    configured = os.environ.get("WENNUAN_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    if (REPO_DIR / "pyproject.toml").is_file():
+        return REPO_DIR / "var"
+    raise ImproperlyConfigured(
+        "WENNUAN_DATA_DIR must be set for an installed Wennuan (e.g. /var/lib/wennuan): "
+        "it holds uploads (media/), static files and the SQLite database if any"
+    )
+
+
+DATA_DIR = _default_data_dir()
+
+_database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'wennuan.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+except Exception as error:  # dj-database-url raises several types for a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {error}") from error
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the worker write while gunicorn reads; a busy timeout instead of "locked" errors.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "wennuan.lib",
+    "wennuan.registry",
+    "wennuan.staff",
+    "wennuan.workorders",
+    "wennuan.understanding",
+    "wennuan.demo",
+    "wennuan.api",
+    "wennuan.portal",
+    "wennuan.console",
+    "wennuan.planning",
+    "wennuan.reports",
+    "wennuan.outreach",
+    "wennuan.publicinfo",
+    "wennuan.readiness",
+    "wennuan.operations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "wennuan.lib.middleware.ChosenLanguageMiddleware",
+    "wennuan.lib.middleware.RejectNullCharactersMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "wennuan.config.urls"
+WSGI_APPLICATION = "wennuan.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+# Month-day and 24-hour clock per language; templates use date:"DATE_FORMAT" etc., never a
+# hard-coded Chinese pattern, so English pages show English dates.
+FORMAT_MODULE_PATH = ["wennuan.formats"]
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Tests run without collectstatic: let whitenoise find files through the finders.
+WHITENOISE_USE_FINDERS = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "/console/login/"
+LOGIN_REDIRECT_URL = "/console/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Production hardening; passes `manage.py check --deploy` with SECURE_SSL=1.
+SECURE_SSL = env_bool("SECURE_SSL", False)
+SESSION_COOKIE_SECURE = SECURE_SSL
+CSRF_COOKIE_SECURE = SECURE_SSL
+SECURE_SSL_REDIRECT = SECURE_SSL
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE_SSL else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL and env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("SECURE_HSTS_PRELOAD", True)
+# Monitoring asks gunicorn directly over plain http on the loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_SSL else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# Every line has a time stamp and its logger (journald adds its own, files and docker do not).
+# WeasyPrint logs every CSS rule it ignores and fontTools every subset at INFO: hundreds of
+# lines per PDF report, so they are kept at WARNING.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "stamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "stamped"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# /healthz thresholds: the worker passes every 30 s, so 5 minutes without a pass means it is
+# stopped or stuck (down); the daily plan is made once a day, so 30 hours without one is late
+# (degraded: monitoring should tell someone, the site still serves).
+WORKER_STALE_AFTER_S = env_int("WENNUAN_WORKER_STALE_S", 300)
+PLAN_STALE_AFTER_H = env_int("WENNUAN_PLAN_STALE_H", 30)

@@ -1,0 +1,970 @@
+"""The daily plan of a heating company (design §1 point 5, §6; issue 7).
+
+weather → heat demand per community and hour → allocation under source capacity (max-min
+indoor temperature) → supply/return set-points → hydraulic check of the primary network →
+transport delays and source schedule → predicted indoor temperature per community.
+
+This module (with ``hydraulics``) is the only Django code that imports ``heatphys``. It reads
+the register, meter history and weather, computes with numpy, and writes one new Plan version
+with its results in one transaction.
+"""
+
+import time as wall_clock
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from heatphys.allocation import allocate
+from heatphys.curves import (
+    FLOOR,
+    RADIATOR,
+    HeatingCurve,
+    exchanger_primary_delta_t_k,
+    relative_load_at_supply,
+    setpoints,
+)
+from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
+from heatphys.indoor import IndoorParameters, simulate_indoor
+from heatphys.schedule import source_schedule, transport_delays_h
+from wennuan.registry.choices import SourceKind, Terminal
+from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
+
+from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
+from .config import setting
+from .demand import fit_change_point, predict_day
+from .hydraulics import CompanyNetwork
+from .models import (
+    CommunityModelParameters,
+    MeterReading,
+    Plan,
+    PlanAdjustment,
+    PlanCommunity,
+    PlanPipe,
+    PlanSource,
+    PlanSubstation,
+    WeatherHour,
+)
+from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start
+
+HOURS = 24
+DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Tunable constants of the plan (settings/environment, see docs/planning.md)."""
+
+    standard_indoor_c: float = 18.0
+    comfort_reserve_k: float = 1.0  # heat is planned for standard + reserve
+    risk_margin_k: float = 0.5  # at risk when predicted below standard + margin
+    network_loss_fraction: float = 0.03
+    history_days: int = 28
+    min_history_days: int = 7
+    min_dp_bar: float = 0.5  # differential pressure a substation needs (exchanger + valve)
+    substation_overload: float = 1.2  # a substation passes at most 1.2 × its design load
+    extrapolation_k: float = 3.0  # change-point only down to 3 K below the coldest history day
+
+    @classmethod
+    def from_settings(cls) -> "PlanSettings":
+        return cls(
+            comfort_reserve_k=setting("WENNUAN_PLAN_COMFORT_RESERVE_K"),
+            risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K"),
+            network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS"),
+            min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR"),
+        )
+
+
+class PlanError(ValueError):
+    """A plan cannot be computed; the message is Chinese and names the cause."""
+
+
+class StalePlanError(PlanError):
+    """The version a re-run (or an approval) starts from is no longer the newest of its day:
+    someone else made a newer version meanwhile. ``latest`` is that newest version."""
+
+    def __init__(self, plan: "Plan", latest: "Plan"):
+        self.plan = plan
+        self.latest = latest
+        super().__init__(
+            _("该计划已有更新的版本 v%(latest)d（您看到的是 v%(version)d），请在最新版本上调整。")
+            % {"latest": latest.version, "version": plan.version}
+        )
+
+
+def lock_day_versions(company, day) -> Plan | None:
+    """Lock every version of ``company``'s plan for ``day`` until the end of the surrounding
+    transaction and return the newest version (None if there is none).
+
+    Two engineers adjusting, re-running or approving the same version at the same moment are
+    serialised here (PostgreSQL ``SELECT … FOR UPDATE``; SQLite writes one transaction at a
+    time anyway, ``transaction_mode=IMMEDIATE``); the second then sees the first's result. The
+    newest version is read by a second statement: in READ COMMITTED the locking statement
+    does not see rows inserted by the transaction it waited for.
+    """
+    list(
+        Plan.objects.select_for_update()
+        .filter(company=company, date=day)
+        .values_list("pk", flat=True)
+    )
+    return Plan.objects.filter(company=company, date=day).order_by("-version").first()
+
+
+@dataclass
+class _Arrays:
+    """Intermediate results of one company (arrays are (24, …))."""
+
+    communities: list
+    substations: list
+    sources: list
+    community_substation: np.ndarray
+    community_demand_kw: np.ndarray
+    substation_demand_kw: np.ndarray
+    methods: list
+    warnings: list = field(default_factory=list)
+
+
+def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
+    index = pd.DatetimeIndex(
+        [timezone.localtime(t).replace(tzinfo=None) for t in weather.timestamps]
+    )
+    frame = pd.DataFrame({"outdoor_temp_c": weather.outdoor_temp_c}, index=index)
+    if weather.wind_speed_m_s is not None:
+        frame["wind_speed_m_s"] = weather.wind_speed_m_s
+    if weather.solar_w_m2 is not None:
+        frame["solar_w_m2"] = weather.solar_w_m2
+    return frame
+
+
+def _day_rows(frame: pd.DataFrame, day: date) -> np.ndarray:
+    start = pd.Timestamp(datetime.combine(day, datetime.min.time()))
+    return np.flatnonzero((frame.index >= start) & (frame.index < start + pd.Timedelta(days=1)))
+
+
+def _observed_weather(city: City, start: datetime, end: datetime) -> pd.Series:
+    """Hourly observed outdoor temperature (the newest series wins where they overlap)."""
+    rows = (
+        WeatherHour.objects.filter(
+            series__city=city,
+            series__kind=WeatherKind.OBSERVED,
+            timestamp__gte=start,
+            timestamp__lt=end,
+        )
+        .order_by("timestamp", "series__issued_at")
+        .values_list("timestamp", "outdoor_temp_c")
+    )
+    data = {}
+    for ts, temp in rows:
+        data[timezone.localtime(ts).replace(tzinfo=None)] = temp
+    return pd.Series(data, dtype=float)
+
+
+def _meter_rows(substation_ids, start: datetime, end: datetime) -> np.ndarray:
+    """(n, 3) array of substation id, epoch seconds, heat [kW]. Raw SQL: converting ~17k
+    datetimes through the ORM took longer than the whole demand forecast."""
+    if not substation_ids:
+        return np.empty((0, 3))
+    ops = connection.ops
+    table = ops.quote_name(MeterReading._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(substation_ids))
+    # Timestamps as epoch seconds computed by the database (SQLite stores UTC text) rather
+    # than datetime objects: converting ~50k datetimes cost more than the demand forecast.
+    column = ops.quote_name("timestamp")  # a keyword in PostgreSQL
+    stamp = (
+        f"CAST(strftime('%%s', {column}) AS REAL)"
+        if connection.vendor == "sqlite"
+        else f"EXTRACT(EPOCH FROM {column})"
+    )
+    sql = (
+        f"SELECT substation_id, {stamp}, heat_kw FROM {table} "  # noqa: S608
+        f"WHERE substation_id IN ({placeholders}) AND {column} >= %s AND {column} < %s"
+    )
+    params = [
+        *substation_ids,
+        ops.adapt_datetimefield_value(start),
+        ops.adapt_datetimefield_value(end),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return np.empty((0, 3))
+    return np.array(rows, dtype=float)
+
+
+def _history_forecasts(company, substations, weather_frame, day, city, cfg, arrays_warnings):
+    """Change-point forecasts (24,) for substations with enough meter history."""
+    start = local_day_start(day) - timedelta(days=cfg.history_days)
+    end = local_day_start(day)
+    readings = _meter_rows([s.id for s in substations], start, end)
+    if not len(readings):
+        return {}
+    observed = _observed_weather(city, start, end)
+    if observed.empty:
+        arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
+        return {}
+    n_days = cfg.history_days
+    hour_of = ((readings[:, 1] - start.timestamp()) // 3600).astype(int)
+    column = {s.id: j for j, s in enumerate(substations)}
+    cols = np.array([column.get(int(i), -1) for i in readings[:, 0]])
+    keep = (cols >= 0) & (hour_of >= 0) & (hour_of < n_days * 24)
+    heat = np.full((n_days * 24, len(substations)), np.nan)
+    heat[hour_of[keep], cols[keep]] = readings[keep, 2]
+    local_start = pd.Timestamp(start.astimezone(LOCAL_TZ).replace(tzinfo=None))
+    grid = pd.date_range(local_start, periods=n_days * 24, freq="h")
+    temps = observed.reindex(grid).to_numpy(dtype=float)
+    heat[~np.isfinite(temps)] = np.nan
+    fit = fit_change_point(
+        heat.reshape(n_days, 24, -1), temps.reshape(n_days, 24), cfg.min_history_days
+    )
+    day_temp = weather_frame["outdoor_temp_c"].to_numpy()[_day_rows(weather_frame, day)]
+    # A regression learned on mild days says little about a much colder one (early in the
+    # season the slope is poorly identified): beyond the history's range, the design method.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        history_days_c = np.nanmean(temps.reshape(n_days, 24), axis=1)
+    coldest_c = np.nanmin(history_days_c) if np.isfinite(history_days_c).any() else np.nan
+    if not np.isfinite(coldest_c) or day_temp.mean() < coldest_c - cfg.extrapolation_k:
+        arrays_warnings.append(
+            _(
+                "预报日平均气温 %(day).1f °C 低于计量历史中最冷的一天（%(cold).1f °C）超过 "
+                "%(k).0f K，负荷预测改用设计法"
+            )
+            % {"day": day_temp.mean(), "cold": coldest_c, "k": cfg.extrapolation_k}
+        )
+        return {}
+    forecast = predict_day(fit, day_temp)
+    # A heating substation whose meters show no heating term (slope not significant: frozen
+    # or noisy readings, too few days) would be planned with weather-blind heat; the design
+    # method is the safer forecast for it.
+    weather_dependent = np.isfinite(fit["balance_point_c"]) & (fit["slope_kw_per_k"] > 0)
+    blind = [s.name for j, s in enumerate(substations) if fit["ok"][j] and not weather_dependent[j]]
+    if blind:
+        arrays_warnings.append(
+            _("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
+            % {"n": len(blind), "names": "、".join(blind[:10]) + ("…" if len(blind) > 10 else "")}
+        )
+    return {
+        s.id: forecast[:, j]
+        for j, s in enumerate(substations)
+        if fit["ok"][j] and weather_dependent[j] and np.all(np.isfinite(forecast[:, j]))
+    }
+
+
+def _equivalent_outdoor_c(heat_kw, design_kw, curve: HeatingCurve) -> np.ndarray:
+    """Outdoor temperature at which the design method asks for ``heat_kw``: set-points follow
+    the heat actually allocated (so a cut shows as lower set-points)."""
+    relative = np.asarray(heat_kw) / np.maximum(np.asarray(design_kw), 1e-9)
+    return curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
+
+
+def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
+    base = FLOOR if terminal == Terminal.FLOOR else RADIATOR
+    return HeatingCurve(
+        design_supply_c=base.design_supply_c,
+        design_return_c=base.design_return_c,
+        exponent_b=base.exponent_b,
+        outdoor_design_c=outdoor_design_c,
+    )
+
+
+def _primary_curve(source, outdoor_design_c: float) -> HeatingCurve:
+    return HeatingCurve(
+        design_supply_c=source.design_supply_temp_c,
+        design_return_c=source.design_return_temp_c,
+        exponent_b=0.3,
+        outdoor_design_c=outdoor_design_c,
+        min_supply_c=source.min_supply_temp_c,
+    )
+
+
+def _source_capacity_share_kw(company, sources) -> np.ndarray:
+    """Each source's capacity available to ``company`` [kW]: a shared source counts pro rata
+    to the design loads of the companies' substations it supplies (design of the demo city)."""
+    shares = []
+    for source in sources:
+        loads = {}
+        for company_id, load in Substation.objects.filter(source=source).values_list(
+            "company_id", "design_load_kw"
+        ):
+            loads[company_id] = loads.get(company_id, 0.0) + load
+        total = sum(loads.values())
+        n_companies = max(source.companies.count(), 1)
+        fraction = loads.get(company.id, 0.0) / total if total > 0 else 1.0 / n_companies
+        shares.append(source.capacity_mw * 1000.0 * fraction)
+    return np.array(shares, dtype=float)
+
+
+@dataclass
+class _Raised:
+    """The allocation after raised supply set-points (arrays (24, …)).
+
+    ``wanted_kw``/``extra_kw`` (24, S): heat above the allocation that each raised substation's
+    override asks for (bounded by its overload limit) and what the sources could still give;
+    ``overloaded`` (24, S): the override asks for more than the overload limit."""
+
+    heat_kw: np.ndarray
+    substation_heat_kw: np.ndarray
+    indoor_temp_c: np.ndarray
+    wanted_kw: np.ndarray
+    extra_kw: np.ndarray
+    overloaded: np.ndarray
+
+
+def _raise_to_overrides(
+    allocation,
+    *,
+    override_kw,
+    overload_kw,
+    deliverable_kw,
+    community_demand_kw,
+    community_substation,
+    substation_demand_kw,
+    indoor_at_zero_heat_c,
+    indoor_k_per_kw,
+) -> _Raised:
+    """Hours where a substation's supply override is above the curve's set-point for the heat
+    allocated to it: a hotter supply pushes more heat through its radiators. The substation
+    passes the heat the curve gives at the override (``override_kw``), at most its overload
+    limit and at most what the sources can still deliver after every other substation got its
+    allocation (several raised substations short of capacity in one hour share what is left
+    in proportion to what they ask for). Others are never cut for a raise.
+
+    The extra heat goes to the substation's communities in proportion to their demand: one
+    supply temperature raises every radiator's output by the same fraction of its design
+    output, and demand is design load × weather factor (the same for all communities of one
+    substation). Hours where the substation needs no heat get none. Indoor temperatures follow
+    from the allocation's own linear model T = a + k q, so they rise above the target."""
+    heat = allocation.heat_kw.copy()
+    sub_heat = allocation.substation_heat_kw.copy()
+    indoor = allocation.indoor_temp_c.copy()
+    n_sub = sub_heat.shape[1]
+    sub_demand = substation_demand_kw
+    # A raise asks for more than the curve gives at the substation's demand. An override
+    # between a short allocation and the demand (capacity short) is a lower set-point: it
+    # limits, and has nothing more to ask of the sources.
+    raised = (
+        np.isfinite(override_kw)
+        & (override_kw > sub_heat + 1e-6)
+        & (override_kw > sub_demand + 1e-6)
+        & (sub_demand > 0)
+    )
+    target_kw = np.minimum(np.nan_to_num(override_kw), overload_kw)
+    wanted = np.where(raised, np.maximum(target_kw - sub_heat, 0.0), 0.0)
+    if not wanted.any():
+        empty = np.zeros_like(sub_heat)
+        return _Raised(heat, sub_heat, indoor, empty, empty, empty.astype(bool))
+    spare = np.maximum(deliverable_kw - sub_heat.sum(axis=1), 0.0)
+    wanted_total = wanted.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(wanted_total > spare, spare / wanted_total, 1.0)
+    extra = wanted * share[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weight = np.where(
+            sub_demand[:, community_substation] > 0,
+            community_demand_kw / sub_demand[:, community_substation],
+            0.0,
+        )
+    heat = heat + extra[:, community_substation] * weight
+    sub_heat = np.zeros((heat.shape[0], n_sub))
+    np.add.at(sub_heat.T, community_substation, heat.T)
+    touched = raised[:, community_substation] & (community_demand_kw > 0)
+    indoor = np.where(touched, indoor_at_zero_heat_c + indoor_k_per_kw * heat, indoor)
+    overloaded = raised & (np.nan_to_num(override_kw) > overload_kw + 1e-6)
+    return _Raised(heat, sub_heat, indoor, wanted, extra, overloaded)
+
+
+def _hour_ranges(hours) -> str:
+    """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
+    ranges, start, last = [], None, None
+    for h in sorted(int(x) for x in hours):
+        if start is None:
+            start = last = h
+        elif h == last + 1:
+            last = h
+        else:
+            ranges.append((start, last))
+            start = last = h
+    if start is not None:
+        ranges.append((start, last))
+    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
+    return _("%(hours)s 时") % {"hours": text}
+
+
+def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[str]:
+    """Chinese plan warnings for raised set-points the plan could not fully honour."""
+    messages = []
+    for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
+        short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
+        if short.any():
+            messages.append(
+                _(
+                    "%(name)s 供水温度设定 %(temp).0f °C：热源剩余能力不足，%(hours)s 只能"
+                    "多供 %(got).0f kW（该温度需多供 %(want).0f kW）；其他换热站的分配不减少"
+                )
+                % {
+                    "name": substations[j].name,
+                    "temp": np.nanmax(supply_override[short, j]),
+                    "hours": _hour_ranges(np.flatnonzero(short)),
+                    "got": raised.extra_kw[short, j].min(),
+                    "want": raised.wanted_kw[short, j].max(),
+                }
+            )
+        over = raised.overloaded[:, j]
+        if over.any():
+            messages.append(
+                _(
+                    "%(name)s 供水温度 %(temp).0f °C 所对应的热量超过换热站 %(factor).1f 倍"
+                    "设计负荷，%(hours)s 按该上限计"
+                )
+                % {
+                    "name": substations[j].name,
+                    "temp": np.nanmax(supply_override[over, j]),
+                    "factor": cfg.substation_overload,
+                    "hours": _hour_ranges(np.flatnonzero(over)),
+                }
+            )
+    return messages
+
+
+def _check_adjustment(adj: PlanAdjustment) -> None:
+    """Reject adjustments a form or script could send wrongly, with a Chinese message."""
+    if adj.kind not in AdjustmentKind.values:
+        raise PlanError(_("未知的调整类型"))
+    if not (0 <= adj.first_hour <= adj.last_hour <= 23):
+        raise PlanError(_("调整时段应在 0–23 时之间，且开始不晚于结束"))
+    if adj.value is None or not np.isfinite(adj.value) or adj.value < 0:
+        raise PlanError(_("调整数值必须是非负数"))
+    if adj.kind == AdjustmentKind.SUPPLY_TEMP and not (20 <= adj.value <= 150):
+        raise PlanError(_("供水温度应在 20–150 °C 之间"))
+
+
+def _apply_hours(array: np.ndarray, adjustment: PlanAdjustment, column: int, value: float):
+    array[adjustment.first_hour : adjustment.last_hour + 1, column] = value
+
+
+def compute_company_plan(
+    company: HeatingCompany,
+    day: date,
+    weather: ChosenWeather,
+    *,
+    trigger: str = PlanTrigger.COMMAND,
+    created_by=None,
+    adjustments=(),
+    based_on: Plan | None = None,
+    now: datetime | None = None,
+    cfg: PlanSettings | None = None,
+    network_cache: dict | None = None,
+) -> Plan:
+    """Compute and store a new draft Plan version for one company and day.
+
+    ``adjustments`` are unsaved PlanAdjustment objects (or dicts of their fields); they are
+    applied and stored with the new version."""
+    started = wall_clock.perf_counter()
+    cfg = cfg or PlanSettings.from_settings()
+    now = now or timezone.now()
+    city = City.objects.first()
+    if city is None:
+        raise PlanError(_("尚未登记城市"))
+    season = HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    standard_c = season.standard_indoor_temp_c if season else cfg.standard_indoor_c
+    target_c = standard_c + cfg.comfort_reserve_k
+    design_out_c = city.design_outdoor_temp_c
+    adjustments = [a if isinstance(a, PlanAdjustment) else PlanAdjustment(**a) for a in adjustments]
+    warnings = [] if season else [_("该日不在任何供热季内")]
+
+    substations = list(
+        Substation.objects.filter(company=company).select_related("source").order_by("code")
+    )
+    if not substations:
+        raise PlanError(_("%(company)s 没有登记换热站") % {"company": company.short_name})
+    sub_index = {s.id: i for i, s in enumerate(substations)}
+    communities = list(
+        Community.objects.filter(company=company, substation__isnull=False).order_by("id")
+    )
+    if not communities:
+        raise PlanError(
+            _("%(company)s 没有登记由换热站供热的小区") % {"company": company.short_name}
+        )
+    params = {
+        p.community_id: p
+        for p in CommunityModelParameters.objects.filter(community__company=company)
+    }
+    sources = sorted(company.heat_sources.all(), key=lambda s: (s.kind != SourceKind.CHP, s.code))
+    if not sources:
+        raise PlanError(_("%(company)s 没有登记热源") % {"company": company.short_name})
+
+    # --- weather and demand -------------------------------------------------------------
+    frame = _weather_frame(weather)
+    rows = _day_rows(frame, day)
+    if rows.size != HOURS:
+        raise PlanError(_("天气数据未覆盖 %(day)s 的 24 个小时") % {"day": day})
+    t_out = frame["outdoor_temp_c"].to_numpy()[rows]
+    heat_factor = np.array(
+        [params[c.id].heat_factor if c.id in params else 1.0 for c in communities]
+    )
+    offset_c = np.array(
+        [params[c.id].indoor_offset_c if c.id in params else 0.0 for c in communities]
+    )
+    tau_h = np.array(
+        [params[c.id].time_constant_h if c.id in params else 40.0 for c in communities]
+    )
+    design_kw = np.array([c.design_load_kw for c in communities]) * heat_factor
+    # Design method with the planned indoor temperature: Q = q_h A (t_target − T_eff)/22.9 K.
+    options = DesignOptions(
+        indoor_design_c=target_c, outdoor_design_c=target_c - (standard_c - design_out_c)
+    )
+    community_demand = design_heat_demand_kw(frame, design_kw, options)[rows]
+    community_sub = np.array([sub_index[c.substation_id] for c in communities], dtype=int)
+    n_sub = len(substations)
+    design_sum = np.zeros((HOURS, n_sub))
+    np.add.at(design_sum.T, community_sub, community_demand.T)
+
+    history = _history_forecasts(company, substations, frame, day, city, cfg, warnings)
+    methods = []
+    scale = np.ones((HOURS, n_sub))
+    for j, sub in enumerate(substations):
+        if sub.id in history:
+            methods.append(ForecastMethod.CHANGE_POINT)
+            # Meters show what held the standard temperature; the plan aims at standard +
+            # reserve, so scale like the design method does (bounded for mild hours, where
+            # the ratio of small temperature differences means nothing).
+            reserve = np.clip((target_c - t_out) / np.maximum(standard_c - t_out, 1.0), 1.0, 1.5)
+            forecast = history[sub.id] * reserve
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale[:, j] = np.where(design_sum[:, j] > 0, forecast / design_sum[:, j], 1.0)
+        else:
+            methods.append(ForecastMethod.DESIGN)
+    community_demand = community_demand * scale[:, community_sub]
+    substation_demand = np.zeros((HOURS, n_sub))
+    np.add.at(substation_demand.T, community_sub, community_demand.T)
+
+    # --- capacity and adjustments ---------------------------------------------------------
+    design_capacity_kw = _source_capacity_share_kw(company, sources)
+    capacity = np.tile(design_capacity_kw, (HOURS, 1))
+    source_pos = {s.id: k for k, s in enumerate(sources)}
+    sub_limit = np.tile(
+        np.array([s.design_load_kw * cfg.substation_overload for s in substations]), (HOURS, 1)
+    )
+    supply_override = np.full((HOURS, n_sub), np.nan)
+    for adj in adjustments:
+        _check_adjustment(adj)
+        if adj.kind == AdjustmentKind.SOURCE_LIMIT:
+            if adj.source_id not in source_pos:
+                raise PlanError(_("热源不属于该公司"))
+            _apply_hours(capacity, adj, source_pos[adj.source_id], adj.value)
+        elif adj.kind == AdjustmentKind.SUPPLY_TEMP:
+            if adj.substation_id not in sub_index:
+                raise PlanError(_("换热站不属于该公司"))
+            _apply_hours(supply_override, adj, sub_index[adj.substation_id], adj.value)
+    curves = [_curve_for(s.terminal, design_out_c) for s in substations]
+    sub_design_kw = np.array([s.design_load_kw for s in substations])
+    overload_kw = sub_limit.copy()
+    # Heat each overridden substation's radiators give at the override (the heating curve
+    # inverted: relative load at that supply temperature × design load); NaN where none.
+    override_kw = np.full((HOURS, n_sub), np.nan)
+    for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
+        hours = np.isfinite(supply_override[:, j])
+        override_kw[hours, j] = (
+            relative_load_at_supply(supply_override[hours, j], curves[j]) * sub_design_kw[j]
+        )
+    # A lower supply set-point than the curve limits the heat the substation can pass (a
+    # higher one is applied after the allocation, see _raise_to_overrides).
+    sub_limit = np.fmin(sub_limit, override_kw)
+
+    deliverable = capacity * (1.0 - cfg.network_loss_fraction)
+    # Linear indoor model for the allocation: T = t_out + offset + k q, k so that the demand
+    # gives the planned indoor temperature.
+    a = t_out[:, None] + offset_c[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(community_demand > 0, (target_c - t_out[:, None]) / community_demand, 1.0)
+    allocation = allocate(
+        community_demand,
+        deliverable,
+        community_substation=community_sub,
+        substation_limit_kw=sub_limit,
+        indoor_at_zero_heat_c=a,
+        indoor_k_per_kw=np.maximum(k, 1e-9),
+    )
+    raised = _raise_to_overrides(
+        allocation,
+        override_kw=override_kw,
+        overload_kw=overload_kw,
+        deliverable_kw=deliverable.sum(axis=1),
+        community_demand_kw=community_demand,
+        community_substation=community_sub,
+        substation_demand_kw=substation_demand,
+        indoor_at_zero_heat_c=a,
+        indoor_k_per_kw=np.maximum(k, 1e-9),
+    )
+    heat, sub_heat = raised.heat_kw, raised.substation_heat_kw
+    warnings.extend(_raise_warnings(raised, substations, supply_override, cfg))
+
+    # --- set-points -------------------------------------------------------------------------
+    supply_c = np.empty((HOURS, n_sub))
+    return_c = np.empty((HOURS, n_sub))
+    for j, curve in enumerate(curves):
+        points = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
+        supply_c[:, j] = points["supply_temp_c"]
+        return_c[:, j] = points["return_temp_c"]
+    overridden = np.isfinite(supply_override)
+    supply_c[overridden] = supply_override[overridden]
+
+    # --- hydraulics -------------------------------------------------------------------------
+    primary_source = [s.source if s.source_id in source_pos else sources[0] for s in substations]
+    primary_supply = np.empty((HOURS, len(sources)))
+    sub_relative = sub_heat / np.maximum(sub_design_kw, 1e-9)
+    sub_source = np.array([source_pos[src.id] for src in primary_source])
+    for k_src, src in enumerate(sources):
+        curve = _primary_curve(src, design_out_c)
+        # The source's supply temperature is set for its most loaded substation (最不利用户),
+        # not the average: one set for the average leaves the substations that need more than
+        # their design share short of temperature, and they pull far more than design flow.
+        fed = sub_source == k_src
+        relative = sub_relative[:, fed if fed.any() else slice(None)].max(axis=1)
+        eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
+        # ... and never above what the source may send (130 °C in the demo).
+        primary_supply[:, k_src] = np.minimum(
+            setpoints(eq_out, curve)["supply_temp_c"], src.max_supply_temp_c
+        )
+    # Each substation's primary flow follows from its exchanger: the valve passes what brings
+    # the secondary supply to its set-point from the source's supply temperature (less than
+    # the design flow at part load, more on a day colder than the design day).
+    primary_dt = exchanger_primary_delta_t_k(
+        sub_relative,
+        primary_supply[:, sub_source],
+        supply_c,
+        return_c,
+        design_primary_supply_c=np.array([src.design_supply_temp_c for src in primary_source]),
+        design_primary_return_c=np.array([src.design_return_temp_c for src in primary_source]),
+        design_secondary_supply_c=np.array([c.design_supply_c for c in curves]),
+        design_secondary_return_c=np.array([c.design_return_c for c in curves]),
+    )
+    cache = network_cache if network_cache is not None else {}
+    if company.id not in cache:
+        cache[company.id] = CompanyNetwork.build(
+            company, substations, sources, cfg.min_dp_bar, capacity_kw=design_capacity_kw
+        )
+    network = cache[company.id]
+    # The check runs the sources as the schedule does (who holds the pressure, who is off),
+    # and the schedule needs the check's transport delays: the sources are first scheduled
+    # with the delays of the design-load solve (shorter than at part load, where flows are
+    # lower), the check runs that schedule, and the stored schedule (step 6) uses the
+    # check's delays. The two schedules differ only by the hour shift of far substations.
+    # Each source serves its own supply zone first (the register's Substation.source); a
+    # zone-sized network cannot carry one zone's load from another plant (tie pipes carry a
+    # fraction of it), so plain merit order would plan water the pipes cannot move.
+    zone_source = np.array([source_pos.get(s.source_id, -1) for s in substations], dtype=int)
+    first_schedule = source_schedule(
+        sub_heat,
+        capacity,
+        delay_h=transport_delays_h(network.design_delay_s, n_substations=n_sub),
+        heat_loss_fraction=cfg.network_loss_fraction,
+        substation_source=zone_source,
+    )
+    hydro = network.check(
+        sub_heat,
+        primary_dt,
+        primary_supply,
+        first_schedule,
+        heat_loss_fraction=cfg.network_loss_fraction,
+    )
+    warnings.extend(hydro.warnings)
+    if hydro.flow_shortfall.any():
+        named = [
+            f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
+            for j in np.flatnonzero(hydro.flow_shortfall)
+        ]
+        warnings.append(
+            _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+        )
+
+    # --- source schedule and delays ---------------------------------------------------------
+    delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
+    schedule = source_schedule(
+        sub_heat,
+        capacity,
+        delay_h=delay_h,
+        heat_loss_fraction=cfg.network_loss_fraction,
+        substation_source=zone_source,
+    )
+    if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
+        warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+
+    # --- indoor temperature -------------------------------------------------------------------
+    steady = raised.indoor_temp_c
+    indoor = np.empty_like(steady)
+    for i in range(len(communities)):
+        # Unit resistance: the "heat" input is the steady indoor-outdoor difference, so the
+        # RC model only adds the buildings' inertia (time constant τ) to the allocation.
+        indoor[:, i] = simulate_indoor(
+            IndoorParameters(1.0, float(tau_h[i])),
+            t_out,
+            steady[:, i] - t_out,
+            initial_indoor_c=float(steady[0, i]),
+        )
+    risk_threshold = standard_c + cfg.risk_margin_k
+    min_indoor = indoor.min(axis=0) if len(communities) else np.array([])
+    at_risk = min_indoor < risk_threshold
+
+    inputs = {
+        "outdoor_temp_c": [round(float(x), 2) for x in t_out],
+        "standard_indoor_c": standard_c,
+        "target_indoor_c": target_c,
+        "risk_threshold_c": risk_threshold,
+        "network_loss_fraction": cfg.network_loss_fraction,
+        "min_dp_bar": cfg.min_dp_bar,
+        "lift_bar": hydro.lift_bar,
+        "source_capacity_kw": {
+            s.code: round(float(capacity[:, k].max()), 1) for k, s in enumerate(sources)
+        },
+    }
+    plan = _store(
+        company=company,
+        day=day,
+        weather=weather,
+        trigger=trigger,
+        created_by=created_by,
+        based_on=based_on,
+        now=now,
+        inputs=inputs,
+        warnings=warnings,
+        adjustments=adjustments,
+        sources=sources,
+        substations=substations,
+        communities=communities,
+        arrays={
+            "schedule": schedule,
+            "capacity": capacity,
+            "primary_supply": primary_supply,
+            "sub_demand": substation_demand,
+            "sub_heat": sub_heat,
+            "supply_c": supply_c,
+            "return_c": return_c,
+            "sub_mdot": hydro.mass_flow_kg_s,
+            "dp_margin": hydro.dp_margin_bar,
+            "delay_h": delay_h,
+            "shortfall": hydro.flow_shortfall,
+            "methods": methods,
+            "comm_demand": community_demand,
+            "comm_heat": heat,
+            "indoor": indoor,
+            "min_indoor": min_indoor,
+            "at_risk": at_risk,
+            "pipes": hydro.pipes,
+        },
+        started=started,
+    )
+    return plan
+
+
+def _r(values, digits=1) -> list[float]:
+    """24 rounded floats for a JSON column (NaN → null), vectorised."""
+    array = np.round(np.asarray(values, dtype=float), digits)
+    listed = array.tolist()
+    if np.isfinite(array).all():
+        return listed
+    return [v if np.isfinite(v) else None for v in listed]
+
+
+def _store(
+    *,
+    company,
+    day,
+    weather,
+    trigger,
+    created_by,
+    based_on,
+    now,
+    inputs,
+    warnings,
+    adjustments,
+    sources,
+    substations,
+    communities,
+    arrays,
+    started,
+) -> Plan:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                latest = lock_day_versions(company, day)
+                if based_on is not None and latest is not None and latest.pk != based_on.pk:
+                    # Computed from a version that someone else re-ran meanwhile: storing it
+                    # would silently drop their adjustments.
+                    raise StalePlanError(based_on, latest)
+                plan = Plan.objects.create(
+                    company=company,
+                    date=day,
+                    version=(latest.version if latest else 0) + 1,
+                    status=PlanStatus.DRAFT,
+                    trigger=trigger,
+                    based_on=based_on,
+                    weather_series=weather.series,
+                    weather_provider=weather.series.provider,
+                    weather_issued_at=weather.series.issued_at,
+                    weather_age_h=round(weather.age_h, 2),
+                    weather_note=weather.note[:300],
+                    inputs=inputs,
+                    warnings=warnings,
+                    computed_at=now,
+                    created_by=created_by,
+                )
+                _store_rows(plan, adjustments, sources, substations, communities, arrays)
+                sub_heat = arrays["sub_heat"]
+                plan.total_demand_kwh = float(arrays["sub_demand"].sum())
+                plan.total_heat_kwh = float(sub_heat.sum())
+                plan.total_capacity_kwh = float(arrays["capacity"].sum())
+                plan.min_predicted_indoor_c = (
+                    round(float(arrays["min_indoor"].min()), 2) if len(communities) else None
+                )
+                plan.at_risk_count = int(arrays["at_risk"].sum())
+                plan.flow_shortfall_count = int(arrays["shortfall"].sum())
+                plan.compute_seconds = round(wall_clock.perf_counter() - started, 3)
+                plan.save()
+                return plan
+        except IntegrityError:
+            continue  # another process took this version number: take the next one
+    raise PlanError(_("计划版本冲突，请重试"))
+
+
+def _store_rows(plan, adjustments, sources, substations, communities, arrays):
+    for adj in adjustments:
+        adj.pk = None
+        adj.plan = plan
+    PlanAdjustment.objects.bulk_create(adjustments)
+    PlanSource.objects.bulk_create(
+        PlanSource(
+            plan=plan,
+            source=src,
+            heat_kw=_r(arrays["schedule"][:, k]),
+            capacity_kw=_r(arrays["capacity"][:, k]),
+            supply_temp_c=_r(arrays["primary_supply"][:, k]),
+            total_heat_kwh=float(arrays["schedule"][:, k].sum()),
+        )
+        for k, src in enumerate(sources)
+    )
+    dp = arrays["dp_margin"]
+    PlanSubstation.objects.bulk_create(
+        PlanSubstation(
+            plan=plan,
+            substation=sub,
+            forecast_method=arrays["methods"][j],
+            demand_kw=_r(arrays["sub_demand"][:, j]),
+            heat_kw=_r(arrays["sub_heat"][:, j]),
+            supply_temp_c=_r(arrays["supply_c"][:, j]),
+            return_temp_c=_r(arrays["return_c"][:, j]),
+            mass_flow_kg_s=_r(arrays["sub_mdot"][:, j], 2),
+            dp_margin_bar=_r(dp[:, j], 3),
+            delay_h=round(float(arrays["delay_h"][j]), 2),
+            total_heat_kwh=float(arrays["sub_heat"][:, j].sum()),
+            min_dp_margin_bar=(
+                round(float(np.nanmin(dp[:, j])), 3) if np.isfinite(dp[:, j]).any() else None
+            ),
+            flow_shortfall=bool(arrays["shortfall"][j]),
+        )
+        for j, sub in enumerate(substations)
+    )
+    PlanCommunity.objects.bulk_create(
+        PlanCommunity(
+            plan=plan,
+            community=comm,
+            demand_kw=_r(arrays["comm_demand"][:, i]),
+            heat_kw=_r(arrays["comm_heat"][:, i]),
+            predicted_indoor_c=_r(arrays["indoor"][:, i], 2),
+            min_indoor_c=round(float(arrays["min_indoor"][i]), 2),
+            at_risk=bool(arrays["at_risk"][i]),
+        )
+        for i, comm in enumerate(communities)
+    )
+    PlanPipe.objects.bulk_create(
+        PlanPipe(
+            plan=plan,
+            pipe_id=pipe_id,
+            mass_flow_kg_s=_r(mdot, 2),
+            velocity_m_s=_r(velocity, 3),
+            max_load_ratio=ratio,
+        )
+        for pipe_id, mdot, velocity, ratio in arrays["pipes"]
+    )
+
+
+def compute_plans(
+    day: date,
+    *,
+    companies=None,
+    weather: ChosenWeather | None = None,
+    trigger: str = PlanTrigger.COMMAND,
+    created_by=None,
+    now: datetime | None = None,
+    open_orders: bool = True,
+) -> list[Plan]:
+    """Plans for ``day`` of the given companies (default all), one weather for all."""
+    from .proactive import open_proactive_orders  # noqa: PLC0415 (workorders import cycle)
+    from .weather import choose_forecast  # noqa: PLC0415
+
+    now = now or timezone.now()
+    city = City.objects.first()
+    if city is None:
+        raise PlanError(_("尚未登记城市"))
+    if weather is None:
+        weather = choose_forecast(city, day, now=now)
+    companies = list(companies) if companies is not None else list(HeatingCompany.objects.all())
+    plans = []
+    cfg = PlanSettings.from_settings()
+    for company in companies:
+        plan = compute_company_plan(
+            company, day, weather, trigger=trigger, created_by=created_by, now=now, cfg=cfg
+        )
+        if open_orders:
+            open_proactive_orders(plan, now=now)
+        plans.append(plan)
+    return plans
+
+
+def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, now=None) -> Plan:
+    """A new version of ``plan``'s day with its adjustments (plus ``adjustment``) and the
+    same weather series. ``plan`` must still be the newest version of its day when the new one
+    is stored, else ``StalePlanError`` (two engineers re-running the same version at once: the
+    first wins, the second is told which version is newer)."""
+    from .proactive import open_proactive_orders  # noqa: PLC0415
+    from .weather import load_series  # noqa: PLC0415
+
+    now = now or timezone.now()
+    if plan.weather_series is None:
+        raise PlanError(_("原计划使用的天气序列已删除，请重新计算"))
+    weather = load_series(plan.weather_series, plan.date, now, plan.weather_note)
+    fields = (
+        "kind",
+        "substation_id",
+        "source_id",
+        "first_hour",
+        "last_hour",
+        "value",
+        "reason",
+        "created_by_id",
+        "created_at",
+    )
+    adjustments = [{f: getattr(a, f) for f in fields} for a in plan.adjustments.all()]
+    if adjustment:
+        adjustments.append({"created_by": created_by, "created_at": now, **adjustment})
+    new = compute_company_plan(
+        plan.company,
+        plan.date,
+        weather,
+        trigger=PlanTrigger.CONSOLE,
+        created_by=created_by,
+        adjustments=adjustments,
+        based_on=plan,
+        now=now,
+    )
+    open_proactive_orders(new, now=now)
+    return new
+
+
+_HISTORY_MARK = HISTORY_HOURS  # re-exported for callers that size weather windows

@@ -1,0 +1,82 @@
+"""未诉先办: a proactive work order for every community a plan predicts too cold.
+
+An open order for the same community (any channel) already makes the company look, so the
+plan links to it instead of opening another; re-running a plan therefore never duplicates.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wennuan.workorders.actions import ActionError, do_create_order
+from wennuan.workorders.choices import OPEN_STATES, Category, Channel
+from wennuan.workorders.models import WorkOrder
+
+from .models import Plan, PlanCommunity
+
+
+def _contact_phone(community) -> str:
+    if community.manager_id and community.manager.phone:
+        return community.manager.phone
+    line = community.company.primary_service_line()
+    return line.number if line else ""
+
+
+def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
+    """Open (or link to an open) order for each at-risk community of ``plan``; returns the
+    newly created orders."""
+    now = now or timezone.now()
+    created = []
+    risky = (
+        PlanCommunity.objects.filter(plan=plan, at_risk=True, proactive_order__isnull=True)
+        .select_related("community__manager", "community__company")
+        .order_by("min_indoor_c")
+    )
+    for row in risky:
+        community = row.community
+        existing = (
+            WorkOrder.objects.filter(community=community, state__in=OPEN_STATES)
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is None:
+            worst_hour = min(
+                range(len(row.predicted_indoor_c)),
+                key=lambda h: (
+                    row.predicted_indoor_c[h] if row.predicted_indoor_c[h] is not None else 99
+                ),
+            )
+            text = _(
+                "【未诉先办】%(date)s 调度计划（第 %(version)d 版）预测%(community)s最低室温 "
+                "%(temp).1f °C（约 %(hour)02d:00），低于室温标准或接近下限，请提前排查供热情况。"
+            ) % {
+                "date": plan.date.isoformat(),
+                "version": plan.version,
+                "community": community.name,
+                "temp": row.min_indoor_c,
+                "hour": worst_hour,
+            }
+            phone = _contact_phone(community)
+            try:
+                existing = do_create_order(
+                    None,
+                    text=text,
+                    phone=phone,
+                    channel=Channel.PROACTIVE,
+                    category=Category.NOT_WARM,
+                    community=community,
+                    caller_name=_("调度中心"),
+                    stated_temp_c=round(row.min_indoor_c, 1),
+                    now=now,
+                )
+            except ActionError as error:
+                warnings = list(plan.warnings)
+                warnings.append(
+                    _("无法为 %(community)s 生成主动工单：%(error)s")
+                    % {"community": community.name, "error": error}
+                )
+                Plan.objects.filter(pk=plan.pk).update(warnings=warnings)
+                plan.warnings = warnings
+                continue
+            created.append(existing)
+        PlanCommunity.objects.filter(pk=row.pk).update(proactive_order=existing)
+    return created

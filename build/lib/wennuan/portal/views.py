@@ -1,0 +1,186 @@
+"""Public pages for citizens: mobile-first, Chinese first, no login."""
+
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
+from wennuan.registry.models import City
+from wennuan.workorders.access import CITIZEN
+from wennuan.workorders.actions import ActionError, do_create_order
+from wennuan.workorders.choices import Channel
+from wennuan.workorders.intake import clean_intake
+from wennuan.workorders.models import LookupFailure, WorkOrder
+
+# The page shows this many results; the JSON API pages through all of them.
+PAGE_RESULT_LIMIT = 50
+
+
+def home(request):
+    return render(
+        request, "portal/home.html", {"city": City.objects.first(), "bureau_lines": bureau_lines()}
+    )
+
+
+def directory(request):
+    """公布各小区管理员联系电话: search by name, alias, pinyin or initials."""
+    query = request.GET.get("q", "").strip()
+    error = None
+    entries = []
+    total = 0
+    if len(query) > MAX_QUERY_LENGTH:
+        error = _("搜索内容过长（最多 %(max)s 个字），请只输入小区名称") % {"max": MAX_QUERY_LENGTH}
+    elif query:
+        entries = search_directory(query)
+        total = len(entries)
+        if not entries:
+            error = _("没有找到“%(query)s”，请换个叫法或只输入小区名称中的两三个字") % {
+                "query": query
+            }
+    context = {
+        "query": query,
+        "entries": entries[:PAGE_RESULT_LIMIT],
+        "total": total,
+        "truncated": total > PAGE_RESULT_LIMIT,
+        "error": error,
+        "bureau_lines": bureau_lines(),
+        "max_query_length": MAX_QUERY_LENGTH,
+    }
+    template = "portal/_directory_results.html" if request.htmx else "portal/directory.html"
+    return render(
+        request, template, context, status=400 if error and len(query) > MAX_QUERY_LENGTH else 200
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Complaints from citizens (design §2): submit, look up by number + last 4 digits, replies.
+
+# At most this many web complaints per phone per hour and per home per day: enough for a
+# real resident, a brake on scripts filling the queue.
+PHONE_LIMIT_PER_HOUR = 3
+HOME_LIMIT_PER_DAY = 5
+
+
+def _rate_limited(values) -> bool:
+    now = timezone.now()
+    recent_phone = WorkOrder.objects.filter(
+        channel=Channel.WEB, phone=values["phone"], created_at__gte=now - timedelta(hours=1)
+    ).count()
+    if recent_phone >= PHONE_LIMIT_PER_HOUR:
+        return True
+    community = values.get("community")
+    if community is None or not values.get("room"):
+        return False
+    recent_home = WorkOrder.objects.filter(
+        channel=Channel.WEB,
+        community=community,
+        building=values["building"],
+        unit=values["unit"],
+        room=values["room"],
+        created_at__gte=now - timedelta(days=1),
+    ).count()
+    return recent_home >= HOME_LIMIT_PER_DAY
+
+
+def complaint(request):
+    """The mobile complaint form: no login; the phone is required and validated."""
+    fields = ("text", "phone", "caller_name", "community", "building", "unit", "room")
+    form = {name: request.POST.get(name, "") for name in fields}
+    errors = []
+    if request.method == "POST":
+        result = clean_intake({**form, "channel": Channel.WEB})
+        errors = result.errors
+        if not errors and _rate_limited(result.values):
+            errors = [("phone", "rate_limited", _("提交过于频繁，请稍后再试或拨打 12319"))]
+        if not errors:
+            try:
+                order = do_create_order(CITIZEN, **result.values)
+            except ActionError as error:
+                errors = [(error.field, error.code, error.message)]
+            else:
+                line = order.company.primary_service_line() if order.company else None
+                return render(
+                    request, "portal/complaint_done.html", {"order": order, "service_line": line}
+                )
+    return render(
+        request,
+        "portal/complaint.html",
+        {"form": form, "errors": errors},
+        status=429 if any(e[1] == "rate_limited" for e in errors) else 400 if errors else 200,
+    )
+
+
+# Failed look-ups allowed before the form refuses for a while: per address, and per order
+# number (so the 10,000 possible last-four digits cannot be tried from many addresses).
+LOOKUP_FAILURES_PER_IP = 10
+LOOKUP_IP_WINDOW = timedelta(minutes=15)
+LOOKUP_FAILURES_PER_NUMBER = 5
+LOOKUP_NUMBER_WINDOW = timedelta(hours=1)
+
+
+def _lookup_blocked(ip, number, now) -> timedelta | None:
+    """How long until this address / number may try again, or None if it may now."""
+    waits = []
+    by_ip = LookupFailure.objects.filter(ip=ip, at__gte=now - LOOKUP_IP_WINDOW)
+    if ip and by_ip.count() >= LOOKUP_FAILURES_PER_IP:
+        oldest = by_ip.order_by("-at")[LOOKUP_FAILURES_PER_IP - 1].at
+        waits.append(oldest + LOOKUP_IP_WINDOW - now)
+    by_number = LookupFailure.objects.filter(number=number, at__gte=now - LOOKUP_NUMBER_WINDOW)
+    if number and by_number.count() >= LOOKUP_FAILURES_PER_NUMBER:
+        oldest = by_number.order_by("-at")[LOOKUP_FAILURES_PER_NUMBER - 1].at
+        waits.append(oldest + LOOKUP_NUMBER_WINDOW - now)
+    return max(waits) if waits else None
+
+
+def lookup(request):
+    """Find one's own order by its number and the last four digits of the phone."""
+    number = request.GET.get("number", "").strip().upper()[:20]
+    last4 = request.GET.get("last4", "").strip()
+    order, error, status = None, None, 200
+    if number or last4:
+        now = timezone.now()
+        ip = request.META.get("REMOTE_ADDR") or None
+        wait = _lookup_blocked(ip, number, now)
+        if wait is not None:
+            minutes = max(1, int(wait.total_seconds() // 60) + 1)
+            error = _(
+                "查询失败次数过多，请 %(minutes)s 分钟后再试；如需帮助请拨打 12319 供热服务热线"
+            ) % {"minutes": minutes}
+            status = 429
+        else:
+            found = (
+                WorkOrder.objects.select_related("community", "company", "master")
+                .filter(number=number)
+                .first()
+            )
+            if found is None or len(last4) != 4 or not found.phone.endswith(last4):
+                # One message for both cases: the page never tells which numbers exist.
+                error = _("没有找到该工单，请核对工单号和手机号后四位")
+                status = 404
+                LookupFailure.objects.create(ip=ip, number=number, at=now)
+                LookupFailure.objects.filter(at__lt=now - timedelta(days=1)).delete()
+            else:
+                order = found
+    # The caller's own home visits (proved by the phone digits): when, and what was measured.
+    visits = list(order.visits.order_by("visited_at")) if order is not None else []
+    return render(
+        request,
+        "portal/lookup.html",
+        {"order": order, "visits": visits, "error": error, "number": number, "last4": last4},
+        status=status,
+    )
+
+
+def replies(request):
+    """Published replies, masked (design §4.5): no room numbers, 王*, 138****1234."""
+    published = (
+        WorkOrder.objects.filter(is_published=True)
+        .select_related("community", "company")
+        .prefetch_related("visits")
+        .order_by("-resolved_at")
+    )
+    page = Paginator(published, 30).get_page(request.GET.get("page"))
+    return render(request, "portal/replies.html", {"page": page})

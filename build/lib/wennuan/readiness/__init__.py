@@ -1,0 +1,1 @@
+"""Season readiness: checklists per substation and source, fuel stock, training (issue 8)."""

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "wennuan.staff"
+    label = "staff"
+    verbose_name = _("人员与角色")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self)

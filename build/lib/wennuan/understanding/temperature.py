@@ -1,0 +1,134 @@
+"""The indoor temperature a caller states, in every way people write it.
+
+Readings are found with their unit (16度, 十六度, 16℃, 16摄氏度, 十五点五度, 十三度半), as
+ranges (15-16度, 十五六度 → midpoint), or without a unit right after an indoor word (室温15.5).
+A reading is dropped when its clause speaks of the outdoors (外面, 室外, 零下 …), of the
+radiator or water (暖气片 摸着 30 度 is not the room), or of the standard (国家标准 18 度);
+of the rest the lowest is returned, because a caller who reports several rooms or times
+complains about the coldest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wennuan.understanding.numerals import DIGIT_VALUES, parse_number
+
+CHINESE_DIGITS = "一二三四五六七八九"
+CHINESE_NUMBER = r"[零〇一二两三四五六七八九十]{1,4}(?:点[零〇一二三四五六七八九]{1,2})?"
+ARABIC_NUMBER = r"\d{1,2}(?:\.\d{1,2})?"
+UNIT = r"(?:摄氏度|度|℃)"
+
+ARABIC_RANGE = re.compile(
+    rf"(?<![\d.])({ARABIC_NUMBER})\s*(?:-|~|～|到|至)\s*({ARABIC_NUMBER})\s*{UNIT}"
+)
+# 十五六度, 十二三度, 二十七八度, 七八度: two neighbouring digits name a range.
+CHINESE_RANGE = re.compile(
+    rf"((?:[{CHINESE_DIGITS}]?十)?)([{CHINESE_DIGITS}])([{CHINESE_DIGITS}])\s*{UNIT}"
+)
+SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*{UNIT}(半)?")
+INDOOR_WORDS = r"室温|温度|屋里|屋内|室内|家里|家中|房间|卧室|客厅"
+UNITLESS = re.compile(
+    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃])"
+)
+
+OUTDOOR_WORDS = ("外面", "外边", "室外", "户外", "屋外", "气温", "天气", "零下", "最低温")
+INDOOR_WORD_LIST = tuple(INDOOR_WORDS.split("|")) + ("家", "屋")
+# Words after which a temperature is not the room's: the radiator or water, or a rule.
+NOT_ROOM_WORDS = (
+    "暖气片",
+    "管子",
+    "水温",
+    "供水",
+    "回水",
+    "摸着",
+    "标准",
+    "规定",
+    "不低于",
+    "要求",
+    "设定",
+    "调到",
+)
+CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
+PLAUSIBLE_INDOOR_C = (0.0, 35.0)
+
+
+def clause_before(text: str, position: int) -> str:
+    start = 0
+    for match in CLAUSE_BREAK.finditer(text, 0, position):
+        start = match.end()
+    return text[start:position]
+
+
+def is_indoor_reading(text: str, start: int) -> bool:
+    before = clause_before(text, start)
+    if before.endswith(("零下", "-")):
+        return False
+    last_outdoor = max((before.rfind(word) for word in OUTDOOR_WORDS), default=-1)
+    last_indoor = max((before.rfind(word) for word in INDOOR_WORD_LIST), default=-1)
+    if last_outdoor > last_indoor:
+        return False
+    last_not_room = max((before.rfind(word) for word in NOT_ROOM_WORDS), default=-1)
+    return last_not_room <= last_indoor or last_not_room == -1
+
+
+def chinese_range_midpoint(match: re.Match[str]) -> float:
+    tens_text, low_digit, high_digit = match.groups()
+    if tens_text:
+        tens = DIGIT_VALUES.get(tens_text[0], 1) * 10 if len(tens_text) == 2 else 10
+    else:
+        tens = 0
+    return tens + (DIGIT_VALUES[low_digit] + DIGIT_VALUES[high_digit]) / 2
+
+
+def find_readings_c(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, value) of each temperature reading, before filtering for the indoors."""
+    readings: list[tuple[int, int, float]] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
+
+    for match in ARABIC_RANGE.finditer(text):
+        low, high = float(match.group(1)), float(match.group(2))
+        if low < high <= low + 5:
+            readings.append((match.start(), match.end(), (low + high) / 2))
+            taken.append(match.span())
+    for match in CHINESE_RANGE.finditer(text):
+        low_digit, high_digit = match.group(2), match.group(3)
+        if DIGIT_VALUES[high_digit] == DIGIT_VALUES[low_digit] + 1 and not overlaps(*match.span()):
+            readings.append((match.start(), match.end(), chinese_range_midpoint(match)))
+            taken.append(match.span())
+    for match in SINGLE.finditer(text):
+        if overlaps(*match.span()):
+            continue
+        value = parse_number(match.group(1))
+        if value is None:
+            continue
+        if match.group(2):
+            value += 0.5
+        readings.append((match.start(), match.end(), value))
+        taken.append(match.span())
+    for match in UNITLESS.finditer(text):
+        if overlaps(*match.span(1)):
+            continue
+        readings.append((match.start(1), match.end(1), float(match.group(1))))
+        taken.append(match.span(1))
+    return readings
+
+
+def find_indoor_temperature_c(text: str) -> float | None:
+    """The lowest indoor reading in the (normalised, masked) text, or None."""
+    low, high = PLAUSIBLE_INDOOR_C
+    indoor = [
+        value
+        for start, _end, value in find_readings_c(text)
+        if low < value < high and is_indoor_reading(text, start)
+    ]
+    return min(indoor) if indoor else None
+
+
+def parse_temperature_c(text: str) -> float | None:
+    from wennuan.understanding.text import normalise
+
+    return find_indoor_temperature_c(normalise(text))

@@ -1,0 +1,42 @@
+"""`wennuan worker`: the deadline sweeps of design §4.3 and the apps' periodic tasks
+(wennuan.lib.scheduling: daily plans, weekly reports, reminders), forever or once.
+
+Several workers may run over one database: each press and each breach is a conditional
+UPDATE on the columns the worker read, so only one of them acts on an order.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from wennuan.lib.scheduling import record_worker_pass, run_due_tasks
+from wennuan.workorders.actions import sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Press orders at 80 % of a deadline, mark breaches overdue and run the periodic tasks "
+        "(daily plans, weekly reports, reminders); forever, or one pass with --once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one sweep, then exit")
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between sweeps")
+
+    def handle(self, *args, once=False, interval=30.0, **options):
+        while True:
+            pressed, breached = sweep()
+            if pressed or breached or once:
+                self._say(f"pressed {pressed}, overdue {breached}")
+            for line in run_due_tasks():
+                self._say(line)
+            record_worker_pass()
+            if once:
+                return
+            time.sleep(interval)
+
+    def _say(self, line: str) -> None:
+        # Time-stamped like the log lines (journald adds its own; a log file does not).
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
+        self.stdout.write(f"{stamp} {line}")

@@ -1,0 +1,59 @@
+"""Notifications of presses and breaches: an in-app inbox for staff, and an SMS interface.
+
+No SMS gateway is connected. ``FileSmsBackend`` (the default) only appends each message to a
+file, ``ConsoleSmsBackend`` prints it; a deployment plugs in a real gateway by naming a class
+with a ``send(phone, text)`` method in the setting ``WENNUAN_SMS_BACKEND``.
+"""
+
+import sys
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from wennuan.staff.choices import Role
+from wennuan.staff.models import StaffProfile
+
+from .models import InboxMessage
+
+
+class ConsoleSmsBackend:
+    """Prints messages instead of sending them (demo / development)."""
+
+    def send(self, phone: str, text: str) -> None:
+        print(f"[SMS (not sent) → {phone}] {text}", file=sys.stdout, flush=True)
+
+
+class FileSmsBackend:
+    """Appends messages to ``sms-outbox.log`` in the data folder; sends nothing."""
+
+    def send(self, phone: str, text: str) -> None:
+        path = settings.DATA_DIR / "sms-outbox.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as outbox:
+            outbox.write(f"{datetime.now().isoformat(timespec='seconds')}\t{phone}\t{text}\n")
+
+
+def sms_backend():
+    name = getattr(settings, "WENNUAN_SMS_BACKEND", "wennuan.workorders.notify.FileSmsBackend")
+    return import_string(name)()
+
+
+def notify_order_staff(order, text: str, *, supervisors: bool = False) -> int:
+    """Inbox (and SMS where a phone is known) for the order's company dispatchers, and for the
+    bureau's supervisors when asked. Returns the number of people notified."""
+    profiles = StaffProfile.objects.none()
+    if order.company_id:
+        profiles = StaffProfile.objects.filter(
+            role=Role.COMPANY_DISPATCHER, company_id=order.company_id
+        )
+    if supervisors:
+        profiles = profiles | StaffProfile.objects.filter(role=Role.SUPERVISOR)
+    backend = sms_backend()
+    count = 0
+    for profile in profiles.select_related("user"):
+        InboxMessage.objects.create(user=profile.user, order=order, text=text[:200])
+        if profile.phone:
+            backend.send(profile.phone, text)
+        count += 1
+    return count
