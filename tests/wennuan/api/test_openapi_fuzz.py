@@ -31,7 +31,21 @@ class IntakeToken:
 
 
 @pytest.fixture
-def token(season, small_city):
+def keep_test_connection():
+    """The WSGI app closes "unusable" connections around each request, and inside the test's
+    transaction PostgreSQL's looks so; Django's own test client disconnects the same signals."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(season, small_city, keep_test_connection):
     ApiClient.objects.create(name="fuzz", token_hash=hash_token(TOKEN))
     return TOKEN
 
