@@ -448,6 +448,10 @@ def order_act(request, number, action):
             wo_actions.do_merge(order, user, master, reason, expected_state=expected)
         elif action == "reject":
             wo_actions.do_reject(order, user, reason, expected_state=expected)
+        elif action == "publish_reply":
+            wo_actions.do_publish_reply(order, user)
+        elif action == "withdraw_reply":
+            wo_actions.do_withdraw_reply(order, user, reason)
         else:
             raise PermissionDenied
     except wo_actions.ActionError as error:

@@ -28,6 +28,11 @@ class City(models.Model):
     )
     latitude = models.FloatField(_("纬度"), default=35.25)
     longitude = models.FloatField(_("经度"), default=115.46)
+    review_publications = models.BooleanField(
+        _("公开前须审核"),
+        default=True,
+        help_text=_("答复和走访记录须经监管人员审核（预览脱敏后的文字）后才公开"),
+    )
 
     class Meta:
         verbose_name = _("城市")
@@ -35,6 +40,13 @@ class City(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def publications_need_review(cls) -> bool:
+        """Whether replies and outreach notes wait for a reviewer before they are public
+        (yes without a City row: privacy is the safe default)."""
+        review = cls.objects.values_list("review_publications", flat=True).first()
+        return review is None or review
 
 
 class HeatingCompany(models.Model):

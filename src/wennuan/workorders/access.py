@@ -45,6 +45,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "supervise": frozenset({Role.SUPERVISOR}),
     "callback": frozenset({Role.SUPERVISOR}),
     "close": frozenset({Role.SUPERVISOR}),
+    # The reviewer of publications (issue 16): the bureau, or the system administrator.
+    "publish_reply": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "withdraw_reply": frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 # What another hotline system may do on the orders it pushed (it presses and calls back).
 API_CLIENT_ACTIONS = frozenset({"press", "callback", "close"})

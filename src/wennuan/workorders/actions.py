@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
+from wennuan.registry.models import City
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
@@ -344,7 +345,7 @@ def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
             "resolve_immediately",
             from_states={State.RECEIVED, State.DISPATCHED},
             to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": True},
+            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             now=now,
         )
 
@@ -549,13 +550,61 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
             "reply",
             from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": True},
+            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             expected_state=expected_state,
             now=now,
         )
 
 
 do_resolve = do_reply
+
+
+def published_on_reply() -> bool:
+    """A reply goes public at once only where the city does not review publications."""
+    return not City.publications_need_review()
+
+
+# States in which an order carries a reply the public may see (a reopened order keeps its
+# earlier reply public until a new one replaces it).
+REPLIED_STATES = frozenset({State.RESOLVED, State.CALLBACK_DONE, State.CLOSED, State.REOPENED})
+
+
+def do_publish_reply(order, actor, *, now=None) -> WorkOrder:
+    """公开答复: a reviewer has read the masked reply and publishes it on /replies/."""
+    now = _now(now)
+    if not order.reply:
+        raise ActionError(_("该工单没有答复内容"), code="invalid_state")
+    if order.is_published:
+        raise ActionError(_("答复已经公开"), code="invalid_state")
+    with transaction.atomic():
+        return _change(
+            order,
+            actor,
+            "publish_reply",
+            from_states=REPLIED_STATES,
+            fields={"is_published": True},
+            extra_filter={"is_published": False},
+            now=now,
+        )
+
+
+def do_withdraw_reply(order, actor, reason: str, *, now=None) -> WorkOrder:
+    """撤回答复: a published reply leaves the public pages (e.g. it still names a person)."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    if not order.is_published:
+        raise ActionError(_("答复尚未公开"), code="invalid_state")
+    with transaction.atomic():
+        return _change(
+            order,
+            actor,
+            "withdraw_reply",
+            from_states=REPLIED_STATES,
+            fields={"is_published": False},
+            reason=reason,
+            extra_filter={"is_published": True},
+            now=now,
+        )
 
 
 def do_return(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
@@ -945,6 +994,8 @@ OFFERED_IN: dict[str, frozenset[str]] = {
     "close": frozenset({State.CALLBACK_DONE}),
     "merge": frozenset({State.RECEIVED, State.DISPATCHED, State.ACCEPTED}),
     "reject": frozenset({State.RECEIVED, State.DISPATCHED}),
+    "publish_reply": REPLIED_STATES,
+    "withdraw_reply": REPLIED_STATES,
 }
 
 
@@ -961,6 +1012,10 @@ def offered_actions(actor, order) -> list[str]:
         if action == "request_extension" and order.extension_requested:
             continue
         if action == "resolve_immediately" and order.category not in IMMEDIATE_CATEGORIES:
+            continue
+        if action == "publish_reply" and (order.is_published or not order.reply):
+            continue
+        if action == "withdraw_reply" and not order.is_published:
             continue
         offered.append(action)
     return offered
