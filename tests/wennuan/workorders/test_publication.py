@@ -95,3 +95,13 @@ def test_a_city_without_review_publishes_at_once_still_masked(client, make_order
     public = _public_pages(client)
     assert "暖气片存气已排除" in public
     assert not any(piece in public for piece in PRIVATE)
+
+
+def test_a_duplicate_callers_lookup_shows_the_master_reply_masked(client, make_order, personas):
+    master = _replied_order(make_order, personas)
+    duplicate = make_order(phone="13953012222", caller_name="赵大海")
+    actions.do_merge(duplicate, personas["bureau_operator"], master, "同一楼栋重复来电")
+    page = client.get("/lookup/", {"number": duplicate.number, "last4": "2222"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "暖气片存气已排除" in text
+    assert not any(piece in text for piece in PRIVATE)
