@@ -21,6 +21,7 @@ from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
 from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+from wennuan.workorders.transitions import TRANSITIONS
 
 from .errors import FieldError, error_response
 
@@ -210,20 +211,14 @@ def workorder_action(request, number, action):
         data = _body(request)
     except ValueError:
         return _bad_json()
-    expected = data.get("expected_state") or None
+    transition = TRANSITIONS[action]
+    # The API's actions take text fields only (reason, satisfaction, note).
+    values = [str(data.get(name, "")) for name in transition.form]
+    options = {"expected_state": data.get("expected_state") or None}
     try:
-        if action == "press":
-            actions.do_press(order, client, str(data.get("reason", "")))
-        elif action == "callback":
-            actions.do_callback(
-                order,
-                client,
-                str(data.get("satisfaction", "")),
-                str(data.get("note", "")),
-                expected_state=expected,
-            )
-        elif action == "close":
-            actions.do_close(order, client, expected_state=expected)
+        getattr(actions, f"do_{action}")(
+            order, client, *values, **(options if transition.expected_state else {})
+        )
     except actions.ActionError as error:
         status = 409 if error.code in ("conflict", "invalid_state") else 400
         return error_response(

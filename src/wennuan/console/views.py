@@ -38,6 +38,7 @@ from wennuan.workorders.choices import (
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
+from wennuan.workorders.transitions import TRANSITIONS
 
 
 def _may(check, user) -> bool:
@@ -358,7 +359,10 @@ def _detail_context(request, order, error=None):
     ).select_related("user")
     return {
         "order": order,
-        "offered": wo_actions.offered_actions(request.user, order),
+        "offers": [
+            {"action": action, "transition": TRANSITIONS[action]}
+            for action in wo_actions.offered_actions(request.user, order)
+        ],
         "events": order.events.select_related("actor").all(),
         "visits": order.visits.prefetch_related("readings").all(),
         "callbacks": order.callbacks.all(),
@@ -379,6 +383,46 @@ def order_detail(request, number):
     return render(request, "console/order_detail.html", _detail_context(request, order))
 
 
+def _technician(order, post):
+    wanted = post.get("technician", "")
+    technician = (
+        get_user_model().objects.filter(pk=int(wanted)).first() if wanted.isdecimal() else None
+    )
+    if technician is None:
+        raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
+    return technician
+
+
+def _community(order, post):
+    community = find_community(post.get("community", ""))
+    if community is None:
+        raise wo_actions.ActionError(_("没有找到该小区"), field="community")
+    return community
+
+
+def _master(order, post, user):
+    master = order_queryset(user).filter(number=post.get("master", "").strip()).first()
+    if master is None:
+        raise wo_actions.ActionError(_("没有找到主工单"), field="master")
+    return master
+
+
+# How the detail page's form fields become the arguments of ``do_<action>`` (the fields each
+# action asks for are in ``workorders.transitions``).
+FORM_READERS = {
+    "technician": lambda order, post, user: _technician(order, post),
+    "reply": lambda order, post, user: post.get("reply", ""),
+    "community": lambda order, post, user: _community(order, post),
+    "until": lambda order, post, user: parse_moment(post.get("until", "")),
+    "deadline": lambda order, post, user: parse_moment(post.get("deadline", "")),
+    "approve": lambda order, post, user: post.get("approve") == "1",
+    "reason": lambda order, post, user: post.get("reason", ""),
+    "satisfaction": lambda order, post, user: post.get("satisfaction", ""),
+    "note": lambda order, post, user: post.get("note", ""),
+    "master": _master,
+}
+
+
 @login_required
 def order_act(request, number, action):
     """POST one action from the detail page; errors re-render the page and change nothing."""
@@ -387,73 +431,16 @@ def order_act(request, number, action):
     if staff_role(request.user) is None:
         raise PermissionDenied
     order = access_order(request.user, number)
-    post = request.POST
-    expected = post.get("expected_state") or None
-    user = request.user
-    reason = post.get("reason", "")
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition.page or not may_act(request.user, action, order):
+        raise PermissionDenied  # before reading the form: a refusal says nothing about it
+    post, user = request.POST, request.user
     try:
-        if action == "accept":
-            wo_actions.do_accept(order, user, expected_state=expected)
-        elif action == "assign":
-            wanted = post.get("technician", "")
-            technician = (
-                get_user_model().objects.filter(pk=int(wanted)).first()
-                if wanted.isdecimal()
-                else None
-            )
-            if technician is None:
-                raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
-            wo_actions.do_assign(order, user, technician, expected_state=expected)
-        elif action == "reply":
-            wo_actions.do_reply(order, user, post.get("reply", ""), expected_state=expected)
-        elif action == "resolve_immediately":
-            wo_actions.do_resolve_immediately(order, user, post.get("reply", ""))
-        elif action == "return":
-            wo_actions.do_return(order, user, reason, expected_state=expected)
-        elif action == "request_extension":
-            until = parse_moment(post.get("until", ""))
-            wo_actions.do_request_extension(order, user, until, reason, expected_state=expected)
-        elif action == "decide_extension":
-            approve = post.get("approve") == "1"
-            wo_actions.do_decide_extension(order, user, approve, reason, expected_state=expected)
-        elif action in ("reroute", "dispatch"):
-            community = find_community(post.get("community", ""))
-            if community is None:
-                raise wo_actions.ActionError(_("没有找到该小区"), field="community")
-            if action == "dispatch":
-                wo_actions.do_dispatch(order, user, community, expected_state=expected)
-            else:
-                wo_actions.do_reroute(order, user, community, reason, expected_state=expected)
-        elif action == "refuse_return":
-            wo_actions.do_refuse_return(order, user, reason, expected_state=expected)
-        elif action == "press":
-            wo_actions.do_press(order, user, reason)
-        elif action == "supervise":
-            deadline = parse_moment(post.get("deadline", ""))
-            wo_actions.do_supervise(order, user, deadline, reason)
-        elif action == "callback":
-            wo_actions.do_callback(
-                order,
-                user,
-                post.get("satisfaction", ""),
-                post.get("note", ""),
-                expected_state=expected,
-            )
-        elif action == "close":
-            wo_actions.do_close(order, user, expected_state=expected)
-        elif action == "merge":
-            master = order_queryset(user).filter(number=post.get("master", "").strip()).first()
-            if master is None:
-                raise wo_actions.ActionError(_("没有找到主工单"), field="master")
-            wo_actions.do_merge(order, user, master, reason, expected_state=expected)
-        elif action == "reject":
-            wo_actions.do_reject(order, user, reason, expected_state=expected)
-        elif action == "publish_reply":
-            wo_actions.do_publish_reply(order, user)
-        elif action == "withdraw_reply":
-            wo_actions.do_withdraw_reply(order, user, reason)
-        else:
-            raise PermissionDenied
+        values = [FORM_READERS[name](order, post, user) for name in transition.form]
+        options = {}
+        if transition.expected_state:
+            options["expected_state"] = post.get("expected_state") or None
+        getattr(wo_actions, f"do_{action}")(order, user, *values, **options)
     except wo_actions.ActionError as error:
         order.refresh_from_db()
         status = 409 if error.code in ("conflict", "invalid_state") else 400

@@ -22,7 +22,7 @@ from wennuan.registry.models import City
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
-from .access import Citizen, require_action
+from .access import Citizen, may_act, require_action
 from .choices import (
     IMMEDIATE_CATEGORIES,
     OPEN_STATES,
@@ -36,6 +36,7 @@ from .choices import (
 from .deadlines import compute_deadlines, in_heating_season, press_moment
 from .models import ApiClient, Callback, Event, Reading, Visit, WorkOrder
 from .rules import visit_verdict
+from .transitions import TRANSITIONS
 
 MIN_TEMP_C, MAX_TEMP_C = -10.0, 40.0
 
@@ -111,7 +112,6 @@ def _change(
     actor,
     action: str,
     *,
-    from_states,
     to_state: str | None = None,
     fields: dict | None = None,
     reason: str = "",
@@ -121,7 +121,9 @@ def _change(
     now: datetime,
     check_permission: bool = True,
 ) -> WorkOrder:
-    """Conditional update from the state the actor saw, then the event. Call inside atomic."""
+    """Conditional update from the state the actor saw, then the event. Call inside atomic.
+    The states the action may start from are the transition table's."""
+    from_states = TRANSITIONS[action].from_states
     if check_permission:
         require_action(actor, action, order)
     expected = expected_state or order.state
@@ -307,10 +309,6 @@ def _route(order, actor, community, *, action, now, check=True, reason="", compa
         order,
         actor,
         action,
-        from_states=(
-            {State.RECEIVED} if action == "dispatch" else {State.RETURNED, State.DISPATCHED}
-        )
-        | ({State.ACCEPTED} if action == "reroute" else set()),
         to_state=State.DISPATCHED,
         fields=fields,
         reason=reason,
@@ -343,7 +341,6 @@ def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
             order,
             actor,
             "resolve_immediately",
-            from_states={State.RECEIVED, State.DISPATCHED},
             to_state=State.RESOLVED,
             fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             now=now,
@@ -362,7 +359,6 @@ def do_accept(order, actor, *, expected_state=None, now=None) -> WorkOrder:
             order,
             actor,
             "accept",
-            from_states={State.DISPATCHED, State.REOPENED},
             to_state=State.ACCEPTED,
             fields={"accepted_at": now},
             expected_state=expected_state,
@@ -381,7 +377,6 @@ def do_assign(order, actor, technician, *, expected_state=None, now=None) -> Wor
             order,
             actor,
             "assign",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.IN_PROGRESS,
             fields={"assignee": technician},
             data={"technician": profile.display_name},
@@ -465,7 +460,6 @@ def do_record_visit(
             order,
             actor,
             "record_visit",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.IN_PROGRESS,
             fields=fields,
             data={
@@ -548,7 +542,6 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
             order,
             actor,
             "reply",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.RESOLVED,
             fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             expected_state=expected_state,
@@ -564,11 +557,6 @@ def published_on_reply() -> bool:
     return not City.publications_need_review()
 
 
-# States in which an order carries a reply the public may see (a reopened order keeps its
-# earlier reply public until a new one replaces it).
-REPLIED_STATES = frozenset({State.RESOLVED, State.CALLBACK_DONE, State.CLOSED, State.REOPENED})
-
-
 def do_publish_reply(order, actor, *, now=None) -> WorkOrder:
     """公开答复: a reviewer has read the masked reply and publishes it on /replies/."""
     now = _now(now)
@@ -581,7 +569,6 @@ def do_publish_reply(order, actor, *, now=None) -> WorkOrder:
             order,
             actor,
             "publish_reply",
-            from_states=REPLIED_STATES,
             fields={"is_published": True},
             extra_filter={"is_published": False},
             now=now,
@@ -599,7 +586,6 @@ def do_withdraw_reply(order, actor, reason: str, *, now=None) -> WorkOrder:
             order,
             actor,
             "withdraw_reply",
-            from_states=REPLIED_STATES,
             fields={"is_published": False},
             reason=reason,
             extra_filter={"is_published": True},
@@ -616,7 +602,6 @@ def do_return(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
             order,
             actor,
             "return",
-            from_states={State.DISPATCHED, State.ACCEPTED},
             to_state=State.RETURNED,
             reason=reason,
             expected_state=expected_state,
@@ -637,7 +622,6 @@ def do_request_extension(
             order,
             actor,
             "request_extension",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             fields={"extension_requested": True, "requested_extension_until": until},
             extra_filter={"extension_requested": False},
             reason=reason,
@@ -665,7 +649,6 @@ def do_decide_extension(
             order,
             actor,
             "decide_extension",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             fields=fields,
             extra_filter={"extension_requested": True},
             reason=reason,
@@ -701,7 +684,6 @@ def do_refuse_return(order, actor, reason: str, *, expected_state=None, now=None
             order,
             actor,
             "refuse_return",
-            from_states={State.RETURNED},
             to_state=State.DISPATCHED,
             fields={
                 "clock_started_at": now,
@@ -726,7 +708,6 @@ def do_press(order, actor, reason: str = "", *, now=None) -> WorkOrder:
             order,
             actor,
             "press",
-            from_states=OPEN_STATES - {State.RECEIVED, State.RETURNED},
             fields={"pressed": True},
             reason=reason,
             now=now,
@@ -749,7 +730,6 @@ def do_supervise(order, actor, deadline: datetime, reason: str, *, now=None) -> 
             order,
             actor,
             "supervise",
-            from_states=OPEN_STATES - {State.RECEIVED, State.RETURNED},
             fields={"supervised": True, "resolve_deadline": new_deadline},
             reason=reason,
             data={"deadline": new_deadline.isoformat()},
@@ -773,7 +753,6 @@ def do_callback(
                 order,
                 actor,
                 "callback",
-                from_states={State.RESOLVED},
                 to_state=State.REOPENED,
                 fields={
                     "clock_started_at": now,
@@ -795,7 +774,6 @@ def do_callback(
                 order,
                 actor,
                 "callback",
-                from_states={State.RESOLVED},
                 to_state=State.CALLBACK_DONE,
                 reason=note,
                 data={"satisfaction": satisfaction},
@@ -816,7 +794,6 @@ def do_close(order, actor, *, expected_state=None, now=None) -> WorkOrder:
             order,
             actor,
             "close",
-            from_states={State.CALLBACK_DONE},
             to_state=State.CLOSED,
             expected_state=expected_state,
             now=now,
@@ -837,7 +814,6 @@ def do_merge(order, actor, master, reason: str = "", *, expected_state=None, now
             order,
             actor,
             "merge",
-            from_states={State.RECEIVED, State.DISPATCHED, State.ACCEPTED},
             to_state=State.MERGED,
             fields={"master": master},
             reason=reason,
@@ -862,7 +838,6 @@ def do_reject(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
             order,
             actor,
             "reject",
-            from_states={State.RECEIVED, State.DISPATCHED},
             to_state=State.REJECTED,
             reason=reason,
             expected_state=expected_state,
@@ -974,48 +949,10 @@ __all__ = [
 ]
 
 
-# For screens: the states in which each action can be offered. The actions above enforce
-# their own sets; keep these in step when a transition changes.
-OFFERED_IN: dict[str, frozenset[str]] = {
-    "dispatch": frozenset({State.RECEIVED}),
-    "resolve_immediately": frozenset({State.RECEIVED, State.DISPATCHED}),
-    "accept": frozenset({State.DISPATCHED, State.REOPENED}),
-    "assign": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "record_visit": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "reply": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "return": frozenset({State.DISPATCHED, State.ACCEPTED}),
-    "request_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "decide_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "reroute": frozenset({State.RETURNED, State.DISPATCHED, State.ACCEPTED}),
-    "refuse_return": frozenset({State.RETURNED}),
-    "press": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
-    "supervise": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
-    "callback": frozenset({State.RESOLVED}),
-    "close": frozenset({State.CALLBACK_DONE}),
-    "merge": frozenset({State.RECEIVED, State.DISPATCHED, State.ACCEPTED}),
-    "reject": frozenset({State.RECEIVED, State.DISPATCHED}),
-    "publish_reply": REPLIED_STATES,
-    "withdraw_reply": REPLIED_STATES,
-}
-
-
 def offered_actions(actor, order) -> list[str]:
     """The actions a screen should offer this actor on this order now."""
-    from .access import may_act
-
-    offered = []
-    for action, states in OFFERED_IN.items():
-        if order.state not in states or not may_act(actor, action, order):
-            continue
-        if action == "decide_extension" and not order.extension_requested:
-            continue
-        if action == "request_extension" and order.extension_requested:
-            continue
-        if action == "resolve_immediately" and order.category not in IMMEDIATE_CATEGORIES:
-            continue
-        if action == "publish_reply" and (order.is_published or not order.reply):
-            continue
-        if action == "withdraw_reply" and not order.is_published:
-            continue
-        offered.append(action)
-    return offered
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if transition.offered_for(order) and may_act(actor, action, order)
+    ]

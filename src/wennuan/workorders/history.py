@@ -48,6 +48,7 @@ from .choices import (
 from .deadlines import Policy, compute_deadlines, policy_for
 from .models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
 from .rules import visit_verdict
+from .transitions import TRANSITIONS
 
 # ---------------------------------------------------------------------------------------------
 # Runners
@@ -191,7 +192,7 @@ class BulkRunner:
                 now, check_permission=True, from_states=None):  # fmt: skip
         if check_permission and not may_act(actor, action, order):
             raise AssertionError(f"{actor} may not {action} {order.number}")
-        allowed = from_states if from_states is not None else actions.OFFERED_IN[action]
+        allowed = from_states if from_states is not None else TRANSITIONS[action].from_states
         if order.state not in allowed:
             raise AssertionError(f"{action} not allowed from {order.state} ({order.number})")
         before = SimpleNamespace(
