@@ -397,6 +397,17 @@ class SourceConnection(models.Model):
         return f"{self.source} → {self.junction}"
 
 
+# The indoor standard where no season is registered (山东省供热条例 art. 21: 18 °C in bedrooms
+# and living rooms).
+DEFAULT_STANDARD_INDOOR_C = 18.0
+
+
+class HeatingSeasonQuerySet(models.QuerySet):
+    def covering(self, day):
+        """The season whose dates include ``day`` (a date), or None."""
+        return self.filter(start_date__lte=day, end_date__gte=day).first()
+
+
 class HeatingSeason(models.Model):
     """A heating season (供热季) with its dates, tariffs and the indoor standard."""
 
@@ -417,6 +428,8 @@ class HeatingSeason(models.Model):
     )
     standard_indoor_temp_c = models.FloatField(_("室温标准 (°C)"), default=18)
 
+    objects = HeatingSeasonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("供热季")
         verbose_name_plural = _("供热季")
@@ -429,3 +442,8 @@ class HeatingSeason(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def standard_indoor_c(season: HeatingSeason | None) -> float:
+    """The indoor standard (°C) that applies under ``season`` (the default outside any)."""
+    return season.standard_indoor_temp_c if season else DEFAULT_STANDARD_INDOOR_C

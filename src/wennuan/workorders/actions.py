@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
-from wennuan.registry.models import City
+from wennuan.registry.models import City, HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
@@ -411,8 +411,6 @@ def do_record_visit(
 
     ``readings`` are (room name, room kind, °C). A not-at-home visit does not meet the on-site
     deadline."""
-    from wennuan.registry.models import HeatingSeason
-
     now = _now(now)
     visited_at = visited_at or now
     checked = []
@@ -442,10 +440,7 @@ def do_record_visit(
     if home_area_m2 is not None:
         home_area_m2 = _check_home_area(home_area_m2)
     visit_day = timezone.localtime(visited_at).date()
-    season = HeatingSeason.objects.filter(
-        start_date__lte=visit_day, end_date__gte=visit_day
-    ).first()
-    standard = season.standard_indoor_temp_c if season else 18.0
+    standard = standard_indoor_c(HeatingSeason.objects.covering(visit_day))
     verdict, lowest = visit_verdict(
         not_home=not_home,
         access_refused=access_refused,

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import normalize_phone
+from wennuan.registry.models import HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
@@ -151,8 +152,6 @@ class BulkRunner:
         self.sequence: dict[str, int] = {}
         self.published_on_reply = actions.published_on_reply()
         self.policies: dict[str, Policy] = {c: policy_for(c) for c in Category.values}
-        from wennuan.registry.models import HeatingSeason
-
         self.seasons = list(HeatingSeason.objects.order_by("-start_date"))
         self.dispatchers: dict[int, list] = defaultdict(list)
         self.supervisors = []
@@ -306,7 +305,7 @@ class BulkRunner:
                      outdoor_temp_c=None, causes=(), actions_taken="", violations="",
                      rectification="", resident_confirmed=False, home_area_m2=None) -> str:  # fmt: skip
         season = self._season(now)
-        standard = season.standard_indoor_temp_c if season else 18.0
+        standard = standard_indoor_c(season)
         checked = [(room.strip(), kind, float(temp)) for room, kind, temp in readings]
         verdict, lowest = visit_verdict(
             not_home=not_home,
