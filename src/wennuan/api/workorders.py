@@ -20,9 +20,10 @@ from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
-from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+from wennuan.workorders.models import IdempotencyKey, WorkOrder
 from wennuan.workorders.transitions import TRANSITIONS
 
+from .auth import token_client, unauthorized
 from .errors import FieldError, error_response
 
 CHANGED_SINCE_LIMIT = 1000
@@ -65,20 +66,6 @@ def order_payload(order: WorkOrder) -> dict:
     }
 
 
-def _client(request) -> ApiClient | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme != "Token":
-        return None
-    return ApiClient.authenticate(token.strip())
-
-
-def _unauthorized():
-    return error_response(
-        [FieldError("Authorization", "unauthorized", _("缺少或无效的接口令牌"))], status=401
-    )
-
-
 def _body(request) -> dict:
     try:
         data = json.loads(request.body or b"{}")
@@ -95,9 +82,9 @@ def _bad_json():
 
 @csrf_exempt
 def workorders(request):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     if request.method == "POST":
         return _create(request, client)
     if request.method == "GET":
@@ -175,9 +162,9 @@ def _not_found():
 
 @csrf_exempt
 def workorder(request, number):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     if request.method != "GET":
         return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
     order = _own_order(client, number)
@@ -188,9 +175,9 @@ def workorder(request, number):
 
 @csrf_exempt
 def workorder_action(request, number, action):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     if request.method != "POST":
         return error_response([FieldError("", "method_not_allowed", _("不支持的请求方法"))], 405)
     order = _own_order(client, number)
