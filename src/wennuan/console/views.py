@@ -38,7 +38,7 @@ from wennuan.workorders.choices import (
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
-from wennuan.workorders.transitions import TRANSITIONS
+from wennuan.workorders.transitions import REPLIED, TRANSITIONS
 
 
 def _may(check, user) -> bool:
@@ -106,7 +106,9 @@ def _filtered_orders(request):
     # Prefetch (two small queries) rather than join: with a join the planners leave the
     # (company, state, due_at) index and sort the whole company's history.
     queryset = _orders_visible_or_403(request.user).prefetch_related("community", "company")
-    filters = {k: request.GET.get(k, "") for k in ("company", "community", "category", "state")}
+    filters = {
+        k: request.GET.get(k, "") for k in ("company", "community", "category", "state", "review")
+    }
     overdue = request.GET.get("overdue") == "1"
     if filters["company"]:
         company = HeatingCompany.objects.filter(code=filters["company"]).first()
@@ -116,7 +118,9 @@ def _filtered_orders(request):
     if filters["category"]:
         queryset = queryset.filter(category=filters["category"])
     show_all = request.GET.get("all") == "1"
-    if filters["state"]:
+    if filters["review"] == "1":  # the reviewer's queue: replies not yet published
+        queryset = queryset.filter(is_published=False, state__in=sorted(REPLIED)).exclude(reply="")
+    elif filters["state"]:
         queryset = queryset.filter(state=filters["state"])
     elif not show_all:
         queryset = queryset.filter(state__in=sorted(s.value for s in OPEN_STATES))
@@ -158,6 +162,7 @@ def orders(request):
             "categories": Category.choices,
             "states": State.choices,
             "may_create": may_act(request.user, "create"),
+            "may_review": may_act(request.user, "publish_reply"),
             "may_export": staff_role(request.user) in EXPORT_ROLES,
         },
     )

@@ -41,12 +41,16 @@ def test_reviewer_publishes_the_masked_reply_and_withdraws_it(client, make_order
         response = client.post(f"/console/orders/{order.number}/act/publish_reply/")
         assert response.status_code in (403, 404), name
     client.force_login(personas["supervisor"])
+    queue = client.get("/console/orders/", {"review": "1"}).content.decode()
+    assert order.number in queue and "待审核答复" in queue
     detail = client.get(f"/console/orders/{order.number}/").content.decode()
     preview = detail.split('class="masked-preview">')[1].split("</blockquote>")[0]
     assert "张*（137****5678，家中座机0530-****571）" in preview
     assert not any(piece in preview for piece in PRIVATE)
     response = client.post(f"/console/orders/{order.number}/act/publish_reply/")
     assert response.status_code == 302
+    client.force_login(personas["supervisor"])
+    assert order.number not in client.get("/console/orders/", {"review": "1"}).content.decode()
 
     public = _public_pages(client)
     assert "暖气片存气已排除" in public and "张*" in public and "137****5678" in public
