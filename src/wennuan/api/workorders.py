@@ -24,8 +24,10 @@ from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.intake import clean_intake
-from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+from wennuan.workorders.models import IdempotencyKey, WorkOrder
+from wennuan.workorders.transitions import TRANSITIONS
 
+from .auth import token_client, unauthorized
 from .errors import ApiInputError, FieldError, api_methods, error_response
 from .pagination import parse_positive_int
 
@@ -67,20 +69,6 @@ def order_payload(order: WorkOrder) -> dict:
         "reply": order.reply,
         "master": order.master.number if order.master_id else None,
     }
-
-
-def _client(request) -> ApiClient | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme != "Token":
-        return None
-    return ApiClient.authenticate(token.strip())
-
-
-def _unauthorized():
-    return error_response(
-        [FieldError("Authorization", "unauthorized", _("缺少或无效的接口令牌"))], status=401
-    )
 
 
 def _body(request) -> dict:
@@ -141,9 +129,9 @@ def _control_character_error(data: dict, fields):
 
 @api_methods("GET", "POST")
 def workorders(request):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     if request.method == "POST":
         return _create(request, client)
     return _changed_since(request, client)
@@ -335,9 +323,9 @@ def _not_found():
 
 @api_methods("GET")
 def workorder(request, number):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     order = _own_order(client, number)
     if order is None:
         return _not_found()
@@ -346,9 +334,9 @@ def workorder(request, number):
 
 @api_methods("POST")
 def workorder_action(request, number, action):
-    client = _client(request)
+    client = token_client(request)
     if client is None:
-        return _unauthorized()
+        return unauthorized()
     order = _own_order(client, number)
     if order is None:
         return _not_found()
@@ -370,20 +358,14 @@ def workorder_action(request, number, action):
     refused = _control_character_error(data, ACTION_TEXT_FIELDS) or _schema_error(data, "Action")
     if refused is not None:
         return refused
-    expected = data.get("expected_state") or None
+    transition = TRANSITIONS[action]
+    # The API's actions take text fields only (reason, satisfaction, note).
+    values = [str(data.get(name, "")) for name in transition.form]
+    options = {"expected_state": data.get("expected_state") or None}
     try:
-        if action == "press":
-            actions.do_press(order, client, str(data.get("reason", "")))
-        elif action == "callback":
-            actions.do_callback(
-                order,
-                client,
-                str(data.get("satisfaction", "")),
-                str(data.get("note", "")),
-                expected_state=expected,
-            )
-        elif action == "close":
-            actions.do_close(order, client, expected_state=expected)
+        getattr(actions, f"do_{action}")(
+            order, client, *values, **(options if transition.expected_state else {})
+        )
     except actions.ActionError as error:
         status = 409 if error.code in ("conflict", "invalid_state") else 400
         return error_response(

@@ -39,6 +39,7 @@ from wennuan.workorders.choices import (
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
+from wennuan.workorders.transitions import REPLIED, TRANSITIONS
 
 
 def _may(check, user) -> bool:
@@ -106,7 +107,9 @@ def _filtered_orders(request):
     # Prefetch (two small queries) rather than join: with a join the planners leave the
     # (company, state, due_at) index and sort the whole company's history.
     queryset = _orders_visible_or_403(request.user).prefetch_related("community", "company")
-    filters = {k: request.GET.get(k, "") for k in ("company", "community", "category", "state")}
+    filters = {
+        k: request.GET.get(k, "") for k in ("company", "community", "category", "state", "review")
+    }
     overdue = request.GET.get("overdue") == "1"
     if filters["company"]:
         company = HeatingCompany.objects.filter(code=filters["company"]).first()
@@ -116,7 +119,9 @@ def _filtered_orders(request):
     if filters["category"]:
         queryset = queryset.filter(category=filters["category"])
     show_all = request.GET.get("all") == "1"
-    if filters["state"]:
+    if filters["review"] == "1":  # the reviewer's queue: replies not yet published
+        queryset = queryset.filter(is_published=False, state__in=sorted(REPLIED)).exclude(reply="")
+    elif filters["state"]:
         queryset = queryset.filter(state=filters["state"])
     elif not show_all:
         queryset = queryset.filter(state__in=sorted(s.value for s in OPEN_STATES))
@@ -158,6 +163,7 @@ def orders(request):
             "categories": Category.choices,
             "states": State.choices,
             "may_create": may_act(request.user, "create"),
+            "may_review": may_act(request.user, "publish_reply"),
             "may_export": staff_role(request.user) in EXPORT_ROLES,
         },
     )
@@ -385,7 +391,7 @@ def _detail_context(request, order, error=None):
     offered = wo_actions.offered_actions(request.user, order)
     return {
         "order": order,
-        "offered": offered,
+        "offers": [{"action": action, "transition": TRANSITIONS[action]} for action in offered],
         "events": order.events.select_related("actor").all(),
         "visits": order.visits.prefetch_related("readings").all(),
         "callbacks": order.callbacks.all(),
@@ -422,6 +428,46 @@ def _moment_field(post, name):
     return moment
 
 
+def _technician(order, post):
+    wanted = post.get("technician", "")
+    technician = (
+        get_user_model().objects.filter(pk=int(wanted)).first() if wanted.isdecimal() else None
+    )
+    if technician is None:
+        raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
+    return technician
+
+
+def _community(order, post):
+    community = find_community(post.get("community", ""))
+    if community is None:
+        raise wo_actions.ActionError(_("没有找到该小区"), field="community")
+    return community
+
+
+def _master(order, post, user):
+    master = order_queryset(user).filter(number=post.get("master", "").strip()).first()
+    if master is None:
+        raise wo_actions.ActionError(_("没有找到主工单"), field="master")
+    return master
+
+
+# How the detail page's form fields become the arguments of ``do_<action>`` (the fields each
+# action asks for are in ``workorders.transitions``).
+FORM_READERS = {
+    "technician": lambda order, post, user: _technician(order, post),
+    "reply": lambda order, post, user: post.get("reply", ""),
+    "community": lambda order, post, user: _community(order, post),
+    "until": lambda order, post, user: _moment_field(post, "until"),
+    "deadline": lambda order, post, user: _moment_field(post, "deadline"),
+    "approve": lambda order, post, user: post.get("approve") == "1",
+    "reason": lambda order, post, user: post.get("reason", ""),
+    "satisfaction": lambda order, post, user: post.get("satisfaction", ""),
+    "note": lambda order, post, user: post.get("note", ""),
+    "master": _master,
+}
+
+
 @login_required
 def order_act(request, number, action):
     """POST one action from the detail page; errors re-render the page and change nothing."""
@@ -430,69 +476,16 @@ def order_act(request, number, action):
     if staff_role(request.user) is None:
         raise PermissionDenied
     order = access_order(request.user, number)
-    post = request.POST
-    expected = post.get("expected_state") or None
-    user = request.user
-    reason = post.get("reason", "")
+    transition = TRANSITIONS.get(action)
+    if transition is None or transition.page or not may_act(request.user, action, order):
+        raise PermissionDenied  # before reading the form: a refusal says nothing about it
+    post, user = request.POST, request.user
     try:
-        if action == "accept":
-            wo_actions.do_accept(order, user, expected_state=expected)
-        elif action == "assign":
-            wanted = post.get("technician", "")
-            technician = (
-                get_user_model().objects.filter(pk=int(wanted)).first()
-                if wanted.isdecimal()
-                else None
-            )
-            if technician is None:
-                raise wo_actions.ActionError(_("请选择维修人员"), field="technician")
-            wo_actions.do_assign(order, user, technician, expected_state=expected)
-        elif action == "reply":
-            wo_actions.do_reply(order, user, post.get("reply", ""), expected_state=expected)
-        elif action == "resolve_immediately":
-            wo_actions.do_resolve_immediately(order, user, post.get("reply", ""))
-        elif action == "return":
-            wo_actions.do_return(order, user, reason, expected_state=expected)
-        elif action == "request_extension":
-            until = _moment_field(post, "until")
-            wo_actions.do_request_extension(order, user, until, reason, expected_state=expected)
-        elif action == "decide_extension":
-            approve = post.get("approve") == "1"
-            wo_actions.do_decide_extension(order, user, approve, reason, expected_state=expected)
-        elif action in ("reroute", "dispatch"):
-            community = find_community(post.get("community", ""))
-            if community is None:
-                raise wo_actions.ActionError(_("没有找到该小区"), field="community")
-            if action == "dispatch":
-                wo_actions.do_dispatch(order, user, community, expected_state=expected)
-            else:
-                wo_actions.do_reroute(order, user, community, reason, expected_state=expected)
-        elif action == "refuse_return":
-            wo_actions.do_refuse_return(order, user, reason, expected_state=expected)
-        elif action == "press":
-            wo_actions.do_press(order, user, reason)
-        elif action == "supervise":
-            deadline = _moment_field(post, "deadline")
-            wo_actions.do_supervise(order, user, deadline, reason)
-        elif action == "callback":
-            wo_actions.do_callback(
-                order,
-                user,
-                post.get("satisfaction", ""),
-                post.get("note", ""),
-                expected_state=expected,
-            )
-        elif action == "close":
-            wo_actions.do_close(order, user, expected_state=expected)
-        elif action == "merge":
-            master = order_queryset(user).filter(number=post.get("master", "").strip()).first()
-            if master is None:
-                raise wo_actions.ActionError(_("没有找到主工单"), field="master")
-            wo_actions.do_merge(order, user, master, reason, expected_state=expected)
-        elif action == "reject":
-            wo_actions.do_reject(order, user, reason, expected_state=expected)
-        else:
-            raise PermissionDenied
+        values = [FORM_READERS[name](order, post, user) for name in transition.form]
+        options = {}
+        if transition.expected_state:
+            options["expected_state"] = post.get("expected_state") or None
+        getattr(wo_actions, f"do_{action}")(order, user, *values, **options)
     except wo_actions.ActionError as error:
         order.refresh_from_db()
         status = 409 if error.code in ("conflict", "invalid_state") else 400

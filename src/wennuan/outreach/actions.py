@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.registry.models import City
+
 from .access import is_bureau, may_mark_done
 from .choices import ItemStatus
 from .models import OutreachVisit, PlanItem
@@ -57,8 +59,12 @@ def do_record_visit(
         raise OutreachError(_("入户户数不能为负数"), "homes_visited")
     participants = _required(participants, "participants", _("参加人员"))
     findings = _required(findings, "findings", _("发现的问题"))
+    # Without review a public visit is published as it is recorded.
+    published = is_public and not City.publications_need_review()
     with transaction.atomic():
         visit = OutreachVisit.objects.create(
+            published_at=timezone.now() if published else None,
+            published_by=actor if published else None,
             community=community,
             visited_on=visited_on,
             participants=participants,
@@ -69,6 +75,36 @@ def do_record_visit(
             created_by=actor,
         )
         visit.substations.set(substations)
+    return visit
+
+
+def do_publish_visit(actor, visit: OutreachVisit, *, now: datetime | None = None):
+    """A reviewer (the bureau) has read the masked summary and publishes it on /outreach/."""
+    if not is_bureau(actor):
+        raise PermissionDenied
+    if not visit.is_public:
+        raise OutreachError(_("该走访记录标为不公开"))
+    now = now or timezone.now()
+    updated = OutreachVisit.objects.filter(
+        pk=visit.pk, is_public=True, published_at__isnull=True
+    ).update(published_at=now, published_by=actor)
+    if updated != 1:
+        raise OutreachError(_("该走访记录已经公开，请刷新页面"))
+    visit.refresh_from_db()
+    return visit
+
+
+def do_withdraw_visit(actor, visit: OutreachVisit, *, now: datetime | None = None):
+    """The visit leaves the public pages; who withdrew it and when stays on the row."""
+    if not is_bureau(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    updated = OutreachVisit.objects.filter(pk=visit.pk, published_at__isnull=False).update(
+        published_at=None, withdrawn_at=now, withdrawn_by=actor
+    )
+    if updated != 1:
+        raise OutreachError(_("该走访记录尚未公开，请刷新页面"))
+    visit.refresh_from_db()
     return visit
 
 

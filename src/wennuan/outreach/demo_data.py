@@ -1,5 +1,8 @@
 """Demo 访民问暖: two visits to the communities with the most complaints so far this season,
-with plan items at every stage (closed, done awaiting the check, open, overdue)."""
+with plan items at every stage (closed, done awaiting the check, open, overdue).
+
+The notes name residents, phones and rooms as staff really type them; the first visit has been
+reviewed and published (the public summary shows it masked), the second awaits review."""
 
 from __future__ import annotations
 
@@ -22,7 +25,10 @@ VISITS = (
         "participants": "市城市管理局副局长、供热管理科科长、热力公司分管经理、小区管理员",
         "homes_visited": 8,
         "homes_note": "顶层及边户8户，其中2户室温低于18℃",
-        "findings": "顶层和边户散热器存气，部分单元二次网水力失调；一户私装管道泵影响邻户。",
+        "findings": (
+            "顶层和边户散热器存气，部分单元二次网水力失调；3号楼2单元502住户刘桂英"
+            "（13853012345）私装管道泵影响邻户，邻户王建国先生（0530-5512345）室温16.5℃。"
+        ),
         "items": (
             ("顶层散热器普遍存气，室温偏低", "逐户排气，加装自动排气阀", 5, ItemStatus.CLOSED),
             (
@@ -31,7 +37,12 @@ VISITS = (
                 10,
                 ItemStatus.DONE,
             ),
-            ("住户私装管道泵", "上门告知并拆除，张贴公告", 3, ItemStatus.OPEN),
+            (
+                "3-2-502住户刘桂英私装管道泵",
+                "上门告知并拆除（联系电话138 5301 2345），张贴公告",
+                3,
+                ItemStatus.OPEN,
+            ),
         ),
     },
     {
@@ -39,7 +50,10 @@ VISITS = (
         "participants": "供热管理科、热力公司客服中心主任、社区网格员",
         "homes_visited": 5,
         "homes_note": "回访前期投诉5户",
-        "findings": "换热站循环泵运行不稳定；居民反映热线等待时间长。",
+        "findings": (
+            "换热站循环泵运行不稳定；居民反映热线等待时间长，业主赵秀兰（电话13905307788）"
+            "称6号楼1单元1101室连续三天室温不足18℃。"
+        ),
         "items": (
             ("换热站循环泵运行不稳定", "检修循环泵，增设备用泵切换", 9, ItemStatus.OPEN),
             ("热线高峰时段接通率低", "增加高峰时段坐席并公布小区管理员电话", 14, ItemStatus.OPEN),
@@ -68,8 +82,9 @@ def load(city) -> str:
     author = supervisor.user if supervisor else None
     now = timezone.now()
     item_count = 0
-    for spec, community in zip(VISITS, communities, strict=False):
+    for index, (spec, community) in enumerate(zip(VISITS, communities, strict=False)):
         visited_on = today - timedelta(days=spec["days_ago"])
+        reviewed = index == 0
         visit = OutreachVisit.objects.create(
             community=community,
             visited_on=visited_on,
@@ -79,6 +94,8 @@ def load(city) -> str:
             findings=spec["findings"],
             created_by=author,
             created_at=now - timedelta(days=spec["days_ago"]),
+            published_at=now - timedelta(days=spec["days_ago"] - 1) if reviewed else None,
+            published_by=author if reviewed else None,
         )
         if community.substation_id:
             visit.substations.set([community.substation_id])

@@ -29,6 +29,26 @@ class OutreachVisit(models.Model):
     homes_note = models.TextField(_("入户情况（不公开）"), blank=True)
     findings = models.TextField(_("发现的问题"))
     is_public = models.BooleanField(_("公开"), default=True)
+    # Public only once a reviewer has read the masked text (when the city asks for review);
+    # the last review stays recorded, also after a withdrawal.
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核公开人"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("记录人"),

@@ -10,7 +10,7 @@ from .models import OutreachVisit
 
 def _public_visits():
     return (
-        OutreachVisit.objects.filter(is_public=True)
+        OutreachVisit.objects.filter(is_public=True, published_at__isnull=False)
         .select_related("community", "community__company")
         .annotate(
             item_count=Count("items", distinct=True),

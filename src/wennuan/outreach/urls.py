@@ -10,5 +10,6 @@ urlpatterns = [
     path("visits/new/", views.visit_new, name="visit_new"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("visits/<int:pk>/items/", views.item_add, name="item_add"),
+    path("visits/<int:pk>/<str:action>/", views.visit_publication, name="visit_publication"),
     path("items/<int:pk>/<str:action>/", views.item_act, name="item_act"),
 ]

@@ -219,6 +219,24 @@ def item_add(request, pk: int):
 
 @login_required
 @require_POST
+def visit_publication(request, pk: int, action: str):
+    """The reviewer publishes the masked summary on /outreach/ or withdraws it."""
+    require_bureau(request.user)
+    visit = get_object_or_404(OutreachVisit, pk=pk)
+    try:
+        if action == "publish":
+            actions.do_publish_visit(request.user, visit)
+        elif action == "withdraw":
+            actions.do_withdraw_visit(request.user, visit)
+        else:
+            raise Http404
+    except actions.OutreachError as exc:
+        return _render_visit(request, visit, error=exc.message, status=409)
+    return redirect("outreach:visit", pk=visit.pk)
+
+
+@login_required
+@require_POST
 def item_act(request, pk: int, action: str):
     require_reader(request.user)
     item = get_object_or_404(visible_items(request.user).select_related("visit"), pk=pk)

@@ -11,25 +11,18 @@ from datetime import date
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from wennuan.api.auth import token_client, unauthorized
 from wennuan.api.errors import FieldError, api_methods, error_response
 from wennuan.registry.models import HeatingCompany
 from wennuan.staff.access import staff_role
-from wennuan.workorders.models import ApiClient
 
 from .access import visible_companies
 from .serialize import day_plans, plans_payload
 
 
-def _token_client(request):
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Token":
-        return None
-    return ApiClient.authenticate(token.strip())
-
-
 @api_methods("GET")
 def plans_for_date(request, day: str):
-    client = _token_client(request)
+    client = token_client(request)
     if client is not None:
         companies = HeatingCompany.objects.all()
     elif request.user.is_authenticated:
@@ -37,9 +30,7 @@ def plans_for_date(request, day: str):
             return error_response([FieldError("user", "forbidden", _("无权查看调度计划"))], 403)
         companies = visible_companies(request.user)
     else:
-        return error_response(
-            [FieldError("Authorization", "unauthorized", _("缺少或无效的接口令牌"))], 401
-        )
+        return unauthorized()
     try:
         wanted = date.fromisoformat(day)
     except ValueError:

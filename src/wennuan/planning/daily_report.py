@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wennuan.registry.models import City, HeatingCompany, HeatingSeason
+from wennuan.registry.models import City, HeatingCompany, HeatingSeason, standard_indoor_c
 from wennuan.workorders.choices import Channel, State
 from wennuan.workorders.models import WorkOrder
 
@@ -224,9 +224,7 @@ def collect(day: date) -> DailyReport:
     city = City.objects.first()
     start = local_day_start(yesterday)
     end = start + timedelta(days=1)
-    season = HeatingSeason.objects.filter(
-        start_date__lte=yesterday, end_date__gte=yesterday
-    ).first()
+    season = HeatingSeason.objects.covering(yesterday)
     plans_yesterday = _day_plans(yesterday)
     plans_today = _day_plans(day)
 
@@ -252,7 +250,7 @@ def collect(day: date) -> DailyReport:
         city=city,
         outdoor_temp_c=outdoor,
         weather_source=weather_source,
-        standard_c=season.standard_indoor_temp_c if season else 18.0,
+        standard_c=standard_indoor_c(season),
         design_outdoor_c=city.design_outdoor_temp_c if city else -4.9,
         today_outdoor_c=today_outdoor,
     )

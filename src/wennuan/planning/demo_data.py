@@ -53,7 +53,7 @@ def _smoothed(temps: np.ndarray, time_constant_h: float) -> np.ndarray:
 def generate_history(city, today, *, days=DEMO_HISTORY_DAYS, seed=DEMO_SEED) -> tuple[int, int]:
     """Store observed weather and meter readings for the ``days`` days before ``today``
     (within the current heating season). Returns (hours, readings)."""
-    season = HeatingSeason.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    season = HeatingSeason.objects.covering(today)
     first_day = today - timedelta(days=days)
     if season is not None:
         first_day = max(first_day, season.start_date)
@@ -255,7 +255,7 @@ def load(city) -> str:
     register_city = City.objects.first()
     today = timezone.localdate()
     hours, readings = generate_history(register_city, today)
-    season = HeatingSeason.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    season = HeatingSeason.objects.covering(today)
     last_season_end = local_day_start(
         (season.start_date if season else today) - timedelta(days=250)
     )

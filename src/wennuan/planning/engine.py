@@ -471,7 +471,7 @@ def compute_company_plan(
     city = City.objects.first()
     if city is None:
         raise PlanError(_("尚未登记城市"))
-    season = HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    season = HeatingSeason.objects.covering(day)
     standard_c = season.standard_indoor_temp_c if season else cfg.standard_indoor_c
     target_c = standard_c + cfg.comfort_reserve_k
     design_out_c = city.design_outdoor_temp_c

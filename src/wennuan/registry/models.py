@@ -39,6 +39,11 @@ class City(models.Model):
         validators=[RegexValidator(r"^0\d{2,3}$", _("区号为 0 开头的 3–4 位数字，例如 0530"))],
         help_text=_("例如 菏泽 0530"),
     )
+    review_publications = models.BooleanField(
+        _("公开前须审核"),
+        default=True,
+        help_text=_("答复和走访记录须经监管人员审核（预览脱敏后的文字）后才公开"),
+    )
 
     class Meta:
         verbose_name = _("城市")
@@ -46,6 +51,13 @@ class City(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def publications_need_review(cls) -> bool:
+        """Whether replies and outreach notes wait for a reviewer before they are public
+        (yes without a City row: privacy is the safe default)."""
+        review = cls.objects.values_list("review_publications", flat=True).first()
+        return review is None or review
 
 
 class HeatingCompany(models.Model):
@@ -400,6 +412,17 @@ class SourceConnection(models.Model):
         return f"{self.source} → {self.junction}"
 
 
+# The indoor standard where no season is registered (山东省供热条例 art. 21: 18 °C in bedrooms
+# and living rooms).
+DEFAULT_STANDARD_INDOOR_C = 18.0
+
+
+class HeatingSeasonQuerySet(models.QuerySet):
+    def covering(self, day):
+        """The season whose dates include ``day`` (a date), or None."""
+        return self.filter(start_date__lte=day, end_date__gte=day).first()
+
+
 class HeatingSeason(models.Model):
     """A heating season (供热季) with its dates, tariffs and the indoor standard."""
 
@@ -420,6 +443,8 @@ class HeatingSeason(models.Model):
     )
     standard_indoor_temp_c = models.FloatField(_("室温标准 (°C)"), default=18)
 
+    objects = HeatingSeasonQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("供热季")
         verbose_name_plural = _("供热季")
@@ -432,3 +457,8 @@ class HeatingSeason(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def standard_indoor_c(season: HeatingSeason | None) -> float:
+    """The indoor standard (°C) that applies under ``season`` (the default outside any)."""
+    return season.standard_indoor_temp_c if season else DEFAULT_STANDARD_INDOOR_C

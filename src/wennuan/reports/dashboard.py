@@ -42,9 +42,7 @@ def current_season(today: date | None = None) -> HeatingSeason | None:
     today = today or timezone.localdate()
     seasons = HeatingSeason.objects.order_by("-start_date")
     return (
-        seasons.filter(start_date__lte=today, end_date__gte=today).first()
-        or seasons.filter(start_date__lte=today).first()
-        or seasons.last()
+        seasons.covering(today) or seasons.filter(start_date__lte=today).first() or seasons.last()
     )
 
 

@@ -12,6 +12,9 @@ from wennuan.staff.access import scope_to_company, sees_all_companies, staff_rol
 from wennuan.staff.choices import Role
 
 from .models import ApiClient, WorkOrder
+from .transitions import API_CLIENT_ACTIONS, CREATE_ROLES, TRANSITIONS
+
+__all__ = ["API_CLIENT_ACTIONS", "ACTION_ROLES", "may_act", "require_action", "order_queryset"]
 
 # Roles that may read orders at all (dispatch engineers plan heat; they do not handle orders).
 ORDER_READERS = frozenset(
@@ -25,29 +28,12 @@ ORDER_READERS = frozenset(
     }
 )
 
-# Which roles may run each action (design §2). The company / assignee check comes on top.
+# Which roles may run each action (design §2), from the transition table. The company /
+# assignee check comes on top.
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "create": frozenset({Role.OPERATOR, Role.SUPERVISOR}),
-    "dispatch": frozenset({Role.OPERATOR, Role.SUPERVISOR}),
-    "resolve_immediately": frozenset({Role.OPERATOR, Role.SUPERVISOR}),
-    "merge": frozenset({Role.OPERATOR, Role.SUPERVISOR}),
-    "reject": frozenset({Role.OPERATOR, Role.SUPERVISOR}),
-    "accept": frozenset({Role.COMPANY_DISPATCHER}),
-    "assign": frozenset({Role.COMPANY_DISPATCHER}),
-    "record_visit": frozenset({Role.TECHNICIAN, Role.COMPANY_DISPATCHER}),
-    "reply": frozenset({Role.COMPANY_DISPATCHER}),
-    "request_extension": frozenset({Role.COMPANY_DISPATCHER}),
-    "return": frozenset({Role.COMPANY_DISPATCHER}),
-    "decide_extension": frozenset({Role.SUPERVISOR}),
-    "reroute": frozenset({Role.SUPERVISOR}),
-    "refuse_return": frozenset({Role.SUPERVISOR}),
-    "press": frozenset({Role.SUPERVISOR}),
-    "supervise": frozenset({Role.SUPERVISOR}),
-    "callback": frozenset({Role.SUPERVISOR}),
-    "close": frozenset({Role.SUPERVISOR}),
+    "create": CREATE_ROLES,
+    **{action: transition.roles for action, transition in TRANSITIONS.items()},
 }
-# What another hotline system may do on the orders it pushed (it presses and calls back).
-API_CLIENT_ACTIONS = frozenset({"press", "callback", "close"})
 
 
 class Citizen:

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
+from wennuan.registry.models import City, HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
-from .access import Citizen, require_action
+from .access import Citizen, may_act, require_action
 from .choices import (
     IMMEDIATE_CATEGORIES,
     OPEN_STATES,
@@ -35,6 +36,7 @@ from .choices import (
 from .deadlines import compute_deadlines, in_heating_season, press_moment
 from .models import ApiClient, Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .rules import visit_verdict
+from .transitions import TRANSITIONS
 
 MIN_TEMP_C, MAX_TEMP_C = -10.0, 40.0
 
@@ -110,7 +112,6 @@ def _change(
     actor,
     action: str,
     *,
-    from_states,
     to_state: str | None = None,
     fields: dict | None = None,
     reason: str = "",
@@ -120,7 +121,9 @@ def _change(
     now: datetime,
     check_permission: bool = True,
 ) -> WorkOrder:
-    """Conditional update from the state the actor saw, then the event. Call inside atomic."""
+    """Conditional update from the state the actor saw, then the event. Call inside atomic.
+    The states the action may start from are the transition table's."""
+    from_states = TRANSITIONS[action].from_states
     if check_permission:
         require_action(actor, action, order)
     expected = expected_state or order.state
@@ -342,10 +345,6 @@ def _route(order, actor, community, *, action, now, check=True, reason="", compa
         order,
         actor,
         action,
-        from_states=(
-            {State.RECEIVED} if action == "dispatch" else {State.RETURNED, State.DISPATCHED}
-        )
-        | ({State.ACCEPTED} if action == "reroute" else set()),
         to_state=State.DISPATCHED,
         fields=fields,
         reason=reason,
@@ -378,9 +377,8 @@ def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
             order,
             actor,
             "resolve_immediately",
-            from_states={State.RECEIVED, State.DISPATCHED},
             to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": True},
+            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             now=now,
         )
 
@@ -397,7 +395,6 @@ def do_accept(order, actor, *, expected_state=None, now=None) -> WorkOrder:
             order,
             actor,
             "accept",
-            from_states={State.DISPATCHED, State.REOPENED},
             to_state=State.ACCEPTED,
             fields={"accepted_at": now},
             expected_state=expected_state,
@@ -416,7 +413,6 @@ def do_assign(order, actor, technician, *, expected_state=None, now=None) -> Wor
             order,
             actor,
             "assign",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.IN_PROGRESS,
             fields={"assignee": technician},
             data={"technician": profile.display_name},
@@ -451,8 +447,6 @@ def do_record_visit(
 
     ``readings`` are (room name, room kind, °C). A not-at-home visit does not meet the on-site
     deadline."""
-    from wennuan.registry.models import HeatingSeason
-
     now = _now(now)
     visited_at = visited_at or now
     checked = []
@@ -482,10 +476,7 @@ def do_record_visit(
     if home_area_m2 is not None:
         home_area_m2 = _check_home_area(home_area_m2)
     visit_day = timezone.localtime(visited_at).date()
-    season = HeatingSeason.objects.filter(
-        start_date__lte=visit_day, end_date__gte=visit_day
-    ).first()
-    standard = season.standard_indoor_temp_c if season else 18.0
+    standard = standard_indoor_c(HeatingSeason.objects.covering(visit_day))
     verdict, lowest = visit_verdict(
         not_home=not_home,
         access_refused=access_refused,
@@ -500,7 +491,6 @@ def do_record_visit(
             order,
             actor,
             "record_visit",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.IN_PROGRESS,
             fields=fields,
             data={
@@ -583,15 +573,55 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
             order,
             actor,
             "reply",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": True},
+            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
             expected_state=expected_state,
             now=now,
         )
 
 
 do_resolve = do_reply
+
+
+def published_on_reply() -> bool:
+    """A reply goes public at once only where the city does not review publications."""
+    return not City.publications_need_review()
+
+
+def do_publish_reply(order, actor, *, now=None) -> WorkOrder:
+    """公开答复: a reviewer has read the masked reply and publishes it on /replies/."""
+    now = _now(now)
+    if not order.reply:
+        raise ActionError(_("该工单没有答复内容"), code="invalid_state")
+    if order.is_published:
+        raise ActionError(_("答复已经公开"), code="invalid_state")
+    with transaction.atomic():
+        return _change(
+            order,
+            actor,
+            "publish_reply",
+            fields={"is_published": True},
+            extra_filter={"is_published": False},
+            now=now,
+        )
+
+
+def do_withdraw_reply(order, actor, reason: str, *, now=None) -> WorkOrder:
+    """撤回答复: a published reply leaves the public pages (e.g. it still names a person)."""
+    now = _now(now)
+    reason = _require_reason(reason)
+    if not order.is_published:
+        raise ActionError(_("答复尚未公开"), code="invalid_state")
+    with transaction.atomic():
+        return _change(
+            order,
+            actor,
+            "withdraw_reply",
+            fields={"is_published": False},
+            reason=reason,
+            extra_filter={"is_published": True},
+            now=now,
+        )
 
 
 def do_return(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
@@ -603,7 +633,6 @@ def do_return(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
             order,
             actor,
             "return",
-            from_states={State.DISPATCHED, State.ACCEPTED},
             to_state=State.RETURNED,
             reason=reason,
             expected_state=expected_state,
@@ -624,7 +653,6 @@ def do_request_extension(
             order,
             actor,
             "request_extension",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             fields={"extension_requested": True, "requested_extension_until": until},
             extra_filter={"extension_requested": False},
             reason=reason,
@@ -652,7 +680,6 @@ def do_decide_extension(
             order,
             actor,
             "decide_extension",
-            from_states={State.ACCEPTED, State.IN_PROGRESS},
             fields=fields,
             extra_filter={"extension_requested": True},
             reason=reason,
@@ -688,7 +715,6 @@ def do_refuse_return(order, actor, reason: str, *, expected_state=None, now=None
             order,
             actor,
             "refuse_return",
-            from_states={State.RETURNED},
             to_state=State.DISPATCHED,
             fields={
                 "clock_started_at": now,
@@ -713,7 +739,6 @@ def do_press(order, actor, reason: str = "", *, now=None) -> WorkOrder:
             order,
             actor,
             "press",
-            from_states=OPEN_STATES - {State.RECEIVED, State.RETURNED},
             fields={"pressed": True},
             reason=reason,
             now=now,
@@ -736,7 +761,6 @@ def do_supervise(order, actor, deadline: datetime, reason: str, *, now=None) -> 
             order,
             actor,
             "supervise",
-            from_states=OPEN_STATES - {State.RECEIVED, State.RETURNED},
             fields={"supervised": True, "resolve_deadline": new_deadline},
             reason=reason,
             data={"deadline": new_deadline.isoformat()},
@@ -760,7 +784,6 @@ def do_callback(
                 order,
                 actor,
                 "callback",
-                from_states={State.RESOLVED},
                 to_state=State.REOPENED,
                 fields={
                     "clock_started_at": now,
@@ -782,7 +805,6 @@ def do_callback(
                 order,
                 actor,
                 "callback",
-                from_states={State.RESOLVED},
                 to_state=State.CALLBACK_DONE,
                 reason=note,
                 data={"satisfaction": satisfaction},
@@ -803,7 +825,6 @@ def do_close(order, actor, *, expected_state=None, now=None) -> WorkOrder:
             order,
             actor,
             "close",
-            from_states={State.CALLBACK_DONE},
             to_state=State.CLOSED,
             expected_state=expected_state,
             now=now,
@@ -824,7 +845,6 @@ def do_merge(order, actor, master, reason: str = "", *, expected_state=None, now
             order,
             actor,
             "merge",
-            from_states={State.RECEIVED, State.DISPATCHED, State.ACCEPTED},
             to_state=State.MERGED,
             fields={"master": master},
             reason=reason,
@@ -849,7 +869,6 @@ def do_reject(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
             order,
             actor,
             "reject",
-            from_states={State.RECEIVED, State.DISPATCHED},
             to_state=State.REJECTED,
             reason=reason,
             expected_state=expected_state,
@@ -961,42 +980,10 @@ __all__ = [
 ]
 
 
-# For screens: the states in which each action can be offered. The actions above enforce
-# their own sets; keep these in step when a transition changes.
-OFFERED_IN: dict[str, frozenset[str]] = {
-    "dispatch": frozenset({State.RECEIVED}),
-    "resolve_immediately": frozenset({State.RECEIVED, State.DISPATCHED}),
-    "accept": frozenset({State.DISPATCHED, State.REOPENED}),
-    "assign": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "record_visit": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "reply": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "return": frozenset({State.DISPATCHED, State.ACCEPTED}),
-    "request_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "decide_extension": frozenset({State.ACCEPTED, State.IN_PROGRESS}),
-    "reroute": frozenset({State.RETURNED, State.DISPATCHED, State.ACCEPTED}),
-    "refuse_return": frozenset({State.RETURNED}),
-    "press": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
-    "supervise": frozenset(OPEN_STATES - {State.RECEIVED, State.RETURNED}),
-    "callback": frozenset({State.RESOLVED}),
-    "close": frozenset({State.CALLBACK_DONE}),
-    "merge": frozenset({State.RECEIVED, State.DISPATCHED, State.ACCEPTED}),
-    "reject": frozenset({State.RECEIVED, State.DISPATCHED}),
-}
-
-
 def offered_actions(actor, order) -> list[str]:
     """The actions a screen should offer this actor on this order now."""
-    from .access import may_act
-
-    offered = []
-    for action, states in OFFERED_IN.items():
-        if order.state not in states or not may_act(actor, action, order):
-            continue
-        if action == "decide_extension" and not order.extension_requested:
-            continue
-        if action == "request_extension" and order.extension_requested:
-            continue
-        if action == "resolve_immediately" and order.category not in IMMEDIATE_CATEGORIES:
-            continue
-        offered.append(action)
-    return offered
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if transition.offered_for(order) and may_act(actor, action, order)
+    ]

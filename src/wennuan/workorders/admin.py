@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 
+from .actions import ActionError, do_publish_reply, do_withdraw_reply
 from .models import (
     ApiClient,
     DeadlinePolicy,
@@ -93,21 +94,36 @@ class WorkOrderAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     actions = ["publish_replies", "unpublish_replies"]
 
-    # Publishing is not a state change (design §4.5): the admin may withdraw a reply that
-    # should not be public (e.g. it names a person) and publish it again.
+    # Publishing is not a state change (design §4.5) but an audited action: the admin may
+    # withdraw a reply that should not be public and publish it again; each leaves an Event.
     @admin.action(description=_("公开所选工单的答复"))
     def publish_replies(self, request, queryset):
-        count = queryset.exclude(reply="").update(is_published=True, updated_at=timezone.now())
+        count = self._run_each(queryset, lambda order: do_publish_reply(order, request.user))
         self.message_user(request, ngettext("已公开 %d 条答复", "已公开 %d 条答复", count) % count)
 
     @admin.action(description=_("撤回所选工单的公开答复"))
     def unpublish_replies(self, request, queryset):
-        count = queryset.update(is_published=False, updated_at=timezone.now())
+        reason = _("系统管理员在后台撤回")
+        count = self._run_each(
+            queryset, lambda order: do_withdraw_reply(order, request.user, str(reason))
+        )
         self.message_user(
             request,
             ngettext("已撤回 %d 条公开答复", "已撤回 %d 条公开答复", count) % count,
             messages.WARNING,
         )
+
+    @staticmethod
+    def _run_each(queryset, action) -> int:
+        """Run ``action`` on each order; the ones it refuses (no reply, already so) are skipped."""
+        count = 0
+        for order in queryset:
+            try:
+                action(order)
+            except ActionError:
+                continue
+            count += 1
+        return count
 
     def has_change_permission(self, request, obj=None):
         # The changelist needs it for its actions; the form itself stays read-only.

@@ -61,6 +61,8 @@ class Action(models.TextChoices):
     MERGE = "merge", _("合并重复件")
     REJECT = "reject", _("不予受理")
     OVERDUE = "overdue", _("超期")
+    PUBLISH_REPLY = "publish_reply", _("公开答复")
+    WITHDRAW_REPLY = "withdraw_reply", _("撤回答复")
 
 
 # States in which the company still owes work and the clock runs.

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
+from wennuan.registry.models import HeatingSeason
+
 from .choices import Category, Clock
 
 # Working hours of a business day; "1 working day" on the business calendar is this span.
@@ -71,10 +73,7 @@ def add_business_minutes(start: datetime, minutes: float) -> datetime:
 
 
 def in_heating_season(moment: datetime) -> bool:
-    from wennuan.registry.models import HeatingSeason
-
-    day = _local(moment).date()
-    return HeatingSeason.objects.filter(start_date__lte=day, end_date__gte=day).exists()
+    return HeatingSeason.objects.covering(_local(moment).date()) is not None
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,7 @@ UNROUTED_TEXT = "家里暖气不热，来电人说不清小区名称，需核实
 
 
 def _season_for(today: date) -> HeatingSeason:
-    season = HeatingSeason.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    season = HeatingSeason.objects.covering(today)
     if season is not None:
         return season
     # The demo always shows a season in progress; it must not overlap the next real one.

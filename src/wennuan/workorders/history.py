@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.phones import normalize_phone
+from wennuan.registry.models import HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
@@ -48,6 +49,7 @@ from .choices import (
 from .deadlines import Policy, compute_deadlines, policy_for
 from .models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
 from .rules import visit_verdict
+from .transitions import TRANSITIONS
 
 # ---------------------------------------------------------------------------------------------
 # Runners
@@ -76,6 +78,9 @@ class ActionRunner:
 
     def reply(self, order, actor, reply, now):
         actions.do_reply(order, actor, reply, now=now)
+
+    def publish_reply(self, order, actor, now):
+        actions.do_publish_reply(order, actor, now=now)
 
     def return_(self, order, actor, reason, now):
         actions.do_return(order, actor, reason, now=now)
@@ -145,9 +150,8 @@ class BulkRunner:
         self._zone = timezone.get_current_timezone()
         self._actors_seen: list = []
         self.sequence: dict[str, int] = {}
+        self.published_on_reply = actions.published_on_reply()
         self.policies: dict[str, Policy] = {c: policy_for(c) for c in Category.values}
-        from wennuan.registry.models import HeatingSeason
-
         self.seasons = list(HeatingSeason.objects.order_by("-start_date"))
         self.dispatchers: dict[int, list] = defaultdict(list)
         self.supervisors = []
@@ -187,7 +191,7 @@ class BulkRunner:
                 now, check_permission=True, from_states=None):  # fmt: skip
         if check_permission and not may_act(actor, action, order):
             raise AssertionError(f"{actor} may not {action} {order.number}")
-        allowed = from_states if from_states is not None else actions.OFFERED_IN[action]
+        allowed = from_states if from_states is not None else TRANSITIONS[action].from_states
         if order.state not in allowed:
             raise AssertionError(f"{action} not allowed from {order.state} ({order.number})")
         before = SimpleNamespace(
@@ -273,7 +277,11 @@ class BulkRunner:
             actor,
             "resolve_immediately",
             to_state=State.RESOLVED,
-            fields={"reply": reply.strip(), "resolved_at": now, "is_published": True},
+            fields={
+                "reply": reply.strip(),
+                "resolved_at": now,
+                "is_published": self.published_on_reply,
+            },
             now=now,
         )
 
@@ -297,7 +305,7 @@ class BulkRunner:
                      outdoor_temp_c=None, causes=(), actions_taken="", violations="",
                      rectification="", resident_confirmed=False, home_area_m2=None) -> str:  # fmt: skip
         season = self._season(now)
-        standard = season.standard_indoor_temp_c if season else 18.0
+        standard = standard_indoor_c(season)
         checked = [(room.strip(), kind, float(temp)) for room, kind, temp in readings]
         verdict, lowest = visit_verdict(
             not_home=not_home,
@@ -355,9 +363,16 @@ class BulkRunner:
             actor,
             "reply",
             to_state=State.RESOLVED,
-            fields={"reply": reply.strip(), "resolved_at": now, "is_published": True},
+            fields={
+                "reply": reply.strip(),
+                "resolved_at": now,
+                "is_published": self.published_on_reply,
+            },
             now=now,
         )
+
+    def publish_reply(self, order, actor, now):
+        self._change(order, actor, "publish_reply", fields={"is_published": True}, now=now)
 
     def return_(self, order, actor, reason, now):
         self._change(order, actor, "return", to_state=State.RETURNED, reason=reason, now=now)
@@ -750,6 +765,7 @@ def lifecycle(plan: Plan, runner, cast: Cast):
         t = _between(rng, t, 1, 6)
         reply = IMMEDIATE_REPLIES[plan.category]
         yield t, partial(runner.resolve_immediately, order, operator, reply, t)
+        yield from _review_publication(plan, runner, supervisor, order, t)
         if rng.random() < 0.5:
             t = _between(rng, t, 3 * 60, 30 * 60)
             yield t, partial(runner.callback, order, supervisor, Satisfaction.SATISFIED, "", t)
@@ -853,8 +869,9 @@ def lifecycle(plan: Plan, runner, cast: Cast):
                 t + timedelta(minutes=15),
                 order.clock_started_at + timedelta(minutes=resolve_minutes * share),
             )
-        reply = plan.fixed_reply or _reply_text(plan, verdicts)
+        reply = plan.fixed_reply or _contact_note(plan) + _reply_text(plan, verdicts)
         yield t, partial(runner.reply, order, dispatcher, reply, t)
+        yield from _review_publication(plan, runner, supervisor, order, t)
 
         if rng.random() > 0.9 and not plan.fixed_reply:
             return  # not called back (yet)
@@ -872,6 +889,30 @@ def lifecycle(plan: Plan, runner, cast: Cast):
         t = _between(rng, t, 24 * 60, 96 * 60)
         yield t, partial(runner.close, order, supervisor, t)
         return
+
+
+def _review_publication(plan: Plan, runner, reviewer, order, replied_at: datetime):
+    """Where the city reviews publications, the bureau publishes most replies within three
+    hours (before any call back); one in ten waits for review (never a newspaper case). The
+    delay comes from the seed, not the script's generator, so the rest stays the same."""
+    if order.is_published or (plan.seed % 10 == 0 and not plan.fixed_reply):
+        return
+    moment = replied_at + timedelta(minutes=20 + plan.seed % 150)
+    yield moment, partial(runner.publish_reply, order, reviewer, moment)
+
+
+def _contact_note(plan: Plan) -> str:
+    """What a dispatcher types before the reply proper in one reply of five: whom they called,
+    the number and the home, as in the issue-16 example. The public pages show it masked."""
+    if plan.seed % 5 or not (plan.caller_name and plan.phone and plan.room and plan.building):
+        return ""
+    phone = plan.phone
+    if plan.seed % 3 == 0:  # the home's landline (Heze, 0530), not the caller's mobile
+        phone = f"0530-{5 + plan.seed % 4}{plan.seed % 10**6:06d}"
+    elif plan.seed % 3 == 1:
+        phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    unit = f"{plan.unit}单元" if plan.unit else ""
+    return f"已电话联系{plan.caller_name}（{phone}），告知{plan.building}号楼{unit}{plan.room}："
 
 
 IMMEDIATE_REPLIES = {

@@ -1,22 +1,16 @@
-"""Masking personal data on public pages (design §4.5): 王*, 138****1234, no room."""
+"""The masking filters for templates (design §4.5): {% load masking %} gives mask_name (王*),
+mask_phone (138****1234) and mask_text (free text as it may be published; an optional argument
+names a person to mask wherever they occur, e.g. ``{{ o.reply|mask_text:o.caller_name }}``)."""
 
 from django import template
 
-
-def mask_name(name: str) -> str:
-    name = (name or "").strip()
-    return f"{name[0]}*" if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    phone = phone or ""
-    if len(phone) >= 11:
-        return f"{phone[:3]}****{phone[-4:]}"
-    if len(phone) > 4:
-        return "*" * (len(phone) - 4) + phone[-4:]
-    return "****"
-
+from wennuan.lib.masking import mask_name, mask_phone, mask_text
 
 register = template.Library()
 register.filter("mask_name", mask_name)
 register.filter("mask_phone", mask_phone)
+
+
+@register.filter("mask_text")
+def mask_text_filter(text: str, known_name: str = "") -> str:
+    return mask_text(text, [known_name] if known_name else ())

@@ -77,6 +77,9 @@ def test_full_loop_over_http(client, personas, season, small_city):
     c = as_user(client, personas["supervisor"])
     page = c.get(f"/console/orders/{order.number}/").content.decode()
     assert "0.00 元" in page  # non-compliant, but fixed within 24 h: nothing owed
+    assert "暖气片存气" not in client.get("/replies/").content.decode()  # awaits review
+    assert "审核通过，公开答复" in page and "masked-preview" in page
+    assert act(c, order, "publish_reply").status_code == 302
     assert act(c, order, "callback", satisfaction="satisfied", note="满意").status_code == 302
     assert act(c, order, "close").status_code == 302
     order.refresh_from_db()

@@ -235,6 +235,10 @@ def test_public_summary_shows_progress_without_personal_data(client, visit, item
     north_item, _south = items
     actions.do_mark_done(personas["dispatcher"], north_item, "已排气")
     actions.do_close_item(personas["supervisor"], north_item, "复查合格")
+    assert client.get(f"/outreach/{visit.pk}/").status_code == 404  # not reviewed yet
+    client.force_login(personas["supervisor"])
+    assert "masked-preview" in client.get(f"/console/outreach/visits/{visit.pk}/").content.decode()
+    client.post(f"/console/outreach/visits/{visit.pk}/publish/")
     client.logout()
     listing = client.get("/outreach/").content.decode()
     assert "剑桥学府" in listing and "1/2" in listing

@@ -71,6 +71,10 @@ def test_from_ranking_to_plan_to_closed_items(page, live_server, make_order, per
     item.get_by_role("button", name="核查通过，销号").click()
     expect(page.locator(".plan-item .status").first).to_have_text("已核查销号")
 
+    # Public only once the reviewer has read the masked preview and published it.
+    expect(page.get_by_role("link", name="公开摘要")).to_have_count(0)
+    expect(page.locator(".masked-preview")).to_contain_text("顶层散热器存气")
+    page.get_by_role("button", name="审核通过，公开").click()
     page.get_by_role("link", name="公开摘要").click()
     expect(page.locator("#progress-count")).to_have_text("1/1")
     width = page.evaluate("document.documentElement.scrollWidth")

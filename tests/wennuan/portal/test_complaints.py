@@ -69,7 +69,9 @@ def test_lookup_needs_number_and_last_four_digits(client, make_order):
 
 def test_replies_are_masked(client, make_order, personas):
     order = actions.do_accept(make_order(category="leak"), personas["dispatcher"])
-    actions.do_reply(order, personas["dispatcher"], "漏点已修复")
+    order = actions.do_reply(order, personas["dispatcher"], "漏点已修复")
+    assert "漏点已修复" not in client.get("/replies/").content.decode()  # not yet reviewed
+    actions.do_publish_reply(order, personas["supervisor"])
     page = client.get("/replies/").content.decode()
     assert "漏点已修复" in page and "剑桥学府" in page
     assert "王*" in page and "138****1111" in page

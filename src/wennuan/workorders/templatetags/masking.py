@@ -1,3 +1,3 @@
-"""{% load masking %} gives the filters mask_name and mask_phone."""
+"""{% load masking %} gives the filters mask_name, mask_phone and mask_text."""
 
 from wennuan.workorders.masking import register  # noqa: F401

@@ -1,5 +1,6 @@
 """`wennuan worker`: the deadline sweeps of design §4.3 and the apps' periodic tasks
-(wennuan.lib.scheduling: daily plans, weekly reports, reminders), forever or once.
+(wennuan.lib.scheduling: daily plans, weekly reports, reminders) and the outbox's deliveries
+(wennuan.lib.outbox), forever or once.
 
 Several workers may run over one database: each press and each breach is a conditional
 UPDATE on the columns the worker read, so only one of them acts on an order.
@@ -10,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from wennuan.lib.outbox import deliver_due
 from wennuan.lib.scheduling import record_worker_pass, run_due_tasks
 from wennuan.workorders.actions import sweep
 
@@ -29,6 +31,9 @@ class Command(BaseCommand):
             pressed, breached = sweep()
             if pressed or breached or once:
                 self._say(f"pressed {pressed}, overdue {breached}")
+            sent, failed = deliver_due()  # notifications of committed changes
+            if sent or failed:
+                self._say(f"sent {sent}, failed attempts {failed}")
             for line in run_due_tasks():
                 self._say(line)
             record_worker_pass()
