@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.moments import parse_moment
+from wennuan.lib.phones import normalize_phone
 from wennuan.outreach.access import require_reader as require_outreach_reader
 from wennuan.readiness.access import require_reader as require_readiness_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
@@ -105,8 +106,25 @@ def _filtered_orders(request):
     # Prefetch (two small queries) rather than join: with a join the planners leave the
     # (company, state, due_at) index and sort the whole company's history.
     queryset = _orders_visible_or_403(request.user).prefetch_related("community", "company")
-    filters = {k: request.GET.get(k, "") for k in ("company", "community", "category", "state")}
+    filters = {
+        k: request.GET.get(k, "").strip()
+        for k in ("company", "community", "category", "state", "q")
+    }
     overdue = request.GET.get("overdue") == "1"
+    if filters["q"]:
+        # The caller on the line gives an order number, a 12345 reference or a phone.
+        query = filters["q"]
+        digits = normalize_phone(query)
+        if digits.isdigit() and len(digits) >= 5:
+            CallerHistoryView.objects.create(user=request.user, phone=digits)  # audited
+        queryset = queryset.filter(
+            Q(number=query.upper())
+            | Q(external_id=query)
+            | (Q(phone=digits) if digits.isdigit() and len(digits) >= 5 else Q(pk__in=[]))
+        )
+        show_all_for_search = True
+    else:
+        show_all_for_search = False
     if filters["company"]:
         company = HeatingCompany.objects.filter(code=filters["company"]).first()
         queryset = queryset.filter(company_id=company.pk if company else None)
@@ -114,7 +132,7 @@ def _filtered_orders(request):
         queryset = queryset.filter(community__name=filters["community"])
     if filters["category"]:
         queryset = queryset.filter(category=filters["category"])
-    show_all = request.GET.get("all") == "1"
+    show_all = request.GET.get("all") == "1" or show_all_for_search
     if filters["state"]:
         queryset = queryset.filter(state=filters["state"])
     elif not show_all:
@@ -143,12 +161,22 @@ def orders(request):
     )
     by_id = queryset.order_by().in_bulk(list(page.object_list))
     rows = [by_id[pk] for pk in page.object_list if pk in by_id]
+    # Complaints no company could be told for wait for the bureau: whoever may route them
+    # sees them first, nearest routing deadline first.
+    routing_queue = []
+    if may_act(request.user, "dispatch"):
+        routing_queue = list(
+            order_queryset(request.user)
+            .filter(state=State.RECEIVED, company__isnull=True)
+            .order_by(F("due_at").asc(nulls_last=True), "created_at")[:20]
+        )
     return render(
         request,
         "console/orders.html",
         {
             "page": page,
             "rows": rows,
+            "routing_queue": routing_queue,
             "now": timezone.now(),
             "role": role,
             "filters": filters,

@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from wennuan.lib.phones import complete_local_number, is_personal_phone
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
-from wennuan.registry.models import City
+from wennuan.registry.models import City, Community
 from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import Channel
@@ -86,16 +88,26 @@ def _rate_limited(values) -> bool:
 
 
 def complaint(request):
-    """The mobile complaint form: no login; the phone is required and validated."""
+    """The mobile complaint form: no login; the phone must be one the citizen can be called
+    back on; a complaint whose community cannot be told is confirmed by the citizen first."""
     fields = ("text", "phone", "caller_name", "community", "building", "unit", "room")
     form = {name: request.POST.get(name, "") for name in fields}
+    community_unknown = request.POST.get("community_unknown") == "1"
     errors = []
+    ask_community = False
     if request.method == "POST":
-        result = clean_intake({**form, "channel": Channel.WEB})
+        city = City.objects.first()
+        phone = complete_local_number(form["phone"], city.area_code if city else "")
+        result = clean_intake({**form, "phone": phone, "channel": Channel.WEB})
         errors = result.errors
+        if not errors and not is_personal_phone(phone):
+            errors = [("phone", "invalid_phone", str(PERSONAL_PHONE_MESSAGE))]
         if not errors and _rate_limited(result.values):
             errors = [("phone", "rate_limited", _("提交过于频繁，请稍后再试或拨打 12319"))]
-        if not errors:
+        if not errors and result.values["community"] is None and not community_unknown:
+            # Without a community the order cannot reach a company: ask rather than guess.
+            ask_community = True
+        if not errors and not ask_community:
             try:
                 order = do_create_order(CITIZEN, **result.values)
             except ActionError as error:
@@ -108,9 +120,21 @@ def complaint(request):
     return render(
         request,
         "portal/complaint.html",
-        {"form": form, "errors": errors},
+        {
+            "form": form,
+            "errors": errors,
+            "error_fields": {error[0] for error in errors},
+            "ask_community": ask_community,
+            "community_unknown": community_unknown,
+            "community_names": Community.objects.order_by("name").values_list("name", flat=True),
+        },
         status=429 if any(e[1] == "rate_limited" for e in errors) else 400 if errors else 200,
     )
+
+
+PERSONAL_PHONE_MESSAGE = gettext_lazy(
+    "请填写能回电联系到您的手机号（11位）或座机号（如 0530-6692571，本地座机可省略区号）"
+)
 
 
 # Failed look-ups allowed before the form refuses for a while: per address, and per order

@@ -28,6 +28,10 @@ class City(models.Model):
     )
     latitude = models.FloatField(_("纬度"), default=35.25)
     longitude = models.FloatField(_("经度"), default=115.46)
+    # Callers give local landlines without it ("6692571"); the complaint form completes them.
+    area_code = models.CharField(
+        _("长途区号"), max_length=5, default="0530", help_text=_("例如 菏泽 0530")
+    )
 
     class Meta:
         verbose_name = _("城市")
