@@ -164,7 +164,8 @@ def lookup(request):
     number = request.GET.get("number", "").strip().upper()[:20]
     last4 = request.GET.get("last4", "").strip()
     order, error, status = None, None, 200
-    if number or last4:
+    # A number alone (the link on the confirmation page) only fills the form in.
+    if last4:
         now = timezone.now()
         ip = request.META.get("REMOTE_ADDR") or None
         wait = _lookup_blocked(ip, number, now)

@@ -746,7 +746,18 @@ def do_callback(
     if satisfaction not in Satisfaction.values:
         raise ActionError(_("请选择满意度"), field="satisfaction", code="invalid_choice")
     with transaction.atomic():
-        if satisfaction == Satisfaction.UNSATISFIED:
+        if satisfaction == Satisfaction.NOT_REACHED:
+            _change(
+                order,
+                actor,
+                "callback",
+                from_states={State.RESOLVED},
+                reason=note,
+                data={"satisfaction": satisfaction},
+                expected_state=expected_state,
+                now=now,
+            )
+        elif satisfaction == Satisfaction.UNSATISFIED:
             deadlines = compute_deadlines(order.category, now)
             _change(
                 order,

@@ -51,3 +51,50 @@ def test_supervise_without_a_deadline_says_it_is_required(make_order, personas):
     with pytest.raises(actions.ActionError) as error:
         actions.do_supervise(order, personas["supervisor"], None, "请加快")
     assert error.value.code == "required" and "请填写督办时限" in error.value.message
+
+
+def test_a_callback_that_does_not_reach_the_citizen_is_recorded_and_can_be_tried_again(
+    make_order, personas
+):
+    from wennuan.workorders.models import Callback
+
+    order = actions.do_accept(make_order(category="consult"), personas["dispatcher"])
+    order = actions.do_reply(order, personas["dispatcher"], "已电话答复")
+    actions.do_callback(order, personas["supervisor"], "not_reached", "无人接听")
+    order.refresh_from_db()
+    assert order.state == State.RESOLVED
+    assert Callback.objects.get(order=order).get_satisfaction_display() == "未接通"
+    actions.do_callback(order, personas["supervisor"], "satisfied", "第二次回访")
+    order.refresh_from_db()
+    assert order.state == State.CALLBACK_DONE
+
+
+def test_the_callback_form_has_no_default_satisfaction(client, make_order, personas):
+    order = actions.do_accept(make_order(category="consult"), personas["dispatcher"])
+    actions.do_reply(order, personas["dispatcher"], "已电话答复")
+    client.force_login(personas["supervisor"])
+    page = client.get(f"/console/orders/{order.number}/").content.decode()
+    form = page.split('data-action="callback"')[1].split("</form>")[0]
+    assert '<option value="">请选择回访结果</option>' in form and " selected" not in form
+    assert 'value="not_reached">未接通' in form
+    # Sent without a choice: refused, the note typed is kept, the address is the order's.
+    response = client.post(
+        f"/console/orders/{order.number}/act/callback/", {"satisfaction": "", "note": "打了两次"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "请选择满意度" in page
+    assert 'value="打了两次"' in page
+    assert f'history.replaceState(null, "", "/console/orders/{order.number}/")' in page
+
+
+def test_a_failed_reply_keeps_the_typed_reply(client, make_order, personas):
+    order = make_order()
+    client.force_login(personas["dispatcher"])
+    # Another desk signed in the meantime: this one's reply attempt fails, the text stays.
+    actions.do_accept(order, personas["dispatcher"])
+    response = client.post(
+        f"/console/orders/{order.number}/act/reply/",
+        {"reply": "已上门排气，室温恢复到20度", "expected_state": "dispatched"},
+    )
+    assert response.status_code in (400, 409)
+    assert "已上门排气，室温恢复到20度</textarea>" in response.content.decode()
