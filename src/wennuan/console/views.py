@@ -177,12 +177,23 @@ def orders(request):
             .filter(state=State.RECEIVED, company__isnull=True)
             .order_by(F("due_at").asc(nulls_last=True), "created_at")[:20]
         )
+    # A technician on a phone starts from today's work: their open orders, the nearest
+    # deadline first, each with the address one tap from the map.
+    today = []
+    if role == Role.TECHNICIAN:
+        today = list(
+            order_queryset(request.user)
+            .filter(assignee=request.user, state__in=sorted(s.value for s in OPEN_STATES))
+            .select_related("community")
+            .order_by(F("due_at").asc(nulls_last=True), "created_at")[:30]
+        )
     return render(
         request,
         "console/orders.html",
         {
             "page": page,
             "rows": rows,
+            "today": today,
             "routing_queue": routing_queue,
             "now": timezone.now(),
             "role": role,

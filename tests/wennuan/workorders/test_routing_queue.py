@@ -98,3 +98,20 @@ def test_a_failed_reply_keeps_the_typed_reply(client, make_order, personas):
     )
     assert response.status_code in (400, 409)
     assert "已上门排气，室温恢复到20度</textarea>" in response.content.decode()
+
+
+def test_the_bureau_routes_an_order_from_the_queue_over_http(client, make_order, personas):
+    order = make_order(community_name="火星小区", category="no_heat", text="家里没有暖气")
+    client.force_login(personas["bureau_operator"])
+    page = client.get(f"/console/orders/{order.number}/").content.decode()
+    assert 'data-action="dispatch"' in page
+    response = client.post(
+        f"/console/orders/{order.number}/act/dispatch/", {"community": "火星"}
+    )  # a name the register does not know: refused, the typed name kept
+    assert response.status_code == 400 and 'value="火星"' in response.content.decode()
+    response = client.post(
+        f"/console/orders/{order.number}/act/dispatch/", {"community": "金鼎小区"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.state == State.DISPATCHED and order.company.short_name == "南城热力"
