@@ -79,7 +79,7 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
     page.get_by_label("房间中央、离地1.4–1.5米").check()
     page.get_by_label("稳定10分钟后读数").check()
     page.get_by_label("室温 1").fill("15,5")
-    page.get_by_label("室温 2").fill("1 6")  # a typo
+    page.get_by_label("室温 2").fill("l6")  # a typo: the letter l for 1
     page.get_by_label("水力失调").check()
     page.get_by_label("现场处理").fill("调整单元阀门")
     page.get_by_label("房屋供热面积 (m²)").fill("88,5")

@@ -1,6 +1,8 @@
 """Reading a moment typed or sent by someone else (a form's datetime field, an API parameter)."""
 
-from datetime import datetime
+import re
+import unicodedata
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -20,3 +22,19 @@ def parse_moment(raw: str | None) -> datetime | None:
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
+
+
+_DATE_SHAPES = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_user_date(raw: str | None) -> date | None:
+    """A date as people write it: 2026-12-10, 2026/12/10, 2026.12.10, 2026年12月10日
+    (full-width digits too); None when it is not a real date."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    match = _DATE_SHAPES.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
