@@ -51,8 +51,8 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
     desk.go("/console/orders/")
     today = page.locator("section.today")
     expect(today.get_by_role("heading")).to_contain_text("今日待办")
-    first = today.locator("li.today-item", has_text="亨通园 1号楼3单元602")
-    expect(first).to_be_visible()
+    first = today.locator(f"li.today-item:has(a[href$='/{my_order.number}/'])")
+    expect(first).to_contain_text("亨通园 1号楼3单元602")
     # Nearest deadline first: everything above this order is due no later.
     from wennuan.workorders.models import WorkOrder as Order
 
