@@ -42,11 +42,10 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
     expect(page.locator("h1")).to_contain_text("派单")
     desk.screenshot("company_dispatcher")
 
-    page.locator("form[data-action=accept]").get_by_role("button", name="签收").click()
-    expect(page.locator("h1")).to_contain_text("签收")
-    assign = page.locator("form[data-action=assign]")
-    assign.get_by_label("维修人员").select_option(label="永恒热力维修工")
-    assign.get_by_role("button", name="指派").click()
+    # Sign for it and assign the technician in one step.
+    accept = page.locator("form[data-action=accept]")
+    accept.get_by_label("签收后指派给").select_option(label="永恒热力维修工")
+    accept.get_by_role("button", name="签收").click()
     expect(page.locator("dl")).to_contain_text("永恒热力维修工")
     order = WorkOrder.objects.get(pk=fresh_order.pk)
     assert order.state == State.IN_PROGRESS and order.assignee.username == "yongheng-technician"

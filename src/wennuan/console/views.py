@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -417,6 +418,22 @@ def _show_phone(user) -> bool:
     return staff_role(user) != Role.COMMUNITY_MANAGER
 
 
+def _company_technician(order, wanted: str):
+    """The technician picked in a form, if they work for the order's company."""
+    profile = (
+        StaffProfile.objects.filter(
+            role=Role.TECHNICIAN, company_id=order.company_id, user_id=int(wanted)
+        )
+        .select_related("user")
+        .first()
+        if wanted.isdecimal()
+        else None
+    )
+    if profile is None:
+        raise wo_actions.ActionError(_("请选择本公司的维修人员"), field="technician")
+    return profile.user
+
+
 def _detail_context(request, order, error=None, kept=None):
     company_technicians = StaffProfile.objects.filter(
         role=Role.TECHNICIAN, company_id=order.company_id
@@ -460,7 +477,12 @@ def order_act(request, number, action):
     reason = post.get("reason", "")
     try:
         if action == "accept":
-            wo_actions.do_accept(order, user, expected_state=expected)
+            with transaction.atomic():  # 签收并指派: one step, or neither
+                order = wo_actions.do_accept(order, user, expected_state=expected)
+                wanted = post.get("technician", "")
+                if wanted:
+                    technician = _company_technician(order, wanted)
+                    wo_actions.do_assign(order, user, technician, expected_state=order.state)
         elif action == "assign":
             wanted = post.get("technician", "")
             technician = (

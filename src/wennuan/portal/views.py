@@ -194,9 +194,46 @@ def lookup(request):
     return render(
         request,
         "portal/lookup.html",
-        {"order": order, "visits": visits, "error": error, "number": number, "last4": last4},
+        {
+            "order": order,
+            "visits": visits,
+            "timeline": status_timeline(order, visits) if order is not None else [],
+            "error": error,
+            "number": number,
+            "last4": last4,
+        },
         status=status,
     )
+
+
+def status_timeline(order, visits) -> list[tuple]:
+    """What happened to the citizen's order, in plain words and in order — from the order's
+    own fields, never the staff event log (it names staff and carries internal reasons)."""
+    steps = [(order.created_at, _("您的诉求已受理"))]
+    if order.company_id and order.clock_started_at:
+        steps.append(
+            (order.clock_started_at, _("已转给 %(c)s 办理") % {"c": order.company.legal_name})
+        )
+    elif order.routing_deadline:
+        steps.append((order.created_at, _("市供热主管部门正在核实您的小区，将转给负责的供热公司")))
+    if order.accepted_at:
+        steps.append((order.accepted_at, _("供热公司已接单，正在安排维修人员")))
+    for visit in visits:
+        if visit.not_home:
+            text = _("维修人员上门时家中无人，将再次联系您上门")
+        elif visit.access_refused:
+            text = _("维修人员未能入户")
+        elif visit.lowest_reading_c is not None:
+            text = _("维修人员上门测温：%(v)s（最低室温 %(t).1f °C）") % {
+                "v": visit.get_verdict_display(),
+                "t": visit.lowest_reading_c,
+            }
+        else:
+            text = _("维修人员已上门：%(v)s") % {"v": visit.get_verdict_display()}
+        steps.append((visit.visited_at, text))
+    if order.resolved_at:
+        steps.append((order.resolved_at, _("已答复，答复内容见下方")))
+    return sorted(steps, key=lambda step: step[0])
 
 
 def replies(request):
