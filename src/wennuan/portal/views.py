@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django.core.paginator import Paginator
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +21,12 @@ from wennuan.workorders.models import LookupFailure, WorkOrder
 
 # The page shows this many results; the JSON API pages through all of them.
 PAGE_RESULT_LIMIT = 50
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the static name is looked up
+    per request (the manifest exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.svg"))
 
 
 def home(request):
