@@ -73,3 +73,18 @@ def test_citizen_who_cannot_name_the_community_is_asked_then_routed_by_the_burea
     # A local landline completed with the area code; in the bureau's queue with a deadline.
     assert order.phone.startswith("05306692") and order.company is None
     assert order.routing_deadline is not None and order.due_at == order.routing_deadline
+
+
+def test_citizen_reads_the_daily_heating_report_on_a_phone(desk):
+    """The public daily report's charts fit the screen (they were fixed at 640 px)."""
+    page = desk.page
+    desk.go("/reports/daily/")
+    charts = page.locator("main svg")
+    expect(charts.first).to_be_visible()
+    viewport_width = page.viewport_size["width"]
+    for chart in charts.all():
+        assert chart.bounding_box()["width"] <= viewport_width
+    assert desk.fits_width()
+    # The favicon is declared and served.
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(f"{desk.base_url}{icon}").ok
