@@ -420,6 +420,9 @@ class HeatingSeason(models.Model):
             )
         ]
 
+    def __str__(self):
+        return self.name
+
     @property
     def label(self) -> str:
         """The season's name in the visitor's language: the registered name in Chinese,
@@ -430,6 +433,3 @@ class HeatingSeason(models.Model):
             "start": self.start_date.year,
             "end": self.end_date.year,
         }
-
-    def __str__(self):
-        return self.name
