@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium), never a download."""
 
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,17 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 _demo: dict = {}
 
 
+def _configured_db_name():
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["NAME"]
+
+
+# The database name before any test database exists (pytest-django has configured Django by
+# the time conftests are imported); equal to the connection's name = no test database yet.
+_CONFIGURED_DB_NAME = _configured_db_name()
+
+
 @pytest.fixture(scope="session")
 def demo_site(request, django_db_setup, django_db_blocker, shared_data):
     """The live server's URL over the loaded demo city (loaded on first use)."""
@@ -67,7 +79,7 @@ def demo_site(request, django_db_setup, django_db_blocker, shared_data):
 
         # pytest-django creates the test database only when some collected test carries the
         # django_db mark; the walks do not (the mark would flush the city after each test).
-        if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        if connection.settings_dict["NAME"] == _CONFIGURED_DB_NAME:
             _demo["db_cfg"] = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         call_command("load_demo", register_csv=str(shared_data / "heze-demo" / "communities.csv"))
         server = LiveServer("localhost:0")
@@ -84,9 +96,14 @@ def _leave_demo():
     server._live_server_modified_settings.disable()
     call_command("flush", interactive=False, verbosity=0)
     if "db_cfg" in _demo:
+        from django.db import connections
         from django.test.utils import teardown_databases
 
-        teardown_databases(_demo.pop("db_cfg"), verbosity=0)
+        connections.close_all()
+        try:
+            teardown_databases(_demo.pop("db_cfg"), verbosity=0)
+        except Exception as error:  # a lingering session must not fail the walks themselves
+            warnings.warn(f"the walks' test database was not dropped: {error}", stacklevel=1)
     _demo.pop("blocker").__exit__(None, None, None)
     _demo.clear()
 
