@@ -100,6 +100,15 @@ def _leave_demo():
         from django.test.utils import teardown_databases
 
         connections.close_all()
+        connection = connections["default"]
+        if connection.vendor == "postgresql":
+            # The live server's request threads may still hold a session on the database.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connections.close_all()
         try:
             teardown_databases(_demo.pop("db_cfg"), verbosity=0)
         except Exception as error:  # a lingering session must not fail the walks themselves

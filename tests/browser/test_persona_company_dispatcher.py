@@ -61,3 +61,17 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
     expect(page.get_by_label("答复内容")).to_have_value("已安排维修人员上门排气")
     assert page.url.endswith(f"/console/orders/{order.number}/")
     assert WorkOrder.objects.get(pk=order.pk).reply == ""
+
+
+def test_dispatcher_never_sees_another_companys_orders(desk):
+    from wennuan.workorders.models import WorkOrder
+
+    page = desk.page
+    desk.log_in("minsheng-dispatcher")
+    desk.go("/console/orders/?all=1")
+    numbers = page.locator("tr.order-row td.lead a").all_inner_texts()
+    assert numbers, "the demo gives 民生 orders"
+    companies = set(
+        WorkOrder.objects.filter(number__in=numbers).values_list("company__short_name", flat=True)
+    )
+    assert companies == {"民生热力"}
