@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,4 +25,10 @@ urlpatterns = [
     path("", include("wennuan.outreach.public_urls")),
     path("", include("wennuan.publicinfo.public_urls")),
     path("", include("wennuan.readiness.public_urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
+# Uploaded files (visit photos, weekly reports) are never served from /media/: each is served
+# by a view that checks who may see it (e.g. console:visit_photo).
+
+handler403 = "wennuan.lib.errors.permission_denied"
+handler404 = "wennuan.lib.errors.page_not_found"
+handler500 = "wennuan.lib.errors.server_error"

@@ -2,21 +2,30 @@
 
 import csv
 import io
+import mimetypes
+import uuid
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import openpyxl
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.moments import parse_moment
+from wennuan.lib.numbers import parse_user_number
+from wennuan.lib.phones import normalize_phone
 from wennuan.lib.spreadsheets import clean_row
 from wennuan.outreach.access import require_reader as require_outreach_reader
 from wennuan.readiness.access import require_reader as require_readiness_reader
@@ -108,9 +117,24 @@ def _filtered_orders(request):
     # (company, state, due_at) index and sort the whole company's history.
     queryset = _orders_visible_or_403(request.user).prefetch_related("community", "company")
     filters = {
-        k: request.GET.get(k, "") for k in ("company", "community", "category", "state", "review")
+        k: request.GET.get(k, "").strip()
+        for k in ("company", "community", "category", "state", "review", "q")
     }
     overdue = request.GET.get("overdue") == "1"
+    if filters["q"]:
+        # The caller on the line gives an order number, a 12345 reference or a phone.
+        query = filters["q"]
+        digits = normalize_phone(query)
+        if digits.isdigit() and len(digits) >= 5:
+            CallerHistoryView.objects.create(user=request.user, phone=digits)  # audited
+        queryset = queryset.filter(
+            Q(number=query.upper())
+            | Q(external_id=query)
+            | (Q(phone=digits) if digits.isdigit() and len(digits) >= 5 else Q(pk__in=[]))
+        )
+        show_all_for_search = True
+    else:
+        show_all_for_search = False
     if filters["company"]:
         company = HeatingCompany.objects.filter(code=filters["company"]).first()
         queryset = queryset.filter(company_id=company.pk if company else None)
@@ -118,7 +142,7 @@ def _filtered_orders(request):
         queryset = queryset.filter(community__name=filters["community"])
     if filters["category"]:
         queryset = queryset.filter(category=filters["category"])
-    show_all = request.GET.get("all") == "1"
+    show_all = request.GET.get("all") == "1" or show_all_for_search
     if filters["review"] == "1":  # the reviewer's queue: replies not yet published
         queryset = queryset.filter(is_published=False, state__in=sorted(REPLIED)).exclude(reply="")
     elif filters["state"]:
@@ -149,12 +173,33 @@ def orders(request):
     )
     by_id = queryset.order_by().in_bulk(list(page.object_list))
     rows = [by_id[pk] for pk in page.object_list if pk in by_id]
+    # Complaints no company could be told for wait for the bureau: whoever may route them
+    # sees them first, nearest routing deadline first.
+    routing_queue = []
+    if may_act(request.user, "dispatch"):
+        routing_queue = list(
+            order_queryset(request.user)
+            .filter(state=State.RECEIVED, company__isnull=True)
+            .order_by(F("due_at").asc(nulls_last=True), "created_at")[:20]
+        )
+    # A technician on a phone starts from today's work: their open orders, the nearest
+    # deadline first, each with the address one tap from the map.
+    today = []
+    if role == Role.TECHNICIAN:
+        today = list(
+            order_queryset(request.user)
+            .filter(assignee=request.user, state__in=sorted(s.value for s in OPEN_STATES))
+            .select_related("community")
+            .order_by(F("due_at").asc(nulls_last=True), "created_at")[:30]
+        )
     return render(
         request,
         "console/orders.html",
         {
             "page": page,
             "rows": rows,
+            "today": today,
+            "routing_queue": routing_queue,
             "now": timezone.now(),
             "role": role,
             "filters": filters,
@@ -271,6 +316,7 @@ def order_new(request):
             except wo_actions.ActionError as error:
                 errors = [(error.field, error.code, error.message)]
             else:
+                messages.success(request, _intake_confirmation(order))
                 return redirect("console:order", number=order.number)
     if form["phone"]:
         from wennuan.lib.phones import normalize_phone
@@ -293,6 +339,24 @@ def order_new(request):
         },
         status=400 if errors else 200,
     )
+
+
+def _intake_confirmation(order) -> str:
+    """What the operator reads back to the caller: the number, who handles it, by when."""
+    if order.master_id:
+        return _("已受理：工单 %(n)s，已并入 %(m)s") % {"n": order.number, "m": order.master.number}
+    if order.company_id:
+        return _("已受理并派单：工单 %(n)s → %(c)s，签收时限 %(t)s") % {
+            "n": order.number,
+            "c": order.company.short_name,
+            "t": timezone.localtime(order.sign_deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+    if order.routing_deadline:
+        return _("已受理：工单 %(n)s 未能确定小区，已进入待转办队列（转办时限 %(t)s）") % {
+            "n": order.number,
+            "t": timezone.localtime(order.routing_deadline).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("已受理：工单 %(n)s") % {"n": order.number}
 
 
 INTAKE_FIELDS = (
@@ -384,7 +448,23 @@ def _show_phone(user) -> bool:
     return staff_role(user) != Role.COMMUNITY_MANAGER
 
 
-def _detail_context(request, order, error=None):
+def _company_technician(order, wanted: str):
+    """The technician picked in a form, if they work for the order's company."""
+    profile = (
+        StaffProfile.objects.filter(
+            role=Role.TECHNICIAN, company_id=order.company_id, user_id=int(wanted)
+        )
+        .select_related("user")
+        .first()
+        if wanted.isdecimal()
+        else None
+    )
+    if profile is None:
+        raise wo_actions.ActionError(_("请选择本公司的维修人员"), field="technician")
+    return profile.user
+
+
+def _detail_context(request, order, error=None, kept=None):
     company_technicians = StaffProfile.objects.filter(
         role=Role.TECHNICIAN, company_id=order.company_id
     ).select_related("user")
@@ -400,6 +480,8 @@ def _detail_context(request, order, error=None):
         "technicians": company_technicians,
         "satisfactions": Satisfaction.choices,
         "error": error,
+        # What the user typed into the failed action's form, shown again (never lost).
+        "kept": kept or {},
         "now": timezone.now(),
         # The reader says the text is about another city service: offer a one-click 退单.
         "not_heating": "return" in offered and read_text(order.text).heating is False,
@@ -481,18 +563,28 @@ def order_act(request, number, action):
         raise PermissionDenied  # before reading the form: a refusal says nothing about it
     post, user = request.POST, request.user
     try:
-        values = [FORM_READERS[name](order, post, user) for name in transition.form]
-        options = {}
-        if transition.expected_state:
-            options["expected_state"] = post.get("expected_state") or None
-        getattr(wo_actions, f"do_{action}")(order, user, *values, **options)
+        if action == "accept" and post.get("technician", ""):
+            with transaction.atomic():  # 签收并指派: one step, or neither
+                order = wo_actions.do_accept(
+                    order, user, expected_state=post.get("expected_state") or None
+                )
+                technician = _company_technician(order, post["technician"])
+                wo_actions.do_assign(order, user, technician, expected_state=order.state)
+        else:
+            values = [FORM_READERS[name](order, post, user) for name in transition.form]
+            options = {}
+            if transition.expected_state:
+                options["expected_state"] = post.get("expected_state") or None
+            getattr(wo_actions, f"do_{action}")(order, user, *values, **options)
     except wo_actions.ActionError as error:
         order.refresh_from_db()
         status = 409 if error.code in ("conflict", "invalid_state") else 400
         return render(
             request,
             "console/order_detail.html",
-            _detail_context(request, order, error=error.message),
+            _detail_context(
+                request, order, error=error.message, kept={**post.dict(), "action": action}
+            ),
             status=status,
         )
     if not order_queryset(user).filter(pk=order.pk).exists():
@@ -500,9 +592,68 @@ def order_act(request, number, action):
     return redirect("console:order", number=order.number)
 
 
+VISIT_ROWS = (("客厅", "living"), ("主卧", "bedroom"), ("次卧", "bedroom"), ("", "other"))
+VISIT_CHECKBOXES = (
+    "closed_30_min",
+    "centre_height_ok",
+    "read_after_10_min",
+    "not_home",
+    "access_refused",
+    "resident_confirmed",
+)
+VISIT_TEXTS = ("outdoor_temp_c", "actions_taken", "violations", "rectification", "home_area_m2")
+
+
+def _visit_field_label(field: str, rows) -> str:
+    """The label the technician sees for an error's field ("readings.1" → 室温 2（主卧）)."""
+    if field.startswith("readings."):
+        index = int(field.split(".")[1])
+        room = rows[index]["room"] if index < len(rows) else ""
+        return _("室温 %(n)s") % {"n": index + 1} + (f"（{room}）" if room else "")
+    return {
+        "outdoor_temp_c": _("室外温度"),
+        "home_area_m2": _("房屋供热面积"),
+        "causes": _("原因"),
+        "readings": _("各房间室温"),
+        "photo": _("照片"),
+    }.get(field, "")
+
+
+def _parse_visit_number(raw: str, field: str):
+    try:
+        return parse_user_number(raw)
+    except ValueError:
+        raise wo_actions.ActionError(
+            _("“%(v)s” 不是数字（例如 16.5 或 16,5）") % {"v": raw}, field=field, code="invalid"
+        ) from None
+
+
+PENDING_PHOTO_DIR = "visits/pending"
+
+
+def _pending_photo_name(order, user, token: str) -> str | None:
+    """The stored name of a photo kept from a failed submission, if ``token`` is this user's
+    for this order (the token is only ever echoed back in their own form)."""
+    prefix = f"{order.pk}-{user.pk}-"
+    if not token.startswith(prefix) or "/" in token or ".." in token:
+        return None
+    name = f"{PENDING_PHOTO_DIR}/{token}"
+    return name if default_storage.exists(name) else None
+
+
+def _keep_photo(order, user, upload) -> str:
+    """Keep an uploaded photo across a validation error (a browser cannot refill a file
+    input); returns the token the form echoes back."""
+    extension = Path(upload.name).suffix.lower()[:6] or ".jpg"
+    token = f"{order.pk}-{user.pk}-{uuid.uuid4().hex}{extension}"
+    default_storage.save(f"{PENDING_PHOTO_DIR}/{token}", upload)
+    return token
+
+
 @login_required
 def order_visit(request, number):
-    """The technician's visit form (phone-sized)."""
+    """The technician's visit form (phone-sized). On an error everything typed stays: the
+    readings, boxes, notes, area and the photo; the error names the field."""
     if staff_role(request.user) is None:
         raise PermissionDenied
     order = access_order(request.user, number)
@@ -510,42 +661,66 @@ def order_visit(request, number):
         raise PermissionDenied
     error = None
     post = request.POST
+    rows = [{"room": room, "kind": kind, "temp": ""} for room, kind in VISIT_ROWS]
+    checked = set()
+    texts = dict.fromkeys(VISIT_TEXTS, "")
+    chosen_causes: list[str] = []
+    pending_photo = ""
     if request.method == "POST":
-        readings = []
-        for index in range(4):
-            temp = post.get(f"temp_{index}", "").strip()
-            if temp:
-                readings.append(
-                    (post.get(f"room_{index}", ""), post.get(f"kind_{index}", "other"), temp)
-                )
-        area = post.get("home_area_m2", "").strip()
+        rows = [
+            {
+                "room": post.get(f"room_{index}", ""),
+                "kind": post.get(f"kind_{index}", "other"),
+                "temp": post.get(f"temp_{index}", "").strip(),
+            }
+            for index in range(len(VISIT_ROWS))
+        ]
+        checked = {name for name in VISIT_CHECKBOXES if post.get(name) == "on"}
+        texts = {name: post.get(name, "") for name in VISIT_TEXTS}
+        chosen_causes = post.getlist("causes")
+        photo = request.FILES.get("photo")
+        pending_name = _pending_photo_name(order, request.user, post.get("pending_photo", ""))
         try:
-            try:
-                area_value = float(area) if area else None
-            except ValueError:
-                raise wo_actions.ActionError(_("面积必须是数字"), field="home_area_m2") from None
+            readings = []
+            for index, row in enumerate(rows):
+                temp = _parse_visit_number(row["temp"], f"readings.{index}")
+                if temp is not None:
+                    readings.append((row["room"], row["kind"], temp))
+            outdoor = _parse_visit_number(texts["outdoor_temp_c"], "outdoor_temp_c")
+            area_value = _parse_visit_number(texts["home_area_m2"], "home_area_m2")
+            if photo is None and pending_name:
+                photo = File(default_storage.open(pending_name), name=Path(pending_name).name)
             wo_actions.do_record_visit(
                 order,
                 request.user,
                 readings=readings,
-                not_home=post.get("not_home") == "on",
-                access_refused=post.get("access_refused") == "on",
-                closed_30_min=post.get("closed_30_min") == "on",
-                centre_height_ok=post.get("centre_height_ok") == "on",
-                read_after_10_min=post.get("read_after_10_min") == "on",
-                outdoor_temp_c=post.get("outdoor_temp_c", "").strip() or None,
-                causes=post.getlist("causes"),
-                actions_taken=post.get("actions_taken", ""),
-                violations=post.get("violations", ""),
-                rectification=post.get("rectification", ""),
-                resident_confirmed=post.get("resident_confirmed") == "on",
+                not_home="not_home" in checked,
+                access_refused="access_refused" in checked,
+                closed_30_min="closed_30_min" in checked,
+                centre_height_ok="centre_height_ok" in checked,
+                read_after_10_min="read_after_10_min" in checked,
+                outdoor_temp_c=outdoor,
+                causes=chosen_causes,
+                actions_taken=texts["actions_taken"],
+                violations=texts["violations"],
+                rectification=texts["rectification"],
+                resident_confirmed="resident_confirmed" in checked,
                 home_area_m2=area_value,
-                photo=request.FILES.get("photo"),
+                photo=photo,
                 expected_state=post.get("expected_state") or None,
             )
         except wo_actions.ActionError as exc:
-            error = exc.message
+            label = _visit_field_label(exc.field, rows)
+            error = f"{label}：{exc.message}" if label else exc.message
+            if request.FILES.get("photo") is not None:
+                request.FILES["photo"].seek(0)
+                pending_photo = _keep_photo(order, request.user, request.FILES["photo"])
+            elif pending_name:
+                pending_photo = Path(pending_name).name
         else:
+            if pending_name:
+                default_storage.delete(pending_name)
+            messages.success(request, _("入户记录已保存"))
             return redirect("console:order", number=order.number)
     return render(
         request,
@@ -555,16 +730,39 @@ def order_visit(request, number):
             "error": error,
             "causes": Cause.choices,
             "kinds": RoomKind.choices,
-            "rows": [
-                ("客厅", "living"),
-                ("主卧", "bedroom"),
-                ("次卧", "bedroom"),
-                ("", "other"),
-            ],
-            "post": post,
+            "rows": rows,
+            "checked": checked,
+            "texts": texts,
+            "chosen_causes": chosen_causes,
+            "pending_photo": pending_photo,
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+def visit_photo(request, number, visit_id):
+    """A visit's photo, for staff who may see the order (never public; media is not served)."""
+    if staff_role(request.user) is None:
+        raise PermissionDenied
+    order = access_order(request.user, number)
+    visit = order.visits.filter(pk=visit_id).exclude(photo="").first()
+    if visit is None:
+        raise Http404
+    try:
+        handle = visit.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=_photo_type(visit.photo.name))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _photo_type(name: str) -> str:
+    guessed, _encoding = mimetypes.guess_type(name)
+    # Only images are shown inline; anything else is offered as a download.
+    return guessed if guessed and guessed.startswith("image/") else "application/octet-stream"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Reading a moment typed or sent by someone else (a form's datetime field, an API parameter)."""
 
-from datetime import UTC, datetime, timedelta
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,3 +42,19 @@ def parse_moment(raw: str | None) -> datetime | None:
         return None
     # Stored and compared in UTC: the database never sees the sender's offset.
     return moment.astimezone(UTC)
+
+
+_DATE_SHAPES = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def parse_user_date(raw: str | None) -> date | None:
+    """A date as people write it: 2026-12-10, 2026/12/10, 2026.12.10, 2026年12月10日
+    (full-width digits too); None when it is not a real date."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    match = _DATE_SHAPES.match(text)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None

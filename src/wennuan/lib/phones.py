@@ -39,6 +39,39 @@ def is_valid_phone(raw: str) -> bool:
     return phonenumbers.is_valid_number(parsed)
 
 
+def complete_local_number(raw: str, area_code: str) -> str:
+    """A 7- or 8-digit local landline number ("6692571") completed with the city's area code
+    ("0530") as people in the city say it without; anything else is returned normalised."""
+    digits = normalize_phone(raw)
+    if area_code and len(digits) in (7, 8) and digits.isdigit() and digits[0] not in "01":
+        return f"{area_code}{digits}"
+    return digits
+
+
+def is_personal_phone(raw: str) -> bool:
+    """A number a person can be called back on: a valid mobile or a landline with its area
+    code. Public hotlines (12345 …) are valid phones but never a caller's own number."""
+    digits = normalize_phone(raw)
+    return digits not in SHORT_SERVICE_NUMBERS and is_valid_phone(digits)
+
+
+def format_phone(raw: str) -> str:
+    """How a number is shown: a landline as area code, dash, local number (0530-6692571);
+    mobiles and hotlines as their digits (13812341234, 12319)."""
+    digits = normalize_phone(raw)
+    if not digits.startswith("0") or not digits.isdigit():
+        return raw or ""
+    try:
+        parsed = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return digits
+    area_length = phonenumbers.length_of_geographical_area_code(parsed)
+    if not area_length or not phonenumbers.is_valid_number(parsed):
+        return digits
+    # The national prefix "0" plus the area code ("0530"), then the subscriber number.
+    return f"{digits[: area_length + 1]}-{digits[area_length + 1 :]}"
+
+
 def validate_phone(value: str) -> None:
     """Django validator: a Chinese mobile, a landline with area code, or a public hotline."""
     if not is_valid_phone(value):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wennuan.lib.moments import parse_user_date
 from wennuan.registry.models import Community, HeatingCompany, Substation
 from wennuan.reports import dashboard as dash
 from wennuan.reports import snapshot
@@ -27,10 +28,8 @@ RANKING_SIZE = 30
 
 
 def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+    # 2026-12-10, 2026/12/10, 2026年12月10日: however the bureau's staff write dates.
+    return parse_user_date(value)
 
 
 @login_required
@@ -203,7 +202,9 @@ def item_add(request, pk: int):
     )
     try:
         if form["deadline"] and _parse_date(form["deadline"]) is None:
-            raise actions.OutreachError(_("完成期限格式不正确"), "deadline")
+            raise actions.OutreachError(
+                _("完成期限格式不正确：请填写日期，如 2026-12-10 或 2026/12/10"), "deadline"
+            )
         actions.do_add_item(
             request.user,
             visit,

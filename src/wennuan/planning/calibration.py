@@ -6,7 +6,8 @@ Evidence per community (window ``WENNUAN_CALIBRATION_WINDOW_DAYS``, 14 days, and
 arrived after the community's last calibration change, so the same visits never push twice):
 
 * **valid visits** — verdict compliant or non-compliant (the prescribed conditions met, no
-  open window / household alteration / illegal pump, someone home: workorders.rules), each
+  open window / household alteration / illegal pump, someone home: workorders.rules), and no
+  cause found inside the home (an air lock, a closed valve… ``HOME_LOCAL_CAUSES``), each
   giving the home's temperature as the mean of its living-room and bedroom readings, paired
   with the plan's predicted indoor temperature of that community at that hour (the day's
   approved plan, else its newest version). Residual = measured − predicted.
@@ -41,7 +42,14 @@ from django.utils.translation import gettext as _
 
 from wennuan.lib.scheduling import PeriodicTask
 from wennuan.registry.models import Community
-from wennuan.workorders.choices import STANDARD_ROOMS, Category, Channel, State, Verdict
+from wennuan.workorders.choices import (
+    STANDARD_ROOMS,
+    Category,
+    Cause,
+    Channel,
+    State,
+    Verdict,
+)
 from wennuan.workorders.models import Reading, Visit, WorkOrder
 
 from .choices import PlanStatus
@@ -184,6 +192,21 @@ def _heating_complaints(queryset, start: datetime, end: datetime):
     )
 
 
+# Findings that explain one home's temperature, not the community's supply (design §4.4).
+HOME_LOCAL_CAUSES = frozenset(
+    {
+        Cause.RADIATOR_AIR_LOCK,
+        Cause.VALVE_CLOSED,
+        Cause.FILTER_CLOGGED,
+        Cause.WINDOW_OPEN,
+        Cause.HOUSEHOLD_ALTERATION,
+        Cause.ILLEGAL_PUMP,
+        Cause.BUILDING_PIPE_FAULT,
+        Cause.LEAK_REPAIRED,
+    }
+)
+
+
 def collect_evidence(
     communities, now: datetime, *, window_days: int = 14, after_last_change: bool = True
 ) -> list[Evidence]:
@@ -218,8 +241,11 @@ def collect_evidence(
             verdict__in=VALID_VERDICTS,
             visited_at__gte=start,
             visited_at__lt=now,
-        ).values("id", "visited_at", "outdoor_temp_c", "order__community_id")
+        ).values("id", "visited_at", "outdoor_temp_c", "order__community_id", "causes")
     )
+    # A cause inside one home (an air lock, a closed valve, a clogged filter…) explains that
+    # home's reading; it says nothing about the heat the community gets.
+    visits = [v for v in visits if not HOME_LOCAL_CAUSES.intersection(v["causes"] or [])]
     temps = defaultdict(list)
     for visit_id, temp in Reading.objects.filter(
         visit_id__in=[v["id"] for v in visits], kind__in=STANDARD_ROOMS

@@ -14,7 +14,7 @@ class WeatherKind(models.TextChoices):
 class WeatherProvider(models.TextChoices):
     """Where a weather series came from (pluggable providers, see planning.weather)."""
 
-    CLIMATE = "climate", _("菏泽气候生成器")
+    CLIMATE = "climate", _("气候统计模拟（非预报）")
     OPEN_METEO = "open_meteo", _("Open-Meteo 预报")
     CSV = "csv", _("上传的预报文件")
 

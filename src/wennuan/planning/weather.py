@@ -161,7 +161,7 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
         now or timezone.now(),
         stamps,
         temps,
-        note=_("菏泽气候生成器（种子 %(seed)s）") % {"seed": seed},
+        note=_("按本地气候统计模拟的天气，不是预报（种子 %(seed)s）") % {"seed": seed},
     )
 
 
@@ -429,7 +429,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
                 }
             return chosen
     if note:
-        note = _("%(why)s；无可用的已存预报，改用菏泽气候生成器") % {"why": note}
+        note = _("%(why)s；无可用的已存预报，改用按气候统计模拟的天气（不是预报）") % {"why": note}
     series = climate_forecast(city, day, now=now)
     return load_series(series, day, now, note)
 

@@ -9,4 +9,6 @@ urlpatterns = [
     path("complaint/", views.complaint, name="complaint"),
     path("lookup/", views.lookup, name="lookup"),
     path("replies/", views.replies, name="replies"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon),
 ]

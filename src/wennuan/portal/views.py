@@ -4,13 +4,17 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wennuan.lib.addresses import client_address
+from wennuan.lib.phones import complete_local_number, is_personal_phone
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
-from wennuan.registry.models import City
+from wennuan.registry.models import City, Community
 from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import Channel
@@ -19,6 +23,12 @@ from wennuan.workorders.models import ComplaintSubmission, LookupFailure, WorkOr
 
 # The page shows this many results; the JSON API pages through all of them.
 PAGE_RESULT_LIMIT = 50
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; the static name is looked up
+    per request (the manifest exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("portal/favicon.svg"))
 
 
 def home(request):
@@ -97,17 +107,27 @@ def _rate_limited(values, ip) -> bool:
 
 
 def complaint(request):
-    """The mobile complaint form: no login; the phone is required and validated."""
+    """The mobile complaint form: no login; the phone must be one the citizen can be called
+    back on; a complaint whose community cannot be told is confirmed by the citizen first."""
     fields = ("text", "phone", "caller_name", "community", "building", "unit", "room")
     form = {name: request.POST.get(name, "") for name in fields}
+    community_unknown = request.POST.get("community_unknown") == "1"
     errors = []
+    ask_community = False
     if request.method == "POST":
-        result = clean_intake({**form, "channel": Channel.WEB})
+        city = City.objects.first()
+        phone = complete_local_number(form["phone"], city.area_code if city else "")
+        result = clean_intake({**form, "phone": phone, "channel": Channel.WEB})
         errors = result.errors
         ip = client_address(request)
+        if not errors and not is_personal_phone(phone):
+            errors = [("phone", "invalid_phone", str(PERSONAL_PHONE_MESSAGE))]
         if not errors and _rate_limited(result.values, ip):
             errors = [("phone", "rate_limited", _("提交过于频繁，请稍后再试或拨打 12319"))]
-        if not errors:
+        if not errors and result.values["community"] is None and not community_unknown:
+            # Without a community the order cannot reach a company: ask rather than guess.
+            ask_community = True
+        if not errors and not ask_community:
             try:
                 with transaction.atomic():
                     order = do_create_order(CITIZEN, **result.values)
@@ -123,9 +143,21 @@ def complaint(request):
     return render(
         request,
         "portal/complaint.html",
-        {"form": form, "errors": errors},
+        {
+            "form": form,
+            "errors": errors,
+            "error_fields": {error[0] for error in errors},
+            "ask_community": ask_community,
+            "community_unknown": community_unknown,
+            "community_names": Community.objects.order_by("name").values_list("name", flat=True),
+        },
         status=429 if any(e[1] == "rate_limited" for e in errors) else 400 if errors else 200,
     )
+
+
+PERSONAL_PHONE_MESSAGE = gettext_lazy(
+    "请填写能回电联系到您的手机号（11位）或座机号（如 0530-6692571，本地座机可省略区号）"
+)
 
 
 # Failed look-ups allowed before the form refuses for a while: per address, and per order
@@ -161,7 +193,8 @@ def lookup(request):
     number = request.GET.get("number", "").strip().upper()[:20]
     last4 = request.GET.get("last4", "").strip()
     order, error, status = None, None, 200
-    if number or last4:
+    # A number alone (the link on the confirmation page) only fills the form in.
+    if last4:
         now = timezone.now()
         ip = client_address(request)
         wait = _lookup_blocked(ip, number, now)
@@ -190,9 +223,46 @@ def lookup(request):
     return render(
         request,
         "portal/lookup.html",
-        {"order": order, "visits": visits, "error": error, "number": number, "last4": last4},
+        {
+            "order": order,
+            "visits": visits,
+            "timeline": status_timeline(order, visits) if order is not None else [],
+            "error": error,
+            "number": number,
+            "last4": last4,
+        },
         status=status,
     )
+
+
+def status_timeline(order, visits) -> list[tuple]:
+    """What happened to the citizen's order, in plain words and in order — from the order's
+    own fields, never the staff event log (it names staff and carries internal reasons)."""
+    steps = [(order.created_at, _("您的诉求已受理"))]
+    if order.company_id and order.clock_started_at:
+        steps.append(
+            (order.clock_started_at, _("已转给 %(c)s 办理") % {"c": order.company.legal_name})
+        )
+    elif order.routing_deadline:
+        steps.append((order.created_at, _("市供热主管部门正在核实您的小区，将转给负责的供热公司")))
+    if order.accepted_at:
+        steps.append((order.accepted_at, _("供热公司已接单，正在安排维修人员")))
+    for visit in visits:
+        if visit.not_home:
+            text = _("维修人员上门时家中无人，将再次联系您上门")
+        elif visit.access_refused:
+            text = _("维修人员未能入户")
+        elif visit.lowest_reading_c is not None:
+            text = _("维修人员上门测温：%(v)s（最低室温 %(t).1f °C）") % {
+                "v": visit.get_verdict_display(),
+                "t": visit.lowest_reading_c,
+            }
+        else:
+            text = _("维修人员已上门：%(v)s") % {"v": visit.get_verdict_display()}
+        steps.append((visit.visited_at, text))
+    if order.resolved_at:
+        steps.append((order.resolved_at, _("已答复，答复内容见下方")))
+    return sorted(steps, key=lambda step: step[0])
 
 
 def replies(request):

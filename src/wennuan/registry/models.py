@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from wennuan.lib.phones import validate_phone
@@ -457,6 +458,17 @@ class HeatingSeason(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The season's name in the visitor's language: the registered name in Chinese,
+        "2026–2027 heating season" in English (the name is data, typed in Chinese)."""
+        if (get_language() or "zh-hans").startswith("zh"):
+            return self.name
+        return gettext("%(start)s—%(end)s 供热季") % {
+            "start": self.start_date.year,
+            "end": self.end_date.year,
+        }
 
 
 def standard_indoor_c(season: HeatingSeason | None) -> float:

@@ -173,7 +173,12 @@ def rate_filters(now: datetime) -> dict[str, Q]:
 
 
 def with_latest_satisfaction(queryset: QuerySet) -> QuerySet:
-    latest = Callback.objects.filter(order=OuterRef("pk")).order_by("-at", "-id")
+    # A call that did not reach the citizen says nothing about satisfaction.
+    latest = (
+        Callback.objects.filter(order=OuterRef("pk"))
+        .exclude(satisfaction=Satisfaction.NOT_REACHED)
+        .order_by("-at", "-id")
+    )
     return queryset.annotate(latest_satisfaction=Subquery(latest.values("satisfaction")[:1]))
 
 

@@ -2,8 +2,9 @@
 
 Aggregating a season (200,000 orders) takes seconds on SQLite, so the request path never does
 it while a fresh snapshot exists. The worker refreshes the snapshot every ``REFRESH_MINUTES``
-(task ``reports.dashboard_snapshot``); a page view refreshes it only when it was not checked
-for ``MAX_AGE`` (worker down). Today's intake and the open/overdue counts are read live.
+(task ``reports.dashboard_snapshot``); a page view computes only when no snapshot of the period
+exists, and otherwise serves the stored one with its age, warning when it was not checked for
+``MAX_AGE`` (worker down). Today's intake and the open/overdue counts are read live.
 
 A refresh first reads a watermark of what the figures depend on (a few indexed queries: the
 orders' count, latest id and latest ``updated_at``, the latest event, callback and visit ids,
@@ -392,16 +393,19 @@ def refresh_season(
 
 
 def latest(season: HeatingSeason | None, now: datetime | None = None) -> SeasonFigures:
-    """The stored figures of ``season`` if checked recently enough, else refreshed now."""
+    """The stored figures of ``season``, however old: a visitor never waits seconds for a
+    recompute (the worker refreshes; the page shows the figures' age and warns past
+    ``MAX_AGE``). Computed here only when there is nothing to show for this period."""
     now = now or timezone.now()
     figures = stored(season)
-    if (
-        figures is not None
-        and figures.checked_at >= now - MAX_AGE
-        and figures.start == period(season, timezone.localdate(now))[0]
-    ):
+    if figures is not None and figures.start == period(season, timezone.localdate(now))[0]:
         return figures
     return refresh_season(season, now, previous=figures)
+
+
+def is_stale(checked_at: datetime, now: datetime) -> bool:
+    """Figures not checked for ``MAX_AGE``: the worker is not refreshing them."""
+    return checked_at < now - MAX_AGE
 
 
 def refresh(now: datetime | None = None) -> SeasonFigures:

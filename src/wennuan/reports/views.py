@@ -244,6 +244,8 @@ def index(request):
             "is_bureau": scope.company_id is None,
             "computed_at": figures["computed_at"],
             "checked_at": figures["checked_at"],
+            "figures_stale": snapshot.is_stale(figures["checked_at"], now),
+            "now": now,
         },
     )
 

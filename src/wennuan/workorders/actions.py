@@ -33,7 +33,7 @@ from .choices import (
     Satisfaction,
     State,
 )
-from .deadlines import compute_deadlines, in_heating_season, press_moment
+from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
 from .models import ApiClient, Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .rules import visit_verdict
 from .transitions import TRANSITIONS
@@ -87,7 +87,9 @@ def _clock_columns(order: WorkOrder, before: WorkOrder) -> dict:
     """due_at / press_at / breached_at for the order as it will be after the change; an
     unchanged deadline keeps its press and breach marks (no second press for the same one)."""
     due = None
-    if order.state in (State.DISPATCHED, State.REOPENED):
+    if order.state == State.RECEIVED and order.company_id is None:
+        due = order.routing_deadline  # the bureau's routing queue
+    elif order.state in (State.DISPATCHED, State.REOPENED):
         due = order.sign_deadline
     elif order.state in (State.ACCEPTED, State.IN_PROGRESS):
         candidates = [order.resolve_deadline]
@@ -100,7 +102,10 @@ def _clock_columns(order: WorkOrder, before: WorkOrder) -> dict:
     press = None
     if due is not None and order.clock_started_at is not None and due > order.clock_started_at:
         press = press_moment(order.clock_started_at, due)
-    return {"due_at": due, "press_at": press, "breached_at": None}
+    if due is None:
+        return {"due_at": due, "press_at": press, "breached_at": None}
+    # A new running deadline: "超期" meant the old one; the event log keeps that breach.
+    return {"due_at": due, "press_at": press, "breached_at": None, "overdue": False}
 
 
 def _state_label(state: str) -> str:
@@ -309,7 +314,28 @@ def do_create_order(
         _append_event(order, actor, "create", "", State.RECEIVED, now, data={"channel": channel})
         if community is not None:
             order = _route(order, actor, community, action="dispatch", now=now, check=False)
+        else:
+            _enter_routing_queue(order, now)
     return order
+
+
+def _enter_routing_queue(order: WorkOrder, now: datetime) -> None:
+    """No company can be told: the bureau owns the order until it routes it, on a clock of
+    its own, so the worker presses it and marks it overdue like any company's order."""
+    fields = routing_queue_fields(routing_deadline(order.category, now), now)
+    WorkOrder.objects.filter(pk=order.pk).update(**fields)
+    order.refresh_from_db()
+
+
+def routing_queue_fields(deadline: datetime, now: datetime) -> dict:
+    """The order fields of entering the routing queue; shared with the demo history's bulk
+    runner, which must write exactly what the actions write."""
+    return {
+        "clock_started_at": now,
+        "routing_deadline": deadline,
+        "due_at": deadline,
+        "press_at": press_moment(now, deadline),
+    }
 
 
 def route_changes(community, company, deadlines, now, *, season_clock: bool):
@@ -753,7 +779,9 @@ def do_supervise(order, actor, deadline: datetime, reason: str, *, now=None) -> 
 
     now = _now(now)
     reason = _require_reason(reason)
-    if deadline is None or deadline <= now:
+    if deadline is None:
+        raise ActionError(_("请填写督办时限"), field="deadline", code="required")
+    if deadline <= now:
         raise ActionError(_("督办时限必须晚于现在"), field="deadline", code="invalid")
     new_deadline = min(deadline, order.resolve_deadline) if order.resolve_deadline else deadline
     with transaction.atomic():
@@ -778,7 +806,18 @@ def do_callback(
     if satisfaction not in Satisfaction.values:
         raise ActionError(_("请选择满意度"), field="satisfaction", code="invalid_choice")
     with transaction.atomic():
-        if satisfaction == Satisfaction.UNSATISFIED:
+        if satisfaction == Satisfaction.NOT_REACHED:
+            _change(
+                order,
+                actor,
+                "callback",
+                from_states={State.RESOLVED},
+                reason=note,
+                data={"satisfaction": satisfaction},
+                expected_state=expected_state,
+                now=now,
+            )
+        elif satisfaction == Satisfaction.UNSATISFIED:
             deadlines = compute_deadlines(order.category, now)
             _change(
                 order,

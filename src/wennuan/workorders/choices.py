@@ -139,3 +139,5 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
+    # The call did not reach the citizen: recorded, the order stays resolved for another try.
+    NOT_REACHED = "not_reached", _("未接通")

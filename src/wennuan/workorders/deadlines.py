@@ -131,3 +131,14 @@ def compute_deadlines(
 def press_moment(start: datetime, due: datetime) -> datetime:
     """When the worker presses: PRESS_SHARE of the way from the clock's start to ``due``."""
     return start + (due - start) * PRESS_SHARE
+
+
+def routing_deadline(
+    category: str, start: datetime, *, policy: Policy | None = None, season: bool | None = None
+) -> datetime:
+    """When the bureau must have routed an order no company could be told for: within the
+    time a company gets to sign for one of that category (30 min for a leak), on the same
+    clock, so an unroutable complaint is never slower than a routed one."""
+    policy = policy or policy_for(category)
+    season = in_heating_season(start) if season is None else season
+    return add_on_clock(start, policy.sign_minutes, policy.clock, season=season)

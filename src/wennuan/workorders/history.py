@@ -46,7 +46,7 @@ from .choices import (
     State,
     Verdict,
 )
-from .deadlines import Policy, compute_deadlines, policy_for
+from .deadlines import Policy, compute_deadlines, policy_for, routing_deadline
 from .models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
 from .rules import visit_verdict
 from .transitions import TRANSITIONS
@@ -266,6 +266,12 @@ class BulkRunner:
         self._event(order, actor, "create", "", State.RECEIVED, now, data={"channel": channel})
         if community is not None:
             self._route(order, actor, community, action="dispatch", now=now, check=False)
+        else:
+            deadline = routing_deadline(
+                category, now, policy=self.policies[category], season=self._season(now) is not None
+            )
+            for name, value in actions.routing_queue_fields(deadline, now).items():
+                setattr(order, name, value.astimezone(UTC))
         return order
 
     def dispatch(self, order, actor, community, now):

@@ -114,6 +114,8 @@ class WorkOrder(models.Model):
     # the next visit, which moves the on-site deadline by the time waited.
     onsite_paused_at = models.DateTimeField(_("入户计时暂停于"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # An order no company could be told for waits in the bureau's routing queue until this.
+    routing_deadline = models.DateTimeField(_("转办时限"), null=True, blank=True, db_index=True)
     sign_deadline = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
     onsite_deadline = models.DateTimeField(_("入户时限"), null=True, blank=True, db_index=True)
     resolve_deadline = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)

@@ -306,3 +306,26 @@ def test_ranking_weighs_predicted_cold_days_when_plans_exist(
     assert first["row"].name == "金鼎小区"
     assert first["risk"] == (2, 16.5)
     assert "预测低温" in response.content.decode()
+
+
+def test_a_deadline_written_with_slashes_is_accepted_and_a_bad_one_says_the_format(
+    client, personas, visit, small_city
+):
+    from wennuan.lib.moments import parse_user_date
+
+    client.force_login(personas["supervisor"])
+    next_week = timezone.localdate() + timedelta(days=7)
+    form = {"problem": "阀门故障", "solution": "更换", "company": small_city.north.pk}
+    response = client.post(
+        f"/console/outreach/visits/{visit.pk}/items/", {**form, "deadline": "下周"}
+    )
+    assert response.status_code == 400
+    assert "如 2026-12-10 或 2026/12/10" in response.content.decode()
+    response = client.post(
+        f"/console/outreach/visits/{visit.pk}/items/",
+        {**form, "deadline": f"{next_week.year}/{next_week.month}/{next_week.day}"},
+    )
+    assert response.status_code == 302
+    assert PlanItem.objects.get().deadline == next_week
+    assert parse_user_date("２０２６年12月10日").isoformat() == "2026-12-10"
+    assert parse_user_date("2026/2/30") is None

@@ -148,3 +148,21 @@ def test_console_lists_the_largest_disagreements(north_plan, plan_city, personas
     with time_machine.travel(LATER, tick=False):
         page = client.get(reverse("planning:plan", args=[north_plan.pk])).content.decode()
     assert page.count('class="parameter-change"') == 1 and "自动校准" in page
+
+
+def test_a_homes_air_lock_is_not_evidence_about_the_community(north_plan, plan_city, personas):
+    """Issue 16: cold readings explained inside the home (an air lock, a closed valve) say
+    nothing about the heat the community gets."""
+    for name in ("金盾小区", "金鼎小区", "学府名苑"):
+        for _ in range(3):
+            complaint(plan_city, personas, name)
+    for _ in range(3):
+        order = complaint(plan_city, personas, "剑桥学府", at=VISIT_AT - timedelta(hours=1))
+        cold = visit(order, personas, [16.0, 16.4])
+        cold.causes = ["radiator_air_lock"]
+        cold.save(update_fields=["causes"])
+    assert calibration.calibrate(LATER).changes == []
+    evidence = calibration.collect_evidence(
+        [plan_city.communities["剑桥学府"]], LATER, after_last_change=False
+    )
+    assert evidence[0].visits == []

@@ -94,7 +94,10 @@ def test_unreachable_open_meteo_uses_the_newest_stored_forecast_and_says_how_old
     WeatherSeries.objects.all().delete()
     chosen = choose_forecast(city, PLAN_DAY, now=NOW, opener=unreachable)
     assert chosen.series.provider == WeatherProvider.CLIMATE
-    assert "气候生成器" in chosen.note
+    # Said honestly (issue 16): simulated from climate statistics, not a forecast.
+    assert "按气候统计模拟的天气（不是预报）" in chosen.note
+    assert chosen.series.get_provider_display() == "气候统计模拟（非预报）"
+    assert "菏泽" not in chosen.note  # nothing city-specific that a register row could hold
 
 
 def test_malformed_open_meteo_answer_falls_back(small_city, settings):

@@ -32,10 +32,12 @@ def test_worker_presses_then_marks_overdue_once(make_order, personas, settings, 
     assert InboxMessage.objects.filter(user=personas["dispatcher"]).count() == 2
     assert InboxMessage.objects.filter(user=personas["supervisor"]).count() == 1
     assert "13853019999" in (tmp_path / "sms-outbox.log").read_text()
-    # Signing moves the clock to the on-site deadline; the overdue flag stays as history.
+    # Signing moves the clock to the on-site deadline: 超期 meant the sign-for deadline, so it
+    # clears (issue 16: "超期 / 剩 4 小时"); the event log keeps the breach.
     with time_machine.travel(start + timedelta(minutes=70), tick=False):
         order = actions.do_accept(order, personas["dispatcher"])
-    assert order.overdue and order.due_at == order.onsite_deadline and order.breached_at is None
+    assert not order.overdue and order.due_at == order.onsite_deadline
+    assert order.breached_at is None and order.events.filter(action="overdue").count() == 1
 
 
 def test_a_late_worker_marks_the_breach_without_pressing_first(make_order, personas):
