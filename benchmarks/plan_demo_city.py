@@ -114,6 +114,9 @@ def reference_demand_step(day, city, weather):
             if sub.id in vectorised:
                 differences.append(abs(forecast.mean() / vectorised[sub.id].mean() - 1))
         slow += time.perf_counter() - started
+    if not differences:  # e.g. the day is colder than the history: design method only
+        print("demand step: no substation got a change-point forecast on this day")
+        return
     print(
         f"demand step (change-point, all substations): vectorised {fast:.2f} s, "
         f"heatphys ChangePointModel per substation {slow:.2f} s ({slow / fast:.0f}x); "

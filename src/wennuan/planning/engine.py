@@ -11,7 +11,7 @@ with its results in one transaction.
 
 import time as wall_clock
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -26,8 +26,19 @@ from heatphys.curves import (
     RADIATOR,
     HeatingCurve,
     exchanger_primary_delta_t_k,
-    relative_load_at_supply,
     setpoints,
+)
+from heatphys.dayplan import (
+    DEFAULT_APERTURE_M2_PER_M2,
+    PRIMARY_EXPONENT_B,
+    RaisedAllocation,
+    equivalent_outdoor_c,
+    heat_less_sun_kw,
+    override_heat_kw,
+    primary_curve,
+    raise_to_overrides,
+    solar_gain_kw,
+    source_supply_temp_c,
 )
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
@@ -50,10 +61,9 @@ from .models import (
     PlanSubstation,
     WeatherHour,
 )
-from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start
+from .weather import LOCAL_TZ, ChosenWeather, local_day_start
 
 HOURS = 24
-DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,9 @@ class PlanSettings:
     min_dp_bar: float = 0.5  # differential pressure a substation needs (exchanger + valve)
     substation_overload: float = 1.2  # a substation passes at most 1.2 × its design load
     extrapolation_k: float = 3.0  # change-point only down to 3 K below the coldest history day
+    overheat_c: float = 24.0  # predicted above this in some hour: overheated (warning)
+    primary_exponent_b: float = PRIMARY_EXPONENT_B  # sources' primary heating curves
+    solar_aperture_m2_per_m2: float = DEFAULT_APERTURE_M2_PER_M2  # 0: no solar term
 
     @classmethod
     def from_settings(cls) -> "PlanSettings":
@@ -77,6 +90,9 @@ class PlanSettings:
             risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K"),
             network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS"),
             min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR"),
+            overheat_c=setting("WENNUAN_PLAN_OVERHEAT_C"),
+            primary_exponent_b=setting("WENNUAN_PLAN_PRIMARY_EXPONENT_B"),
+            solar_aperture_m2_per_m2=setting("WENNUAN_PLAN_SOLAR_APERTURE_M2_PER_M2"),
         )
 
 
@@ -115,20 +131,6 @@ def lock_day_versions(company, day) -> Plan | None:
     return Plan.objects.filter(company=company, date=day).order_by("-version").first()
 
 
-@dataclass
-class _Arrays:
-    """Intermediate results of one company (arrays are (24, …))."""
-
-    communities: list
-    substations: list
-    sources: list
-    community_substation: np.ndarray
-    community_demand_kw: np.ndarray
-    substation_demand_kw: np.ndarray
-    methods: list
-    warnings: list = field(default_factory=list)
-
-
 def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
     index = pd.DatetimeIndex(
         [timezone.localtime(t).replace(tzinfo=None) for t in weather.timestamps]
@@ -144,6 +146,12 @@ def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
 def _day_rows(frame: pd.DataFrame, day: date) -> np.ndarray:
     start = pd.Timestamp(datetime.combine(day, datetime.min.time()))
     return np.flatnonzero((frame.index >= start) & (frame.index < start + pd.Timedelta(days=1)))
+
+
+def day_outdoor_temp_c(weather: ChosenWeather, day: date) -> np.ndarray:
+    """The 24 outdoor temperatures of ``day`` in ``weather`` (fewer if it does not cover it)."""
+    frame = _weather_frame(weather)
+    return frame["outdoor_temp_c"].to_numpy()[_day_rows(frame, day)]
 
 
 def _observed_weather(city: City, start: datetime, end: datetime) -> pd.Series:
@@ -256,13 +264,6 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     }
 
 
-def _equivalent_outdoor_c(heat_kw, design_kw, curve: HeatingCurve) -> np.ndarray:
-    """Outdoor temperature at which the design method asks for ``heat_kw``: set-points follow
-    the heat actually allocated (so a cut shows as lower set-points)."""
-    relative = np.asarray(heat_kw) / np.maximum(np.asarray(design_kw), 1e-9)
-    return curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
-
-
 def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
     base = FLOOR if terminal == Terminal.FLOOR else RADIATOR
     return HeatingCurve(
@@ -270,16 +271,6 @@ def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
         design_return_c=base.design_return_c,
         exponent_b=base.exponent_b,
         outdoor_design_c=outdoor_design_c,
-    )
-
-
-def _primary_curve(source, outdoor_design_c: float) -> HeatingCurve:
-    return HeatingCurve(
-        design_supply_c=source.design_supply_temp_c,
-        design_return_c=source.design_return_temp_c,
-        exponent_b=0.3,
-        outdoor_design_c=outdoor_design_c,
-        min_supply_c=source.min_supply_temp_c,
     )
 
 
@@ -300,85 +291,6 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
-@dataclass
-class _Raised:
-    """The allocation after raised supply set-points (arrays (24, …)).
-
-    ``wanted_kw``/``extra_kw`` (24, S): heat above the allocation that each raised substation's
-    override asks for (bounded by its overload limit) and what the sources could still give;
-    ``overloaded`` (24, S): the override asks for more than the overload limit."""
-
-    heat_kw: np.ndarray
-    substation_heat_kw: np.ndarray
-    indoor_temp_c: np.ndarray
-    wanted_kw: np.ndarray
-    extra_kw: np.ndarray
-    overloaded: np.ndarray
-
-
-def _raise_to_overrides(
-    allocation,
-    *,
-    override_kw,
-    overload_kw,
-    deliverable_kw,
-    community_demand_kw,
-    community_substation,
-    substation_demand_kw,
-    indoor_at_zero_heat_c,
-    indoor_k_per_kw,
-) -> _Raised:
-    """Hours where a substation's supply override is above the curve's set-point for the heat
-    allocated to it: a hotter supply pushes more heat through its radiators. The substation
-    passes the heat the curve gives at the override (``override_kw``), at most its overload
-    limit and at most what the sources can still deliver after every other substation got its
-    allocation (several raised substations short of capacity in one hour share what is left
-    in proportion to what they ask for). Others are never cut for a raise.
-
-    The extra heat goes to the substation's communities in proportion to their demand: one
-    supply temperature raises every radiator's output by the same fraction of its design
-    output, and demand is design load × weather factor (the same for all communities of one
-    substation). Hours where the substation needs no heat get none. Indoor temperatures follow
-    from the allocation's own linear model T = a + k q, so they rise above the target."""
-    heat = allocation.heat_kw.copy()
-    sub_heat = allocation.substation_heat_kw.copy()
-    indoor = allocation.indoor_temp_c.copy()
-    n_sub = sub_heat.shape[1]
-    sub_demand = substation_demand_kw
-    # A raise asks for more than the curve gives at the substation's demand. An override
-    # between a short allocation and the demand (capacity short) is a lower set-point: it
-    # limits, and has nothing more to ask of the sources.
-    raised = (
-        np.isfinite(override_kw)
-        & (override_kw > sub_heat + 1e-6)
-        & (override_kw > sub_demand + 1e-6)
-        & (sub_demand > 0)
-    )
-    target_kw = np.minimum(np.nan_to_num(override_kw), overload_kw)
-    wanted = np.where(raised, np.maximum(target_kw - sub_heat, 0.0), 0.0)
-    if not wanted.any():
-        empty = np.zeros_like(sub_heat)
-        return _Raised(heat, sub_heat, indoor, empty, empty, empty.astype(bool))
-    spare = np.maximum(deliverable_kw - sub_heat.sum(axis=1), 0.0)
-    wanted_total = wanted.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(wanted_total > spare, spare / wanted_total, 1.0)
-    extra = wanted * share[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(
-            sub_demand[:, community_substation] > 0,
-            community_demand_kw / sub_demand[:, community_substation],
-            0.0,
-        )
-    heat = heat + extra[:, community_substation] * weight
-    sub_heat = np.zeros((heat.shape[0], n_sub))
-    np.add.at(sub_heat.T, community_substation, heat.T)
-    touched = raised[:, community_substation] & (community_demand_kw > 0)
-    indoor = np.where(touched, indoor_at_zero_heat_c + indoor_k_per_kw * heat, indoor)
-    overloaded = raised & (np.nan_to_num(override_kw) > overload_kw + 1e-6)
-    return _Raised(heat, sub_heat, indoor, wanted, extra, overloaded)
-
-
 def _hour_ranges(hours) -> str:
     """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
     ranges, start, last = [], None, None
@@ -396,7 +308,7 @@ def _hour_ranges(hours) -> str:
     return _("%(hours)s 时") % {"hours": text}
 
 
-def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[str]:
+def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
     """Chinese plan warnings for raised set-points the plan could not fully honour."""
     messages = []
     for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
@@ -432,6 +344,26 @@ def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[
     return messages
 
 
+def _overheat_warnings(indoor_c: np.ndarray, communities, overheat_c: float) -> list[str]:
+    """One warning naming the communities predicted above ``overheat_c`` (warmest first)."""
+    if not len(communities):
+        return []
+    warmest_c = indoor_c.max(axis=0)
+    hot = np.flatnonzero(warmest_c > overheat_c)
+    if not hot.size:
+        return []
+    hot = hot[np.argsort(-warmest_c[hot])]
+    named = [f"{communities[i].name}（{warmest_c[i]:.1f} °C）" for i in hot[:10]]
+    return [
+        _("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
+        % {
+            "n": hot.size,
+            "limit": overheat_c,
+            "names": "、".join(named) + ("…" if hot.size > 10 else ""),
+        }
+    ]
+
+
 def _check_adjustment(adj: PlanAdjustment) -> None:
     """Reject adjustments a form or script could send wrongly, with a Chinese message."""
     if adj.kind not in AdjustmentKind.values:
@@ -460,11 +392,13 @@ def compute_company_plan(
     now: datetime | None = None,
     cfg: PlanSettings | None = None,
     network_cache: dict | None = None,
+    note: str = "",
 ) -> Plan:
     """Compute and store a new draft Plan version for one company and day.
 
     ``adjustments`` are unsaved PlanAdjustment objects (or dicts of their fields); they are
-    applied and stored with the new version."""
+    applied and stored with the new version. ``note`` says why this version was made (the
+    plan's history: a re-plan on a newer forecast, adjustments carried over)."""
     started = wall_clock.perf_counter()
     cfg = cfg or PlanSettings.from_settings()
     now = now or timezone.now()
@@ -541,6 +475,17 @@ def compute_company_plan(
         else:
             methods.append(ForecastMethod.DESIGN)
     community_demand = community_demand * scale[:, community_sub]
+    # The sun through the windows replaces heat (issue 20): where the weather carries global
+    # radiation, each community needs its sunless demand less the solar gain, and its rooms
+    # follow the same balance (T = a + k q with the gain in a).
+    sunless_demand = community_demand
+    gain_kw = np.zeros_like(community_demand)
+    if "solar_w_m2" in frame and cfg.solar_aperture_m2_per_m2 > 0:
+        aperture_m2 = np.array([c.heated_area_m2 for c in communities])
+        gain_kw = solar_gain_kw(
+            aperture_m2 * cfg.solar_aperture_m2_per_m2, frame["solar_w_m2"].to_numpy()[rows]
+        )
+        community_demand = heat_less_sun_kw(sunless_demand, gain_kw)
     substation_demand = np.zeros((HOURS, n_sub))
     np.add.at(substation_demand.T, community_sub, community_demand.T)
 
@@ -567,22 +512,17 @@ def compute_company_plan(
     overload_kw = sub_limit.copy()
     # Heat each overridden substation's radiators give at the override (the heating curve
     # inverted: relative load at that supply temperature × design load); NaN where none.
-    override_kw = np.full((HOURS, n_sub), np.nan)
-    for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
-        hours = np.isfinite(supply_override[:, j])
-        override_kw[hours, j] = (
-            relative_load_at_supply(supply_override[hours, j], curves[j]) * sub_design_kw[j]
-        )
+    override_kw = override_heat_kw(supply_override, curves, sub_design_kw)
     # A lower supply set-point than the curve limits the heat the substation can pass (a
-    # higher one is applied after the allocation, see _raise_to_overrides).
+    # higher one is applied after the allocation, see raise_to_overrides).
     sub_limit = np.fmin(sub_limit, override_kw)
 
     deliverable = capacity * (1.0 - cfg.network_loss_fraction)
     # Linear indoor model for the allocation: T = t_out + offset + k q, k so that the demand
     # gives the planned indoor temperature.
-    a = t_out[:, None] + offset_c[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.where(community_demand > 0, (target_c - t_out[:, None]) / community_demand, 1.0)
+        k = np.where(sunless_demand > 0, (target_c - t_out[:, None]) / sunless_demand, 1.0)
+    a = t_out[:, None] + offset_c[None, :] + np.where(sunless_demand > 0, k * gain_kw, 0.0)
     allocation = allocate(
         community_demand,
         deliverable,
@@ -591,7 +531,7 @@ def compute_company_plan(
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    raised = _raise_to_overrides(
+    raised = raise_to_overrides(
         allocation,
         override_kw=override_kw,
         overload_kw=overload_kw,
@@ -609,7 +549,7 @@ def compute_company_plan(
     supply_c = np.empty((HOURS, n_sub))
     return_c = np.empty((HOURS, n_sub))
     for j, curve in enumerate(curves):
-        points = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
+        points = setpoints(equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
         supply_c[:, j] = points["supply_temp_c"]
         return_c[:, j] = points["return_temp_c"]
     overridden = np.isfinite(supply_override)
@@ -621,17 +561,17 @@ def compute_company_plan(
     sub_relative = sub_heat / np.maximum(sub_design_kw, 1e-9)
     sub_source = np.array([source_pos[src.id] for src in primary_source])
     for k_src, src in enumerate(sources):
-        curve = _primary_curve(src, design_out_c)
-        # The source's supply temperature is set for its most loaded substation (最不利用户),
-        # not the average: one set for the average leaves the substations that need more than
-        # their design share short of temperature, and they pull far more than design flow.
+        curve = primary_curve(
+            src.design_supply_temp_c,
+            src.design_return_temp_c,
+            design_out_c,
+            src.min_supply_temp_c,
+            exponent_b=cfg.primary_exponent_b,
+        )
+        # Set for the source's most loaded substation, never above its maximum (130 °C).
         fed = sub_source == k_src
         relative = sub_relative[:, fed if fed.any() else slice(None)].max(axis=1)
-        eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
-        # ... and never above what the source may send (130 °C in the demo).
-        primary_supply[:, k_src] = np.minimum(
-            setpoints(eq_out, curve)["supply_temp_c"], src.max_supply_temp_c
-        )
+        primary_supply[:, k_src] = source_supply_temp_c(relative, curve, src.max_supply_temp_c)
     # Each substation's primary flow follows from its exchanger: the valve passes what brings
     # the secondary supply to its set-point from the source's supply temperature (less than
     # the design flow at part load, more on a day colder than the design day).
@@ -711,12 +651,17 @@ def compute_company_plan(
     risk_threshold = standard_c + cfg.risk_margin_k
     min_indoor = indoor.min(axis=0) if len(communities) else np.array([])
     at_risk = min_indoor < risk_threshold
+    warnings.extend(_overheat_warnings(indoor, communities, cfg.overheat_c))
 
     inputs = {
         "outdoor_temp_c": [round(float(x), 2) for x in t_out],
         "standard_indoor_c": standard_c,
         "target_indoor_c": target_c,
         "risk_threshold_c": risk_threshold,
+        "overheat_c": cfg.overheat_c,
+        "solar_gain_kwh": round(float(gain_kw.sum()), 1),
+        "solar_aperture_m2_per_m2": cfg.solar_aperture_m2_per_m2 if gain_kw.any() else 0.0,
+        **({"note": note} if note else {}),
         "network_loss_fraction": cfg.network_loss_fraction,
         "min_dp_bar": cfg.min_dp_bar,
         "lift_bar": hydro.lift_bar,
@@ -903,8 +848,10 @@ def compute_plans(
     created_by=None,
     now: datetime | None = None,
     open_orders: bool = True,
+    note: str = "",
 ) -> list[Plan]:
-    """Plans for ``day`` of the given companies (default all), one weather for all."""
+    """Plans for ``day`` of the given companies (default all), one weather for all; each
+    keeps the adjustments of its day's approved version."""
     from .proactive import open_proactive_orders  # noqa: PLC0415 (workorders import cycle)
     from .weather import choose_forecast  # noqa: PLC0415
 
@@ -918,13 +865,59 @@ def compute_plans(
     plans = []
     cfg = PlanSettings.from_settings()
     for company in companies:
+        # A recomputation of a day keeps what the engineers approved for it (a raised
+        # set-point, a unit out for maintenance): dropping it silently would undo their
+        # decision in the next version (issue 16 item 8).
+        approved = approved_version(company, day)
+        carried = adjustments_of(approved)
         plan = compute_company_plan(
-            company, day, weather, trigger=trigger, created_by=created_by, now=now, cfg=cfg
+            company,
+            day,
+            weather,
+            trigger=trigger,
+            created_by=created_by,
+            now=now,
+            cfg=cfg,
+            adjustments=carried,
+            note="；".join(filter(None, [note, carried_note(approved, carried)])),
         )
         if open_orders:
             open_proactive_orders(plan, now=now)
         plans.append(plan)
     return plans
+
+
+ADJUSTMENT_FIELDS = (
+    "kind",
+    "substation_id",
+    "source_id",
+    "first_hour",
+    "last_hour",
+    "value",
+    "reason",
+    "created_by_id",
+    "created_at",
+)
+
+
+def adjustments_of(plan: Plan | None) -> list[dict]:
+    """``plan``'s adjustments as dicts a new version can be computed with."""
+    if plan is None:
+        return []
+    return [{f: getattr(a, f) for f in ADJUSTMENT_FIELDS} for a in plan.adjustments.all()]
+
+
+def approved_version(company, day) -> Plan | None:
+    return Plan.objects.filter(company=company, date=day, status=PlanStatus.APPROVED).first()
+
+
+def carried_note(approved: Plan | None, adjustments) -> str:
+    if not adjustments:
+        return ""
+    return _("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
+        "version": approved.version,
+        "n": len(adjustments),
+    }
 
 
 def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, now=None) -> Plan:
@@ -939,18 +932,7 @@ def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, n
     if plan.weather_series is None:
         raise PlanError(_("原计划使用的天气序列已删除，请重新计算"))
     weather = load_series(plan.weather_series, plan.date, now, plan.weather_note)
-    fields = (
-        "kind",
-        "substation_id",
-        "source_id",
-        "first_hour",
-        "last_hour",
-        "value",
-        "reason",
-        "created_by_id",
-        "created_at",
-    )
-    adjustments = [{f: getattr(a, f) for f in fields} for a in plan.adjustments.all()]
+    adjustments = adjustments_of(plan)
     if adjustment:
         adjustments.append({"created_by": created_by, "created_at": now, **adjustment})
     new = compute_company_plan(
@@ -965,6 +947,3 @@ def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, n
     )
     open_proactive_orders(new, now=now)
     return new
-
-
-_HISTORY_MARK = HISTORY_HOURS  # re-exported for callers that size weather windows

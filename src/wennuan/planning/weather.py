@@ -3,7 +3,8 @@
 * ``climate``: a seeded Heze climate generator (demo, tests, and the last fallback);
 * ``open_meteo``: the Open-Meteo forecast JSON API (coordinates from the City row, or the
   ``WENNUAN_WEATHER_LATITUDE`` / ``WENNUAN_WEATHER_LONGITUDE`` settings/environment);
-* ``csv``: a purchased forecast uploaded as CSV (``timestamp,outdoor_temp_c``, hourly).
+* ``csv``: a purchased forecast uploaded as CSV (``timestamp,outdoor_temp_c``, hourly; an
+  optional ``solar_w_m2`` column of global horizontal radiation lets the plan count the sun).
 
 Every provider stores a ``WeatherSeries`` with its hours; a plan records which series it used
 and how old it was (``choose_forecast``).
@@ -272,6 +273,13 @@ def parse_timestamp(text: str) -> datetime:
 
 def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]]:
     """Read ``timestamp,outdoor_temp_c`` rows; all-or-nothing with row-level errors."""
+    stamps, temps, _solar = parse_weather_csv_with_sun(content)
+    return stamps, temps
+
+
+def parse_weather_csv_with_sun(content: bytes | str):
+    """As :func:`parse_weather_csv`, plus the optional ``solar_w_m2`` column (global
+    horizontal radiation, 0–1400 W/m²; None when the file has no such column)."""
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -287,7 +295,8 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
         raise WeatherCsvError(
             [_("缺少列：%(cols)s（需要 timestamp,outdoor_temp_c）") % {"cols": ", ".join(missing)}]
         )
-    errors, stamps, temps, seen = [], [], [], {}
+    with_sun = "solar_w_m2" in fields
+    errors, stamps, temps, sun, seen = [], [], [], [], {}
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         try:
@@ -307,6 +316,17 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
                 % {"n": line, "v": row["outdoor_temp_c"]}
             )
             continue
+        if with_sun:
+            try:
+                solar = float(row.get("solar_w_m2") or "nan")
+                if not 0 <= solar <= 1400:
+                    raise ValueError
+            except ValueError:
+                errors.append(
+                    _("第 %(n)d 行：太阳辐射“%(v)s”不是 0～1400 W/m² 之间的数字")
+                    % {"n": line, "v": row.get("solar_w_m2", "")}
+                )
+                continue
         if ts.minute or ts.second:
             errors.append(_("第 %(n)d 行：时间必须是整点") % {"n": line})
             continue
@@ -316,17 +336,23 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
         seen[ts] = line
         stamps.append(ts)
         temps.append(temp)
+        if with_sun:
+            sun.append(solar)
     if not stamps and not errors:
         errors.append(_("文件中没有数据行"))
     if errors:
         raise WeatherCsvError(errors)
     order = sorted(range(len(stamps)), key=stamps.__getitem__)
-    return [stamps[i] for i in order], [temps[i] for i in order]
+    return (
+        [stamps[i] for i in order],
+        [temps[i] for i in order],
+        [sun[i] for i in order] if with_sun else None,
+    )
 
 
 def import_weather_csv(city, content, *, created_by=None, now=None, note="") -> WeatherSeries:
     """Store an uploaded forecast file as a series (nothing stored if any row is bad)."""
-    stamps, temps = parse_weather_csv(content)
+    stamps, temps, solar = parse_weather_csv_with_sun(content)
     return store_series(
         city,
         WeatherKind.FORECAST,
@@ -336,6 +362,7 @@ def import_weather_csv(city, content, *, created_by=None, now=None, note="") -> 
         temps,
         note=note or _("上传的预报文件"),
         created_by=created_by,
+        solar_w_m2=solar,
     )
 
 
@@ -357,7 +384,7 @@ class ChosenWeather:
     note: str
 
 
-def _covers_day(series: WeatherSeries, day: date) -> bool:
+def covers_day(series: WeatherSeries, day: date) -> bool:
     start = local_day_start(day)
     return (
         series.hours.filter(timestamp__gte=start, timestamp__lt=start + timedelta(days=1)).count()
@@ -402,7 +429,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
     if provider == WeatherProvider.OPEN_METEO:
         try:
             series = fetch_open_meteo(city, now=now, opener=opener)
-            if _covers_day(series, day):
+            if covers_day(series, day):
                 return load_series(series, day, now)
             note = _("Open-Meteo 预报未覆盖该日")
         except WeatherUnavailable as error:
@@ -415,7 +442,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
     if not note:  # nothing failed: only recent stored forecasts are better than the climate
         stored = stored.filter(issued_at__gte=now - timedelta(hours=max_age_h))
     for series in stored[:10]:
-        if _covers_day(series, day):
+        if covers_day(series, day):
             chosen = load_series(series, day, now)
             if note:
                 chosen.note = _("%(why)s；改用 %(age).0f 小时前发布的预报") % {
@@ -438,7 +465,7 @@ def csv_forecast(city, day: date, content, *, created_by=None, now=None) -> Chos
     """A plan's weather from an uploaded/command-line CSV; it must cover all 24 hours."""
     now = now or timezone.now()
     series = import_weather_csv(city, content, created_by=created_by, now=now)
-    if not _covers_day(series, day):
+    if not covers_day(series, day):
         series.delete()
         raise WeatherCsvError(
             [_("天气文件未覆盖 %(day)s 的全部 24 个小时") % {"day": day.isoformat()}]

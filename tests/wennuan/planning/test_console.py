@@ -61,7 +61,12 @@ def test_supervisor_reads_only_other_company_404_outsider_403_anonymous_login(
     adjust = reverse("planning:adjust", args=[north_plan.pk])
     body = {"kind": "source_limit", "source": 1, "first_hour": 0, "last_hour": 23, "value": 1}
     assert client.post(adjust, body).status_code == 403
-    assert client.post(reverse("planning:approve", args=[north_plan.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("planning:approve", args=[north_plan.pk]), {"confirm": "yes"}
+        ).status_code
+        == 403
+    )
     client.force_login(personas["dispatcher"])  # same company, not an engineer: reads only
     assert client.get(url).status_code == 200
     assert client.post(adjust, body).status_code == 403
@@ -106,7 +111,9 @@ def test_engineer_limits_a_source_reruns_and_approves(north_plan, client, person
     heat = PlanSubstation.objects.get(plan=new).heat_kw
     assert max(heat[6:10]) <= 0.5 * peak_kw and heat[12] > 0.5 * peak_kw
 
-    response = client.post(reverse("planning:approve", args=[new.pk]), follow=True)
+    response = client.post(
+        reverse("planning:approve", args=[new.pk]), {"confirm": "yes"}, follow=True
+    )
     new.refresh_from_db()
     assert new.status == PlanStatus.APPROVED and new.approved_by == personas["dispatch_engineer"]
     assert "已批准 v2" in response.content.decode()
@@ -217,11 +224,15 @@ def test_stale_forms_get_a_message_never_a_500(north_plan, client, personas):
     response = client.post(reverse("planning:adjust", args=[north_plan.pk]), body, follow=True)
     assert response.redirect_chain[-1][0] == reverse("planning:plan", args=[v2.pk])
     assert "已有更新的版本 v2" in response.content.decode()
-    response = client.post(reverse("planning:approve", args=[north_plan.pk]), follow=True)
+    response = client.post(
+        reverse("planning:approve", args=[north_plan.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "已有更新的版本 v2" in response.content.decode()
     assert Plan.objects.count() == 2
-    client.post(reverse("planning:approve", args=[v2.pk]))
-    response = client.post(reverse("planning:approve", args=[v2.pk]), follow=True)
+    client.post(reverse("planning:approve", args=[v2.pk]), {"confirm": "yes"})
+    response = client.post(
+        reverse("planning:approve", args=[v2.pk]), {"confirm": "yes"}, follow=True
+    )
     assert response.status_code == 200 and "不能再次批准" in response.content.decode()
     north_plan.refresh_from_db()
     assert north_plan.status == PlanStatus.DRAFT
