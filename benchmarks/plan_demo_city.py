@@ -34,6 +34,7 @@ def main() -> int:
     from wennuan.planning.choices import PlanTrigger
     from wennuan.planning.engine import compute_plans
     from wennuan.planning.models import MeterReading, PlanPipe
+    from wennuan.planning.proactive import open_proactive_orders
     from wennuan.planning.weather import choose_forecast
     from wennuan.registry.models import City, Community, HeatingCompany, NetworkPipe, Substation
 
@@ -54,6 +55,8 @@ def main() -> int:
         started = time.perf_counter()
         weather = choose_forecast(city, day)
         plans = compute_plans(day, weather=weather, trigger=PlanTrigger.COMMAND)
+        for plan in plans:  # as the worker does (the engine itself opens no orders)
+            open_proactive_orders(plan)
         times.append(time.perf_counter() - started)
     for plan in plans:
         print(

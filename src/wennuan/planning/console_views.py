@@ -37,6 +37,7 @@ from .choices import AdjustmentKind, PlanStatus, PlanTrigger
 from .config import setting
 from .engine import PlanError, StalePlanError, compute_plans
 from .models import CommunityParameterChange, Plan, PlanCommunity, PlanImmutableError
+from .proactive import open_proactive_orders
 
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
 # up to ~95 °C; anything outside is a typo, not a set-point.
@@ -553,6 +554,7 @@ def compute_today(request):
         text = _("无法计算明日计划：%(error)s") if tomorrow else _("无法计算今日计划：%(error)s")
         messages.error(request, text % {"error": error})
         return redirect("planning:index")
+    open_proactive_orders(plan)
     messages.success(
         request,
         _("已计算 %(company)s %(date)s 的计划 v%(version)d。")

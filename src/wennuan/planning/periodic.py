@@ -43,15 +43,20 @@ def _plan_every_company(day, weather, now, *, trigger=PlanTrigger.WORKER, note="
     from wennuan.registry.models import HeatingCompany  # noqa: PLC0415
 
     from .engine import PlanError, compute_plans  # noqa: PLC0415 (keeps worker start-up light)
+    from .proactive import open_proactive_orders  # noqa: PLC0415
 
     plans, failures = [], []
     for company in HeatingCompany.objects.all() if companies is None else companies:
         try:
-            plans += compute_plans(
+            new = compute_plans(
                 day, companies=[company], weather=weather, trigger=trigger, now=now, note=note
             )
         except PlanError as error:
             failures.append(f"{company.code}: {error}")
+            continue
+        for plan in new:
+            open_proactive_orders(plan, now=now)
+        plans += new
     return plans, failures
 
 
