@@ -14,7 +14,7 @@ class WeatherKind(models.TextChoices):
 class WeatherProvider(models.TextChoices):
     """Where a weather series came from (pluggable providers, see planning.weather)."""
 
-    CLIMATE = "climate", _("菏泽气候生成器")
+    CLIMATE = "climate", _("气候生成器（无预报时的统计天气）")
     OPEN_METEO = "open_meteo", _("Open-Meteo 预报")
     CSV = "csv", _("上传的预报文件")
 

@@ -1,6 +1,7 @@
 """Hourly weather for the plans, from pluggable providers (issue 7).
 
-* ``climate``: a seeded Heze climate generator (demo, tests, and the last fallback);
+* ``climate``: a seeded climate generator for the City row's design outdoor temperature
+  (demo, tests, and the last fallback);
 * ``open_meteo``: the Open-Meteo forecast JSON API (coordinates from the City row, or the
   ``WENNUAN_WEATHER_LATITUDE`` / ``WENNUAN_WEATHER_LONGITUDE`` settings/environment);
 * ``csv``: a purchased forecast uploaded as CSV (``timestamp,outdoor_temp_c``, hourly; an
@@ -57,6 +58,9 @@ def day_hours(day: date) -> list[datetime]:
 # near 14:00 (amplitude larger on clear, cold days).
 _ANNUAL_MEAN_C = 15.5
 _ANNUAL_AMPLITUDE_K = 14.8
+# Another city: the seasonal curve is shifted by its design outdoor temperature (the City
+# row), i.e. its annual mean is design + 20.4 K as in Heze; the shape and the anomalies stay.
+_HEZE_DESIGN_OUTDOOR_C = -4.9
 _COLDEST_DAY_OF_YEAR = 15
 _ANOMALY_SD_K = 2.0
 _ANOMALY_AR = 0.7
@@ -64,11 +68,18 @@ _DIURNAL_HALF_RANGE_K = 4.0
 
 
 @dataclass(frozen=True)
-class HezeClimate:
-    """Seeded hourly outdoor temperatures for Heze. The value of an hour depends only on the
-    seed and the hour (each heating season, 1 Oct–30 Apr, is drawn from its own stream)."""
+class SeasonalClimate:
+    """Seeded hourly outdoor temperatures of a city with design outdoor temperature
+    ``design_outdoor_c`` (default Heze's). The value of an hour depends only on the seed, the
+    city's design temperature and the hour (each heating season, 1 Oct–30 Apr, is drawn from
+    its own stream)."""
 
     seed: int = 2026
+    design_outdoor_c: float = _HEZE_DESIGN_OUTDOOR_C
+
+    @property
+    def annual_mean_c(self) -> float:
+        return _ANNUAL_MEAN_C + (self.design_outdoor_c - _HEZE_DESIGN_OUTDOOR_C)
 
     def _season_daily(self, season_year: int) -> tuple[date, np.ndarray]:
         first = date(season_year, 10, 1)
@@ -76,7 +87,7 @@ class HezeClimate:
         rng = np.random.default_rng([self.seed, season_year])
         days = np.array([(first + timedelta(d)).timetuple().tm_yday for d in range(n_days)])
         phase = 2 * np.pi * (days - _COLDEST_DAY_OF_YEAR) / 365.25
-        mean = _ANNUAL_MEAN_C - _ANNUAL_AMPLITUDE_K * np.cos(phase)
+        mean = self.annual_mean_c - _ANNUAL_AMPLITUDE_K * np.cos(phase)
         noise = rng.normal(0.0, _ANOMALY_SD_K * math.sqrt(1 - _ANOMALY_AR**2), n_days)
         anomaly = np.zeros(n_days)
         for d in range(1, n_days):
@@ -107,7 +118,7 @@ class HezeClimate:
                 day_mean = daily[index]
             else:  # summer: the seasonal curve alone
                 phase = 2 * np.pi * (moment.timetuple().tm_yday - _COLDEST_DAY_OF_YEAR) / 365.25
-                day_mean = _ANNUAL_MEAN_C - _ANNUAL_AMPLITUDE_K * math.cos(phase)
+                day_mean = self.annual_mean_c - _ANNUAL_AMPLITUDE_K * math.cos(phase)
             hour = moment.hour + moment.minute / 60
             # Minimum at 06:00, maximum at 14:00: a cosine with a 16 h/8 h asymmetric phase.
             if 6 <= hour < 14:
@@ -116,6 +127,9 @@ class HezeClimate:
                 shape = math.cos(math.pi * ((hour - 14) % 24) / 16)
             out[h] = day_mean + _DIURNAL_HALF_RANGE_K * shape
         return np.round(out, 2)
+
+
+HezeClimate = SeasonalClimate  # the demo city's climate (the defaults)
 
 
 def store_series(
@@ -153,7 +167,7 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
     seed = int(setting("WENNUAN_CLIMATE_SEED")) if seed is None else seed
     start = local_day_start(day) - timedelta(hours=HISTORY_HOURS)
     hours = HISTORY_HOURS + 24
-    temps = HezeClimate(seed).hourly(start, hours)
+    temps = SeasonalClimate(seed, city.design_outdoor_temp_c).hourly(start, hours)
     stamps = [start + timedelta(hours=h) for h in range(hours)]
     return store_series(
         city,
@@ -162,7 +176,8 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
         now or timezone.now(),
         stamps,
         temps,
-        note=_("菏泽气候生成器（种子 %(seed)s）") % {"seed": seed},
+        note=_("%(city)s气候生成器（供暖室外计算温度 %(design)s °C，种子 %(seed)s）")
+        % {"city": city.name, "design": city.design_outdoor_temp_c, "seed": seed},
     )
 
 
@@ -421,7 +436,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
        the newest; with the default provider (``climate``) only if issued within
        ``WENNUAN_WEATHER_MAX_AGE_H`` (36 h), after a failed Open-Meteo fetch at any age. Its
        age is recorded, with a note saying why it was used.
-    3. The Heze climate generator, with a note saying why when 1 failed."""
+    3. The climate generator of the City row, with a note saying why when 1 failed."""
     now = now or timezone.now()
     provider = setting("WENNUAN_WEATHER_PROVIDER")
     max_age_h = float(setting("WENNUAN_WEATHER_MAX_AGE_H"))
@@ -456,7 +471,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
                 }
             return chosen
     if note:
-        note = _("%(why)s；无可用的已存预报，改用菏泽气候生成器") % {"why": note}
+        note = _("%(why)s；无可用的已存预报，改用气候生成器") % {"why": note}
     series = climate_forecast(city, day, now=now)
     return load_series(series, day, now, note)
 
