@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from wennuan.planning.charts import source_labels
 from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import compute_company_plan
 from wennuan.planning.models import Plan, PlanAdjustment, PlanSubstation
@@ -311,3 +312,18 @@ def test_company_without_a_network_model_still_gets_its_console(plan_city, clien
     network = _figure(page, "network")
     assert [t["name"] for t in network["data"]] == ["换热站（未接入管网模型）"]
     assert "南一站" in page and page.count('class="substation-row"') == 1
+
+
+def test_network_map_labels_each_source_once_on_free_sides():
+    labels, positions = source_labels(
+        [
+            ("一号热电厂", 115.400, 35.200),
+            ("一号热电厂", 115.420, 35.210),  # its second connection: no second label
+            ("东郊锅炉房", 115.405, 35.203),  # 500 m away: another side
+            ("南郊锅炉房", 115.401, 35.199),  # a third one close by: a third side
+            ("西郊锅炉房", 115.300, 35.100),  # far away: above, as usual
+        ]
+    )
+    assert labels == ["一号热电厂", "", "东郊锅炉房", "南郊锅炉房", "西郊锅炉房"]
+    assert positions[0] == "top center" and positions[4] == "top center"
+    assert len({positions[0], positions[2], positions[3]}) == 3
