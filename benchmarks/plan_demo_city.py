@@ -74,7 +74,7 @@ def main() -> int:
 
 def reference_demand_step(day, city, weather):
     """Side by side: the change-point forecasts of every substation, vectorised
-    (planning.demand, used by the engine) vs one heatphys ChangePointModel per substation."""
+    (heatphys.forecasting.changepoint_batch, used by the engine) vs one heatphys ChangePointModel per substation."""
     from datetime import timedelta
 
     import pandas as pd

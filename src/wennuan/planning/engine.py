@@ -40,6 +40,7 @@ from heatphys.dayplan import (
     solar_gain_kw,
     source_supply_temp_c,
 )
+from heatphys.forecasting.changepoint_batch import fit_change_point, predict_day
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
@@ -48,7 +49,6 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .config import setting
-from .demand import fit_change_point, predict_day
 from .hydraulics import CompanyNetwork
 from .models import (
     CommunityModelParameters,

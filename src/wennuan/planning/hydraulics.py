@@ -32,6 +32,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
+from heatphys.network.fluid import WATER_CONSTANT
 from heatphys.schedule import zone_first_dispatch
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
@@ -48,7 +49,9 @@ MAX_LIFT_BAR = 16.0
 # A source's flow is its heat over c_p·(supply − network return); the difference is bounded
 # below so that a supply set-point at the return temperature cannot ask for an endless flow.
 MIN_SOURCE_DT_K = 5.0
-_CP_J_KGK = 4185.0  # the network's fluid (heatphys' default water)
+# The heat capacity of the fluid the network is solved with (heatphys' constant water), so
+# that flows computed here and the solver's temperatures use one c_p.
+_CP_J_KGK = WATER_CONSTANT.heat_capacity.value
 _OPTIONS = SolverOptions(check_feasibility=False, compute_delays=True)
 _SOLVE_ERRORS = (NetworkError, NotConvergedError, ValueError, np.linalg.LinAlgError)
 
