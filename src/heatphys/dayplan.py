@@ -84,6 +84,21 @@ def source_supply_temp_c(
     return np.minimum(setpoints(eq_out, curve)["supply_temp_c"], max_supply_c)
 
 
+def size_pump_lift_bar(
+    probe_lift_bar: float, consumer_dp_bar, min_dp_bar: float, reserve_bar: float = 0.3
+) -> float:
+    """Circulation pump lift [bar] from a design-load solve run with ``probe_lift_bar``: the
+    lift that leaves the worst consumer (最不利用户) ``min_dp_bar`` of differential pressure
+    plus a reserve, rounded up to 0.1 bar.
+
+    With one pressure-holding pump the consumers' differential pressures move one-to-one with
+    its lift, so :math:`H = H_{probe} - \\min_i \\Delta p_i + \\Delta p_{min} + r`
+    (the usual sizing: the pump covers the largest loss to any consumer plus what that
+    consumer's exchanger and valve need; CJJ 34 §10.3)."""
+    worst_dp = float(np.min(np.asarray(consumer_dp_bar, dtype=float)))
+    return float(np.ceil((probe_lift_bar - worst_dp + min_dp_bar + reserve_bar) * 10) / 10)
+
+
 def override_heat_kw(supply_override_c, curves, design_kw) -> np.ndarray:
     """Heat [kW] each substation's radiators give at its supply override (the heating curve
     inverted: relative load at that supply temperature × design load); NaN where none.

@@ -10,6 +10,7 @@ from heatphys.dayplan import (
     heat_less_sun_kw,
     override_heat_kw,
     primary_curve,
+    size_pump_lift_bar,
     solar_gain_kw,
     source_supply_temp_c,
 )
@@ -51,3 +52,9 @@ def test_override_heat_is_the_curve_inverted():
     heat = override_heat_kw(override, [curve, curve], np.array([1000.0, 1000.0]))
     assert heat[0, 0] == pytest.approx(relative_load(np.array([0.0]), curve)[0] * 1000.0, rel=1e-6)
     assert np.isnan(heat[0, 1])
+
+
+def test_pump_lift_covers_the_worst_consumer_plus_its_need_rounded_up():
+    # probe 10 bar leaves the worst consumer 3.24 bar: the loss is 6.76 bar; + 0.5 + 0.3
+    assert size_pump_lift_bar(10.0, [5.0, 3.24, 4.1], 0.5, 0.3) == 7.6
+    assert size_pump_lift_bar(10.0, [9.5], 0.5, 0.0) == 1.0

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from heatphys.dayplan import size_pump_lift_bar
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
 from heatphys.network.fluid import WATER_CONSTANT
 from heatphys.schedule import zone_first_dispatch
@@ -264,10 +265,7 @@ class CompanyNetwork:
         if probe.converged and np.isfinite(dp).all():
             design_delay = probe.consumers["delay_s"].to_numpy(float)
             if not fixed_lift:
-                lift = float(
-                    np.ceil((PROBE_LIFT_BAR - dp.min() + self.min_dp_bar + LIFT_RESERVE_BAR) * 10)
-                    / 10
-                )
+                lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
         elif not fixed_lift:
             warnings.append(
                 _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
