@@ -34,6 +34,7 @@ def main() -> int:
     from wennuan.planning.choices import PlanTrigger
     from wennuan.planning.engine import compute_plans
     from wennuan.planning.models import MeterReading, PlanPipe
+    from wennuan.planning.proactive import open_proactive_orders
     from wennuan.planning.weather import choose_forecast
     from wennuan.registry.models import City, Community, HeatingCompany, NetworkPipe, Substation
 
@@ -54,6 +55,8 @@ def main() -> int:
         started = time.perf_counter()
         weather = choose_forecast(city, day)
         plans = compute_plans(day, weather=weather, trigger=PlanTrigger.COMMAND)
+        for plan in plans:  # as the worker does (the engine itself opens no orders)
+            open_proactive_orders(plan)
         times.append(time.perf_counter() - started)
     for plan in plans:
         print(
@@ -71,7 +74,7 @@ def main() -> int:
 
 def reference_demand_step(day, city, weather):
     """Side by side: the change-point forecasts of every substation, vectorised
-    (planning.demand, used by the engine) vs one heatphys ChangePointModel per substation."""
+    (heatphys.forecasting.changepoint_batch, used by the engine) vs one heatphys ChangePointModel per substation."""
     from datetime import timedelta
 
     import pandas as pd
@@ -114,6 +117,9 @@ def reference_demand_step(day, city, weather):
             if sub.id in vectorised:
                 differences.append(abs(forecast.mean() / vectorised[sub.id].mean() - 1))
         slow += time.perf_counter() - started
+    if not differences:  # e.g. the day is colder than the history: design method only
+        print("demand step: no substation got a change-point forecast on this day")
+        return
     print(
         f"demand step (change-point, all substations): vectorised {fast:.2f} s, "
         f"heatphys ChangePointModel per substation {slow:.2f} s ({slow / fast:.0f}x); "

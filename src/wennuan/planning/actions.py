@@ -17,6 +17,7 @@ from .access import require_plan_editor
 from .choices import PlanStatus
 from .engine import PlanError, StalePlanError, lock_day_versions, rerun_plan
 from .models import Plan, PlanImmutableError
+from .proactive import open_proactive_orders
 
 
 def approve_plan(plan: Plan, user, *, now=None) -> Plan:
@@ -51,9 +52,12 @@ def approve_plan(plan: Plan, user, *, now=None) -> Plan:
 
 def adjust_and_rerun(plan: Plan, user, adjustment: dict, *, now=None) -> Plan:
     """Re-run ``plan`` with one more adjustment into a new draft version (``StalePlanError``
-    when someone made a newer version of the day meanwhile)."""
+    when someone made a newer version of the day meanwhile), and open the proactive orders
+    of the communities it puts at risk."""
     require_plan_editor(user, plan.company)
-    return rerun_plan(plan, adjustment=adjustment, created_by=user, now=now)
+    new = rerun_plan(plan, adjustment=adjustment, created_by=user, now=now)
+    open_proactive_orders(new, now=now)
+    return new
 
 
 __all__ = ["PlanError", "StalePlanError", "adjust_and_rerun", "approve_plan"]

@@ -206,14 +206,16 @@ def network_figure(pipes, substations, source_points) -> dict:
             )
         )
     if source_points:
+        labels, positions = source_labels(source_points)
         traces.append(
             go.Scatter(
                 x=[p[1] for p in source_points],
                 y=[p[2] for p in source_points],
-                text=[p[0] for p in source_points],
+                text=labels,
+                hovertext=[p[0] for p in source_points],
                 hoverinfo="text",
                 mode="markers+text",
-                textposition="top center",
+                textposition=positions,
                 name=_("热源"),
                 marker=dict(symbol="square", size=14, color="#333"),
             )
@@ -228,6 +230,34 @@ def network_figure(pipes, substations, source_points) -> dict:
         ),
     )
     return _as_dict(fig)
+
+
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+LABEL_CLEARANCE_DEG = 0.012  # ≈ 1 km: closer labels on the same side overlap at map scale
+
+
+def source_labels(points) -> tuple[list[str], list[str]]:
+    """Text and position of each source marker's label on the network map: a source
+    connected at several junctions is named once, and a label near an earlier one takes the
+    next free side (above, below, right, left) so that names do not overlap."""
+    labels, positions, placed, named = [], [], [], set()
+    for name, longitude, latitude in points:
+        if name in named:
+            labels.append("")
+            positions.append(LABEL_POSITIONS[0])
+            continue
+        named.add(name)
+        taken = {
+            side
+            for x, y, side in placed
+            if abs(x - longitude) < 2 * LABEL_CLEARANCE_DEG
+            and abs(y - latitude) < LABEL_CLEARANCE_DEG
+        }
+        side = next((p for p in LABEL_POSITIONS if p not in taken), LABEL_POSITIONS[0])
+        placed.append((longitude, latitude, side))
+        labels.append(name)
+        positions.append(side)
+    return labels, positions
 
 
 # --- SVG for the PDF report ----------------------------------------------------------------

@@ -42,6 +42,7 @@ class PlanTrigger(models.TextChoices):
     COMMAND = "command", _("命令行")
     CONSOLE = "console", _("调度台")
     DEMO = "demo", _("演示数据")
+    REPLAN = "replan", _("预报更新重算")
 
 
 class ForecastMethod(models.TextChoices):

@@ -43,6 +43,19 @@ SPECS = {
     "WENNUAN_PLAN_NETWORK_LOSS": Spec("float", 0.03, 0.0, 0.5),
     "WENNUAN_PLAN_MIN_DP_BAR": Spec("float", 0.5, 0.0, 20.0),
     "WENNUAN_PLAN_LIFT_BAR": Spec("float", 0.0, 0.0, 50.0),
+    # A community predicted warmer than this in some hour is flagged as overheated (a raised
+    # set-point wastes heat and brings complaints of its own; GB 50736 comfort is 18–24 °C).
+    "WENNUAN_PLAN_OVERHEAT_C": Spec("float", 24.0, 18.0, 40.0),
+    # Exponent b of the sources' primary heating curves (radiator networks: 0.3).
+    "WENNUAN_PLAN_PRIMARY_EXPONENT_B": Spec("float", 0.3, 0.0, 1.0),
+    # Solar aperture per m² of heated floor against global horizontal radiation (0: the plan
+    # ignores the sun); see heatphys.dayplan.DEFAULT_APERTURE_M2_PER_M2.
+    "WENNUAN_PLAN_SOLAR_APERTURE_M2_PER_M2": Spec("float", 0.03, 0.0, 0.5),
+    # Tomorrow's plan (D+1) from the forecast, once a day at this local time.
+    "WENNUAN_TOMORROW_PLAN_TIME": Spec("time", "17:00"),
+    # Today is re-planned when a newer forecast's remaining hours differ from the plan's by
+    # more than this (mean absolute difference, K); checked hourly by the worker.
+    "WENNUAN_REPLAN_MARGIN_K": Spec("float", 1.5, 0.1, 20.0),
     "WENNUAN_WEATHER_PROVIDER": Spec("choice", "climate", choices=("climate", "open_meteo")),
     "WENNUAN_WEATHER_MAX_AGE_H": Spec("float", 36.0, 0.0, 24.0 * 30),
     # None: the City row's coordinates

@@ -10,11 +10,14 @@ version of its day, or approving an already approved version) gets a message, ne
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,13 +34,16 @@ from .access import can_edit_plans, visible_companies
 from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
 from .choices import AdjustmentKind, PlanStatus, PlanTrigger
+from .config import setting
 from .engine import PlanError, StalePlanError, compute_plans
 from .models import CommunityParameterChange, Plan, PlanCommunity, PlanImmutableError
+from .proactive import open_proactive_orders
 
 # Secondary supply set-points a dispatcher may enter: floor heating runs ~35–45 °C, radiators
 # up to ~95 °C; anything outside is a typo, not a set-point.
 SUPPLY_SETPOINT_RANGE_C = (25.0, 95.0)
 RECENT_CHANGES = 10  # calibration changes shown on the console
+IDLE_KW = 1.0  # a source giving less than this in an hour is idle in that hour
 NUMBER_ERRORS = {"invalid": gettext_lazy("请输入数字"), "required": gettext_lazy("请填写此项")}
 CHOICE_ERRORS = {
     "invalid_choice": gettext_lazy("请选择本计划中的一项"),
@@ -174,12 +180,84 @@ def _latest_version(plan: Plan) -> Plan:
     )
 
 
-def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=None) -> dict:
+def _running_supply_c(row) -> list[float]:
+    """Outlet temperatures of the hours a source produces heat: an idle source has no outlet
+    temperature worth showing (the engine still writes its curve's value)."""
+    return [
+        t
+        for t, q in zip(row.supply_temp_c or [], row.heat_kw or [], strict=False)
+        if t is not None and q is not None and q > IDLE_KW
+    ]
+
+
+def _source_rows(plan: Plan) -> list:
     sources = list(plan.source_results.select_related("source").order_by("source__code"))
     for row in sources:
         row.peak_kw = max(row.heat_kw or [0])
-        row.supply_min_c = min(row.supply_temp_c or [0])
-        row.supply_max_c = max(row.supply_temp_c or [0])
+        running = _running_supply_c(row)
+        row.running = bool(running)
+        row.supply_min_c = min(running) if running else None
+        row.supply_max_c = max(running) if running else None
+    return sources
+
+
+def peak_mw(sources) -> float:
+    """The plan's peak: the largest hourly sum of all sources' output [MW]."""
+    hourly = [0.0] * 24
+    for row in sources:
+        for h, q in enumerate((row.heat_kw or [])[:24]):
+            hourly[h] += q or 0.0
+    return max(hourly) / 1000.0
+
+
+def source_changes(plan: Plan, reference: Plan | None) -> list[dict]:
+    """Every source whose output or outlet temperature differs between ``reference`` and
+    ``plan`` (a set-point raise can move a plant's outlet or start an idle boiler: the
+    engineer must see it before approving). Empty without a reference."""
+    if reference is None:
+        return []
+    before = {row.source_id: row for row in _source_rows(reference)}
+    changes = []
+    for row in _source_rows(plan):
+        old = before.get(row.source_id)
+        if old is None:
+            continue
+        heat_delta_mwh = (row.total_heat_kwh - old.total_heat_kwh) / 1000.0
+        outlet_moved = (row.supply_min_c, row.supply_max_c) != (old.supply_min_c, old.supply_max_c)
+        if abs(heat_delta_mwh) < 0.05 and not outlet_moved:
+            continue
+        if row.running and not old.running:
+            change = _("启动（原停运）")
+        elif old.running and not row.running:
+            change = _("停运")
+        else:
+            change = ""
+        changes.append(
+            {
+                "source": row.source,
+                "before": old,
+                "after": row,
+                "heat_delta_mwh": heat_delta_mwh,
+                "change": change,
+            }
+        )
+    return changes
+
+
+def overheated_rows(plan: Plan, limit_c: float) -> list[PlanCommunity]:
+    """Community results predicted above ``limit_c`` in some hour, warmest first."""
+    rows = []
+    for row in plan.community_results.select_related("community", "community__substation"):
+        row.max_indoor_c = max(
+            (t for t in row.predicted_indoor_c or [] if t is not None), default=0
+        )
+        if row.max_indoor_c > limit_c:
+            rows.append(row)
+    return sorted(rows, key=lambda r: -r.max_indoor_c)
+
+
+def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=None) -> dict:
+    sources = _source_rows(plan)
     substations = list(
         plan.substation_results.select_related(
             "substation", "substation__source", "substation__junction"
@@ -221,11 +299,14 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
     versions = list(
         Plan.objects.filter(company=plan.company, date=plan.date)
         .order_by("-version")
-        .values("id", "version", "status")
+        .values("id", "version", "status", "trigger", "computed_at", "inputs__note")
     )
     status_labels = dict(PlanStatus.choices)
+    trigger_labels = dict(PlanTrigger.choices)
     for version in versions:
         version["status_label"] = status_labels.get(version["status"], version["status"])
+        version["trigger_label"] = trigger_labels.get(version["trigger"], version["trigger"])
+        version["note"] = version.pop("inputs__note") or ""
     return {
         "plan": plan,
         "latest": latest,
@@ -237,6 +318,10 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
         "at_risk": at_risk,
         "adjustments": adjustments,
         "setpoint_effect": _setpoint_effect(plan, adjustments),
+        "source_changes": source_changes(plan, plan.based_on),
+        "peak_mw": peak_mw(sources),
+        "overheat_c": _overheat_limit(plan),
+        "plan_note": (plan.inputs or {}).get("note", ""),
         "disagreements": disagreements(plan.company),
         "parameter_changes": list(
             CommunityParameterChange.objects.filter(community__company=plan.company)
@@ -258,6 +343,11 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
             for low, high, colour in charts.LOAD_BANDS
         ],
     }
+
+
+def _overheat_limit(plan: Plan) -> float:
+    """The overheating limit the plan was computed with (older plans: today's setting)."""
+    return float((plan.inputs or {}).get("overheat_c") or setting("WENNUAN_PLAN_OVERHEAT_C"))
 
 
 def _setpoint_effect(plan: Plan, adjustments) -> list[dict]:
@@ -285,12 +375,16 @@ def _setpoint_effect(plan: Plan, adjustments) -> list[dict]:
             )
         }
     effect = []
+    limit_c = _overheat_limit(plan)
     for row in rows:
         old = before.get(row.community_id)
+        warmest_c = max((t for t in row.predicted_indoor_c or [] if t is not None), default=None)
         effect.append(
             {
                 "row": row,
                 "before": old,
+                "max_indoor_c": warmest_c,
+                "overheated": warmest_c is not None and warmest_c > limit_c,
                 "heat_mwh": sum(row.heat_kw or []) / 1000,
                 "heat_before_mwh": sum(old.heat_kw or []) / 1000 if old else None,
             }
@@ -352,13 +446,41 @@ def adjust(request, pk: int):
     return redirect("planning:plan", pk=new.pk)
 
 
+def _confirmation_context(plan: Plan) -> dict:
+    """What approving ``plan`` changes against the version in force (the approved one, else
+    the version it was re-run from): totals, adjustments, every source change, overheating."""
+    in_force = (
+        Plan.objects.filter(company=plan.company, date=plan.date, status=PlanStatus.APPROVED)
+        .exclude(pk=plan.pk)
+        .first()
+    ) or plan.based_on
+    sources = _source_rows(plan)
+    limit_c = _overheat_limit(plan)
+    return {
+        "plan": plan,
+        "in_force": in_force,
+        "peak_mw": peak_mw(sources),
+        "peak_before_mw": peak_mw(_source_rows(in_force)) if in_force else None,
+        "adjustments": list(plan.adjustments.select_related("substation", "source")),
+        "source_changes": source_changes(plan, in_force),
+        "overheated": overheated_rows(plan, limit_c),
+        "overheat_c": limit_c,
+    }
+
+
 @login_required
-@require_POST
 def approve(request, pk: int):
+    """GET: the confirmation step (what approving changes); POST with ``confirm``: approve.
+    A POST without ``confirm`` shows the confirmation step and changes nothing."""
     plan = _readable_plan(request, pk)
     if not can_edit_plans(request.user, plan.company):
         raise PermissionDenied
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     latest = _latest_version(plan)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        if plan.status == PlanStatus.DRAFT and latest.pk == plan.pk:
+            return render(request, "planning/console/approve.html", _confirmation_context(plan))
     if plan.status != PlanStatus.DRAFT:
         messages.error(
             request,
@@ -405,7 +527,8 @@ def compute_companies(user):
 @login_required
 @require_POST
 def compute_today(request):
-    """Compute today's plan of the engineer's company now (a new draft version)."""
+    """Compute today's (or, with ``day=tomorrow``, tomorrow's) plan of the engineer's company
+    now (a new draft version keeping the day's approved adjustments)."""
     if staff_role(request.user) is None:
         raise PermissionDenied
     allowed = compute_companies(request.user)
@@ -421,14 +544,17 @@ def compute_today(request):
             raise PermissionDenied
         messages.error(request, _("请填写正确的热力公司代码"))
         return redirect("planning:index")
-    today = timezone.localdate()
+    tomorrow = request.POST.get("day") == "tomorrow"
+    today = timezone.localdate() + timedelta(days=1 if tomorrow else 0)
     try:
         (plan,) = compute_plans(
             today, companies=[company], trigger=PlanTrigger.CONSOLE, created_by=request.user
         )
     except PlanError as error:
-        messages.error(request, _("无法计算今日计划：%(error)s") % {"error": error})
+        text = _("无法计算明日计划：%(error)s") if tomorrow else _("无法计算今日计划：%(error)s")
+        messages.error(request, text % {"error": error})
         return redirect("planning:index")
+    open_proactive_orders(plan)
     messages.success(
         request,
         _("已计算 %(company)s %(date)s 的计划 v%(version)d。")

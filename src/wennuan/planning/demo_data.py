@@ -32,6 +32,7 @@ from .actions import approve_plan
 from .choices import MeterOrigin, PlanTrigger, WeatherKind, WeatherProvider
 from .engine import compute_plans
 from .models import CommunityModelParameters, CommunityParameterChange, MeterReading
+from .proactive import open_proactive_orders
 from .weather import HezeClimate, local_day_start, store_series
 
 DEMO_HISTORY_DAYS = 14
@@ -263,9 +264,7 @@ def load(city) -> str:
     yesterday = today - timedelta(days=1)
     if season is not None and yesterday >= season.start_date:
         morning = local_day_start(yesterday) + timedelta(hours=5, minutes=30)
-        for plan in compute_plans(
-            yesterday, trigger=PlanTrigger.DEMO, now=morning, open_orders=False
-        ):
+        for plan in compute_plans(yesterday, trigger=PlanTrigger.DEMO, now=morning):
             engineer = (
                 get_user_model()
                 .objects.filter(
@@ -278,6 +277,8 @@ def load(city) -> str:
             if engineer is not None:
                 approve_plan(plan, engineer, now=morning + timedelta(minutes=40))
     plans = compute_plans(today, trigger=PlanTrigger.DEMO)
+    for plan in plans:
+        open_proactive_orders(plan)
     at_risk = sum(p.at_risk_count for p in plans)
     return _(
         "调度：%(hours)d 小时实测气温与 %(readings)d 条换热站计量数据，今日计划 %(plans)d 份"

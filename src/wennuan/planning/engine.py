@@ -11,7 +11,7 @@ with its results in one transaction.
 
 import time as wall_clock
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -26,9 +26,21 @@ from heatphys.curves import (
     RADIATOR,
     HeatingCurve,
     exchanger_primary_delta_t_k,
-    relative_load_at_supply,
     setpoints,
 )
+from heatphys.dayplan import (
+    DEFAULT_APERTURE_M2_PER_M2,
+    PRIMARY_EXPONENT_B,
+    RaisedAllocation,
+    equivalent_outdoor_c,
+    heat_less_sun_kw,
+    override_heat_kw,
+    primary_curve,
+    raise_to_overrides,
+    solar_gain_kw,
+    source_supply_temp_c,
+)
+from heatphys.forecasting.changepoint_batch import fit_change_point, predict_day
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
@@ -37,7 +49,6 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .config import setting
-from .demand import fit_change_point, predict_day
 from .hydraulics import CompanyNetwork
 from .models import (
     CommunityModelParameters,
@@ -50,10 +61,9 @@ from .models import (
     PlanSubstation,
     WeatherHour,
 )
-from .weather import HISTORY_HOURS, LOCAL_TZ, ChosenWeather, local_day_start
+from .weather import LOCAL_TZ, ChosenWeather, local_day_start
 
 HOURS = 24
-DESIGN_TEMP_SPAN_K = 22.9  # 18 − (−4.9): the design method's denominator for Heze
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,9 @@ class PlanSettings:
     min_dp_bar: float = 0.5  # differential pressure a substation needs (exchanger + valve)
     substation_overload: float = 1.2  # a substation passes at most 1.2 × its design load
     extrapolation_k: float = 3.0  # change-point only down to 3 K below the coldest history day
+    overheat_c: float = 24.0  # predicted above this in some hour: overheated (warning)
+    primary_exponent_b: float = PRIMARY_EXPONENT_B  # sources' primary heating curves
+    solar_aperture_m2_per_m2: float = DEFAULT_APERTURE_M2_PER_M2  # 0: no solar term
 
     @classmethod
     def from_settings(cls) -> "PlanSettings":
@@ -77,6 +90,9 @@ class PlanSettings:
             risk_margin_k=setting("WENNUAN_PLAN_RISK_MARGIN_K"),
             network_loss_fraction=setting("WENNUAN_PLAN_NETWORK_LOSS"),
             min_dp_bar=setting("WENNUAN_PLAN_MIN_DP_BAR"),
+            overheat_c=setting("WENNUAN_PLAN_OVERHEAT_C"),
+            primary_exponent_b=setting("WENNUAN_PLAN_PRIMARY_EXPONENT_B"),
+            solar_aperture_m2_per_m2=setting("WENNUAN_PLAN_SOLAR_APERTURE_M2_PER_M2"),
         )
 
 
@@ -115,20 +131,6 @@ def lock_day_versions(company, day) -> Plan | None:
     return Plan.objects.filter(company=company, date=day).order_by("-version").first()
 
 
-@dataclass
-class _Arrays:
-    """Intermediate results of one company (arrays are (24, …))."""
-
-    communities: list
-    substations: list
-    sources: list
-    community_substation: np.ndarray
-    community_demand_kw: np.ndarray
-    substation_demand_kw: np.ndarray
-    methods: list
-    warnings: list = field(default_factory=list)
-
-
 def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
     index = pd.DatetimeIndex(
         [timezone.localtime(t).replace(tzinfo=None) for t in weather.timestamps]
@@ -144,6 +146,12 @@ def _weather_frame(weather: ChosenWeather) -> pd.DataFrame:
 def _day_rows(frame: pd.DataFrame, day: date) -> np.ndarray:
     start = pd.Timestamp(datetime.combine(day, datetime.min.time()))
     return np.flatnonzero((frame.index >= start) & (frame.index < start + pd.Timedelta(days=1)))
+
+
+def day_outdoor_temp_c(weather: ChosenWeather, day: date) -> np.ndarray:
+    """The 24 outdoor temperatures of ``day`` in ``weather`` (fewer if it does not cover it)."""
+    frame = _weather_frame(weather)
+    return frame["outdoor_temp_c"].to_numpy()[_day_rows(frame, day)]
 
 
 def _observed_weather(city: City, start: datetime, end: datetime) -> pd.Series:
@@ -256,13 +264,6 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     }
 
 
-def _equivalent_outdoor_c(heat_kw, design_kw, curve: HeatingCurve) -> np.ndarray:
-    """Outdoor temperature at which the design method asks for ``heat_kw``: set-points follow
-    the heat actually allocated (so a cut shows as lower set-points)."""
-    relative = np.asarray(heat_kw) / np.maximum(np.asarray(design_kw), 1e-9)
-    return curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
-
-
 def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
     base = FLOOR if terminal == Terminal.FLOOR else RADIATOR
     return HeatingCurve(
@@ -270,16 +271,6 @@ def _curve_for(terminal: str, outdoor_design_c: float) -> HeatingCurve:
         design_return_c=base.design_return_c,
         exponent_b=base.exponent_b,
         outdoor_design_c=outdoor_design_c,
-    )
-
-
-def _primary_curve(source, outdoor_design_c: float) -> HeatingCurve:
-    return HeatingCurve(
-        design_supply_c=source.design_supply_temp_c,
-        design_return_c=source.design_return_temp_c,
-        exponent_b=0.3,
-        outdoor_design_c=outdoor_design_c,
-        min_supply_c=source.min_supply_temp_c,
     )
 
 
@@ -300,85 +291,6 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
-@dataclass
-class _Raised:
-    """The allocation after raised supply set-points (arrays (24, …)).
-
-    ``wanted_kw``/``extra_kw`` (24, S): heat above the allocation that each raised substation's
-    override asks for (bounded by its overload limit) and what the sources could still give;
-    ``overloaded`` (24, S): the override asks for more than the overload limit."""
-
-    heat_kw: np.ndarray
-    substation_heat_kw: np.ndarray
-    indoor_temp_c: np.ndarray
-    wanted_kw: np.ndarray
-    extra_kw: np.ndarray
-    overloaded: np.ndarray
-
-
-def _raise_to_overrides(
-    allocation,
-    *,
-    override_kw,
-    overload_kw,
-    deliverable_kw,
-    community_demand_kw,
-    community_substation,
-    substation_demand_kw,
-    indoor_at_zero_heat_c,
-    indoor_k_per_kw,
-) -> _Raised:
-    """Hours where a substation's supply override is above the curve's set-point for the heat
-    allocated to it: a hotter supply pushes more heat through its radiators. The substation
-    passes the heat the curve gives at the override (``override_kw``), at most its overload
-    limit and at most what the sources can still deliver after every other substation got its
-    allocation (several raised substations short of capacity in one hour share what is left
-    in proportion to what they ask for). Others are never cut for a raise.
-
-    The extra heat goes to the substation's communities in proportion to their demand: one
-    supply temperature raises every radiator's output by the same fraction of its design
-    output, and demand is design load × weather factor (the same for all communities of one
-    substation). Hours where the substation needs no heat get none. Indoor temperatures follow
-    from the allocation's own linear model T = a + k q, so they rise above the target."""
-    heat = allocation.heat_kw.copy()
-    sub_heat = allocation.substation_heat_kw.copy()
-    indoor = allocation.indoor_temp_c.copy()
-    n_sub = sub_heat.shape[1]
-    sub_demand = substation_demand_kw
-    # A raise asks for more than the curve gives at the substation's demand. An override
-    # between a short allocation and the demand (capacity short) is a lower set-point: it
-    # limits, and has nothing more to ask of the sources.
-    raised = (
-        np.isfinite(override_kw)
-        & (override_kw > sub_heat + 1e-6)
-        & (override_kw > sub_demand + 1e-6)
-        & (sub_demand > 0)
-    )
-    target_kw = np.minimum(np.nan_to_num(override_kw), overload_kw)
-    wanted = np.where(raised, np.maximum(target_kw - sub_heat, 0.0), 0.0)
-    if not wanted.any():
-        empty = np.zeros_like(sub_heat)
-        return _Raised(heat, sub_heat, indoor, empty, empty, empty.astype(bool))
-    spare = np.maximum(deliverable_kw - sub_heat.sum(axis=1), 0.0)
-    wanted_total = wanted.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(wanted_total > spare, spare / wanted_total, 1.0)
-    extra = wanted * share[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(
-            sub_demand[:, community_substation] > 0,
-            community_demand_kw / sub_demand[:, community_substation],
-            0.0,
-        )
-    heat = heat + extra[:, community_substation] * weight
-    sub_heat = np.zeros((heat.shape[0], n_sub))
-    np.add.at(sub_heat.T, community_substation, heat.T)
-    touched = raised[:, community_substation] & (community_demand_kw > 0)
-    indoor = np.where(touched, indoor_at_zero_heat_c + indoor_k_per_kw * heat, indoor)
-    overloaded = raised & (np.nan_to_num(override_kw) > overload_kw + 1e-6)
-    return _Raised(heat, sub_heat, indoor, wanted, extra, overloaded)
-
-
 def _hour_ranges(hours) -> str:
     """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
     ranges, start, last = [], None, None
@@ -396,7 +308,7 @@ def _hour_ranges(hours) -> str:
     return _("%(hours)s 时") % {"hours": text}
 
 
-def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[str]:
+def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
     """Chinese plan warnings for raised set-points the plan could not fully honour."""
     messages = []
     for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
@@ -432,6 +344,26 @@ def _raise_warnings(raised: _Raised, substations, supply_override, cfg) -> list[
     return messages
 
 
+def _overheat_warnings(indoor_c: np.ndarray, communities, overheat_c: float) -> list[str]:
+    """One warning naming the communities predicted above ``overheat_c`` (warmest first)."""
+    if not len(communities):
+        return []
+    warmest_c = indoor_c.max(axis=0)
+    hot = np.flatnonzero(warmest_c > overheat_c)
+    if not hot.size:
+        return []
+    hot = hot[np.argsort(-warmest_c[hot])]
+    named = [f"{communities[i].name}（{warmest_c[i]:.1f} °C）" for i in hot[:10]]
+    return [
+        _("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
+        % {
+            "n": hot.size,
+            "limit": overheat_c,
+            "names": "、".join(named) + ("…" if hot.size > 10 else ""),
+        }
+    ]
+
+
 def _check_adjustment(adj: PlanAdjustment) -> None:
     """Reject adjustments a form or script could send wrongly, with a Chinese message."""
     if adj.kind not in AdjustmentKind.values:
@@ -448,42 +380,133 @@ def _apply_hours(array: np.ndarray, adjustment: PlanAdjustment, column: int, val
     array[adjustment.first_hour : adjustment.last_hour + 1, column] = value
 
 
-def compute_company_plan(
-    company: HeatingCompany,
-    day: date,
-    weather: ChosenWeather,
-    *,
-    trigger: str = PlanTrigger.COMMAND,
-    created_by=None,
-    adjustments=(),
-    based_on: Plan | None = None,
-    now: datetime | None = None,
-    cfg: PlanSettings | None = None,
-    network_cache: dict | None = None,
-) -> Plan:
-    """Compute and store a new draft Plan version for one company and day.
+@dataclass(frozen=True)
+class CompanyDay:
+    """Step 1 (``load_company_day``): the register rows and standards of one company's day."""
 
-    ``adjustments`` are unsaved PlanAdjustment objects (or dicts of their fields); they are
-    applied and stored with the new version."""
-    started = wall_clock.perf_counter()
-    cfg = cfg or PlanSettings.from_settings()
-    now = now or timezone.now()
+    company: HeatingCompany
+    day: date
+    city: City  # supplies the design outdoor temperature and the observed weather
+    standard_c: float  # the season's standard indoor temperature
+    target_c: float  # standard + comfort reserve: what the plan heats for
+    design_out_c: float  # the City row's design outdoor temperature
+    substations: list
+    communities: list
+    sources: list  # merit order: CHP first, then by code
+    heat_factor: np.ndarray  # (C,) calibration
+    offset_c: np.ndarray  # (C,)
+    tau_h: np.ndarray  # (C,)
+    community_substation: np.ndarray  # (C,) substation column of each community
+    warnings: tuple = ()
+
+    @property
+    def sub_index(self) -> dict:
+        return {s.id: j for j, s in enumerate(self.substations)}
+
+    @property
+    def source_pos(self) -> dict:
+        return {s.id: k for k, s in enumerate(self.sources)}
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Step 2 (``forecast_demand``): heat wanted per hour, community and substation [kW]."""
+
+    t_out: np.ndarray  # (24,)
+    sunless_kw: np.ndarray  # (24, C) without the sun's gain
+    solar_gain_kw: np.ndarray  # (24, C)
+    community_kw: np.ndarray  # (24, C) what the plan supplies for: sunless − gain, ≥ 0
+    substation_kw: np.ndarray  # (24, S)
+    methods: list
+    warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Step 3 (``apply_adjustments``): what the sources and substations may give."""
+
+    design_capacity_kw: np.ndarray  # (K,) each source's share for the company
+    capacity_kw: np.ndarray  # (24, K) after source-limit adjustments
+    substation_limit_kw: np.ndarray  # (24, S) overload limit, lowered set-points
+    overload_kw: np.ndarray  # (24, S)
+    supply_override_c: np.ndarray  # (24, S) NaN = the curve
+    override_kw: np.ndarray  # (24, S) heat at the override, NaN = none
+    curves: list
+
+
+@dataclass(frozen=True)
+class Heat:
+    """Step 4 (``allocate_heat``): allocated heat and the steady indoor temperature."""
+
+    community_kw: np.ndarray  # (24, C)
+    substation_kw: np.ndarray  # (24, S)
+    steady_indoor_c: np.ndarray  # (24, C)
+    warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class Hydraulics:
+    """Steps 5–6 (``set_points``, ``check_network``): set-points, flows, schedule."""
+
+    supply_c: np.ndarray  # (24, S) secondary
+    return_c: np.ndarray  # (24, S)
+    primary_supply_c: np.ndarray  # (24, K)
+    check: object  # hydraulics.CheckResult
+    delay_h: np.ndarray  # (S,)
+    schedule_kw: np.ndarray  # (24, K)
+    warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class Indoor:
+    """Step 7 (``predict_indoor``): rooms through the buildings' inertia; risk, overheating."""
+
+    indoor_c: np.ndarray  # (24, C)
+    min_indoor_c: np.ndarray  # (C,)
+    at_risk: np.ndarray  # (C,) bool
+    risk_threshold_c: float
+    warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The frozen result of one company's day (``plan_day``), before it is stored."""
+
+    company_day: CompanyDay
+    demand: Demand
+    limits: Limits
+    heat: Heat
+    hydraulics: Hydraulics
+    indoor: Indoor
+
+    @property
+    def warnings(self) -> list[str]:
+        return [
+            *self.company_day.warnings,
+            *self.demand.warnings,
+            *self.heat.warnings,
+            *self.hydraulics.warnings,
+            *self.indoor.warnings,
+        ]
+
+    @property
+    def at_risk_communities(self) -> list:
+        """The communities the caller opens proactive orders for (未诉先办)."""
+        communities = self.company_day.communities
+        return [communities[i] for i in np.flatnonzero(self.indoor.at_risk)]
+
+
+def load_company_day(company: HeatingCompany, day: date, cfg: PlanSettings) -> CompanyDay:
     city = City.objects.first()
     if city is None:
         raise PlanError(_("尚未登记城市"))
     season = HeatingSeason.objects.covering(day)
     standard_c = season.standard_indoor_temp_c if season else cfg.standard_indoor_c
-    target_c = standard_c + cfg.comfort_reserve_k
-    design_out_c = city.design_outdoor_temp_c
-    adjustments = [a if isinstance(a, PlanAdjustment) else PlanAdjustment(**a) for a in adjustments]
-    warnings = [] if season else [_("该日不在任何供热季内")]
-
     substations = list(
         Substation.objects.filter(company=company).select_related("source").order_by("code")
     )
     if not substations:
         raise PlanError(_("%(company)s 没有登记换热站") % {"company": company.short_name})
-    sub_index = {s.id: i for i, s in enumerate(substations)}
     communities = list(
         Community.objects.filter(company=company, substation__isnull=False).order_by("id")
     )
@@ -498,58 +521,95 @@ def compute_company_plan(
     sources = sorted(company.heat_sources.all(), key=lambda s: (s.kind != SourceKind.CHP, s.code))
     if not sources:
         raise PlanError(_("%(company)s 没有登记热源") % {"company": company.short_name})
+    sub_index = {s.id: j for j, s in enumerate(substations)}
 
-    # --- weather and demand -------------------------------------------------------------
+    def param(name, default):
+        return np.array(
+            [getattr(params[c.id], name) if c.id in params else default for c in communities]
+        )
+
+    return CompanyDay(
+        company=company,
+        day=day,
+        city=city,
+        standard_c=standard_c,
+        target_c=standard_c + cfg.comfort_reserve_k,
+        design_out_c=city.design_outdoor_temp_c,
+        substations=substations,
+        communities=communities,
+        sources=sources,
+        heat_factor=param("heat_factor", 1.0),
+        offset_c=param("indoor_offset_c", 0.0),
+        tau_h=param("time_constant_h", 40.0),
+        community_substation=np.array([sub_index[c.substation_id] for c in communities], dtype=int),
+        warnings=() if season else (_("该日不在任何供热季内"),),
+    )
+
+
+def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -> Demand:
+    """Design method per community, scaled to the change-point forecast where a substation
+    has meter history; then the sun's gain where the weather has radiation."""
     frame = _weather_frame(weather)
-    rows = _day_rows(frame, day)
+    rows = _day_rows(frame, cd.day)
     if rows.size != HOURS:
-        raise PlanError(_("天气数据未覆盖 %(day)s 的 24 个小时") % {"day": day})
+        raise PlanError(_("天气数据未覆盖 %(day)s 的 24 个小时") % {"day": cd.day})
     t_out = frame["outdoor_temp_c"].to_numpy()[rows]
-    heat_factor = np.array(
-        [params[c.id].heat_factor if c.id in params else 1.0 for c in communities]
-    )
-    offset_c = np.array(
-        [params[c.id].indoor_offset_c if c.id in params else 0.0 for c in communities]
-    )
-    tau_h = np.array(
-        [params[c.id].time_constant_h if c.id in params else 40.0 for c in communities]
-    )
-    design_kw = np.array([c.design_load_kw for c in communities]) * heat_factor
+    design_kw = np.array([c.design_load_kw for c in cd.communities]) * cd.heat_factor
     # Design method with the planned indoor temperature: Q = q_h A (t_target − T_eff)/22.9 K.
     options = DesignOptions(
-        indoor_design_c=target_c, outdoor_design_c=target_c - (standard_c - design_out_c)
+        indoor_design_c=cd.target_c,
+        outdoor_design_c=cd.target_c - (cd.standard_c - cd.design_out_c),
     )
     community_demand = design_heat_demand_kw(frame, design_kw, options)[rows]
-    community_sub = np.array([sub_index[c.substation_id] for c in communities], dtype=int)
-    n_sub = len(substations)
+    community_sub = cd.community_substation
+    n_sub = len(cd.substations)
     design_sum = np.zeros((HOURS, n_sub))
     np.add.at(design_sum.T, community_sub, community_demand.T)
 
-    history = _history_forecasts(company, substations, frame, day, city, cfg, warnings)
+    warnings: list[str] = []
+    history = _history_forecasts(cd.company, cd.substations, frame, cd.day, cd.city, cfg, warnings)
     methods = []
     scale = np.ones((HOURS, n_sub))
-    for j, sub in enumerate(substations):
+    for j, sub in enumerate(cd.substations):
         if sub.id in history:
             methods.append(ForecastMethod.CHANGE_POINT)
             # Meters show what held the standard temperature; the plan aims at standard +
             # reserve, so scale like the design method does (bounded for mild hours, where
             # the ratio of small temperature differences means nothing).
-            reserve = np.clip((target_c - t_out) / np.maximum(standard_c - t_out, 1.0), 1.0, 1.5)
+            reserve = np.clip(
+                (cd.target_c - t_out) / np.maximum(cd.standard_c - t_out, 1.0), 1.0, 1.5
+            )
             forecast = history[sub.id] * reserve
             with np.errstate(divide="ignore", invalid="ignore"):
                 scale[:, j] = np.where(design_sum[:, j] > 0, forecast / design_sum[:, j], 1.0)
         else:
             methods.append(ForecastMethod.DESIGN)
-    community_demand = community_demand * scale[:, community_sub]
-    substation_demand = np.zeros((HOURS, n_sub))
-    np.add.at(substation_demand.T, community_sub, community_demand.T)
+    sunless = community_demand * scale[:, community_sub]
+    # The sun through the windows replaces heat (issue 20): where the weather carries global
+    # radiation, each community needs its sunless demand less the solar gain, and its rooms
+    # follow the same balance (T = a + k q with the gain in a, step 4).
+    gain_kw = np.zeros_like(sunless)
+    if "solar_w_m2" in frame and cfg.solar_aperture_m2_per_m2 > 0:
+        aperture_m2 = np.array([c.heated_area_m2 for c in cd.communities])
+        gain_kw = solar_gain_kw(
+            aperture_m2 * cfg.solar_aperture_m2_per_m2, frame["solar_w_m2"].to_numpy()[rows]
+        )
+    community_kw = heat_less_sun_kw(sunless, gain_kw) if gain_kw.any() else sunless
+    substation_kw = np.zeros((HOURS, n_sub))
+    np.add.at(substation_kw.T, community_sub, community_kw.T)
+    return Demand(t_out, sunless, gain_kw, community_kw, substation_kw, methods, tuple(warnings))
 
-    # --- capacity and adjustments ---------------------------------------------------------
-    design_capacity_kw = _source_capacity_share_kw(company, sources)
+
+def apply_adjustments(cd: CompanyDay, adjustments, cfg: PlanSettings) -> Limits:
+    """Source capacity shares, source-limit and supply set-point adjustments, the
+    substations' overload limits and the heat their set-point overrides give."""
+    n_sub = len(cd.substations)
+    design_capacity_kw = _source_capacity_share_kw(cd.company, cd.sources)
     capacity = np.tile(design_capacity_kw, (HOURS, 1))
-    source_pos = {s.id: k for k, s in enumerate(sources)}
+    source_pos, sub_index = cd.source_pos, cd.sub_index
     sub_limit = np.tile(
-        np.array([s.design_load_kw * cfg.substation_overload for s in substations]), (HOURS, 1)
+        np.array([s.design_load_kw * cfg.substation_overload for s in cd.substations]),
+        (HOURS, 1),
     )
     supply_override = np.full((HOURS, n_sub), np.nan)
     for adj in adjustments:
@@ -562,76 +622,97 @@ def compute_company_plan(
             if adj.substation_id not in sub_index:
                 raise PlanError(_("换热站不属于该公司"))
             _apply_hours(supply_override, adj, sub_index[adj.substation_id], adj.value)
-    curves = [_curve_for(s.terminal, design_out_c) for s in substations]
-    sub_design_kw = np.array([s.design_load_kw for s in substations])
+    curves = [_curve_for(s.terminal, cd.design_out_c) for s in cd.substations]
+    sub_design_kw = np.array([s.design_load_kw for s in cd.substations])
     overload_kw = sub_limit.copy()
     # Heat each overridden substation's radiators give at the override (the heating curve
     # inverted: relative load at that supply temperature × design load); NaN where none.
-    override_kw = np.full((HOURS, n_sub), np.nan)
-    for j in np.flatnonzero(np.isfinite(supply_override).any(axis=0)):
-        hours = np.isfinite(supply_override[:, j])
-        override_kw[hours, j] = (
-            relative_load_at_supply(supply_override[hours, j], curves[j]) * sub_design_kw[j]
-        )
+    override_kw = override_heat_kw(supply_override, curves, sub_design_kw)
     # A lower supply set-point than the curve limits the heat the substation can pass (a
-    # higher one is applied after the allocation, see _raise_to_overrides).
+    # higher one is applied after the allocation, see raise_to_overrides).
     sub_limit = np.fmin(sub_limit, override_kw)
+    return Limits(
+        design_capacity_kw, capacity, sub_limit, overload_kw, supply_override, override_kw, curves
+    )
 
-    deliverable = capacity * (1.0 - cfg.network_loss_fraction)
-    # Linear indoor model for the allocation: T = t_out + offset + k q, k so that the demand
-    # gives the planned indoor temperature.
-    a = t_out[:, None] + offset_c[None, :]
+
+def allocate_heat(cd: CompanyDay, demand: Demand, limits: Limits, cfg: PlanSettings) -> Heat:
+    """Max-min indoor allocation under capacity, then raised set-points on top."""
+    deliverable = limits.capacity_kw * (1.0 - cfg.network_loss_fraction)
+    t_out, sunless = demand.t_out, demand.sunless_kw
+    # Linear indoor model for the allocation: T = t_out + offset + k (q + gain), k so that
+    # the sunless demand gives the planned indoor temperature.
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.where(community_demand > 0, (target_c - t_out[:, None]) / community_demand, 1.0)
+        k = np.where(sunless > 0, (cd.target_c - t_out[:, None]) / sunless, 1.0)
+    a = t_out[:, None] + cd.offset_c[None, :] + np.where(sunless > 0, k * demand.solar_gain_kw, 0.0)
     allocation = allocate(
-        community_demand,
+        demand.community_kw,
         deliverable,
-        community_substation=community_sub,
-        substation_limit_kw=sub_limit,
+        community_substation=cd.community_substation,
+        substation_limit_kw=limits.substation_limit_kw,
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    raised = _raise_to_overrides(
+    raised = raise_to_overrides(
         allocation,
-        override_kw=override_kw,
-        overload_kw=overload_kw,
+        override_kw=limits.override_kw,
+        overload_kw=limits.overload_kw,
         deliverable_kw=deliverable.sum(axis=1),
-        community_demand_kw=community_demand,
-        community_substation=community_sub,
-        substation_demand_kw=substation_demand,
+        community_demand_kw=demand.community_kw,
+        community_substation=cd.community_substation,
+        substation_demand_kw=demand.substation_kw,
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    heat, sub_heat = raised.heat_kw, raised.substation_heat_kw
-    warnings.extend(_raise_warnings(raised, substations, supply_override, cfg))
+    warnings = _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
+    return Heat(raised.heat_kw, raised.substation_heat_kw, raised.indoor_temp_c, tuple(warnings))
 
-    # --- set-points -------------------------------------------------------------------------
+
+def set_points(cd: CompanyDay, heat: Heat, limits: Limits) -> tuple[np.ndarray, np.ndarray]:
+    """Secondary supply/return set-points at the outdoor temperature equivalent to the
+    allocated heat (a cut lowers them); overrides replace the supply set-point."""
+    n_sub = len(cd.substations)
+    sub_design_kw = np.array([s.design_load_kw for s in cd.substations])
     supply_c = np.empty((HOURS, n_sub))
     return_c = np.empty((HOURS, n_sub))
-    for j, curve in enumerate(curves):
-        points = setpoints(_equivalent_outdoor_c(sub_heat[:, j], sub_design_kw[j], curve), curve)
+    for j, curve in enumerate(limits.curves):
+        eq_out = equivalent_outdoor_c(heat.substation_kw[:, j], sub_design_kw[j], curve)
+        points = setpoints(eq_out, curve)
         supply_c[:, j] = points["supply_temp_c"]
         return_c[:, j] = points["return_temp_c"]
-    overridden = np.isfinite(supply_override)
-    supply_c[overridden] = supply_override[overridden]
+    overridden = np.isfinite(limits.supply_override_c)
+    supply_c[overridden] = limits.supply_override_c[overridden]
+    return supply_c, return_c
 
-    # --- hydraulics -------------------------------------------------------------------------
+
+def check_network(
+    cd: CompanyDay, heat: Heat, limits: Limits, cfg: PlanSettings, network_cache: dict | None
+) -> Hydraulics:
+    """Primary supply temperatures, the hydraulic check with the sources run as scheduled,
+    and the stored source schedule with the check's transport delays."""
+    substations, sources = cd.substations, cd.sources
+    n_sub = len(substations)
+    source_pos = cd.source_pos
+    sub_heat, capacity, curves = heat.substation_kw, limits.capacity_kw, limits.curves
+    supply_c, return_c = set_points(cd, heat, limits)
+    warnings: list[str] = []
+    sub_design_kw = np.array([s.design_load_kw for s in substations])
     primary_source = [s.source if s.source_id in source_pos else sources[0] for s in substations]
     primary_supply = np.empty((HOURS, len(sources)))
     sub_relative = sub_heat / np.maximum(sub_design_kw, 1e-9)
     sub_source = np.array([source_pos[src.id] for src in primary_source])
     for k_src, src in enumerate(sources):
-        curve = _primary_curve(src, design_out_c)
-        # The source's supply temperature is set for its most loaded substation (最不利用户),
-        # not the average: one set for the average leaves the substations that need more than
-        # their design share short of temperature, and they pull far more than design flow.
+        curve = primary_curve(
+            src.design_supply_temp_c,
+            src.design_return_temp_c,
+            cd.design_out_c,
+            src.min_supply_temp_c,
+            exponent_b=cfg.primary_exponent_b,
+        )
+        # Set for the source's most loaded substation, never above its maximum (130 °C).
         fed = sub_source == k_src
         relative = sub_relative[:, fed if fed.any() else slice(None)].max(axis=1)
-        eq_out = curve.indoor_design_c - relative * (curve.indoor_design_c - curve.outdoor_design_c)
-        # ... and never above what the source may send (130 °C in the demo).
-        primary_supply[:, k_src] = np.minimum(
-            setpoints(eq_out, curve)["supply_temp_c"], src.max_supply_temp_c
-        )
+        primary_supply[:, k_src] = source_supply_temp_c(relative, curve, src.max_supply_temp_c)
     # Each substation's primary flow follows from its exchanger: the valve passes what brings
     # the secondary supply to its set-point from the source's supply temperature (less than
     # the design flow at part load, more on a day colder than the design day).
@@ -646,16 +727,17 @@ def compute_company_plan(
         design_secondary_return_c=np.array([c.design_return_c for c in curves]),
     )
     cache = network_cache if network_cache is not None else {}
+    company = cd.company
     if company.id not in cache:
         cache[company.id] = CompanyNetwork.build(
-            company, substations, sources, cfg.min_dp_bar, capacity_kw=design_capacity_kw
+            company, substations, sources, cfg.min_dp_bar, capacity_kw=limits.design_capacity_kw
         )
     network = cache[company.id]
     # The check runs the sources as the schedule does (who holds the pressure, who is off),
     # and the schedule needs the check's transport delays: the sources are first scheduled
     # with the delays of the design-load solve (shorter than at part load, where flows are
-    # lower), the check runs that schedule, and the stored schedule (step 6) uses the
-    # check's delays. The two schedules differ only by the hour shift of far substations.
+    # lower), the check runs that schedule, and the stored schedule uses the check's delays.
+    # The two schedules differ only by the hour shift of far substations.
     # Each source serves its own supply zone first (the register's Substation.source); a
     # zone-sized network cannot carry one zone's load from another plant (tie pipes carry a
     # fraction of it), so plain merit order would plan water the pipes cannot move.
@@ -683,8 +765,6 @@ def compute_company_plan(
         warnings.append(
             _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
         )
-
-    # --- source schedule and delays ---------------------------------------------------------
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
     schedule = source_schedule(
         sub_heat,
@@ -695,36 +775,101 @@ def compute_company_plan(
     )
     if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
         warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+    return Hydraulics(supply_c, return_c, primary_supply, hydro, delay_h, schedule, tuple(warnings))
 
-    # --- indoor temperature -------------------------------------------------------------------
-    steady = raised.indoor_temp_c
+
+def predict_indoor(cd: CompanyDay, demand: Demand, heat: Heat, cfg: PlanSettings) -> Indoor:
+    steady = heat.steady_indoor_c
+    t_out = demand.t_out
     indoor = np.empty_like(steady)
-    for i in range(len(communities)):
+    for i in range(len(cd.communities)):
         # Unit resistance: the "heat" input is the steady indoor-outdoor difference, so the
         # RC model only adds the buildings' inertia (time constant τ) to the allocation.
         indoor[:, i] = simulate_indoor(
-            IndoorParameters(1.0, float(tau_h[i])),
+            IndoorParameters(1.0, float(cd.tau_h[i])),
             t_out,
             steady[:, i] - t_out,
             initial_indoor_c=float(steady[0, i]),
         )
-    risk_threshold = standard_c + cfg.risk_margin_k
-    min_indoor = indoor.min(axis=0) if len(communities) else np.array([])
-    at_risk = min_indoor < risk_threshold
+    risk_threshold = cd.standard_c + cfg.risk_margin_k
+    min_indoor = indoor.min(axis=0) if len(cd.communities) else np.array([])
+    return Indoor(
+        indoor,
+        min_indoor,
+        min_indoor < risk_threshold,
+        risk_threshold,
+        tuple(_overheat_warnings(indoor, cd.communities, cfg.overheat_c)),
+    )
 
+
+def plan_day(
+    company: HeatingCompany,
+    day: date,
+    weather: ChosenWeather,
+    *,
+    adjustments=(),
+    cfg: PlanSettings | None = None,
+    network_cache: dict | None = None,
+) -> DayPlan:
+    """One company's day as a chain of named steps (no writes): load → demand → limits →
+    allocation → set-points and network check → indoor temperatures."""
+    cfg = cfg or PlanSettings.from_settings()
+    cd = load_company_day(company, day, cfg)
+    demand = forecast_demand(cd, weather, cfg)
+    limits = apply_adjustments(cd, adjustments, cfg)
+    heat = allocate_heat(cd, demand, limits, cfg)
+    hydraulics = check_network(cd, heat, limits, cfg, network_cache)
+    indoor = predict_indoor(cd, demand, heat, cfg)
+    return DayPlan(cd, demand, limits, heat, hydraulics, indoor)
+
+
+def compute_company_plan(
+    company: HeatingCompany,
+    day: date,
+    weather: ChosenWeather,
+    *,
+    trigger: str = PlanTrigger.COMMAND,
+    created_by=None,
+    adjustments=(),
+    based_on: Plan | None = None,
+    now: datetime | None = None,
+    cfg: PlanSettings | None = None,
+    network_cache: dict | None = None,
+    note: str = "",
+) -> Plan:
+    """Compute (``plan_day``) and store a new draft Plan version for one company and day.
+
+    ``adjustments`` are unsaved PlanAdjustment objects (or dicts of their fields); they are
+    applied and stored with the new version. ``note`` says why this version was made (the
+    plan's history: a re-plan on a newer forecast, adjustments carried over)."""
+    started = wall_clock.perf_counter()
+    cfg = cfg or PlanSettings.from_settings()
+    now = now or timezone.now()
+    adjustments = [a if isinstance(a, PlanAdjustment) else PlanAdjustment(**a) for a in adjustments]
+    result = plan_day(
+        company, day, weather, adjustments=adjustments, cfg=cfg, network_cache=network_cache
+    )
+    cd, demand, limits = result.company_day, result.demand, result.limits
+    hydro = result.hydraulics.check
+    gain_kw = demand.solar_gain_kw
     inputs = {
-        "outdoor_temp_c": [round(float(x), 2) for x in t_out],
-        "standard_indoor_c": standard_c,
-        "target_indoor_c": target_c,
-        "risk_threshold_c": risk_threshold,
+        "outdoor_temp_c": [round(float(x), 2) for x in demand.t_out],
+        "standard_indoor_c": cd.standard_c,
+        "target_indoor_c": cd.target_c,
+        "risk_threshold_c": result.indoor.risk_threshold_c,
+        "overheat_c": cfg.overheat_c,
+        "solar_gain_kwh": round(float(gain_kw.sum()), 1),
+        "solar_aperture_m2_per_m2": cfg.solar_aperture_m2_per_m2 if gain_kw.any() else 0.0,
+        **({"note": note} if note else {}),
         "network_loss_fraction": cfg.network_loss_fraction,
         "min_dp_bar": cfg.min_dp_bar,
         "lift_bar": hydro.lift_bar,
         "source_capacity_kw": {
-            s.code: round(float(capacity[:, k].max()), 1) for k, s in enumerate(sources)
+            s.code: round(float(limits.capacity_kw[:, k].max()), 1)
+            for k, s in enumerate(cd.sources)
         },
     }
-    plan = _store(
+    return _store(
         company=company,
         day=day,
         weather=weather,
@@ -733,34 +878,33 @@ def compute_company_plan(
         based_on=based_on,
         now=now,
         inputs=inputs,
-        warnings=warnings,
+        warnings=result.warnings,
         adjustments=adjustments,
-        sources=sources,
-        substations=substations,
-        communities=communities,
+        sources=cd.sources,
+        substations=cd.substations,
+        communities=cd.communities,
         arrays={
-            "schedule": schedule,
-            "capacity": capacity,
-            "primary_supply": primary_supply,
-            "sub_demand": substation_demand,
-            "sub_heat": sub_heat,
-            "supply_c": supply_c,
-            "return_c": return_c,
+            "schedule": result.hydraulics.schedule_kw,
+            "capacity": limits.capacity_kw,
+            "primary_supply": result.hydraulics.primary_supply_c,
+            "sub_demand": demand.substation_kw,
+            "sub_heat": result.heat.substation_kw,
+            "supply_c": result.hydraulics.supply_c,
+            "return_c": result.hydraulics.return_c,
             "sub_mdot": hydro.mass_flow_kg_s,
             "dp_margin": hydro.dp_margin_bar,
-            "delay_h": delay_h,
+            "delay_h": result.hydraulics.delay_h,
             "shortfall": hydro.flow_shortfall,
-            "methods": methods,
-            "comm_demand": community_demand,
-            "comm_heat": heat,
-            "indoor": indoor,
-            "min_indoor": min_indoor,
-            "at_risk": at_risk,
+            "methods": demand.methods,
+            "comm_demand": demand.community_kw,
+            "comm_heat": result.heat.community_kw,
+            "indoor": result.indoor.indoor_c,
+            "min_indoor": result.indoor.min_indoor_c,
+            "at_risk": result.indoor.at_risk,
             "pipes": hydro.pipes,
         },
         started=started,
     )
-    return plan
 
 
 def _r(values, digits=1) -> list[float]:
@@ -902,10 +1046,11 @@ def compute_plans(
     trigger: str = PlanTrigger.COMMAND,
     created_by=None,
     now: datetime | None = None,
-    open_orders: bool = True,
+    note: str = "",
 ) -> list[Plan]:
-    """Plans for ``day`` of the given companies (default all), one weather for all."""
-    from .proactive import open_proactive_orders  # noqa: PLC0415 (workorders import cycle)
+    """Plans for ``day`` of the given companies (default all), one weather for all; each
+    keeps the adjustments of its day's approved version. The engine opens no work orders:
+    callers open the proactive ones (``proactive.open_proactive_orders``)."""
     from .weather import choose_forecast  # noqa: PLC0415
 
     now = now or timezone.now()
@@ -918,13 +1063,57 @@ def compute_plans(
     plans = []
     cfg = PlanSettings.from_settings()
     for company in companies:
+        # A recomputation of a day keeps what the engineers approved for it (a raised
+        # set-point, a unit out for maintenance): dropping it silently would undo their
+        # decision in the next version (issue 16 item 8).
+        approved = approved_version(company, day)
+        carried = adjustments_of(approved)
         plan = compute_company_plan(
-            company, day, weather, trigger=trigger, created_by=created_by, now=now, cfg=cfg
+            company,
+            day,
+            weather,
+            trigger=trigger,
+            created_by=created_by,
+            now=now,
+            cfg=cfg,
+            adjustments=carried,
+            note="；".join(filter(None, [note, carried_note(approved, carried)])),
         )
-        if open_orders:
-            open_proactive_orders(plan, now=now)
         plans.append(plan)
     return plans
+
+
+ADJUSTMENT_FIELDS = (
+    "kind",
+    "substation_id",
+    "source_id",
+    "first_hour",
+    "last_hour",
+    "value",
+    "reason",
+    "created_by_id",
+    "created_at",
+)
+
+
+def adjustments_of(plan: Plan | None) -> list[dict]:
+    """``plan``'s adjustments as dicts a new version can be computed with."""
+    if plan is None:
+        return []
+    return [{f: getattr(a, f) for f in ADJUSTMENT_FIELDS} for a in plan.adjustments.all()]
+
+
+def approved_version(company, day) -> Plan | None:
+    return Plan.objects.filter(company=company, date=day, status=PlanStatus.APPROVED).first()
+
+
+def carried_note(approved: Plan | None, adjustments) -> str:
+    if not adjustments:
+        return ""
+    return _("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
+        "version": approved.version,
+        "n": len(adjustments),
+    }
 
 
 def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, now=None) -> Plan:
@@ -932,28 +1121,16 @@ def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, n
     same weather series. ``plan`` must still be the newest version of its day when the new one
     is stored, else ``StalePlanError`` (two engineers re-running the same version at once: the
     first wins, the second is told which version is newer)."""
-    from .proactive import open_proactive_orders  # noqa: PLC0415
     from .weather import load_series  # noqa: PLC0415
 
     now = now or timezone.now()
     if plan.weather_series is None:
         raise PlanError(_("原计划使用的天气序列已删除，请重新计算"))
     weather = load_series(plan.weather_series, plan.date, now, plan.weather_note)
-    fields = (
-        "kind",
-        "substation_id",
-        "source_id",
-        "first_hour",
-        "last_hour",
-        "value",
-        "reason",
-        "created_by_id",
-        "created_at",
-    )
-    adjustments = [{f: getattr(a, f) for f in fields} for a in plan.adjustments.all()]
+    adjustments = adjustments_of(plan)
     if adjustment:
         adjustments.append({"created_by": created_by, "created_at": now, **adjustment})
-    new = compute_company_plan(
+    return compute_company_plan(
         plan.company,
         plan.date,
         weather,
@@ -963,8 +1140,3 @@ def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, n
         based_on=plan,
         now=now,
     )
-    open_proactive_orders(new, now=now)
-    return new
-
-
-_HISTORY_MARK = HISTORY_HOURS  # re-exported for callers that size weather windows

@@ -31,7 +31,9 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from heatphys.dayplan import size_pump_lift_bar
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
+from heatphys.network.fluid import WATER_CONSTANT
 from heatphys.schedule import zone_first_dispatch
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
@@ -48,7 +50,9 @@ MAX_LIFT_BAR = 16.0
 # A source's flow is its heat over c_p·(supply − network return); the difference is bounded
 # below so that a supply set-point at the return temperature cannot ask for an endless flow.
 MIN_SOURCE_DT_K = 5.0
-_CP_J_KGK = 4185.0  # the network's fluid (heatphys' default water)
+# The heat capacity of the fluid the network is solved with (heatphys' constant water), so
+# that flows computed here and the solver's temperatures use one c_p.
+_CP_J_KGK = WATER_CONSTANT.heat_capacity.value
 _OPTIONS = SolverOptions(check_feasibility=False, compute_delays=True)
 _SOLVE_ERRORS = (NetworkError, NotConvergedError, ValueError, np.linalg.LinAlgError)
 
@@ -261,10 +265,7 @@ class CompanyNetwork:
         if probe.converged and np.isfinite(dp).all():
             design_delay = probe.consumers["delay_s"].to_numpy(float)
             if not fixed_lift:
-                lift = float(
-                    np.ceil((PROBE_LIFT_BAR - dp.min() + self.min_dp_bar + LIFT_RESERVE_BAR) * 10)
-                    / 10
-                )
+                lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
         elif not fixed_lift:
             warnings.append(
                 _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}

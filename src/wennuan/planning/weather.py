@@ -1,9 +1,11 @@
 """Hourly weather for the plans, from pluggable providers (issue 7).
 
-* ``climate``: a seeded Heze climate generator (demo, tests, and the last fallback);
+* ``climate``: a seeded climate generator for the City row's design outdoor temperature
+  (demo, tests, and the last fallback);
 * ``open_meteo``: the Open-Meteo forecast JSON API (coordinates from the City row, or the
   ``WENNUAN_WEATHER_LATITUDE`` / ``WENNUAN_WEATHER_LONGITUDE`` settings/environment);
-* ``csv``: a purchased forecast uploaded as CSV (``timestamp,outdoor_temp_c``, hourly).
+* ``csv``: a purchased forecast uploaded as CSV (``timestamp,outdoor_temp_c``, hourly; an
+  optional ``solar_w_m2`` column of global horizontal radiation lets the plan count the sun).
 
 Every provider stores a ``WeatherSeries`` with its hours; a plan records which series it used
 and how old it was (``choose_forecast``).
@@ -56,6 +58,9 @@ def day_hours(day: date) -> list[datetime]:
 # near 14:00 (amplitude larger on clear, cold days).
 _ANNUAL_MEAN_C = 15.5
 _ANNUAL_AMPLITUDE_K = 14.8
+# Another city: the seasonal curve is shifted by its design outdoor temperature (the City
+# row), i.e. its annual mean is design + 20.4 K as in Heze; the shape and the anomalies stay.
+_HEZE_DESIGN_OUTDOOR_C = -4.9
 _COLDEST_DAY_OF_YEAR = 15
 _ANOMALY_SD_K = 2.0
 _ANOMALY_AR = 0.7
@@ -63,11 +68,18 @@ _DIURNAL_HALF_RANGE_K = 4.0
 
 
 @dataclass(frozen=True)
-class HezeClimate:
-    """Seeded hourly outdoor temperatures for Heze. The value of an hour depends only on the
-    seed and the hour (each heating season, 1 Oct–30 Apr, is drawn from its own stream)."""
+class SeasonalClimate:
+    """Seeded hourly outdoor temperatures of a city with design outdoor temperature
+    ``design_outdoor_c`` (default Heze's). The value of an hour depends only on the seed, the
+    city's design temperature and the hour (each heating season, 1 Oct–30 Apr, is drawn from
+    its own stream)."""
 
     seed: int = 2026
+    design_outdoor_c: float = _HEZE_DESIGN_OUTDOOR_C
+
+    @property
+    def annual_mean_c(self) -> float:
+        return _ANNUAL_MEAN_C + (self.design_outdoor_c - _HEZE_DESIGN_OUTDOOR_C)
 
     def _season_daily(self, season_year: int) -> tuple[date, np.ndarray]:
         first = date(season_year, 10, 1)
@@ -75,7 +87,7 @@ class HezeClimate:
         rng = np.random.default_rng([self.seed, season_year])
         days = np.array([(first + timedelta(d)).timetuple().tm_yday for d in range(n_days)])
         phase = 2 * np.pi * (days - _COLDEST_DAY_OF_YEAR) / 365.25
-        mean = _ANNUAL_MEAN_C - _ANNUAL_AMPLITUDE_K * np.cos(phase)
+        mean = self.annual_mean_c - _ANNUAL_AMPLITUDE_K * np.cos(phase)
         noise = rng.normal(0.0, _ANOMALY_SD_K * math.sqrt(1 - _ANOMALY_AR**2), n_days)
         anomaly = np.zeros(n_days)
         for d in range(1, n_days):
@@ -106,7 +118,7 @@ class HezeClimate:
                 day_mean = daily[index]
             else:  # summer: the seasonal curve alone
                 phase = 2 * np.pi * (moment.timetuple().tm_yday - _COLDEST_DAY_OF_YEAR) / 365.25
-                day_mean = _ANNUAL_MEAN_C - _ANNUAL_AMPLITUDE_K * math.cos(phase)
+                day_mean = self.annual_mean_c - _ANNUAL_AMPLITUDE_K * math.cos(phase)
             hour = moment.hour + moment.minute / 60
             # Minimum at 06:00, maximum at 14:00: a cosine with a 16 h/8 h asymmetric phase.
             if 6 <= hour < 14:
@@ -115,6 +127,9 @@ class HezeClimate:
                 shape = math.cos(math.pi * ((hour - 14) % 24) / 16)
             out[h] = day_mean + _DIURNAL_HALF_RANGE_K * shape
         return np.round(out, 2)
+
+
+HezeClimate = SeasonalClimate  # the demo city's climate (the defaults)
 
 
 def store_series(
@@ -152,7 +167,7 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
     seed = int(setting("WENNUAN_CLIMATE_SEED")) if seed is None else seed
     start = local_day_start(day) - timedelta(hours=HISTORY_HOURS)
     hours = HISTORY_HOURS + 24
-    temps = HezeClimate(seed).hourly(start, hours)
+    temps = SeasonalClimate(seed, city.design_outdoor_temp_c).hourly(start, hours)
     stamps = [start + timedelta(hours=h) for h in range(hours)]
     return store_series(
         city,
@@ -272,6 +287,13 @@ def parse_timestamp(text: str) -> datetime:
 
 def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]]:
     """Read ``timestamp,outdoor_temp_c`` rows; all-or-nothing with row-level errors."""
+    stamps, temps, _solar = parse_weather_csv_with_sun(content)
+    return stamps, temps
+
+
+def parse_weather_csv_with_sun(content: bytes | str):
+    """As :func:`parse_weather_csv`, plus the optional ``solar_w_m2`` column (global
+    horizontal radiation, 0–1400 W/m²; None when the file has no such column)."""
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")
@@ -287,7 +309,8 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
         raise WeatherCsvError(
             [_("缺少列：%(cols)s（需要 timestamp,outdoor_temp_c）") % {"cols": ", ".join(missing)}]
         )
-    errors, stamps, temps, seen = [], [], [], {}
+    with_sun = "solar_w_m2" in fields
+    errors, stamps, temps, sun, seen = [], [], [], [], {}
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         try:
@@ -307,6 +330,17 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
                 % {"n": line, "v": row["outdoor_temp_c"]}
             )
             continue
+        if with_sun:
+            try:
+                solar = float(row.get("solar_w_m2") or "nan")
+                if not 0 <= solar <= 1400:
+                    raise ValueError
+            except ValueError:
+                errors.append(
+                    _("第 %(n)d 行：太阳辐射“%(v)s”不是 0～1400 W/m² 之间的数字")
+                    % {"n": line, "v": row.get("solar_w_m2", "")}
+                )
+                continue
         if ts.minute or ts.second:
             errors.append(_("第 %(n)d 行：时间必须是整点") % {"n": line})
             continue
@@ -316,17 +350,23 @@ def parse_weather_csv(content: bytes | str) -> tuple[list[datetime], list[float]
         seen[ts] = line
         stamps.append(ts)
         temps.append(temp)
+        if with_sun:
+            sun.append(solar)
     if not stamps and not errors:
         errors.append(_("文件中没有数据行"))
     if errors:
         raise WeatherCsvError(errors)
     order = sorted(range(len(stamps)), key=stamps.__getitem__)
-    return [stamps[i] for i in order], [temps[i] for i in order]
+    return (
+        [stamps[i] for i in order],
+        [temps[i] for i in order],
+        [sun[i] for i in order] if with_sun else None,
+    )
 
 
 def import_weather_csv(city, content, *, created_by=None, now=None, note="") -> WeatherSeries:
     """Store an uploaded forecast file as a series (nothing stored if any row is bad)."""
-    stamps, temps = parse_weather_csv(content)
+    stamps, temps, solar = parse_weather_csv_with_sun(content)
     return store_series(
         city,
         WeatherKind.FORECAST,
@@ -336,6 +376,7 @@ def import_weather_csv(city, content, *, created_by=None, now=None, note="") -> 
         temps,
         note=note or _("上传的预报文件"),
         created_by=created_by,
+        solar_w_m2=solar,
     )
 
 
@@ -357,7 +398,7 @@ class ChosenWeather:
     note: str
 
 
-def _covers_day(series: WeatherSeries, day: date) -> bool:
+def covers_day(series: WeatherSeries, day: date) -> bool:
     start = local_day_start(day)
     return (
         series.hours.filter(timestamp__gte=start, timestamp__lt=start + timedelta(days=1)).count()
@@ -394,7 +435,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
        the newest; with the default provider (``climate``) only if issued within
        ``WENNUAN_WEATHER_MAX_AGE_H`` (36 h), after a failed Open-Meteo fetch at any age. Its
        age is recorded, with a note saying why it was used.
-    3. The Heze climate generator, with a note saying why when 1 failed."""
+    3. The climate generator of the City row, with a note saying why when 1 failed."""
     now = now or timezone.now()
     provider = setting("WENNUAN_WEATHER_PROVIDER")
     max_age_h = float(setting("WENNUAN_WEATHER_MAX_AGE_H"))
@@ -402,7 +443,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
     if provider == WeatherProvider.OPEN_METEO:
         try:
             series = fetch_open_meteo(city, now=now, opener=opener)
-            if _covers_day(series, day):
+            if covers_day(series, day):
                 return load_series(series, day, now)
             note = _("Open-Meteo 预报未覆盖该日")
         except WeatherUnavailable as error:
@@ -415,7 +456,7 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
     if not note:  # nothing failed: only recent stored forecasts are better than the climate
         stored = stored.filter(issued_at__gte=now - timedelta(hours=max_age_h))
     for series in stored[:10]:
-        if _covers_day(series, day):
+        if covers_day(series, day):
             chosen = load_series(series, day, now)
             if note:
                 chosen.note = _("%(why)s；改用 %(age).0f 小时前发布的预报") % {
@@ -438,7 +479,7 @@ def csv_forecast(city, day: date, content, *, created_by=None, now=None) -> Chos
     """A plan's weather from an uploaded/command-line CSV; it must cover all 24 hours."""
     now = now or timezone.now()
     series = import_weather_csv(city, content, created_by=created_by, now=now)
-    if not _covers_day(series, day):
+    if not covers_day(series, day):
         series.delete()
         raise WeatherCsvError(
             [_("天气文件未覆盖 %(day)s 的全部 24 个小时") % {"day": day.isoformat()}]

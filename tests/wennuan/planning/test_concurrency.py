@@ -151,7 +151,9 @@ def test_approving_a_version_made_stale_meanwhile_gets_a_message(
     # The page's check ran before v2 was committed: it still saw v1 as the newest.
     monkeypatch.setattr(console_views, "_latest_version", lambda plan: plan)
     client.force_login(personas["dispatch_engineer"])
-    response = client.post(reverse("planning:approve", args=[v1.pk]), follow=True)
+    response = client.post(
+        reverse("planning:approve", args=[v1.pk]), {"confirm": "yes"}, follow=True
+    )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("planning:plan", args=[v2.pk])
     assert "该计划已有更新的版本 v2，请核对最新版本后再批准。" in response.content.decode()

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from wennuan.planning.charts import source_labels
 from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import compute_company_plan
 from wennuan.planning.models import Plan, PlanAdjustment, PlanSubstation
@@ -61,7 +62,12 @@ def test_supervisor_reads_only_other_company_404_outsider_403_anonymous_login(
     adjust = reverse("planning:adjust", args=[north_plan.pk])
     body = {"kind": "source_limit", "source": 1, "first_hour": 0, "last_hour": 23, "value": 1}
     assert client.post(adjust, body).status_code == 403
-    assert client.post(reverse("planning:approve", args=[north_plan.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("planning:approve", args=[north_plan.pk]), {"confirm": "yes"}
+        ).status_code
+        == 403
+    )
     client.force_login(personas["dispatcher"])  # same company, not an engineer: reads only
     assert client.get(url).status_code == 200
     assert client.post(adjust, body).status_code == 403
@@ -106,7 +112,9 @@ def test_engineer_limits_a_source_reruns_and_approves(north_plan, client, person
     heat = PlanSubstation.objects.get(plan=new).heat_kw
     assert max(heat[6:10]) <= 0.5 * peak_kw and heat[12] > 0.5 * peak_kw
 
-    response = client.post(reverse("planning:approve", args=[new.pk]), follow=True)
+    response = client.post(
+        reverse("planning:approve", args=[new.pk]), {"confirm": "yes"}, follow=True
+    )
     new.refresh_from_db()
     assert new.status == PlanStatus.APPROVED and new.approved_by == personas["dispatch_engineer"]
     assert "已批准 v2" in response.content.decode()
@@ -217,11 +225,15 @@ def test_stale_forms_get_a_message_never_a_500(north_plan, client, personas):
     response = client.post(reverse("planning:adjust", args=[north_plan.pk]), body, follow=True)
     assert response.redirect_chain[-1][0] == reverse("planning:plan", args=[v2.pk])
     assert "已有更新的版本 v2" in response.content.decode()
-    response = client.post(reverse("planning:approve", args=[north_plan.pk]), follow=True)
+    response = client.post(
+        reverse("planning:approve", args=[north_plan.pk]), {"confirm": "yes"}, follow=True
+    )
     assert "已有更新的版本 v2" in response.content.decode()
     assert Plan.objects.count() == 2
-    client.post(reverse("planning:approve", args=[v2.pk]))
-    response = client.post(reverse("planning:approve", args=[v2.pk]), follow=True)
+    client.post(reverse("planning:approve", args=[v2.pk]), {"confirm": "yes"})
+    response = client.post(
+        reverse("planning:approve", args=[v2.pk]), {"confirm": "yes"}, follow=True
+    )
     assert response.status_code == 200 and "不能再次批准" in response.content.decode()
     north_plan.refresh_from_db()
     assert north_plan.status == PlanStatus.DRAFT
@@ -300,3 +312,18 @@ def test_company_without_a_network_model_still_gets_its_console(plan_city, clien
     network = _figure(page, "network")
     assert [t["name"] for t in network["data"]] == ["换热站（未接入管网模型）"]
     assert "南一站" in page and page.count('class="substation-row"') == 1
+
+
+def test_network_map_labels_each_source_once_on_free_sides():
+    labels, positions = source_labels(
+        [
+            ("一号热电厂", 115.400, 35.200),
+            ("一号热电厂", 115.420, 35.210),  # its second connection: no second label
+            ("东郊锅炉房", 115.405, 35.203),  # 500 m away: another side
+            ("南郊锅炉房", 115.401, 35.199),  # a third one close by: a third side
+            ("西郊锅炉房", 115.300, 35.100),  # far away: above, as usual
+        ]
+    )
+    assert labels == ["一号热电厂", "", "东郊锅炉房", "南郊锅炉房", "西郊锅炉房"]
+    assert positions[0] == "top center" and positions[4] == "top center"
+    assert len({positions[0], positions[2], positions[3]}) == 3

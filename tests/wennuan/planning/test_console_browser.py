@@ -114,6 +114,9 @@ def test_engineer_sorts_limits_a_source_reruns_and_approves(
     assert int(page.locator("#at-risk-count").inner_text()) > 0
 
     page.get_by_role("button", name="批准此版本").click()
+    expect(page.locator("h1")).to_contain_text("确认批准")
+    assert Plan.objects.get(version=2).status == PlanStatus.DRAFT
+    page.get_by_role("button", name="确认批准").click()
     expect(page.locator("#plan-status")).to_have_text("已批准")
     expect(page.locator(".messages")).to_contain_text("已批准 v2")
     latest = Plan.objects.get(version=2)

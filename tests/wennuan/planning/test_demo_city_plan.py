@@ -9,6 +9,7 @@ from django.utils import timezone
 from wennuan.planning.choices import AdjustmentKind, PlanTrigger, WeatherKind, WeatherProvider
 from wennuan.planning.engine import compute_plans, rerun_plan
 from wennuan.planning.models import Plan, PlanSubstation
+from wennuan.planning.proactive import open_proactive_orders
 from wennuan.planning.weather import load_series, local_day_start, store_series
 from wennuan.registry.models import City, Community, Substation
 from wennuan.workorders.choices import Channel
@@ -82,6 +83,7 @@ def test_demo_city_plans(demo_city):
     assert cut.at_risk_count == lows.size > 100
     # Each at-risk community is linked to an open order: a new proactive one, or the open
     # complaint it already has (merged, not duplicated).
+    open_proactive_orders(cut)
     rows = list(cut.community_results.select_related("proactive_order"))
     assert all(r.proactive_order is not None for r in rows)
     assert all(r.proactive_order.community_id == r.community_id for r in rows)

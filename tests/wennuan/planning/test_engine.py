@@ -6,6 +6,7 @@ import pytest
 from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import PlanError, compute_company_plan, rerun_plan
 from wennuan.planning.models import Plan, PlanCommunity, PlanSubstation
+from wennuan.planning.proactive import open_proactive_orders
 from wennuan.registry.models import HeatSource
 
 from .conftest import NOW, PLAN_DAY, weather_for
@@ -69,7 +70,10 @@ def test_capacity_cut_gives_equal_lowest_indoor_temperatures_and_a_risk_list(pla
     assert max(lows) - min(lows) < 0.05  # max-min: the coldest are equally cold
     assert min(lows) < 17.0
     assert cut.at_risk_count == len(rows) == 2
-    assert all(r.proactive_order is not None for r in rows)
+    # The engine opens no orders (issue 14): the caller does, for the at-risk communities.
+    assert all(r.proactive_order is None for r in rows)
+    assert len(open_proactive_orders(cut, now=NOW)) == 2
+    assert all(r.proactive_order is not None for r in cut.community_results.all())
     heat = np.array(PlanSubstation.objects.get(plan=cut).heat_kw)
     assert heat.max() <= 0.4 * demand_kw * 0.97 + 1  # deliverable after network loss
 

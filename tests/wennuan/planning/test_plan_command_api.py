@@ -163,16 +163,17 @@ def test_proactive_orders_are_not_duplicated_on_reruns(plan_city):
         adjustment={"kind": AdjustmentKind.SOURCE_LIMIT, "source_id": plant.id, "value": 1000.0},
         now=NOW,
     )
+    open_proactive_orders(cut, now=NOW)
     orders = WorkOrder.objects.filter(channel=Channel.PROACTIVE)
     assert orders.count() == 2
     assert {o.community.name for o in orders} == {"剑桥学府", "金盾小区"}
     assert all(o.company == north and "未诉先办" in o.text for o in orders)
     again = rerun_plan(cut, now=NOW)  # same adjustments, still cold
     assert again.at_risk_count == 2
+    assert open_proactive_orders(again, now=NOW) == []  # linked to the open ones
     assert WorkOrder.objects.filter(channel=Channel.PROACTIVE).count() == 2
     linked = {row.proactive_order_id for row in again.community_results.all()}
     assert linked == set(orders.values_list("id", flat=True))
-    assert open_proactive_orders(again, now=NOW) == []
 
 
 def test_a_company_that_cannot_be_planned_stops_the_whole_run(plan_city, tmp_path):

@@ -15,8 +15,10 @@ from wennuan.planning.weather import (
     HezeClimate,
     WeatherCsvError,
     choose_forecast,
+    climate_forecast,
     fetch_open_meteo,
     import_weather_csv,
+    load_series,
     parse_weather_csv,
 )
 from wennuan.registry.models import City
@@ -151,3 +153,18 @@ def test_a_recently_uploaded_forecast_is_used_by_the_next_plan(small_city):
     # Too old for the default provider: the climate generator instead.
     chosen = choose_forecast(city, PLAN_DAY, now=NOW + timedelta(hours=40))
     assert chosen.series.provider == WeatherProvider.CLIMATE and chosen.note == ""
+
+
+def test_the_climate_generator_follows_the_city_row(plan_city):
+    """The last-resort weather is the City row's climate, not Heze's: a city with a design
+    outdoor temperature 11.1 K colder (Harbin-like −16 °C) gets days 11.1 K colder."""
+    city = City.objects.get()
+    heze = load_series(climate_forecast(city, PLAN_DAY, now=NOW, seed=3), PLAN_DAY, NOW)
+    city.design_outdoor_temp_c = -16.0
+    city.name = "寒城市"
+    city.save()
+    cold_series = climate_forecast(city, PLAN_DAY, now=NOW, seed=3)
+    cold = load_series(cold_series, PLAN_DAY, NOW)
+    np.testing.assert_allclose(cold.outdoor_temp_c, heze.outdoor_temp_c - 11.1, atol=0.02)
+    assert "寒城市气候生成器" in cold_series.note and "−16" not in cold_series.note
+    assert "-16.0 °C" in cold_series.note

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workorders', '0012_merge_arch_harden'),
-        ('workorders', '0012_persona_callback_not_reached'),
+        ("workorders", "0012_merge_arch_harden"),
+        ("workorders", "0012_persona_callback_not_reached"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wennuan.planning.choices import PlanTrigger
 from wennuan.planning.engine import PlanError, compute_plans
+from wennuan.planning.proactive import open_proactive_orders
 from wennuan.planning.serialize import plans_payload
 from wennuan.planning.weather import WeatherCsvError, choose_forecast, csv_forecast
 from wennuan.registry.models import City, HeatingCompany
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 plans = compute_plans(
                     day, companies=companies, weather=weather, trigger=PlanTrigger.COMMAND, now=now
                 )
+                for plan in plans:
+                    open_proactive_orders(plan, now=now)
         except PlanError as error:
             raise CommandError(str(error)) from error
         if json:

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from heatphys.forecasting.changepoint_batch import fit_change_point, predict_day
 from heatphys.forecasting.models import ChangePointModel
-from wennuan.planning.demand import fit_change_point, predict_day
 
 
 def test_vectorised_fit_matches_heatphys_change_point_model_per_substation():

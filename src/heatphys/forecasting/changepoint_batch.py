@@ -1,18 +1,20 @@
-"""Change-point (CalTRACK-style) demand forecasts for many substations at once.
+"""Change-point (CalTRACK-style) demand forecasts for many substations at once (the planning
+engine's demand step; moved out of the Django layer, issue 14).
 
 The method is exactly that of ``heatphys.forecasting.models.ChangePointModel`` (daily mean load
 against daily mean outdoor temperature, balance point searched on the same grid, heating term
 kept only if its slope is positive with t > 1.645, least squared error wins) with an
-hour-of-day profile (median ratio to the daily mean, robust to meter spikes); it is vectorised over substations here because fitting 160 separate
-pandas models took ~8 s, beyond the plan's 5 s budget. ``tests/wennuan/planning/
-test_demand.py`` checks it against ``ChangePointModel`` substation by substation.
+hour-of-day profile (median ratio to the daily mean, robust to meter spikes); it is vectorised
+over substations here because fitting 160 separate pandas models took ~8 s, beyond the plan's
+5 s budget. ``tests/heatphys/forecasting/test_changepoint_batch.py`` checks it against
+``ChangePointModel`` substation by substation.
 """
 
 import warnings
 
 import numpy as np
 
-from heatphys.forecasting.models import ChangePointOptions
+from .models import ChangePointOptions
 
 MIN_HOURS_PER_DAY = ChangePointOptions().min_hours_per_day
 BALANCE_POINTS_C = np.array(ChangePointOptions().balance_points_c)
