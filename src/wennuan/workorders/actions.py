@@ -811,7 +811,6 @@ def do_callback(
                 order,
                 actor,
                 "callback",
-                from_states={State.RESOLVED},
                 reason=note,
                 data={"satisfaction": satisfaction},
                 expected_state=expected_state,
