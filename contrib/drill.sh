@@ -46,7 +46,11 @@ started=$(date +%s)
 # DRILL_VENV: a venv kept from an earlier drill (developers repeating it): only the wheel is
 # reinstalled there. CI leaves it unset: a fresh venv in the work folder.
 VENV=${DRILL_VENV:-$WORK/venv}
-"$PYTHON" -m pip wheel -q --no-deps -w "$WORK/dist" "$CHECKOUT" >/dev/null
+# Built from a copy: setuptools writes build/ and *.egg-info beside the sources it builds.
+mkdir -p "$WORK/src"
+tar -C "$CHECKOUT" --exclude=./.venv --exclude=./var --exclude=./build --exclude=./.git \
+  --exclude='*.egg-info' -cf - . | tar -C "$WORK/src" -xf -
+"$PYTHON" -m pip wheel -q --no-deps -w "$WORK/dist" "$WORK/src" >/dev/null
 WHEEL=$(ls "$WORK"/dist/wennuan-*.whl)
 if [ -x "$VENV/bin/wennuan" ]; then
   "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WHEEL"

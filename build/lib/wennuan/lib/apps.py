@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class LibConfig(AppConfig):
-    name = "wennuan.lib"
-    label = "lib"
-    verbose_name = "lib"

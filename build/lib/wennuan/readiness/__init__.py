@@ -1,1 +1,0 @@
-"""Season readiness: checklists per substation and source, fuel stock, training (issue 8)."""

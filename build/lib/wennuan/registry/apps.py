@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class RegistryConfig(AppConfig):
-    name = "wennuan.registry"
-    label = "registry"
-    verbose_name = _("登记册")

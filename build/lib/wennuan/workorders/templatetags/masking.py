@@ -1,3 +1,0 @@
-"""{% load masking %} gives the filters mask_name and mask_phone."""
-
-from wennuan.workorders.masking import register  # noqa: F401
