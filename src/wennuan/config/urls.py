@@ -4,8 +4,6 @@ from django.urls import include, path
 from wennuan.lib.views import plotly_js
 from wennuan.operations.views import healthz
 
-handler403 = "wennuan.staff.views.permission_denied"
-
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('planning', '0002_persona_weather_label'),
-        ('planning', '0002_planning_replan_trigger'),
+        ("planning", "0002_persona_weather_label"),
+        ("planning", "0002_planning_replan_trigger"),
     ]
 
-    operations = [
-    ]
+    operations = []
