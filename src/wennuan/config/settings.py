@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "wennuan.outreach",
     "wennuan.publicinfo",
     "wennuan.readiness",
+    "wennuan.channels",
 ]
 
 MIDDLEWARE = [
@@ -189,3 +190,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Channels (wennuan.channels, docs/integration.md). WeChat Official Account callback /wechat/:
+# the token and EncodingAESKey set in the account's server configuration; AppID for safe mode.
+WENNUAN_WECHAT_TOKEN = os.environ.get("WENNUAN_WECHAT_TOKEN", "")
+WENNUAN_WECHAT_APPID = os.environ.get("WENNUAN_WECHAT_APPID", "")
+WENNUAN_WECHAT_AES_KEY = os.environ.get("WENNUAN_WECHAT_AES_KEY", "")
+WENNUAN_WECHAT_MAX_AGE_S = int(os.environ.get("WENNUAN_WECHAT_MAX_AGE_S", "300"))
+# The public site's address, for links sent out (WeChat menu and welcome, SMS lookup link).
+WENNUAN_PUBLIC_URL = os.environ.get("WENNUAN_PUBLIC_URL", "")
+# Open311 GeoReport v2: the jurisdiction_id this endpoint answers for (empty: any).
+WENNUAN_OPEN311_JURISDICTION = os.environ.get("WENNUAN_OPEN311_JURISDICTION", "")
