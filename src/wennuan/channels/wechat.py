@@ -50,8 +50,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT_CHARS = 600
 MAX_QUESTIONS = 2
 CONVERSATION_TTL = timedelta(hours=2)
-# OpenIDs are 28 URL-safe characters; allow some slack, refuse anything else.
-OPENID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# OpenIDs are URL-safe characters (28 on the Official Account); refuse anything else.
+OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class Refused(Exception):
