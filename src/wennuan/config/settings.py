@@ -201,3 +201,18 @@ WENNUAN_WECHAT_MAX_AGE_S = int(os.environ.get("WENNUAN_WECHAT_MAX_AGE_S", "300")
 WENNUAN_PUBLIC_URL = os.environ.get("WENNUAN_PUBLIC_URL", "")
 # Open311 GeoReport v2: the jurisdiction_id this endpoint answers for (empty: any).
 WENNUAN_OPEN311_JURISDICTION = os.environ.get("WENNUAN_OPEN311_JURISDICTION", "")
+# SMS (wennuan.channels.sms): the backend class, the approved signature and templates
+# (JSON: {"default": "SMS_…", …}), and each provider's credentials and endpoint.
+WENNUAN_SMS_BACKEND = os.environ.get(
+    "WENNUAN_SMS_BACKEND", "wennuan.workorders.notify.FileSmsBackend"
+)
+WENNUAN_SMS_SIGN_NAME = os.environ.get("WENNUAN_SMS_SIGN_NAME", "")
+WENNUAN_SMS_TEMPLATES = os.environ.get("WENNUAN_SMS_TEMPLATES", "{}")
+WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID", "")
+WENNUAN_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("WENNUAN_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+WENNUAN_SMS_ALIYUN_ENDPOINT = os.environ.get("WENNUAN_SMS_ALIYUN_ENDPOINT", "")
+WENNUAN_SMS_TENCENT_SECRET_ID = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_ID", "")
+WENNUAN_SMS_TENCENT_SECRET_KEY = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_KEY", "")
+WENNUAN_SMS_TENCENT_SDK_APP_ID = os.environ.get("WENNUAN_SMS_TENCENT_SDK_APP_ID", "")
+WENNUAN_SMS_TENCENT_REGION = os.environ.get("WENNUAN_SMS_TENCENT_REGION", "ap-guangzhou")
+WENNUAN_SMS_TENCENT_ENDPOINT = os.environ.get("WENNUAN_SMS_TENCENT_ENDPOINT", "")
