@@ -21,3 +21,53 @@ class PeriodicRun(models.Model):
 
     def __str__(self):
         return f"{self.task} {self.period}"
+
+
+class OutboxMessage(models.Model):
+    """A notification to deliver after the change that caused it has committed (issue 14).
+
+    Written in the same transaction as the change, so a rolled-back change leaves no message;
+    delivered by ``wennuan worker`` through the backend registered for its ``channel``
+    (``wennuan.lib.outbox``), with retries and exponential backoff. A worker claims a row for
+    a lease; a crashed worker's claim lapses and another worker takes the row over."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"  # gave up after the last attempt
+
+    channel = models.CharField(max_length=30)  # sms; wechat and webhook will plug in
+    recipient = models.CharField(max_length=200)
+    body = models.TextField()
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=80, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self):
+        return f"{self.channel} → {self.recipient} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One attempt to deliver an outbox message: the delivery log."""
+
+    message = models.ForeignKey(OutboxMessage, related_name="attempt_log", on_delete=models.CASCADE)
+    worker = models.CharField(max_length=80)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+    def __str__(self):
+        return f"{self.message_id} {'ok' if self.ok else 'failed'} {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,6 @@
-"""Notifications of presses and breaches: an in-app inbox for staff, and an SMS interface.
+"""Notifications of presses and breaches: an in-app inbox for staff, and SMS through the
+outbox (wennuan.lib.outbox: queued in the change's transaction, sent by the worker after it
+commits; a rolled-back press sends nothing and a slow gateway holds no lock).
 
 No SMS gateway is connected. ``FileSmsBackend`` (the default) only appends each message to a
 file, ``ConsoleSmsBackend`` prints it; a deployment plugs in a real gateway by naming a class
@@ -11,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from wennuan.lib.outbox import enqueue
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 
@@ -41,7 +44,8 @@ def sms_backend():
 
 def notify_order_staff(order, text: str, *, supervisors: bool = False) -> int:
     """Inbox (and SMS where a phone is known) for the order's company dispatchers, and for the
-    bureau's supervisors when asked. Returns the number of people notified."""
+    bureau's supervisors when asked. Returns the number of people notified. Call it inside the
+    change's transaction: the SMS waits in the outbox until that commits."""
     profiles = StaffProfile.objects.none()
     if order.company_id:
         profiles = StaffProfile.objects.filter(
@@ -49,11 +53,10 @@ def notify_order_staff(order, text: str, *, supervisors: bool = False) -> int:
         )
     if supervisors:
         profiles = profiles | StaffProfile.objects.filter(role=Role.SUPERVISOR)
-    backend = sms_backend()
     count = 0
     for profile in profiles.select_related("user"):
         InboxMessage.objects.create(user=profile.user, order=order, text=text[:200])
         if profile.phone:
-            backend.send(profile.phone, text)
+            enqueue("sms", profile.phone, text, {"order": order.number})
         count += 1
     return count

@@ -1,5 +1,6 @@
 """`wennuan worker`: the deadline sweeps of design §4.3 and the apps' periodic tasks
-(wennuan.lib.scheduling: daily plans, weekly reports, reminders), forever or once.
+(wennuan.lib.scheduling: daily plans, weekly reports, reminders) and the outbox's deliveries
+(wennuan.lib.outbox), forever or once.
 
 Several workers may run over one database: each press and each breach is a conditional
 UPDATE on the columns the worker read, so only one of them acts on an order.
@@ -9,6 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from wennuan.lib.outbox import deliver_due
 from wennuan.lib.scheduling import run_due_tasks
 from wennuan.workorders.actions import sweep
 
@@ -25,6 +27,9 @@ class Command(BaseCommand):
             pressed, breached = sweep()
             if pressed or breached or once:
                 self.stdout.write(f"pressed {pressed}, overdue {breached}")
+            sent, failed = deliver_due()  # notifications of committed changes
+            if sent or failed:
+                self.stdout.write(f"sent {sent}, failed attempts {failed}")
             for line in run_due_tasks():
                 self.stdout.write(line)
             if once:
