@@ -1,10 +1,11 @@
-"""What the channels keep: WeChat messages and conversations, 12345 webhook subscriptions and
-their delivery log."""
+"""What the channels keep: WeChat messages and conversations, 12345 webhook subscriptions (their
+deliveries are outbox messages, ``wennuan.lib.outbox``)."""
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wennuan.lib.models import OutboxMessage
 from wennuan.workorders.models import ApiClient, WorkOrder
 
 
@@ -99,40 +100,11 @@ class WebhookSubscription(models.Model):
         return self.is_active and (not self.events or event in self.events)
 
 
-class WebhookDelivery(models.Model):
-    """One event for one subscription: the signed body, and how its delivery went (the
-    delivery log the bureau reads)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待发送")
-        DELIVERED = "delivered", _("已送达")
-        FAILED = "failed", _("失败")
-
-    subscription = models.ForeignKey(
-        WebhookSubscription,
-        verbose_name=_("订阅"),
-        related_name="deliveries",
-        on_delete=models.CASCADE,
-    )
-    order = models.ForeignKey(
-        WorkOrder, verbose_name=_("工单"), related_name="+", on_delete=models.CASCADE
-    )
-    event = models.CharField(_("事件"), max_length=30, choices=WebhookEvent.choices)
-    body = models.JSONField(_("内容"))
-    status = models.CharField(
-        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
-    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
-    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now, db_index=True)
-    last_status_code = models.PositiveIntegerField(_("最近响应码"), null=True, blank=True)
-    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
-    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+class WebhookDeliveryLog(OutboxMessage):
+    """The outbox's webhook messages (channel ``webhook``), as the bureau reads them in the
+    admin: status, attempts, last error, and a resend action."""
 
     class Meta:
+        proxy = True
         verbose_name = _("回推记录")
         verbose_name_plural = _("回推记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return f"{self.event} {self.order_id} → {self.subscription_id}"
