@@ -46,6 +46,7 @@ def order_payload(order: WorkOrder) -> dict:
         "unit": order.unit,
         "room": order.room,
         "channel": order.channel,
+        "external_id": order.external_id,
         "created_at": _iso(order.created_at),
         "updated_at": _iso(order.updated_at),
         "deadlines": {
@@ -115,8 +116,12 @@ def _create(request, client):
     except ValueError:
         return _bad_json()
     result = clean_intake(data, default_channel="12345")
+    external_id = data.get("external_id") or ""
+    if not isinstance(external_id, str) or len(external_id) > 60:
+        result.errors.append(("external_id", "invalid", _("12345 工单编号最多60个字符")))
     if result.errors:
         return error_response([FieldError(*error) for error in result.errors])
+    result.values["external_id"] = external_id.strip()
     try:
         with transaction.atomic():
             order = actions.do_create_order(client, **result.values)
@@ -267,6 +272,7 @@ def openapi(request):
                             "unit",
                             "room",
                             "category",
+                            "external_id",  # the 12345 platform's own number for the case
                         )
                     },
                 },
@@ -384,4 +390,7 @@ def openapi(request):
             },
         },
     }
+    from wennuan.channels.webhooks import openapi_webhooks
+
+    schema["x-webhooks"] = openapi_webhooks()  # what is pushed back to the client
     return _json(schema)

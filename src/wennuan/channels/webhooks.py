@@ -158,3 +158,47 @@ def resend(messages) -> int:
         claimed_by="",
         claimed_until=None,
     )
+
+
+def openapi_webhooks() -> dict:
+    """The push-back request as an OpenAPI webhook description (``x-webhooks`` of the API's
+    OpenAPI 3.0 document; OpenAPI 3.1 calls the same object ``webhooks``)."""
+    header = {"in": "header", "required": True, "schema": {"type": "string"}}
+    return {
+        "orderEvent": {
+            "post": {
+                "summary": "An event of an order the client pushed (签收, 入户, 答复, 延期, 退单, 归档)",
+                "description": (
+                    "Sent to each URL the client subscribed (admin: 回推订阅). Verify "
+                    "X-Wennuan-Signature = 'sha256=' + hex HMAC-SHA256(secret, "
+                    "X-Wennuan-Timestamp + '.' + raw body) and reject old timestamps. Answer "
+                    "2xx; anything else is retried with backoff. X-Wennuan-Delivery is the same "
+                    "on a retry. Events of one order arrive in order (increasing sequence)."
+                ),
+                "parameters": [
+                    {**header, "name": "X-Wennuan-Event"},
+                    {**header, "name": "X-Wennuan-Delivery"},
+                    {**header, "name": "X-Wennuan-Timestamp"},
+                    {**header, "name": "X-Wennuan-Signature"},
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "event": {"type": "string", "enum": list(WebhookEvent.values)},
+                                    "sequence": {"type": "integer"},
+                                    "at": {"type": "string", "format": "date-time"},
+                                    "reason": {"type": "string"},
+                                    "data": {"type": "object"},
+                                    "order": {"$ref": "#/components/schemas/WorkOrder"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {"200": {"description": "received"}},
+            }
+        }
+    }

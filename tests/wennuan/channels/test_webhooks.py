@@ -180,3 +180,65 @@ def test_subscription_events_filter_and_resend(subscribed, platform, personas, s
     deliver_until_quiet(timezone.now(), minutes=2)
     assert [call["event"] for call in platform.calls] == ["signed", "signed"]
     assert platform.calls[0]["delivery"] == platform.calls[1]["delivery"]
+
+
+def test_openapi_describes_the_push_back_and_intake_keeps_the_12345_number(
+    client, season, personas
+):
+    _client, token = ApiClient.issue("12345平台")
+    schema = client.get("/api/v1/openapi.json").json()
+    hook = schema["x-webhooks"]["orderEvent"]["post"]
+    assert "X-Wennuan-Signature" in [p["name"] for p in hook["parameters"]]
+    assert (
+        "closed"
+        in hook["requestBody"]["content"]["application/json"]["schema"]["properties"]["event"][
+            "enum"
+        ]
+    )
+    assert "external_id" in schema["components"]["schemas"]["Intake"]["properties"]
+    payload = {
+        "text": "剑桥学府暖气不热",
+        "phone": "13853011111",
+        "external_id": "HZ12345-20261203-0042",
+    }
+    response = client.post(
+        "/api/v1/workorders",
+        data=json.dumps(payload, ensure_ascii=False),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["external_id"] == "HZ12345-20261203-0042"
+    too_long = {**payload, "external_id": "x" * 61}
+    refused = client.post(
+        "/api/v1/workorders",
+        data=json.dumps(too_long),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "external_id"
+
+
+def test_bureau_finds_an_order_by_its_12345_number_and_resends_from_the_admin(
+    client, subscribed, platform, personas, small_city, django_user_model
+):
+    order = pushed_order(subscribed, small_city)
+    order.external_id = "HZ12345-0042"
+    order.save(update_fields=["external_id"])
+    actions.do_accept(order, personas["dispatcher"])
+    admin_user = django_user_model.objects.create_superuser("root", password="pw-root-2026")
+    client.force_login(admin_user)
+    found = client.get("/admin/workorders/workorder/", {"q": "HZ12345-0042"})
+    assert order.number in found.content.decode()
+    log_page = client.get("/admin/channels/webhookdeliverylog/")
+    assert log_page.status_code == 200 and "signed" in log_page.content.decode()
+    message = WebhookDeliveryLog.objects.get()
+    OutboxMessage.objects.filter(pk=message.pk).update(status="failed", attempts=8)
+    response = client.post(
+        "/admin/channels/webhookdeliverylog/",
+        {"action": "resend_selected", "_selected_action": [message.pk]},
+    )
+    assert response.status_code == 302
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
