@@ -7,5 +7,5 @@ class ChannelsConfig(AppConfig):
     verbose_name = "渠道对接"
 
     def ready(self):
-        # Connects the Event signal that queues webhook messages.
-        from . import webhooks  # noqa: F401
+        # Connect the Event signals that queue webhook messages and citizen notices.
+        from . import citizen, webhooks  # noqa: F401

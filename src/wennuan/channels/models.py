@@ -100,11 +100,63 @@ class WebhookSubscription(models.Model):
         return self.is_active and (not self.events or event in self.events)
 
 
+class WebhookMessages(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(channel="webhook")
+
+
 class WebhookDeliveryLog(OutboxMessage):
     """The outbox's webhook messages (channel ``webhook``), as the bureau reads them in the
     admin: status, attempts, last error, and a resend action."""
+
+    objects = WebhookMessages()
 
     class Meta:
         proxy = True
         verbose_name = _("回推记录")
         verbose_name_plural = _("回推记录")
+
+
+class NoticeKind(models.TextChoices):
+    ACCEPTED = "accepted", _("受理")
+    VISIT_ARRANGED = "visit_arranged", _("已安排上门")
+    REPLIED = "replied", _("已答复")
+    EXTENDED = "extended", _("已延期")
+
+
+class CitizenNoticeTemplate(models.Model):
+    """The bureau's text of a citizen notice. Placeholders: {number}, {lookup_url},
+    {community}, {company}, {reply}, {deadline} (the acceptance is written before the order is
+    routed: its {community} and {company} are empty). Without a row the built-in text applies."""
+
+    kind = models.CharField(_("通知"), max_length=20, choices=NoticeKind.choices, unique=True)
+    text = models.TextField(
+        _("内容"),
+        help_text=_(
+            "可用：{number} 工单号、{lookup_url} 查询链接、{community} 小区、"
+            "{company} 供热公司、{reply} 答复、{deadline} 办结时限"
+        ),
+    )
+    is_active = models.BooleanField(_("发送"), default=True)
+
+    class Meta:
+        verbose_name = _("市民通知模板")
+        verbose_name_plural = _("市民通知模板")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class CitizenOptOut(models.Model):
+    """A phone number or WeChat OpenID that asked for no more notices."""
+
+    contact = models.CharField(_("手机号或 OpenID"), max_length=64, unique=True)
+    source = models.CharField(_("来源"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("市民退订")
+        verbose_name_plural = _("市民退订")
+
+    def __str__(self):
+        return self.contact

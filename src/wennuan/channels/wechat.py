@@ -42,7 +42,7 @@ from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.choices import Category, Channel
 from wennuan.workorders.intake import read_text
 
-from .models import WechatConversation, WechatMessage
+from .models import CitizenOptOut, WechatConversation, WechatMessage
 
 log = logging.getLogger("wennuan.channels.wechat")
 
@@ -50,6 +50,8 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT_CHARS = 600
 MAX_QUESTIONS = 2
 CONVERSATION_TTL = timedelta(hours=2)
+OPT_OUT_WORDS = frozenset({"退订", "TD", "td"})
+OPT_IN_WORDS = frozenset({"订阅", "恢复通知"})
 # OpenIDs are URL-safe characters (28 on the Official Account); refuse anything else.
 OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -229,6 +231,12 @@ def _converse(openid: str, text: str) -> tuple[str, object]:
             % {"n": MAX_TEXT_CHARS},
             None,
         )
+    if text in OPT_OUT_WORDS:
+        CitizenOptOut.objects.get_or_create(contact=openid, defaults={"source": "wechat"})
+        return _("已退订工单进度通知。如需恢复，请回复“订阅”。"), None
+    if text in OPT_IN_WORDS:
+        CitizenOptOut.objects.filter(contact=openid).delete()
+        return _("已恢复工单进度通知。"), None
     conversation = WechatConversation.objects.select_for_update().filter(openid=openid).first()
     if conversation and timezone.now() - conversation.updated_at > CONVERSATION_TTL:
         conversation.delete()

@@ -196,6 +196,11 @@ LOGGING = {
 WENNUAN_WECHAT_TOKEN = os.environ.get("WENNUAN_WECHAT_TOKEN", "")
 WENNUAN_WECHAT_APPID = os.environ.get("WENNUAN_WECHAT_APPID", "")
 WENNUAN_WECHAT_AES_KEY = os.environ.get("WENNUAN_WECHAT_AES_KEY", "")
+# AppSecret and API base: status messages to subscribers (wennuan.channels.wechat_send);
+# a template message when WENNUAN_WECHAT_TEMPLATE_ID is set, else a customer-service text.
+WENNUAN_WECHAT_SECRET = os.environ.get("WENNUAN_WECHAT_SECRET", "")
+WENNUAN_WECHAT_API_BASE = os.environ.get("WENNUAN_WECHAT_API_BASE", "")
+WENNUAN_WECHAT_TEMPLATE_ID = os.environ.get("WENNUAN_WECHAT_TEMPLATE_ID", "")
 WENNUAN_WECHAT_MAX_AGE_S = int(os.environ.get("WENNUAN_WECHAT_MAX_AGE_S", "300"))
 # The public site's address, for links sent out (WeChat menu and welcome, SMS lookup link).
 WENNUAN_PUBLIC_URL = os.environ.get("WENNUAN_PUBLIC_URL", "")
@@ -216,3 +221,8 @@ WENNUAN_SMS_TENCENT_SECRET_KEY = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_KEY"
 WENNUAN_SMS_TENCENT_SDK_APP_ID = os.environ.get("WENNUAN_SMS_TENCENT_SDK_APP_ID", "")
 WENNUAN_SMS_TENCENT_REGION = os.environ.get("WENNUAN_SMS_TENCENT_REGION", "ap-guangzhou")
 WENNUAN_SMS_TENCENT_ENDPOINT = os.environ.get("WENNUAN_SMS_TENCENT_ENDPOINT", "")
+# Citizen notices (wennuan.channels.citizen): on unless WENNUAN_CITIZEN_NOTICES=0 (the test
+# run switches them off by default so that other apps' outbox counts stay their own).
+WENNUAN_CITIZEN_NOTICES = os.environ.get("WENNUAN_CITIZEN_NOTICES", "1") != "0"
+# Citizen notices wait out the quiet hours (local time; empty: none).
+WENNUAN_NOTIFY_QUIET_HOURS = os.environ.get("WENNUAN_NOTIFY_QUIET_HOURS", "21:00-08:00")

@@ -61,6 +61,7 @@ class Action(models.TextChoices):
     MERGE = "merge", _("合并重复件")
     REJECT = "reject", _("不予受理")
     OVERDUE = "overdue", _("超期")
+    NOTIFY = "notify", _("通知市民")  # a notice to the citizen (wennuan.channels.citizen)
 
 
 # States in which the company still owes work and the clock runs.
