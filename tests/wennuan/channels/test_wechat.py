@@ -248,3 +248,15 @@ def test_subscribe_welcome_and_menu_link_the_public_pages(wechat, settings):
 def test_without_a_token_the_callback_is_unavailable(client, settings, db):
     settings.WENNUAN_WECHAT_TOKEN = ""
     assert client.get("/wechat/", {"echostr": "x"}).status_code == 503
+
+
+def test_menu_command_prints_the_menu(capsys):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    call_command("wechat_menu", "--base-url", "https://heat.example.gov.cn")
+    menu = json.loads(capsys.readouterr().out)
+    assert [b["name"] for b in menu["button"]] == ["我要反映", "工单查询", "小区名录", "供热公告"]
+    with pytest.raises(CommandError):
+        call_command("wechat_menu", "--base-url", "heat.example.gov.cn")
