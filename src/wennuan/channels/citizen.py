@@ -29,6 +29,7 @@ from .models import CitizenNoticeTemplate, CitizenOptOut, NoticeKind, WechatMess
 
 log = logging.getLogger("wennuan.channels.citizen")
 
+STALE_AFTER = timedelta(hours=24)
 MOBILE = re.compile(r"^1\d{10}$")  # only mobiles receive SMS
 
 DEFAULT_TEXTS = {
@@ -110,8 +111,8 @@ def queue_citizen_notice(sender, instance: Event, created: bool, **kwargs):
     if not created or not getattr(settings, "WENNUAN_CITIZEN_NOTICES", True):
         return
     kind = _kind(instance)
-    if kind is None:
-        return
+    if kind is None or timezone.now() - instance.at > STALE_AFTER:
+        return  # a change recorded after the fact (history import, demo) is not news
     order = instance.order
     if order.channel == "proactive":
         return  # nobody complained: nobody to tell

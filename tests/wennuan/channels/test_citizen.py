@@ -240,3 +240,17 @@ def test_simulated_wechat_creates_an_order_and_receives_its_status_messages(
     path, body = wechat_api.messages[-1]
     assert path == "/cgi-bin/message/template/send" and body["template_id"] == "TEMPLATE-1"
     assert "已安排维修人员上门" in body["data"]["content"]["value"]
+
+
+def test_changes_recorded_after_the_fact_notify_nobody(gateway, season, personas, small_city):
+    last_week = timezone.now() - timedelta(days=7)
+    actions.do_create_order(
+        personas["bureau_operator"],
+        text="剑桥学府暖气不热",
+        phone="13853011111",
+        channel="12319",
+        category="not_warm",
+        community=small_city.communities["剑桥学府"],
+        now=last_week,
+    )
+    assert not OutboxMessage.objects.exists()
