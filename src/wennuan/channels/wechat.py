@@ -26,7 +26,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,8 +88,9 @@ def _check_fresh(timestamp: str):
 def callback(request):
     token = _setting("WENNUAN_WECHAT_TOKEN")
     if not token:
-        log.error("wechat callback called but WENNUAN_WECHAT_TOKEN is not set")
-        return HttpResponse(status=503)
+        # The channel is off: to the caller it does not exist.
+        log.warning("wechat callback called but WENNUAN_WECHAT_TOKEN is not set")
+        return HttpResponseNotFound("WeChat channel not configured")
     try:
         if request.method == "GET":
             return _url_check(request, token)

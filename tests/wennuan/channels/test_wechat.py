@@ -247,7 +247,7 @@ def test_subscribe_welcome_and_menu_link_the_public_pages(wechat, settings):
 
 def test_without_a_token_the_callback_is_unavailable(client, settings, db):
     settings.WENNUAN_WECHAT_TOKEN = ""
-    assert client.get("/wechat/", {"echostr": "x"}).status_code == 503
+    assert client.get("/wechat/", {"echostr": "x"}).status_code == 404
 
 
 def test_menu_command_prints_the_menu(capsys):
