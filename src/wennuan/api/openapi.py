@@ -85,6 +85,10 @@ SCHEMAS = {
             "building": _no_control(10),
             "unit": _no_control(10),
             "room": _no_control(10),
+            "external_id": {
+                **_no_control(60),
+                "description": "the 12345 platform's own number for the case (searchable)",
+            },
             "stated_temp_c": {
                 "type": "number",
                 "minimum": -10,
@@ -405,7 +409,13 @@ def description() -> dict:
 
 @api_methods("GET")
 def openapi(request):
-    return JsonResponse(description(), json_dumps_params={"ensure_ascii": False})
+    from wennuan.channels.webhooks import openapi_webhooks
+
+    # What is pushed back to the client's webhook subscriptions (docs/integration.md).
+    return JsonResponse(
+        {**description(), "x-webhooks": openapi_webhooks()},
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 _TYPES = {

@@ -53,6 +53,7 @@ def order_payload(order: WorkOrder) -> dict:
         "unit": order.unit,
         "room": order.room,
         "channel": order.channel,
+        "external_id": order.external_id,
         "created_at": _iso(order.created_at),
         "updated_at": _iso(order.updated_at),
         "deadlines": {
@@ -197,6 +198,9 @@ def _create(request, client):
         if earlier is not None:
             return _replay(earlier, body_hash)
     result = clean_intake(data, default_channel="12345")
+    external_id = data.get("external_id") or ""
+    if not isinstance(external_id, str) or len(external_id) > 60:
+        result.errors.append(("external_id", "invalid", _("12345 工单编号最多60个字符")))
     if result.errors:
         return error_response([FieldError(*error) for error in result.errors])
     # The intake's own checks give the friendlier messages; this gate refuses what they let
@@ -204,6 +208,7 @@ def _create(request, client):
     refused = _schema_error(data, "Intake")
     if refused is not None:
         return refused
+    result.values["external_id"] = external_id.strip()
     try:
         with transaction.atomic():
             order = actions.do_create_order(client, **result.values)

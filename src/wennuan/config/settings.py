@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "wennuan.readiness",
     "wennuan.operations",
     "axes",
+    "wennuan.channels",
 ]
 
 MIDDLEWARE = [
@@ -301,3 +302,39 @@ LOGGING = {
 # (degraded: monitoring should tell someone, the site still serves).
 WORKER_STALE_AFTER_S = env_int("WENNUAN_WORKER_STALE_S", 300)
 PLAN_STALE_AFTER_H = env_int("WENNUAN_PLAN_STALE_H", 30)
+
+# Channels (wennuan.channels, docs/integration.md). WeChat Official Account callback /wechat/:
+# the token and EncodingAESKey set in the account's server configuration; AppID for safe mode.
+WENNUAN_WECHAT_TOKEN = os.environ.get("WENNUAN_WECHAT_TOKEN", "")
+WENNUAN_WECHAT_APPID = os.environ.get("WENNUAN_WECHAT_APPID", "")
+WENNUAN_WECHAT_AES_KEY = os.environ.get("WENNUAN_WECHAT_AES_KEY", "")
+# AppSecret and API base: status messages to subscribers (wennuan.channels.wechat_send);
+# a template message when WENNUAN_WECHAT_TEMPLATE_ID is set, else a customer-service text.
+WENNUAN_WECHAT_SECRET = os.environ.get("WENNUAN_WECHAT_SECRET", "")
+WENNUAN_WECHAT_API_BASE = os.environ.get("WENNUAN_WECHAT_API_BASE", "")
+WENNUAN_WECHAT_TEMPLATE_ID = os.environ.get("WENNUAN_WECHAT_TEMPLATE_ID", "")
+WENNUAN_WECHAT_MAX_AGE_S = int(os.environ.get("WENNUAN_WECHAT_MAX_AGE_S", "300"))
+# The public site's address, for links sent out (WeChat menu and welcome, SMS lookup link).
+WENNUAN_PUBLIC_URL = os.environ.get("WENNUAN_PUBLIC_URL", "")
+# Open311 GeoReport v2: the jurisdiction_id this endpoint answers for (empty: any).
+WENNUAN_OPEN311_JURISDICTION = os.environ.get("WENNUAN_OPEN311_JURISDICTION", "")
+# SMS (wennuan.channels.sms): the backend class, the approved signature and templates
+# (JSON: {"default": "SMS_…", …}), and each provider's credentials and endpoint.
+WENNUAN_SMS_BACKEND = os.environ.get(
+    "WENNUAN_SMS_BACKEND", "wennuan.workorders.notify.FileSmsBackend"
+)
+WENNUAN_SMS_SIGN_NAME = os.environ.get("WENNUAN_SMS_SIGN_NAME", "")
+WENNUAN_SMS_TEMPLATES = os.environ.get("WENNUAN_SMS_TEMPLATES", "{}")
+WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID", "")
+WENNUAN_SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("WENNUAN_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+WENNUAN_SMS_ALIYUN_ENDPOINT = os.environ.get("WENNUAN_SMS_ALIYUN_ENDPOINT", "")
+WENNUAN_SMS_TENCENT_SECRET_ID = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_ID", "")
+WENNUAN_SMS_TENCENT_SECRET_KEY = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_KEY", "")
+WENNUAN_SMS_TENCENT_SDK_APP_ID = os.environ.get("WENNUAN_SMS_TENCENT_SDK_APP_ID", "")
+WENNUAN_SMS_TENCENT_REGION = os.environ.get("WENNUAN_SMS_TENCENT_REGION", "ap-guangzhou")
+WENNUAN_SMS_TENCENT_ENDPOINT = os.environ.get("WENNUAN_SMS_TENCENT_ENDPOINT", "")
+# Citizen notices (wennuan.channels.citizen): on unless WENNUAN_CITIZEN_NOTICES=0 (the test
+# run switches them off by default so that other apps' outbox counts stay their own).
+WENNUAN_CITIZEN_NOTICES = os.environ.get("WENNUAN_CITIZEN_NOTICES", "1") != "0"
+# Citizen notices wait out the quiet hours (local time; empty: none).
+WENNUAN_NOTIFY_QUIET_HOURS = os.environ.get("WENNUAN_NOTIFY_QUIET_HOURS", "21:00-08:00")

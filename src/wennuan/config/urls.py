@@ -16,6 +16,7 @@ urlpatterns = [
     path("console/info/", include("wennuan.publicinfo.urls")),
     path("console/readiness/", include("wennuan.readiness.urls")),
     path("console/", include("wennuan.console.urls")),
+    path("", include("wennuan.channels.urls")),
     path("", include("wennuan.portal.urls")),
     # Public pages of the later apps; each keeps its own paths (e.g. /feed.atom, /info/…).
     path("", include("wennuan.planning.public_urls")),

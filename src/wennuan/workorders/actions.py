@@ -264,14 +264,16 @@ def do_create_order(
     stated_temp_c: float | None = None,
     external_id: str = "",
     now: datetime | None = None,
+    phone_optional: bool = False,
 ) -> WorkOrder:
     """Record a complaint (受理) and, when the community is known, route it to the community's
-    company with deadlines (派单). Proactive orders (未诉先办) use channel "proactive"."""
+    company with deadlines (派单). Proactive orders (未诉先办) use channel "proactive".
+    ``phone_optional``: a WeChat subscriber is reached through the account, not by phone."""
     now = _now(now)
     require_action(actor, "create")
     if not (text or "").strip():
         raise ActionError(_("请填写诉求内容"), field="text", code="required")
-    if not is_valid_phone(phone or ""):
+    if not (phone_optional and not phone) and not is_valid_phone(phone or ""):
         raise ActionError(
             _("联系电话格式不正确（手机号11位，座机需带区号）"), field="phone", code="invalid_phone"
         )

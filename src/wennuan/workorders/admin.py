@@ -90,7 +90,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class WorkOrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "category", "state", "company", "community", "due_at", "overdue"]
     list_filter = ["state", "category", "company", "overdue", "pressed", "supervised"]
-    search_fields = ["number"]
+    search_fields = ["number", "external_id"]  # external_id: the 12345 platform's number
     date_hierarchy = "created_at"
     actions = ["publish_replies", "unpublish_replies"]
 

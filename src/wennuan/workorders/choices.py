@@ -63,6 +63,7 @@ class Action(models.TextChoices):
     OVERDUE = "overdue", _("超期")
     PUBLISH_REPLY = "publish_reply", _("公开答复")
     WITHDRAW_REPLY = "withdraw_reply", _("撤回答复")
+    NOTIFY = "notify", _("通知市民")  # a notice to the citizen (wennuan.channels.citizen)
 
 
 # States in which the company still owes work and the clock runs.

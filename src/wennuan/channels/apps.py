@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    name = "wennuan.channels"
+    label = "channels"
+    verbose_name = "渠道对接"
+
+    def ready(self):
+        # Connect the Event signals that queue webhook messages and citizen notices.
+        from . import citizen, webhooks  # noqa: F401
