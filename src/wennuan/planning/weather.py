@@ -176,7 +176,8 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
         now or timezone.now(),
         stamps,
         temps,
-        note=_("按本地气候统计模拟的天气，不是预报（种子 %(seed)s）") % {"seed": seed},
+        note=_("按%(city)s气候统计模拟的天气，不是预报（种子 %(seed)s）")
+        % {"city": city.name, "seed": seed},
     )
 
 

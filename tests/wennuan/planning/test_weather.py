@@ -166,5 +166,5 @@ def test_the_climate_generator_follows_the_city_row(plan_city):
     cold_series = climate_forecast(city, PLAN_DAY, now=NOW, seed=3)
     cold = load_series(cold_series, PLAN_DAY, NOW)
     np.testing.assert_allclose(cold.outdoor_temp_c, heze.outdoor_temp_c - 11.1, atol=0.02)
-    assert "寒城市气候生成器" in cold_series.note and "−16" not in cold_series.note
+    assert "按寒城市气候统计模拟" in cold_series.note and "−16" not in cold_series.note
     assert "-16.0 °C" in cold_series.note

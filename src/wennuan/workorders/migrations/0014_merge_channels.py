@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workorders', '0011_channels_notify_action'),
-        ('workorders', '0013_merge_persona'),
+        ("workorders", "0011_channels_notify_action"),
+        ("workorders", "0013_merge_persona"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workorders', '0014_merge_channels'),
+        ("workorders", "0014_merge_channels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='action',
-            field=models.CharField(choices=[('create', '受理'), ('dispatch', '派单'), ('accept', '签收'), ('assign', '指派维修人员'), ('record_visit', '记录入户'), ('reply', '答复办结'), ('resolve_immediately', '即时办结'), ('callback', '回访'), ('close', '归档'), ('return', '退单'), ('reroute', '改派'), ('refuse_return', '驳回退单'), ('request_extension', '申请延期'), ('decide_extension', '审批延期'), ('press', '催办'), ('supervise', '督办'), ('merge', '合并重复件'), ('reject', '不予受理'), ('overdue', '超期'), ('publish_reply', '公开答复'), ('withdraw_reply', '撤回答复'), ('notify', '通知市民')], max_length=30, verbose_name='动作'),
+            model_name="event",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "受理"),
+                    ("dispatch", "派单"),
+                    ("accept", "签收"),
+                    ("assign", "指派维修人员"),
+                    ("record_visit", "记录入户"),
+                    ("reply", "答复办结"),
+                    ("resolve_immediately", "即时办结"),
+                    ("callback", "回访"),
+                    ("close", "归档"),
+                    ("return", "退单"),
+                    ("reroute", "改派"),
+                    ("refuse_return", "驳回退单"),
+                    ("request_extension", "申请延期"),
+                    ("decide_extension", "审批延期"),
+                    ("press", "催办"),
+                    ("supervise", "督办"),
+                    ("merge", "合并重复件"),
+                    ("reject", "不予受理"),
+                    ("overdue", "超期"),
+                    ("publish_reply", "公开答复"),
+                    ("withdraw_reply", "撤回答复"),
+                    ("notify", "通知市民"),
+                ],
+                max_length=30,
+                verbose_name="动作",
+            ),
         ),
     ]
