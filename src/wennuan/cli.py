@@ -8,8 +8,10 @@ file.
 import argparse
 import os
 import secrets
+import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 SETTINGS_MODULE = "wennuan.config.settings"
@@ -93,9 +95,42 @@ def gunicorn_command(host: str, port: int, workers: int | None, extra: list[str]
     return [*command, *extra, "wennuan.config.wsgi:application"]
 
 
+PORT_FREE_WAIT_S = 10.0
+
+
+def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
+    """Whether nobody listens on host:port, waiting up to ``wait_s`` for it to become free.
+
+    The wait covers the orphan workers of a master killed with -9: they notice within a second
+    or two and leave. Any other listener (another Wennuan, another program) means the start
+    must fail with a message: gunicorn would otherwise retry forever, and with SO_REUSEPORT two
+    servers would silently share the port's traffic."""
+    deadline = time.monotonic() + (PORT_FREE_WAIT_S if wait_s is None else wait_s)
+    while True:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # SO_REUSEADDR only lets closed connections in TIME_WAIT be; a listener still stops us.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+                return True
+            except OSError:
+                pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.5)
+
+
 def serve(args: argparse.Namespace, extra: list[str]) -> int:
     """Replace this process with gunicorn (os.execvp): signals (TERM, HUP to reload, TTIN/TTOU)
     reach gunicorn itself, and systemd sees one main process."""
+    if not _has_option(extra, "-b", "--bind") and not port_is_free(args.host, args.port):
+        print(
+            f"端口 {args.host}:{args.port} 已被占用（另一个服务器在运行？）。请先停止它，"
+            f"或用 --port 换一个端口。\nPort {args.host}:{args.port} is in use (another server?): "
+            "stop it or choose another with --port.",
+            file=sys.stderr,
+        )
+        return 1
     if args.migrate:
         _setup_database()
     if args.collectstatic:
@@ -135,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser = sub.add_parser(
         "serve",
         help="serve the configured database with gunicorn (extra options go to gunicorn)",
-        description="Exec gunicorn with the package's config (wennuan/config/gunicorn.py: "
-        "reuse_port, so a killed master's orphan workers do not block a restart). Options "
+        description="Exec gunicorn with the package's config (wennuan/config/gunicorn.py). "
+        "Waits up to 10 s for the port to be free (a killed master's orphan workers leave) and "
+        "stops with a message if another server holds it. Options "
         "this command does not know are passed to gunicorn, e.g. --timeout 60 or "
         "--config /etc/wennuan/gunicorn.conf.py. Does not migrate or collect static files "
         "unless asked (an upgrade does that once: docs/deployment.md).",

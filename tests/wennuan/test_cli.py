@@ -271,3 +271,20 @@ def test_serve_is_gunicorn_itself_and_a_killed_master_does_not_block_a_restart(i
         for process in (first, second):
             if process and process.poll() is None:
                 process.kill()
+
+
+def test_serve_refuses_a_port_another_server_listens_on(monkeypatch, capsys):
+    """Found by the outsider's install: with SO_REUSEPORT a second server on a busy port
+    silently shared its traffic (two cities answering in turn); another program's port made
+    gunicorn retry forever. Now the start stops with a message naming the port."""
+    from wennuan import cli
+
+    monkeypatch.setattr(cli, "PORT_FREE_WAIT_S", 0.2)
+    monkeypatch.setattr(cli.os, "execvp", lambda *a: pytest.fail("gunicorn must not start"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 1
+    assert f"127.0.0.1:{port}" in capsys.readouterr().err
+    assert cli.port_is_free("127.0.0.1", port, wait_s=0)  # closed: free again

@@ -11,10 +11,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # A register import of ~2,500 rows takes ~30 s in a request; longer ones belong in the command.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
-# SO_REUSEPORT: after a kill -9 of the master its orphan workers still hold the port until
-# they notice (within a second or two, or after their request); without this the new master
-# fails with "Connection in use". systemd (contrib/) also kills the whole group on stop.
-reuse_port = True
+# No SO_REUSEPORT: with it a second server on the same port silently shares the traffic.
+# After a kill -9 of the master its orphan workers hold the port for a second or two;
+# `wennuan serve` waits for them (cli.port_is_free). systemd (contrib/) kills the whole group.
+reuse_port = False
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"

@@ -49,6 +49,25 @@ def channels() -> dict[str, Callable[[OutboxMessage], None]]:
     return registry
 
 
+def retry_windows() -> dict[str, timedelta]:
+    """Channel name → how long its messages are retried, from an app's optional
+    ``channels.RETRY_FOR``. A channel without one gives up after ``MAX_ATTEMPTS``; a receiving
+    system that may be down for a day (the 12345 platform's webhook) keeps being tried, at
+    most every ``BACKOFF_CAP``, until its window from the message's creation has passed."""
+    windows: dict[str, timedelta] = {}
+    for module in app_modules("channels"):
+        windows.update(getattr(module, "RETRY_FOR", {}))
+    return windows
+
+
+def gives_up(message: OutboxMessage, now: datetime, windows: dict[str, timedelta]) -> bool:
+    """Whether the failed attempt just made was the message's last."""
+    window = windows.get(message.channel)
+    if window is None:
+        return message.attempts >= MAX_ATTEMPTS
+    return now + backoff(message.attempts) > message.created_at + window
+
+
 def enqueue(channel: str, recipient: str, body: str, payload: dict | None = None, *, now=None):
     """Queue a notification; call it inside the transaction of the change it belongs to."""
     now = now or timezone.now()
@@ -93,7 +112,7 @@ def deliver_due(
     """Send the messages due now: (sent, failed attempts)."""
     now = now or timezone.now()
     worker = worker or worker_name()
-    registry = channels()
+    registry, windows = channels(), retry_windows()
     sent = failed = 0
     for message_id in list(
         _due(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
@@ -126,7 +145,7 @@ def deliver_due(
             )
             sent += 1
             continue
-        gave_up = message.attempts >= MAX_ATTEMPTS
+        gave_up = gives_up(message, now, windows)
         held.update(
             status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
             next_attempt_at=now + backoff(message.attempts),

@@ -108,3 +108,25 @@ def test_channels_plug_in_by_name_and_unknown_ones_fail_cleanly(monkeypatch, db)
     pigeon = OutboxMessage.objects.get(channel="carrier-pigeon")
     assert "no backend" in pigeon.last_error and pigeon.status == "pending"
     assert outbox.backoff(1) == timedelta(minutes=1) and outbox.backoff(30) == outbox.BACKOFF_CAP
+
+
+def test_a_channel_with_a_retry_window_is_tried_until_the_window_ends(monkeypatch, db):
+    """The 12345 platform's webhook is retried for 24 hours (at most hourly), not 8 times."""
+    monkeypatch.setattr(outbox, "channels", lambda: {"webhook": _always_failing})
+    monkeypatch.setattr(outbox, "retry_windows", lambda: {"webhook": timedelta(hours=24)})
+    start = timezone.now()
+    outbox.enqueue("webhook", "https://12345.example/hook", "{}", now=start)
+    message = OutboxMessage.objects.get()
+    moment = last_try = start
+    while message.status == "pending":
+        assert outbox.deliver_due(moment) == (0, 1)
+        last_try = moment
+        message.refresh_from_db()
+        moment = message.next_attempt_at
+    assert message.status == "failed" and message.attempts > outbox.MAX_ATTEMPTS
+    # Tried until the last hourly retry that still fell inside the 24 hours.
+    assert timedelta(hours=23) <= last_try - start <= timedelta(hours=24)
+
+
+def _always_failing(message):
+    raise ConnectionError("12345 platform down")
