@@ -203,6 +203,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """The `wennuan` command; a setting that stops the start is said in one line, not a
+    traceback (the message names the variable and what to do)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return _main(argv)
+    except ImproperlyConfigured as error:
+        print(f"wennuan: {error}", file=sys.stderr)
+        return 2
+
+
+def _main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv else ""
     if command == "manage" or command in MANAGEMENT_COMMANDS:

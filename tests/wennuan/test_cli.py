@@ -122,6 +122,18 @@ def test_createstaff_then_check_backup_and_restore(installation, tmp_path):
     assert "ok    migrations: all applied" in check.stdout
     assert "warn  worker: last pass never" in check.stdout
 
+    # A worker has passed over the original database (its heartbeat goes into the backup).
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.utils import timezone; "
+            "from wennuan.lib.models import WorkerHeartbeat; "
+            "WorkerHeartbeat.objects.create(name='old-host:1', last_pass_at=timezone.now())",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "wennuan.config.settings"},
+        check=True,
+    )
     media = data_dir / "media" / "visits"
     media.mkdir(parents=True)
     (media / "photo.jpg").write_bytes(b"\xff\xd8photo")
@@ -151,6 +163,8 @@ def test_createstaff_then_check_backup_and_restore(installation, tmp_path):
         text=True,
     )
     assert login.stdout.strip() == "chief"
+    # No worker has passed over the restored database: the old heartbeat does not say one has.
+    assert "warn  worker: last pass never" in run(["check"], fresh).stdout
     # A second restore finds the database in use and refuses without --force.
     again = run(["restore", str(archive)], fresh)
     assert again.returncode != 0 and "not empty" in again.stderr
