@@ -120,6 +120,15 @@ def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
         time.sleep(0.5)
 
 
+def _static_files_missing() -> bool:
+    """Whether the hashed static files were never collected: every page would then be a 500
+    ("Missing staticfiles manifest entry"), e.g. after `wennuan demo --no-serve` then `serve`."""
+    from django.conf import settings
+
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    return "Manifest" in storage and not (Path(settings.STATIC_ROOT) / "staticfiles.json").is_file()
+
+
 def serve(args: argparse.Namespace, extra: list[str]) -> int:
     """Replace this process with gunicorn (os.execvp): signals (TERM, HUP to reload, TTIN/TTOU)
     reach gunicorn itself, and systemd sees one main process."""
@@ -133,7 +142,7 @@ def serve(args: argparse.Namespace, extra: list[str]) -> int:
         return 1
     if args.migrate:
         _setup_database()
-    if args.collectstatic:
+    if args.collectstatic or _static_files_missing():
         _django_command("collectstatic", "--no-input", "--verbosity", "0")
     command = gunicorn_command(args.host, args.port, args.workers, extra)
     print(f"问暖 Wennuan: http://{args.host}:{args.port}/  (Ctrl+C 停止)", flush=True)
@@ -246,6 +255,8 @@ def _main(argv=None) -> int:
         _setup_database()
         _django_command("load_demo", *(["--reset"] if args.reset else []))
         if args.no_serve:
+            # `wennuan serve` comes next (design §8): its pages need the collected files.
+            _django_command("collectstatic", "--no-input", "--verbosity", "0")
             return 0
         args.migrate, args.collectstatic, args.workers = False, True, None
         return serve(args, [])

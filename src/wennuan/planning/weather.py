@@ -176,8 +176,10 @@ def climate_forecast(city, day: date, *, now: datetime | None = None, seed=None)
         now or timezone.now(),
         stamps,
         temps,
-        note=_("按%(city)s气候统计模拟的天气，不是预报（种子 %(seed)s）")
-        % {"city": city.name, "seed": seed},
+        note=_(
+            "按%(city)s气候统计模拟的天气（供暖室外计算温度 %(design)s °C），不是预报（种子 %(seed)s）"
+        )
+        % {"city": city.name, "design": city.design_outdoor_temp_c, "seed": seed},
     )
 
 
