@@ -47,14 +47,19 @@ _NAME_BEFORE_PHONE = re.compile(
 # 3. A name after a word that introduces a person, ending where the sentence goes on.
 _PERSON_WORDS = (
     "联系人|联系|告知|通知|住户|居民|业主|市民|用户|来电人|反映人|户主|租户|致电|回访|家属|"
-    "老人|报修人|投诉人|当事人|姓名"
+    "老人|报修人|投诉人|当事人|姓名|"
+    # Staff and neighbours named in a reply are people too (an outsider's walk published
+    # "维修工刘德华和物业王小明一起入户").
+    "维修工|维修人员|维修员|技术员|工作人员|网格员|管理员|楼长|物业|邻居|经理|主任|客服|同事"
 )
 _AFTER_NAME = (
     r"[\s，,。；;、:：（(）)！!？?]|$|\d|\*|电话|手机|联系|反映|表示|来电|称|说|家|已|并|同意|确认|"
-    r"不在|在家|的|了|对|后|本人|户"
+    r"不在|在家|的|了|对|后|本人|户|和|与|及|等|一起|同"
 )
+# Words that follow 物业/工作人员 … and start with a surname character but are no name.
+_NOT_A_NAME = r"(?!管理|公司|费|人员|中心|办公|服务|方面|部门)"
 _NAME_AFTER_PERSON_WORD = re.compile(
-    rf"(?P<word>{_PERSON_WORDS})[:：\s]*{_NAME}(?=(?:{_AFTER_NAME}))"
+    rf"(?P<word>{_PERSON_WORDS})[:：\s]*{_NOT_A_NAME}{_NAME}(?=(?:{_AFTER_NAME}))"
 )
 
 # 4. After a word that names a resident, a surname starts a name even where the sentence runs
@@ -86,6 +91,13 @@ _ROOM = re.compile(
     r"|\d+\s*(?:号楼|栋|幢)\s*\d{3,4}\s*(?:室|号|户)?"
     r"|(?<![\d.])\d{1,3}\s*[-－—]\s*\d{1,2}\s*[-－—]\s*\d{2,4}(?![\d.])"
     r"|(?<![\d.])\d{3,4}\s*室"
+    # 12#1-301: building, then unit-room.
+    r"|\d+\s*#\s*\d{1,2}\s*[-－—]\s*\d{2,4}(?![\d.])"
+)
+# Messaging and mail accounts: 微信 wx_zhang1985, QQ 123456789, 邮箱 a@b.cn.
+_ACCOUNT = re.compile(
+    r"(?P<word>微信号?|vx|wx|QQ号?|邮箱|e-?mail)[:：\s]*[A-Za-z0-9][-_A-Za-z0-9@.]{4,}",
+    re.IGNORECASE,
 )
 
 
@@ -150,6 +162,7 @@ def mask_text(text: str, known_names: Iterable[str] = ()) -> str:
         return ""
     text = text.translate(_FULL_WIDTH)
     text = _ID_NUMBER.sub(lambda m: "*" * len(m.group()), text)
+    text = _ACCOUNT.sub(lambda m: f"{m['word']} ****", text)
     text = _mask_phones(text)
     text = _ROOM.sub(ROOM_MASK, text)
     return _mask_names(text, known_names)

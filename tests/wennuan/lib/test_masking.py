@@ -74,3 +74,27 @@ def test_name_and_phone_masks():
     assert mask_phone("05306692571") == "0530-****571"
     assert mask_phone("01062345678") == "010-****678"
     assert mask_phone("") == "****"
+
+
+def test_staff_and_neighbours_accounts_and_building_hash_rooms_are_masked():
+    """Found by an outsider's walk: a reply naming the technician and the property manager,
+    a room written 12#1-301 and a WeChat account were published as typed."""
+    text = (
+        "维修工刘德华和物业王小明一起入户，住5-2-501的住户及楼上3栋602室、12#1-301都已排查，"
+        "联系微信 wx_zhang1985，QQ 123456789，手机13812345678"
+    )
+    masked = mask_text(text)
+    for secret in (
+        "德华",
+        "小明",
+        "5-2-501",
+        "602",
+        "12#1-301",
+        "wx_zhang1985",
+        "123456789",
+        "13812345678",
+    ):
+        assert secret not in masked, (secret, masked)
+    assert "刘*" in masked and "王*" in masked and "138****5678" in masked
+    # Ordinary words after 物业 stay readable.
+    assert mask_text("物业管理处已通知，物业公司已到场") == "物业管理处已通知，物业公司已到场"
