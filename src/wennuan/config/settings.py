@@ -209,6 +209,8 @@ LOGOUT_REDIRECT_URL = "/"
 SECURE_SSL = env_bool("SECURE_SSL", False)
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
+# A failed form check answers in the site's style and language (lib.errors.csrf_failure).
+CSRF_FAILURE_VIEW = "wennuan.lib.errors.csrf_failure"
 SECURE_SSL_REDIRECT = SECURE_SSL
 
 

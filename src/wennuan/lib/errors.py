@@ -46,6 +46,21 @@ def permission_denied(request, exception=None):
     )
 
 
+def csrf_failure(request, reason=""):
+    """The form's security check failed (cookies blocked, a page left open for hours, an
+    in-app browser): say what to do in the site's language instead of Django's developer page.
+    The browser's Back button still holds what was typed."""
+    return _error(
+        request,
+        403,
+        _("页面已过期，请重新提交"),
+        _(
+            "为了安全，表单需要浏览器保存本站的 Cookie。请点浏览器的“返回”（填写的内容通常还在），"
+            "刷新页面后再提交；如果仍不行，请允许本站使用 Cookie，或拨打 12319。"
+        ),
+    )
+
+
 def page_not_found(request, exception=None):
     return _error(
         request,

@@ -39,3 +39,18 @@ def test_500_page_renders_on_its_own(db):
     response = server_error(RequestFactory().get("/"))
     page = response.content.decode()
     assert response.status_code == 500 and "系统出错" in page and "12319" in page
+
+
+def test_a_failed_form_check_answers_in_the_sites_language_not_djangos_page(db):
+    """Found by the outsider's walk: a phone that dropped its cookies got Django's developer
+    page ("更多可用信息请设置选项DEBUG＝True") and no way forward."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/complaint/", {"text": "暖气不热", "phone": "13953012345"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期" in page and "DEBUG" not in page
+    client.cookies["django_language"] = "en"
+    english = client.post("/complaint/", {"text": "x"}).content.decode()
+    assert "The page has expired" in english
