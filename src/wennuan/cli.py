@@ -95,7 +95,9 @@ def gunicorn_command(host: str, port: int, workers: int | None, extra: list[str]
     return [*command, *extra, "wennuan.config.wsgi:application"]
 
 
-PORT_FREE_WAIT_S = 10.0
+# Just over gunicorn's default worker timeout (60 s): an orphaned sync worker notices its
+# master's death only when its select() times out.
+PORT_FREE_WAIT_S = 65.0
 
 
 def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
@@ -106,6 +108,7 @@ def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
     must fail with a message: gunicorn would otherwise retry forever, and with SO_REUSEPORT two
     servers would silently share the port's traffic."""
     deadline = time.monotonic() + (PORT_FREE_WAIT_S if wait_s is None else wait_s)
+    said = False
     while True:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             # SO_REUSEADDR only lets closed connections in TIME_WAIT be; a listener still stops us.
@@ -117,6 +120,14 @@ def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
                 pass
         if time.monotonic() >= deadline:
             return False
+        if not said:
+            print(
+                f"端口 {host}:{port} 正被占用，等待释放（最多 {deadline - time.monotonic():.0f} 秒）…"
+                f" / waiting for port {host}:{port} to be free…",
+                file=sys.stderr,
+                flush=True,
+            )
+            said = True
         time.sleep(0.5)
 
 
@@ -180,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the configured database with gunicorn (extra options go to gunicorn)",
         description="Exec gunicorn with the package's config (wennuan/config/gunicorn.py). "
-        "Waits up to 10 s for the port to be free (a killed master's orphan workers leave) and "
+        "Waits up to 65 s for the port to be free (a killed master's orphan workers leave) and "
         "stops with a message if another server holds it. Options "
         "this command does not know are passed to gunicorn, e.g. --timeout 60 or "
         "--config /etc/wennuan/gunicorn.conf.py. Does not migrate or collect static files "

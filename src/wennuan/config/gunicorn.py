@@ -13,7 +13,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 # No SO_REUSEPORT: with it a second server on the same port silently shares the traffic.
 # After a kill -9 of the master its orphan workers hold the port for a second or two;
-# `wennuan serve` waits for them (cli.port_is_free). systemd (contrib/) kills the whole group.
+# `wennuan serve` waits for them, up to 65 s (cli.port_is_free). systemd (contrib/) kills the whole group.
 reuse_port = False
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
