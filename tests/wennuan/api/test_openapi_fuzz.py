@@ -53,6 +53,9 @@ def token(season, small_city, keep_test_connection):
 @SCHEMA.parametrize()
 @settings(
     max_examples=40,
+    # The same examples on every run: CI must not pass or fail by the draw (a fresh draw found
+    # "?page=" accepted; that case is now a plain test). Fuzz afresh by removing this locally.
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
