@@ -103,8 +103,8 @@ PORT_FREE_WAIT_S = 65.0
 def port_is_free(host: str, port: int, wait_s: float | None = None) -> bool:
     """Whether nobody listens on host:port, waiting up to ``wait_s`` for it to become free.
 
-    The wait covers the orphan workers of a master killed with -9: they notice within a second
-    or two and leave. Any other listener (another Wennuan, another program) means the start
+    The wait covers the orphan workers of a master killed with -9: each leaves when its own
+    worker timeout runs out (PORT_FREE_WAIT_S). Any other listener (another Wennuan, another program) means the start
     must fail with a message: gunicorn would otherwise retry forever, and with SO_REUSEPORT two
     servers would silently share the port's traffic."""
     deadline = time.monotonic() + (PORT_FREE_WAIT_S if wait_s is None else wait_s)
