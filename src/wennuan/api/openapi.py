@@ -156,6 +156,7 @@ SCHEMAS = {
                 "type": "string",
                 "enum": [*State.values, None],
                 "nullable": True,
+                "description": "the state the client last saw; 409 when the order has moved on",
             },
         },
     },

@@ -11,6 +11,7 @@ A client sees and acts on the orders it pushed, nothing else.
 import base64
 import hashlib
 import json
+import re
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -77,9 +78,25 @@ def _body(request) -> dict:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         data = None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _has_lone_surrogate(data):
         raise ValueError
     return data
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value) -> bool:
+    """JSON may escape half a UTF-16 pair ("\\ud800") and Python's decoder passes raw CESU
+    bytes through as one; such text can be neither hashed nor stored (a server error on both
+    databases), so the body is refused as not valid JSON text."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 def _bad_json():
@@ -367,6 +384,12 @@ def workorder_action(request, number, action):
     # The API's actions take text fields only (reason, satisfaction, note).
     values = [str(data.get(name, "")) for name in transition.form]
     options = {"expected_state": data.get("expected_state") or None}
+    if options["expected_state"] and options["expected_state"] != order.state:
+        # Every action honours the state the client saw, also those (press, supervise) that
+        # the order's own rules allow in any open state: the client acted on a stale view.
+        return error_response(
+            [FieldError("expected_state", "conflict", _("工单状态已变化，请刷新页面后重试"))], 409
+        )
     try:
         getattr(actions, f"do_{action}")(
             order, client, *values, **(options if transition.expected_state else {})

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from wennuan.lib.masking import published_reply
 from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel
@@ -226,7 +227,7 @@ def request_payload(order: WorkOrder, *, private: bool) -> dict:
     return {
         "service_request_id": order.number,
         "status": "open" if order.state in OPEN_STATES else "closed",
-        "status_notes": order.reply if order.is_published else "",
+        "status_notes": published_reply(order),
         "service_name": str(Category(order.category).label),
         "service_code": order.category,
         "description": order.text if private else "",

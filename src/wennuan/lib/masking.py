@@ -166,3 +166,11 @@ def mask_text(text: str, known_names: Iterable[str] = ()) -> str:
     text = _mask_phones(text)
     text = _ROOM.sub(ROOM_MASK, text)
     return _mask_names(text, known_names)
+
+
+def published_reply(order) -> str:
+    """A work order's reply as the public may read it, on every channel (web, feed, Open311):
+    empty until a reviewer publishes it, then masked, the caller's name wherever it occurs."""
+    if not (order.is_published and order.reply):
+        return ""
+    return mask_text(order.reply, [order.caller_name] if order.caller_name else ())

@@ -171,6 +171,26 @@ def test_a_control_character_in_json_is_refused(client, api):
     assert WorkOrder.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"text": "\\ud800 cold", "phone": "13853011112"}',  # an escaped half of a UTF-16 pair
+        '{"text": "冷", "phone": "13853011112"}'.encode()[:-2] + b'\xed\xa0\x80"}',  # raw CESU
+    ],
+    ids=["escaped", "raw-bytes"],
+)
+@pytest.mark.parametrize("with_key", [False, True])
+def test_a_lone_surrogate_is_invalid_json_not_a_server_error(client, api, body, with_key):
+    """An outsider's re-attack: half a surrogate pair passed the JSON parser and failed in the
+    body hash (intake) or the database (actions) as an HTML 500."""
+    _row, auth = api
+    headers = {"HTTP_IDEMPOTENCY_KEY": "k-1"} if with_key else {}
+    response = post(client, auth, body, **headers)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "invalid_json"
+    assert WorkOrder.objects.count() == 0
+
+
 # -- item 13: database down → JSON 503
 
 

@@ -121,6 +121,12 @@ def test_read_act_and_list_changed(client, token, personas):
     number = post(client, URL, GOOD, token).json()["number"]
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert client.get(f"{URL}/{number}", **auth).json()["state"] == "dispatched"
+    # A client acting on a stale view (it saw the order closed) is told so, nothing changes;
+    # press itself is allowed in any open state, so only the client's expectation can refuse it.
+    stale = {"reason": "市民再次来电", "expected_state": "closed"}
+    response = post(client, f"{URL}/{number}/actions/press", stale, token)
+    assert response.status_code == 409 and response.json()["errors"][0]["code"] == "conflict"
+    assert not WorkOrder.objects.get(number=number).pressed
     response = post(client, f"{URL}/{number}/actions/press", {"reason": "市民再次来电"}, token)
     assert response.status_code == 200 and response.json()["flags"]["pressed"]
     # Callback before the reply: not allowed in this state, clear message, nothing changes.

@@ -39,6 +39,8 @@ def _public_text(client) -> str:
     for visit in OutreachVisit.objects.filter(published_at__isnull=False):
         pages.append(client.get(f"/outreach/{visit.pk}/").content.decode())
     pages.append(client.get("/feed.atom").content.decode())
+    for fmt in ("json", "xml"):  # Open311's public list carries the published replies too
+        pages.append(client.get(f"/open311/v2/requests.{fmt}").content.decode())
     return "".join(pages)
 
 

@@ -28,7 +28,20 @@ def _replied_order(make_order, personas, text=TYPED):
 
 def _public_pages(client) -> str:
     client.logout()
-    return "".join(client.get(url).content.decode() for url in ("/replies/", "/feed.atom"))
+    # Every channel the public reads: the web, the feed and Open311's list and detail (JSON, XML).
+    urls = ["/replies/", "/feed.atom"] + [
+        f"/open311/v2/{path}.{fmt}"
+        for path in ("requests", *_numbers(client))
+        for fmt in ("json", "xml")
+    ]
+    return "".join(client.get(url).content.decode() for url in urls)
+
+
+def _numbers(client) -> list[str]:
+    return [
+        f"requests/{r['service_request_id']}"
+        for r in client.get("/open311/v2/requests.json").json()
+    ]
 
 
 def test_reviewer_publishes_the_masked_reply_and_withdraws_it(client, make_order, personas):
