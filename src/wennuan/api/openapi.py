@@ -57,6 +57,7 @@ def _no_control(max_length: int, min_length: int = 0) -> dict:
 SCHEMAS = {
     "Intake": {
         "type": "object",
+        "additionalProperties": False,
         "required": ["text", "phone"],
         "properties": {
             "text": {
@@ -148,6 +149,7 @@ SCHEMAS = {
     },
     "Action": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
             "reason": {**_no_control(500), "description": "press: why the caller presses"},
             "satisfaction": {"type": "string", "enum": list(Satisfaction.values)},
@@ -431,12 +433,15 @@ _TYPES = {
 
 def schema_errors(data: dict, schema_name: str) -> list[tuple[str, str]]:
     """(field, code) for each property of a flat JSON object that breaks its description in
-    SCHEMAS (type, null, length, pattern, enum, range), so that the server refuses exactly
-    what the description says is invalid. Fields the schema does not name are ignored."""
+    SCHEMAS (type, null, length, pattern, enum, range, fields it does not name), so that the
+    server refuses exactly what the description says is invalid."""
     import re
 
     errors = []
     schema = SCHEMAS[schema_name]
+    if schema.get("additionalProperties") is False:
+        # A misspelt field ("comunity") would otherwise be dropped without a word: lost data.
+        errors += [(name, "unknown_field") for name in data if name not in schema["properties"]]
     for name in schema.get("required", []):
         if data.get(name) is None:
             errors.append((name, "required"))

@@ -108,12 +108,20 @@ INTAKE_TEXT_FIELDS = ("text", "phone", "channel", "category", "caller_name", "co
 ACTION_TEXT_FIELDS = ("reason", "satisfaction", "note", "expected_state")
 
 
-def _schema_error(data: dict, schema_name: str):
+# Mistakes in the body's shape, answered before the intake's friendlier content checks (a
+# number as the text is a wrong type, not a missing text).
+SHAPE_CODES = frozenset({"invalid_type", "unknown_field"})
+
+
+def _schema_error(data: dict, schema_name: str, codes=None):
     """400 naming every field that breaks the OpenAPI description (wrong type, too long …),
-    or None; the rules that need the database (a known community) come after."""
+    or None; the rules that need the database (a known community) come after. ``codes``
+    limits the answer to those kinds of mistake."""
     from .openapi import schema_errors
 
     errors = schema_errors(data, schema_name)
+    if codes is not None:
+        errors = [(field, code) for field, code in errors if code in codes]
     if not errors:
         return None
     messages = {
@@ -122,6 +130,7 @@ def _schema_error(data: dict, schema_name: str):
         "invalid_choice": _("“%(field)s”不是可选值之一"),
         "invalid": _("“%(field)s”的长度或格式不正确"),
         "out_of_range": _("“%(field)s”超出允许范围"),
+        "unknown_field": _("“%(field)s”不是接口的字段（见接口说明 /api/v1/openapi.json）"),
     }
     return error_response(
         [FieldError(field, code, messages[code] % {"field": field}) for field, code in errors]
@@ -214,6 +223,9 @@ def _create(request, client):
         )
         if earlier is not None:
             return _replay(earlier, body_hash)
+    refused = _schema_error(data, "Intake", SHAPE_CODES)
+    if refused is not None:
+        return refused
     result = clean_intake(data, default_channel="12345")
     external_id = data.get("external_id") or ""
     if not isinstance(external_id, str) or len(external_id) > 60:

@@ -191,6 +191,32 @@ def test_a_lone_surrogate_is_invalid_json_not_a_server_error(client, api, body, 
     assert WorkOrder.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("payload", "field", "code"),
+    [
+        ({**GOOD, "comunity": "剑桥学府"}, "comunity", "unknown_field"),  # a misspelt field
+        ({**GOOD, "text": 5}, "text", "invalid_type"),
+        ({**GOOD, "phone": 13853011112}, "phone", "invalid_type"),
+    ],
+)
+def test_a_body_of_the_wrong_shape_is_named_not_dropped(client, api, payload, field, code):
+    """An outsider's re-attack: unknown fields were dropped without a word (a misspelt field is
+    lost data) and a number as the text was answered "请填写诉求内容"."""
+    _row, auth = api
+    response = post(client, auth, payload)
+    assert response.status_code == 400
+    assert (field, code) in [(e["field"], e["code"]) for e in response.json()["errors"]]
+    assert WorkOrder.objects.count() == 0
+
+
+def test_an_action_with_an_unknown_field_is_refused(client, api):
+    _row, auth = api
+    number = post(client, auth, GOOD).json()["number"]
+    response = post(client, auth, {"zzz": 5}, url=f"{URL}/{number}/actions/press")
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "unknown_field"
+    assert not WorkOrder.objects.get(number=number).pressed
+
+
 # -- item 13: database down → JSON 503
 
 
