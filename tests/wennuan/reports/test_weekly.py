@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from wennuan.lib.report_rendering import bar_svg
 from wennuan.lib.scheduling import run_due_tasks
 from wennuan.reports import periodic
 from wennuan.reports.models import WeeklyReport
 from wennuan.reports.rates import week_start
-from wennuan.reports.weekly import bar_chart_svg, collect, generate_weekly_report
+from wennuan.reports.weekly import collect, generate_weekly_report
 from wennuan.workorders import actions
 from wennuan.workorders.choices import Category
 
@@ -84,7 +85,7 @@ def test_generated_report_has_excel_and_pdf(week_orders, last_monday, personas):
 def test_bar_chart_svg_is_well_formed():
     from xml.etree import ElementTree
 
-    svg = bar_chart_svg(["11-23", "<b>"], [3, 0], unit="%")
+    svg = bar_svg(["11-23", "<b>"], [3, 0], unit="%")
     root = ElementTree.fromstring(svg)
     assert root.tag.endswith("svg")
     assert "&lt;b&gt;" in svg
