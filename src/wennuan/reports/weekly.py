@@ -64,8 +64,8 @@ def _readiness_value(row, attribute):
 
 
 def readiness_progress(season, as_of: date) -> tuple[list[dict] | None, str]:
-    """Readiness per company from the readiness app's ``progress_by_company`` when it exists
-    (issue 8, another engineer); otherwise (None, a clear note)."""
+    """Readiness per company from the readiness app's ``progress_by_company``; (None, a clear
+    note) without a season or when the progress cannot be read."""
     if season is None:
         return None, _("没有供暖季，无法统计供热准备进度")
     try:

@@ -144,14 +144,6 @@ class CompanyScope:
     def is_company_or_wider(self) -> bool:
         return self.reach >= Reach.COMPANY
 
-    @property
-    def key(self) -> str:
-        if self.reach is Reach.CITY:
-            return "all"
-        if self.reach is Reach.COMPANY:
-            return f"c{self.company_id}"
-        return f"c{self.company_id}-{self.reach.name.lower()}-u{getattr(self.user, 'pk', 0)}"
-
     def filter(self, queryset, company_field: str = "company", community_field: str | None = None):
         """Rows of ``queryset`` in reach. ``company_field`` names the row's company;
         ``community_field`` its community ("" for Community rows themselves, None when rows

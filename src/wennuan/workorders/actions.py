@@ -32,7 +32,7 @@ from .choices import (
     State,
 )
 from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
-from .models import Callback, Event, OrderNumberCounter, Visit, WorkOrder
+from .models import Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .notify import notify_order_staff
 from .transitions import TRANSITIONS
 
@@ -141,6 +141,12 @@ def apply(
 
 def _save_rows(rows: list) -> None:
     """Save new rows in order; a run of rows of one model in one INSERT (a visit's readings)."""
+    rows = [
+        Reading(visit=row.visit, room=row.room, kind=row.kind, temp_c=row.temp_c)
+        if isinstance(row, changes.NewReading)
+        else row
+        for row in rows
+    ]
     index = 0
     while index < len(rows):
         end = index + 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +35,7 @@ from .choices import (
     State,
 )
 from .deadlines import Deadlines, compute_deadlines
-from .models import Callback, Reading, Visit
+from .models import Callback, Visit
 from .rules import visit_verdict
 
 # Categories whose reply needs a home visit first (the 24-hour temperature test, art. 21).
@@ -103,6 +104,17 @@ class Notice:
     supervisors: bool = False
 
 
+class NewReading(NamedTuple):
+    """A reading of a visit in a change's rows: plain data, made a ``Reading`` row by the
+    applier (the demo history adds hundreds of thousands; a model instance each costs
+    seconds)."""
+
+    visit: Visit
+    room: str
+    kind: str
+    temp_c: float
+
+
 @dataclass
 class Change:
     action: str
@@ -112,7 +124,7 @@ class Change:
     data: dict = field(default_factory=dict)
     # Columns the conditional UPDATE also checks (e.g. publish only what is not yet public).
     guard: dict = field(default_factory=dict)
-    rows: list = field(default_factory=list)  # unsaved model instances to add
+    rows: list = field(default_factory=list)  # unsaved model instances (or NewReading) to add
     notices: list[Notice] = field(default_factory=list)
 
 
@@ -311,10 +323,7 @@ def record_visit(
         data={"verdict": verdict, "lowest_reading_c": lowest, "causes": list(causes), **clock_data},
         rows=[
             visit,
-            *(
-                Reading(visit=visit, room=room, kind=kind, temp_c=temp)
-                for room, kind, temp in checked
-            ),
+            *(NewReading(visit, room, kind, temp) for room, kind, temp in checked),
         ],
     )
 

@@ -216,9 +216,15 @@ class BulkRunner:
         return Context(
             now=now,
             deadlines=self._deadlines,
-            published_on_reply=lambda: self.published_on_reply,
-            standard_c=lambda moment: standard_indoor_c(self._season(moment)),
+            published_on_reply=self._published_on_reply,
+            standard_c=self._standard_c,
         )
+
+    def _published_on_reply(self) -> bool:
+        return self.published_on_reply
+
+    def _standard_c(self, moment) -> float:
+        return standard_indoor_c(self._season(moment))
 
     def _apply(self, order, actor, change: Change, now, *, check_permission=True):
         """The change as ``actions.apply`` writes it, on the unsaved rows."""
@@ -238,8 +244,8 @@ class BulkRunner:
             elif isinstance(row, Visit):
                 self.visits.append(row)
                 self.visit_count[id(order)] += 1
-            elif isinstance(row, Reading):  # plain tuples, as the events (see ``_event``)
-                self.readings.append((row.visit, row.room, row.kind, row.temp_c))
+            elif isinstance(row, changes.NewReading):  # plain tuples, as the events
+                self.readings.append(row)
             else:
                 raise AssertionError(f"no bulk table for {type(row).__name__}")
         for notice in change.notices:
