@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from wennuan.workorders.models import ApiClient
+from wennuan.api.models import ApiClient
 
 from .errors import FieldError, error_response
 

@@ -4,6 +4,7 @@ client generator or a fuzzer (benchmarks/api_fuzz.py, schemathesis) finds no sur
 
 from django.http import JsonResponse
 
+from wennuan.channels.webhooks import openapi_webhooks
 from wennuan.registry.directory import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from wennuan.workorders.access import API_CLIENT_ACTIONS
 from wennuan.workorders.choices import Category, Channel, Satisfaction, State
@@ -412,8 +413,6 @@ def description() -> dict:
 
 @api_methods("GET")
 def openapi(request):
-    from wennuan.channels.webhooks import openapi_webhooks
-
     # What is pushed back to the client's webhook subscriptions (docs/integration.md).
     return JsonResponse(
         {**description(), "x-webhooks": openapi_webhooks()},

@@ -30,47 +30,15 @@ from wennuan.workorders.transitions import TRANSITIONS
 
 from .auth import token_client, unauthorized
 from .errors import ApiInputError, FieldError, api_methods, error_response
+from .openapi import schema_errors
 from .pagination import parse_positive_int
+from .payloads import order_payload
 
 CHANGED_SINCE_LIMIT = 1000
 
 
 def _json(payload, status=200):
     return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
-
-
-def order_payload(order: WorkOrder) -> dict:
-    return {
-        "number": order.number,
-        "state": order.state,
-        "category": order.category,
-        "community": order.community.name if order.community else None,
-        "company": order.company.legal_name if order.company else None,
-        "building": order.building,
-        "unit": order.unit,
-        "room": order.room,
-        "channel": order.channel,
-        "external_id": order.external_id,
-        "created_at": _iso(order.created_at),
-        "updated_at": _iso(order.updated_at),
-        "deadlines": {
-            "sign": _iso(order.sign_deadline),
-            "onsite": _iso(order.onsite_deadline),
-            "resolve": _iso(order.resolve_deadline),
-        },
-        "flags": {
-            "pressed": order.pressed,
-            "supervised": order.supervised,
-            "extension_requested": order.extension_requested,
-            "overdue": order.overdue,
-        },
-        "reply": order.reply,
-        "master": order.master.number if order.master_id else None,
-    }
 
 
 def _body(request) -> dict:
@@ -117,8 +85,6 @@ def _schema_error(data: dict, schema_name: str, codes=None):
     """400 naming every field that breaks the OpenAPI description (wrong type, too long …),
     or None; the rules that need the database (a known community) come after. ``codes``
     limits the answer to those kinds of mistake."""
-    from .openapi import schema_errors
-
     errors = schema_errors(data, schema_name)
     if codes is not None:
         errors = [(field, code) for field, code in errors if code in codes]

@@ -5,8 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wennuan.api.models import ApiClient
 from wennuan.lib.models import OutboxMessage
-from wennuan.workorders.models import ApiClient, WorkOrder
+from wennuan.workorders.models import WorkOrder
 
 
 class WechatMessage(models.Model):

@@ -28,12 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from wennuan.api.models import ApiClient
 from wennuan.lib.masking import published_reply
 from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel
 from wennuan.workorders.intake import clean_intake
-from wennuan.workorders.models import ApiClient, WorkOrder
+from wennuan.workorders.models import WorkOrder
 
 from .xmlout import to_xml
 

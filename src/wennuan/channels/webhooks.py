@@ -33,6 +33,7 @@ import requests
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from wennuan.api.payloads import order_payload
 from wennuan.lib.models import OutboxMessage
 from wennuan.lib.outbox import enqueue
 from wennuan.workorders.models import Event
@@ -72,8 +73,6 @@ def sign(secret: str, timestamp: str, body: str) -> str:
 
 
 def event_body(event: Event, name: str) -> str:
-    from wennuan.api.workorders import order_payload
-
     return json.dumps(
         {
             "event": name,

@@ -27,13 +27,11 @@ from wennuan.lib.moments import parse_moment
 from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import normalize_phone
 from wennuan.lib.spreadsheets import clean_row
-from wennuan.outreach.access import require_reader as require_outreach_reader
-from wennuan.readiness.access import require_reader as require_readiness_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
-from wennuan.reports.access import dashboard_scope
-from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
+from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
+from wennuan.staff.scope import Desk, company_scope, may_open
 from wennuan.workorders import actions as wo_actions
 from wennuan.workorders.access import access_order, may_act, order_queryset
 from wennuan.workorders.choices import (
@@ -51,39 +49,32 @@ from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
 from wennuan.workorders.transitions import REPLIED, TRANSITIONS
 
 
-def _may(check, user) -> bool:
-    try:
-        check(user)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _desks(user) -> list[tuple[str, str]]:
     """(label, url) of the other desks this user may open: a hotline operator in a hurry
-    must not meet buttons that answer 403. Each check is the one the desk's own index view
-    makes (its app's access helper)."""
+    must not meet buttons that answer 403. The scope table answers, as it does for the desk's
+    own views."""
 
     desks = [
-        (_("调度计划"), "planning:index", None),
-        (_("统计报表"), "reports:index", dashboard_scope),
-        (_("访民问暖"), "outreach:index", require_outreach_reader),
-        (_("供热准备"), "readiness:index", require_readiness_reader),
+        (_("调度计划"), "planning:index", Desk.PLANS),
+        (_("统计报表"), "reports:index", Desk.DASHBOARD),
+        (_("访民问暖"), "outreach:index", Desk.OUTREACH),
+        (_("供热准备"), "readiness:index", Desk.READINESS),
         (_("公开信息"), "publicinfo:index", None),
     ]
     return [
-        (label, reverse(name)) for label, name, check in desks if check is None or _may(check, user)
+        (label, reverse(name))
+        for label, name, desk in desks
+        if desk is None or may_open(user, desk)
     ]
 
 
 @login_required
 def home(request):
-    if staff_role(request.user) is None:
-        raise PermissionDenied
-    communities = scope_to_company(
-        Community.objects.select_related("company", "substation", "manager"), request.user
+    scope = company_scope(request.user, Desk.REGISTER)
+    communities = scope.communities(
+        Community.objects.select_related("company", "substation", "manager")
     ).order_by("company__code", "name")
-    substations = scope_to_company(Substation.objects.all(), request.user)
+    substations = scope.substations(Substation.objects.all())
     page = Paginator(communities, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,6 +85,7 @@ def home(request):
             "community_count": communities.count(),
             "substation_count": substations.count(),
             "desks": _desks(request.user),
+            "may_read_orders": may_open(request.user, Desk.ORDERS),
         },
     )
 
@@ -105,8 +97,7 @@ ORDER_PAGE_SIZE = 50
 
 
 def _orders_visible_or_403(user):
-    if staff_role(user) is None:
-        raise PermissionDenied
+    company_scope(user, Desk.ORDERS)  # 403 where the scope table says NONE
     return order_queryset(user)
 
 
@@ -204,7 +195,11 @@ def orders(request):
             "role": role,
             "filters": filters,
             "overdue": overdue,
-            "companies": HeatingCompany.objects.all() if sees_all_companies(request.user) else [],
+            "companies": (
+                HeatingCompany.objects.all()
+                if company_scope(request.user, Desk.ORDERS, strict=False).sees_all
+                else []
+            ),
             "categories": Category.choices,
             "states": State.choices,
             "may_create": may_act(request.user, "create"),
@@ -319,8 +314,6 @@ def order_new(request):
                 messages.success(request, _intake_confirmation(order))
                 return redirect("console:order", number=order.number)
     if form["phone"]:
-        from wennuan.lib.phones import normalize_phone
-
         history = _caller_history(request.user, normalize_phone(form["phone"]))
     community, same_home = _form_community_and_same_home(request.user, form)
     return render(

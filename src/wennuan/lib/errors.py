@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from wennuan.staff.access import staff_role
+
 
 def _error(request, status, title, message, *, login_link=False, home_link=True):
     return render(
@@ -23,8 +25,6 @@ def _error(request, status, title, message, *, login_link=False, home_link=True)
 
 
 def permission_denied(request, exception=None):
-    from wennuan.staff.access import staff_role
-
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and staff_role(user) is None:
         # Logged in, but nobody has given the account a role yet: say so, not just "403".

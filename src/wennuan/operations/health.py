@@ -22,6 +22,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from wennuan.lib.scheduling import last_worker_pass
+from wennuan.planning.models import Plan
+from wennuan.registry.models import HeatingSeason
+
 OK, DEGRADED, DOWN = "ok", "degraded", "down"
 _RANK = {OK: 0, DEGRADED: 1, DOWN: 2}
 
@@ -63,8 +67,6 @@ def _age_s(moment: datetime | None, now: datetime) -> float | None:
 
 
 def check_worker(now: datetime) -> Check:
-    from wennuan.lib.scheduling import last_worker_pass
-
     threshold = settings.WORKER_STALE_AFTER_S
     try:
         age = _age_s(last_worker_pass(), now)
@@ -76,8 +78,6 @@ def check_worker(now: datetime) -> Check:
 
 def check_plan(now: datetime) -> Check:
     """The newest daily plan; only in the heating season (no plans are made outside it)."""
-    from wennuan.planning.models import Plan
-    from wennuan.registry.models import HeatingSeason
 
     threshold_h = settings.PLAN_STALE_AFTER_H
     try:

@@ -16,6 +16,8 @@ from django.core import checks as django_checks
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from wennuan.registry.models import City
+
 from . import health
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
@@ -91,8 +93,6 @@ def _pdf_findings() -> list[Finding]:
 
 
 def _city_finding() -> Finding:
-    from wennuan.registry.models import City
-
     count = City.objects.count()
     if count == 0:
         return Finding(

@@ -1,9 +1,10 @@
-"""Who may do what with outreach visits and plan items (design §2)."""
-
-from django.core.exceptions import PermissionDenied
+"""Who may do what with outreach visits and plan items (design §2). Who reads them and who
+manages them (records visits, adds, closes or sends back items) is the scope table's
+(``wennuan.staff.scope``, desks OUTREACH and OUTREACH_MANAGE)."""
 
 from wennuan.staff.access import staff_role, user_company_id
-from wennuan.staff.choices import CITY_WIDE_ROLES, Role
+from wennuan.staff.choices import Role
+from wennuan.staff.scope import Desk, company_scope, may_open
 
 from .models import OutreachVisit, PlanItem
 
@@ -13,40 +14,25 @@ ITEM_OWNER_ROLES = frozenset(
 )
 
 
-def is_bureau(user) -> bool:
-    return staff_role(user) in CITY_WIDE_ROLES
-
-
-def require_reader(user) -> int | None:
-    """None for the bureau (sees everything), the company id for company staff; 403 else."""
-    if is_bureau(user):
-        return None
-    company_id = user_company_id(user)
-    if staff_role(user) is None or company_id is None:
-        raise PermissionDenied
-    return company_id
+def may_manage(user) -> bool:
+    return may_open(user, Desk.OUTREACH_MANAGE)
 
 
 def visible_items(user):
-    company_id = require_reader(user)
-    items = PlanItem.objects.all()
-    return items if company_id is None else items.filter(company_id=company_id)
+    return company_scope(user, Desk.OUTREACH).filter(PlanItem.objects.all())
 
 
 def visible_visits(user):
-    company_id = require_reader(user)
+    """Every visit for a city-wide reader; a company's readers the visits with an item of
+    their company."""
+    scope = company_scope(user, Desk.OUTREACH)
     visits = OutreachVisit.objects.all()
-    if company_id is None:
+    if scope.sees_all:
         return visits
-    return visits.filter(items__company_id=company_id).distinct()
+    return visits.filter(items__company_id=scope.company_id).distinct()
 
 
 def may_mark_done(user, item: PlanItem) -> bool:
-    if is_bureau(user):
+    if may_manage(user):
         return True
     return staff_role(user) in ITEM_OWNER_ROLES and user_company_id(user) == item.company_id
-
-
-def require_bureau(user) -> None:
-    if not is_bureau(user):
-        raise PermissionDenied

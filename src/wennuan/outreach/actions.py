@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from wennuan.registry.models import City
 
-from .access import is_bureau, may_mark_done
+from .access import may_manage, may_mark_done
 from .choices import ItemStatus
 from .models import OutreachVisit, PlanItem
 
@@ -48,7 +48,7 @@ def do_record_visit(
     today: date | None = None,
 ) -> OutreachVisit:
     """Record a visit (the bureau only); a visit cannot be dated in the future."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     today = today or timezone.localdate()
     if visited_on is None:
@@ -80,7 +80,7 @@ def do_record_visit(
 
 def do_publish_visit(actor, visit: OutreachVisit, *, now: datetime | None = None):
     """A reviewer (the bureau) has read the masked summary and publishes it on /outreach/."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     if not visit.is_public:
         raise OutreachError(_("该走访记录标为不公开"))
@@ -96,7 +96,7 @@ def do_publish_visit(actor, visit: OutreachVisit, *, now: datetime | None = None
 
 def do_withdraw_visit(actor, visit: OutreachVisit, *, now: datetime | None = None):
     """The visit leaves the public pages; who withdrew it and when stays on the row."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     now = now or timezone.now()
     updated = OutreachVisit.objects.filter(pk=visit.pk, published_at__isnull=False).update(
@@ -119,7 +119,7 @@ def do_add_item(
     today: date | None = None,
 ) -> PlanItem:
     """Add a plan item (the bureau only). A deadline in the past is refused."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     today = today or timezone.localdate()
     problem = _required(problem, "problem", _("问题"))
@@ -163,7 +163,7 @@ def do_close_item(
     actor, item: PlanItem, note: str = "", *, now: datetime | None = None
 ) -> PlanItem:
     """The bureau checked the work and closes the item (销号)."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     now = now or timezone.now()
     return _transition(
@@ -180,7 +180,7 @@ def do_close_item(
 
 def do_send_back(actor, item: PlanItem, note: str) -> PlanItem:
     """The bureau's check failed: the item goes back to the company with the reason."""
-    if not is_bureau(actor):
+    if not may_manage(actor):
         raise PermissionDenied
     note = _required(note, "note", _("核查意见"))
     return _transition(

@@ -11,10 +11,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from wennuan.registry.models import Community
-from wennuan.reports.access import Scope
 from wennuan.reports.dashboard import community_ranking, current_season
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
+from wennuan.staff.scope import CompanyScope as Scope
 
 from .choices import ItemStatus
 from .models import OutreachVisit, PlanItem
@@ -68,7 +68,7 @@ def load(city) -> str:
     ranked = []
     if season is not None:
         ranked = community_ranking(
-            Scope(None), season.start_date, min(today, season.end_date), limit=2, order="score"
+            Scope.city(), season.start_date, min(today, season.end_date), limit=2, order="score"
         )
     communities = list(Community.objects.filter(pk__in=[r.community_id for r in ranked]))
     communities.sort(key=lambda c: [r.community_id for r in ranked].index(c.pk))

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from django.db import DatabaseError
 from django.db.models import Count, Min, Q
 
+from wennuan.planning.models import PlanCommunity
+
 RISK_DAYS = 7  # the last week of plans and tomorrow's
 # One predicted at-risk day weighs like 5 complaints per 1,000 households in the outreach score.
 SCORE_PER_RISK_DAY = 5.0
@@ -18,8 +20,6 @@ def predicted_risk(today: date) -> dict[int, tuple[int, float | None]] | None:
     indoor temperature °C) over the plans dated from a week ago to tomorrow; superseded plan
     versions are ignored. None when the planning app has no plans (or is not there)."""
     try:
-        from wennuan.planning.models import PlanCommunity  # noqa: PLC0415
-
         rows = (
             PlanCommunity.objects.filter(
                 plan__date__gte=today - timedelta(days=RISK_DAYS - 1),

@@ -16,10 +16,10 @@ from wennuan.lib.moments import parse_user_date
 from wennuan.registry.models import Community, HeatingCompany, Substation
 from wennuan.reports import dashboard as dash
 from wennuan.reports import snapshot
-from wennuan.reports.access import Scope
+from wennuan.staff.scope import Desk, company_scope
 
 from . import actions
-from .access import may_mark_done, require_bureau, require_reader, visible_items
+from .access import may_manage, may_mark_done, visible_items, visible_visits
 from .choices import ItemStatus
 from .models import OutreachVisit
 from .risk import SCORE_PER_RISK_DAY, predicted_risk
@@ -35,11 +35,10 @@ def _parse_date(value: str) -> date | None:
 @login_required
 def index(request):
     """Communities to visit (ranked), recent visits and the items still to do."""
-    company_id = require_reader(request.user)
-    scope = Scope(company_id)
+    scope = company_scope(request.user, Desk.OUTREACH)
     today = timezone.localdate()
     season = dash.current_season(today)
-    figures = snapshot.latest(season).for_scope(scope)
+    figures = snapshot.figures_for(scope, season)
     risk = predicted_risk(today)
 
     def score(row) -> float:
@@ -57,12 +56,14 @@ def index(request):
         .values_list("community_id", "n")
     )
     items = visible_items(request.user).select_related("visit__community", "company")
-    visits = OutreachVisit.objects.select_related("community").annotate(
-        item_count=Count("items"),
-        closed_count=Count("items", filter=Q(items__status=ItemStatus.CLOSED)),
+    visits = (
+        OutreachVisit.objects.filter(pk__in=visible_visits(request.user).values("pk"))
+        .select_related("community")
+        .annotate(
+            item_count=Count("items"),
+            closed_count=Count("items", filter=Q(items__status=ItemStatus.CLOSED)),
+        )
     )
-    if company_id is not None:
-        visits = visits.filter(items__company_id=company_id).distinct()
     return render(
         request,
         "outreach/index.html",
@@ -79,7 +80,7 @@ def index(request):
             "period": (start, end),
             "visits": visits[:20],
             "open_items": items.exclude(status=ItemStatus.CLOSED).order_by("deadline")[:50],
-            "is_bureau": company_id is None,
+            "is_bureau": may_manage(request.user),
             "today": today,
         },
     )
@@ -87,7 +88,7 @@ def index(request):
 
 @login_required
 def visit_new(request):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.OUTREACH_MANAGE)
     communities = Community.objects.order_by("name")
     data = request.POST if request.method == "POST" else request.GET
     form = {
@@ -145,13 +146,9 @@ def visit_new(request):
 
 
 def _visit_or_404(user, pk: int) -> OutreachVisit:
-    company_id = require_reader(user)
-    visit = get_object_or_404(
-        OutreachVisit.objects.select_related("community", "community__company"), pk=pk
+    return get_object_or_404(
+        visible_visits(user).select_related("community", "community__company"), pk=pk
     )
-    if company_id is not None and not visit.items.filter(company_id=company_id).exists():
-        raise Http404
-    return visit
 
 
 @login_required
@@ -161,10 +158,8 @@ def visit_detail(request, pk: int):
 
 
 def _render_visit(request, visit, *, error="", item_form=None, status=200):
-    company_id = require_reader(request.user)
-    items = visit.items.select_related("company").order_by("deadline", "id")
-    if company_id is not None:
-        items = items.filter(company_id=company_id)
+    scope = company_scope(request.user, Desk.OUTREACH)
+    items = scope.filter(visit.items.select_related("company").order_by("deadline", "id"))
     return render(
         request,
         "outreach/visit_detail.html",
@@ -173,7 +168,7 @@ def _render_visit(request, visit, *, error="", item_form=None, status=200):
             "items": [
                 {"item": item, "may_done": may_mark_done(request.user, item)} for item in items
             ],
-            "is_bureau": company_id is None,
+            "is_bureau": may_manage(request.user),
             "companies": HeatingCompany.objects.order_by("code"),
             "error": error,
             "item_form": item_form
@@ -192,7 +187,7 @@ def _render_visit(request, visit, *, error="", item_form=None, status=200):
 @login_required
 @require_POST
 def item_add(request, pk: int):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.OUTREACH_MANAGE)
     visit = get_object_or_404(OutreachVisit, pk=pk)
     form = {k: request.POST.get(k, "") for k in ("problem", "solution", "company", "deadline")}
     company = (
@@ -222,7 +217,7 @@ def item_add(request, pk: int):
 @require_POST
 def visit_publication(request, pk: int, action: str):
     """The reviewer publishes the masked summary on /outreach/ or withdraws it."""
-    require_bureau(request.user)
+    company_scope(request.user, Desk.OUTREACH_MANAGE)
     visit = get_object_or_404(OutreachVisit, pk=pk)
     try:
         if action == "publish":
@@ -239,7 +234,6 @@ def visit_publication(request, pk: int, action: str):
 @login_required
 @require_POST
 def item_act(request, pk: int, action: str):
-    require_reader(request.user)
     item = get_object_or_404(visible_items(request.user).select_related("visit"), pk=pk)
     note = request.POST.get("note", "")
     try:

@@ -1,30 +1,28 @@
-"""Who may see and change plans (design §2): company staff their company, the bureau and
-supervisors every company; only dispatch engineers (and admins) compute, adjust, approve."""
+"""Who may change plans (design §2): only dispatch engineers (their company) and admins
+compute, adjust, approve. Who reads plans is the scope table's (``wennuan.staff.scope``, desk
+PLANS; computing is desk PLAN_COMPUTE)."""
 
 from django.core.exceptions import PermissionDenied
 
 from wennuan.registry.models import HeatingCompany
-from wennuan.staff.access import sees_all_companies, staff_role, user_company_id
-from wennuan.staff.choices import Role
-
-PLAN_EDIT_ROLES = frozenset({Role.DISPATCH_ENGINEER, Role.ADMIN})
+from wennuan.staff.scope import Desk, company_scope
 
 
 def visible_companies(user):
     """Companies whose plans ``user`` may read (none for non-staff)."""
-    if staff_role(user) is None:
-        return HeatingCompany.objects.none()
-    if sees_all_companies(user):
-        return HeatingCompany.objects.all()
-    return HeatingCompany.objects.filter(id=user_company_id(user))
+    return company_scope(user, Desk.PLANS, strict=False).companies(HeatingCompany.objects.all())
+
+
+def compute_companies(user):
+    """Companies whose plans ``user`` may compute, adjust and approve."""
+    return company_scope(user, Desk.PLAN_COMPUTE, strict=False).companies(
+        HeatingCompany.objects.order_by("code")
+    )
 
 
 def can_edit_plans(user, company) -> bool:
     """Compute, adjust, re-run and approve plans of ``company``."""
-    role = staff_role(user)
-    if role == Role.ADMIN:
-        return True
-    return role == Role.DISPATCH_ENGINEER and user_company_id(user) == company.id
+    return company_scope(user, Desk.PLAN_COMPUTE, strict=False).contains_company(company.id)
 
 
 def require_plan_editor(user, company) -> None:

@@ -1,5 +1,5 @@
-"""Figures of the dispatch console (plotly, built in Python, drawn by the app's plotly.js) and
-small SVG charts for the daily report's PDF (kaleido is not installed, WeasyPrint draws SVG).
+"""Figures of the dispatch console (plotly, built in Python, drawn by the app's plotly.js). The
+daily report's SVG charts are drawn by ``wennuan.lib.report_rendering``.
 
 Every ``*_figure`` returns a plain dict (``{"data": [...], "layout": {...}}``) ready for
 ``json_script``; the page calls ``Plotly.newPlot(el, fig.data, fig.layout)``.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-from html import escape
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
@@ -258,102 +257,3 @@ def source_labels(points) -> tuple[list[str], list[str]]:
         labels.append(name)
         positions.append(side)
     return labels, positions
-
-
-# --- SVG for the PDF report ----------------------------------------------------------------
-
-
-def _fmt(value: float) -> str:
-    if abs(value) >= 100:
-        return f"{value:.0f}"
-    return f"{value:.1f}"
-
-
-def grouped_bar_svg(
-    labels: list[str],
-    series: list[tuple[str, list[float | None], str]],
-    *,
-    width: int = 640,
-    height: int = 220,
-    unit: str = "",
-) -> str:
-    """A plain grouped bar chart: ``series`` = [(name, values, colour)], one value per label
-    (None = no data). Value labels on the bars, a legend on top."""
-    pad_left, pad_right, pad_top, pad_bottom = 50, 10, 28, 34
-    plot_w = width - pad_left - pad_right
-    plot_h = height - pad_top - pad_bottom
-    values = [v for _name, vals, _c in series for v in vals if v is not None]
-    top = max(values + [0.0]) or 1.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC, sans-serif" '
-        f'font-size="11">',
-        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" '
-        f'y2="{pad_top + plot_h}" stroke="#333"/>',
-        f'<text x="4" y="{pad_top - 14}" fill="#555">{escape(unit)}</text>',
-    ]
-    legend_x = pad_left
-    for name, _vals, colour in series:
-        parts.append(
-            f'<rect x="{legend_x}" y="6" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{legend_x + 14}" y="15">{escape(name)}</text>'
-        )
-        legend_x += 20 + 12 * len(name)
-    n = max(len(labels), 1)
-    group_w = plot_w / n
-    bar_w = group_w * 0.8 / max(len(series), 1)
-    for i, label in enumerate(labels):
-        x0 = pad_left + i * group_w + group_w * 0.1
-        for k, (_name, vals, colour) in enumerate(series):
-            value = vals[i] if i < len(vals) else None
-            if value is None:
-                continue
-            bar_h = plot_h * max(value, 0.0) / top
-            x = x0 + k * bar_w
-            y = pad_top + plot_h - bar_h
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{bar_h:.1f}" '
-                f'fill="{colour}"/>'
-                f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle">'
-                f"{_fmt(value)}</text>"
-            )
-        parts.append(
-            f'<text x="{pad_left + (i + 0.5) * group_w:.1f}" y="{height - 12}" '
-            f'text-anchor="middle">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def line_svg(
-    values: list[float | None], *, width: int = 640, height: int = 160, unit: str = "°C"
-) -> str:
-    """An hourly line (24 values) with min/max marked; for the weather of the report."""
-    pad_left, pad_right, pad_top, pad_bottom = 40, 10, 16, 26
-    points = [(h, v) for h, v in enumerate(values) if v is not None]
-    if not points:
-        return ""
-    low = min(v for _h, v in points)
-    high = max(v for _h, v in points)
-    span = max(high - low, 1.0)
-    plot_w = width - pad_left - pad_right
-    plot_h = height - pad_top - pad_bottom
-    n = max(len(values) - 1, 1)
-
-    def xy(h, v):
-        return pad_left + plot_w * h / n, pad_top + plot_h * (high - v) / span
-
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(h, v) for h, v in points))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC, sans-serif" '
-        f'font-size="11">',
-        f'<polyline points="{path}" fill="none" stroke="#2c6fbb" stroke-width="2"/>',
-        f'<text x="4" y="{pad_top + 4}">{_fmt(high)}{escape(unit)}</text>',
-        f'<text x="4" y="{pad_top + plot_h}">{_fmt(low)}{escape(unit)}</text>',
-    ]
-    for h in range(0, len(values), 6):
-        x, _y = xy(h, low)
-        parts.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle">{h:02d}:00</text>')
-    parts.append("</svg>")
-    return "".join(parts)

@@ -25,12 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wennuan.registry.models import HeatingCompany, SourceConnection
-from wennuan.staff.access import staff_role, user_company_id
-from wennuan.staff.choices import Role
+from wennuan.registry.models import SourceConnection
+from wennuan.staff.access import staff_role
 
 from . import charts
-from .access import can_edit_plans, visible_companies
+from .access import can_edit_plans, compute_companies, visible_companies
 from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
 from .choices import AdjustmentKind, PlanStatus, PlanTrigger
@@ -512,16 +511,6 @@ def _error_text(error) -> str:
     if isinstance(error, ValidationError):
         return "；".join(str(m) for m in error.messages)
     return str(error)
-
-
-def compute_companies(user):
-    """Companies whose plan ``user`` may compute (dispatch engineers: theirs; admins: all)."""
-    role = staff_role(user)
-    if role == Role.ADMIN:
-        return HeatingCompany.objects.order_by("code")
-    if role == Role.DISPATCH_ENGINEER:
-        return HeatingCompany.objects.filter(id=user_company_id(user))
-    return HeatingCompany.objects.none()
 
 
 @login_required

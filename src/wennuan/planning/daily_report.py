@@ -19,22 +19,18 @@ reflects late meter imports; it names no person and no home.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from io import BytesIO
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.lib import report_rendering as rendering
 from wennuan.registry.models import City, HeatingCompany, HeatingSeason, standard_indoor_c
 from wennuan.workorders.choices import Channel, State
 from wennuan.workorders.models import WorkOrder
 
-from . import charts
 from .calibration import visit_count_by_company
 from .choices import PlanStatus, WeatherKind
 from .config import setting
@@ -326,7 +322,7 @@ def collect(day: date) -> DailyReport:
 def svg_charts(report: DailyReport) -> dict[str, str]:
     labels = [r.company.short_name for r in report.rows]
     return {
-        "heat": charts.grouped_bar_svg(
+        "heat": rendering.grouped_bar_svg(
             labels,
             [
                 (_("计划"), [r.planned_mwh for r in report.rows], "#2c6fbb"),
@@ -334,7 +330,7 @@ def svg_charts(report: DailyReport) -> dict[str, str]:
             ],
             unit="MWh",
         ),
-        "weather": charts.line_svg(report.outdoor_temp_c),
+        "weather": rendering.line_svg(report.outdoor_temp_c),
     }
 
 
@@ -345,18 +341,12 @@ def render_pdf(report: DailyReport) -> bytes:
     """The report as PDF. WeasyPrint takes seconds and the page is public: the PDF is cached
     under a hash of its HTML, so the same figures are rendered once and any change (a late
     meter import, a new plan) gives a new file."""
-    html = render_to_string(
+    return rendering.render_pdf(
         "planning/report/daily_pdf.html",
         {"report": report, "totals": report.totals, "charts": svg_charts(report)},
+        cache_prefix="planning:daily-report-pdf:",
+        cache_seconds=PDF_CACHE_SECONDS,
     )
-    key = "planning:daily-report-pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
-
-        pdf = HTML(string=html).write_pdf()
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
 
 
 def _n(value, digits=1):
@@ -364,14 +354,10 @@ def _n(value, digits=1):
 
 
 def render_xlsx(report: DailyReport) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    from wennuan.lib.spreadsheets import add_sheet  # noqa: PLC0415
-
-    book = Workbook()
+    book = rendering.new_workbook()
 
     def sheet(title, header, rows, first=False):
-        return add_sheet(book, title, header, rows, first=first)
+        return rendering.add_sheet(book, title, header, rows, first=first)
 
     city = report.city.name if report.city else ""
     summary = sheet(
@@ -472,9 +458,7 @@ def render_xlsx(report: DailyReport) -> bytes:
             for r in report.rows
         ],
     )
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return rendering.workbook_bytes(book)
 
 
 def summary_html(report: DailyReport) -> str:

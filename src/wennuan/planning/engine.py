@@ -61,7 +61,7 @@ from .models import (
     PlanSubstation,
     WeatherHour,
 )
-from .weather import LOCAL_TZ, ChosenWeather, local_day_start
+from .weather import LOCAL_TZ, ChosenWeather, choose_forecast, load_series, local_day_start
 
 HOURS = 24
 
@@ -1051,8 +1051,6 @@ def compute_plans(
     """Plans for ``day`` of the given companies (default all), one weather for all; each
     keeps the adjustments of its day's approved version. The engine opens no work orders:
     callers open the proactive ones (``proactive.open_proactive_orders``)."""
-    from .weather import choose_forecast  # noqa: PLC0415
-
     now = now or timezone.now()
     city = City.objects.first()
     if city is None:
@@ -1121,8 +1119,6 @@ def rerun_plan(plan: Plan, *, adjustment: dict | None = None, created_by=None, n
     same weather series. ``plan`` must still be the newest version of its day when the new one
     is stored, else ``StalePlanError`` (two engineers re-running the same version at once: the
     first wins, the second is told which version is newer)."""
-    from .weather import load_series  # noqa: PLC0415
-
     now = now or timezone.now()
     if plan.weather_series is None:
         raise PlanError(_("原计划使用的天气序列已删除，请重新计算"))

@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.scheduling import PeriodicTask
+from wennuan.registry.models import City, HeatingCompany
 
 from .choices import PlanTrigger, WeatherKind, WeatherProvider
 from .config import setting
+from .models import Plan, WeatherSeries
 
 
 def plan_time() -> time:
@@ -40,10 +42,8 @@ def due(now: datetime):
 def _plan_every_company(day, weather, now, *, trigger=PlanTrigger.WORKER, note="", companies=None):
     """Plans of ``day`` for each company (default all); a company that cannot be planned
     (e.g. no substations yet) is reported and does not stop the others."""
-    from wennuan.registry.models import HeatingCompany  # noqa: PLC0415
-
-    from .engine import PlanError, compute_plans  # noqa: PLC0415 (keeps worker start-up light)
-    from .proactive import open_proactive_orders  # noqa: PLC0415
+    from .engine import PlanError, compute_plans  # noqa: PLC0415 (start-up cost: pandas, scipy)
+    from .proactive import open_proactive_orders  # noqa: PLC0415 (start-up cost)
 
     plans, failures = [], []
     for company in HeatingCompany.objects.all() if companies is None else companies:
@@ -72,9 +72,7 @@ def run(now: datetime) -> str:
 
 
 def _run_for(day, now) -> str:
-    from wennuan.registry.models import City  # noqa: PLC0415
-
-    from .weather import choose_forecast  # noqa: PLC0415
+    from .weather import choose_forecast  # noqa: PLC0415 (start-up cost)
 
     city = City.objects.first()
     if city is None:
@@ -105,8 +103,7 @@ def replan_due(now: datetime):
 def newer_forecast(city, plan, now):
     """The newest stored forecast covering ``plan``'s day issued after the one the plan used
     (with ``WENNUAN_WEATHER_PROVIDER=open_meteo`` a fresh one is fetched first), or None."""
-    from .models import WeatherSeries  # noqa: PLC0415
-    from .weather import (  # noqa: PLC0415
+    from .weather import (  # noqa: PLC0415 (start-up cost)
         WeatherUnavailable,
         covers_day,
         fetch_open_meteo,
@@ -134,7 +131,7 @@ def newer_forecast(city, plan, now):
 def forecast_difference_k(plan, weather, from_hour: int) -> float:
     """Mean absolute difference [K] between ``weather`` and the temperatures ``plan`` used,
     over the hours ``from_hour``…23 of its day (the hours a re-plan can still change)."""
-    from .engine import day_outdoor_temp_c  # noqa: PLC0415
+    from .engine import day_outdoor_temp_c  # noqa: PLC0415 (start-up cost)
 
     used = np.array((plan.inputs or {}).get("outdoor_temp_c") or [], dtype=float)
     new = day_outdoor_temp_c(weather, plan.date)
@@ -147,9 +144,6 @@ def forecast_difference_k(plan, weather, from_hour: int) -> float:
 def run_replan(now: datetime) -> str:
     """Re-plan today for each company whose newest version's forecast is outdated by more
     than the margin; the new version's note gives the issue time and the difference."""
-    from wennuan.registry.models import City, HeatingCompany  # noqa: PLC0415
-
-    from .models import Plan  # noqa: PLC0415
 
     local = timezone.localtime(now)
     day = local.date()

@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from wennuan.lib.discovery import app_modules
+from wennuan.registry.models import City
 
 FEED_LIMIT = 50
 
@@ -75,8 +76,6 @@ class PublicAtomFeed(Feed):
 
     def author_name(self):
         # RFC 4287 wants an author on the feed when entries have none: the publishing bureau.
-        from wennuan.registry.models import City
-
         city = City.objects.first()
         return city.bureau_name if city else str(_("供热主管部门"))
 

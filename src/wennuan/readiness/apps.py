@@ -10,6 +10,7 @@ class ReadinessConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        # Models import only once the app registry is ready (not at apps.py's import).
         from wennuan.registry.models import HeatingSeason
 
         post_save.connect(
@@ -22,6 +23,7 @@ def _season_saved(sender, instance, created, raw=False, **kwargs):
     start in a cold autumn), the checklist's deadlines move with it."""
     if created or raw:
         return
+    # apps.py loads before the registry is ready; checklists imports models.
     from .checklists import refresh_due_dates
 
     refresh_due_dates(instance)

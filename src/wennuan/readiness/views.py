@@ -13,16 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wennuan.registry.models import HeatingCompany, HeatingSeason, HeatSource
-from wennuan.staff.access import access_company, sees_all_companies, user_company_id
+from wennuan.staff.access import user_company_id
+from wennuan.staff.scope import Desk, company_scope
 
-from .access import (
-    may_update_company,
-    readiness_scope,
-    require_bureau,
-    require_reader,
-    require_staff,
-    require_update,
-)
+from .access import may_update_company, require_update
 from .checklists import generate_checklists
 from .choices import FUEL_STOCK_TARGET_DAYS, ChecklistTask
 from .forms import FuelStockForm, ItemProgressForm, TrainingForm
@@ -43,13 +37,13 @@ def _season(request) -> HeatingSeason | None:
 def index(request):
     """The bureau sees every company's progress and every late item; company staff go
     straight to their own checklist."""
-    require_staff(request.user)
+    company_scope(request.user, Desk.READINESS)
     season = _season(request)
     if season is None:
         return render(request, "readiness/index.html", {"season": None})
-    company_id = require_reader(request.user)
-    if company_id is not None:
-        company = HeatingCompany.objects.get(pk=company_id)
+    scope = company_scope(request.user, Desk.READINESS)
+    if not scope.sees_all:
+        company = HeatingCompany.objects.get(pk=scope.company_id)
         return redirect(_company_url(company, season))
     today = timezone.localdate()
     late = list(late_items(season, today)[:200])
@@ -75,9 +69,10 @@ def _company_url(company, season):
 
 @login_required
 def company(request, code: str):
-    require_staff(request.user)
+    scope = company_scope(request.user, Desk.READINESS)
     heating_company = get_object_or_404(HeatingCompany, code=code)
-    access_company(request.user, heating_company.pk)
+    if not scope.contains_company(heating_company.pk):
+        raise PermissionDenied
     season = _season(request)
     if season is None:
         return redirect("readiness:index")
@@ -120,7 +115,7 @@ def company(request, code: str):
                 season=season, company=heating_company
             ).select_related("source")[:20],
             "trainings": TrainingSession.objects.filter(season=season, company=heating_company),
-            "is_bureau": sees_all_companies(request.user),
+            "is_bureau": company_scope(request.user, Desk.READINESS).sees_all,
         },
     )
 
@@ -128,13 +123,15 @@ def company(request, code: str):
 def _visible_item(user, pk: int) -> ReadinessItem:
     """The item if the user's company owns it (404 for another company's item, so ids of
     other companies' items reveal nothing)."""
-    queryset = readiness_scope(ReadinessItem.objects.select_related("season", "company"), user)
+    queryset = company_scope(user, Desk.READINESS).filter(
+        ReadinessItem.objects.select_related("season", "company")
+    )
     return get_object_or_404(queryset, pk=pk)
 
 
 @login_required
 def item_update(request, pk: int):
-    require_staff(request.user)
+    company_scope(request.user, Desk.READINESS)
     item = _visible_item(request.user, pk)
     require_update(request.user, item.company_id)
     if request.method == "POST":
@@ -168,7 +165,7 @@ def _own_company(user) -> HeatingCompany:
 
 @login_required
 def fuel_new(request):
-    require_staff(request.user)
+    company_scope(request.user, Desk.READINESS)
     heating_company = _own_company(request.user)
     season = _season(request)
     if season is None:
@@ -202,7 +199,7 @@ def fuel_new(request):
 
 @login_required
 def training_new(request):
-    require_staff(request.user)
+    company_scope(request.user, Desk.READINESS)
     heating_company = _own_company(request.user)
     season = _season(request)
     if season is None:
@@ -232,7 +229,7 @@ def training_new(request):
 @login_required
 @require_POST
 def generate(request):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.READINESS_MANAGE)
     season = _season(request)
     if season is None:
         messages.error(request, _("还没有登记供热季"))

@@ -1,6 +1,6 @@
 """The figures of the supervision dashboard and the weekly report, aggregated in the database.
 
-Each function takes a :class:`~wennuan.reports.access.Scope` so that a company user's figures
+Each function takes a :class:`~wennuan.staff.scope.CompanyScope` so that a company user's figures
 are computed from their own company's orders only. ``drill_down_orders`` gives, for any number
 shown, the orders behind it (the dashboard links to them).
 
@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import DatabaseError
-from django.db.models import Count, DateField, Func, Min, Q
+from django.db.models import Avg, Count, DateField, Func, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.planning.models import WeatherHour
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason
+from wennuan.staff.scope import CompanyScope as Scope
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Verdict
 from wennuan.workorders.models import Visit, WorkOrder
 
-from .access import Scope
 from .rates import (
     counted_orders,
     local_midnight,
@@ -194,10 +195,6 @@ def daily_outdoor_temperature(start: date, end: date) -> dict[str, float] | None
     when the planning app stores no weather for the period (the chart then leaves the line out,
     with a note). Read defensively: the planning app is another team's and may change."""
     try:
-        from django.db.models import Avg  # noqa: PLC0415
-
-        from wennuan.planning.models import WeatherHour  # noqa: PLC0415
-
         lower, upper = day_range(start, end)
         rows = (
             WeatherHour.objects.filter(timestamp__gte=lower, timestamp__lt=upper)

@@ -37,10 +37,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason, Substation
+from wennuan.staff.scope import CompanyScope as Scope
 from wennuan.workorders.models import Callback, Event, Visit, WorkOrder
 
 from . import dashboard as dash
-from .access import Scope
 from .models import DashboardSnapshot
 from .rates import (
     WeekRates,
@@ -174,7 +174,7 @@ def compute(
     began = time.perf_counter()
     mark = mark or watermark()
     start, end = period(season, timezone.localdate(now))
-    everyone = Scope(None)
+    everyone = Scope.city()
     figures = SeasonFigures(
         season_id=season.pk if season else None,
         start=start,
@@ -269,7 +269,7 @@ def update(
 ) -> SeasonFigures:
     """``previous`` with the weeks and communities of ``changes`` recomputed."""
     began = time.perf_counter()
-    everyone = Scope(None)
+    everyone = Scope.city()
     first, last = local_midnight(start), local_midnight(end + timedelta(days=1))
     in_period = [(c, community) for c, community in changes.orders if first <= c < last]
     weeks = sorted({week_start(timezone.localdate(c)) for c, _community in in_period})
@@ -401,6 +401,29 @@ def latest(season: HeatingSeason | None, now: datetime | None = None) -> SeasonF
     if figures is not None and figures.start == period(season, timezone.localdate(now))[0]:
         return figures
     return refresh_season(season, now, previous=figures)
+
+
+def figures_for(scope: Scope, season: HeatingSeason | None, now: datetime | None = None) -> dict:
+    """The season's figures ``scope`` may see: a company's or the city's sliced from the
+    snapshot; a narrower reach's (a community manager's communities, a technician's orders)
+    computed from its own orders, which are few (the snapshot holds companies, not
+    communities or assignees, so slicing it would count orders the drill-downs cannot list)."""
+    now = now or timezone.now()
+    if scope.is_company_or_wider:
+        return latest(season, now).for_scope(scope)
+    start, end = period(season, timezone.localdate(now))
+    rates = weekly_rates(scope.orders(WorkOrder.objects.all()), start=start, end=end, now=now)
+    return {
+        "rates": rates,
+        "totals": company_totals(rates),
+        "per_day": dash.complaints_per_day(scope, start, end),
+        "ranking": dash.community_ranking(scope, start, end, limit=None),
+        "clusters": dash.clusters(scope, now - CLUSTER_LOOKBACK, now),
+        "season_start": start,
+        "season_end": end,
+        "computed_at": now,
+        "checked_at": now,
+    }
 
 
 def is_stale(checked_at: datetime, now: datetime) -> bool:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wennuan.registry.models import HeatingCompany, HeatingSeason
+from wennuan.staff.scope import Desk, company_scope, may_open
 
 from . import dashboard as dash
 from . import snapshot
-from .access import dashboard_scope, require_bureau
 from .models import WeeklyReport
 from .rates import week_start
 from .weekly import generate_weekly_report
@@ -77,7 +77,7 @@ def compute_figures(scope, season, now) -> dict:
         "intake": dash.intake(scope, today),
         "open_rows": dash.open_by_company(scope),
         "oldest": dash.oldest_open_orders(scope),
-        **snapshot.latest(season, now).for_scope(scope),
+        **snapshot.figures_for(scope, season, now),
     }
 
 
@@ -158,7 +158,7 @@ def daily_chart(per_day, temperatures) -> dict:
 @login_required
 def index(request):
     """The supervision dashboard: the whole city for the bureau, one company for its staff."""
-    scope = dashboard_scope(request.user)
+    scope = company_scope(request.user, Desk.DASHBOARD)
     now = timezone.now()
     today = timezone.localdate(now)
     season = _season(request)
@@ -241,7 +241,7 @@ def index(request):
             "cluster_total": len(figures["clusters"]),
             "dispatch_url": optional_url("planning:index"),
             "outreach_url": optional_url("outreach:index"),
-            "is_bureau": scope.company_id is None,
+            "is_bureau": may_open(request.user, Desk.WEEKLY_REPORTS),
             "computed_at": figures["computed_at"],
             "checked_at": figures["checked_at"],
             "figures_stale": snapshot.is_stale(figures["checked_at"], now),
@@ -254,7 +254,7 @@ def index(request):
 def drill(request):
     """The orders behind one number: redirects to the console order list, filtered by their
     ids (at most ``DRILL_DOWN_MAX_IDS``; beyond that, by the nearest plain filters)."""
-    scope = dashboard_scope(request.user)
+    scope = company_scope(request.user, Desk.DASHBOARD)
     try:
         orders = dash.drill_down_orders(scope, request.GET)
         ids = list(
@@ -302,7 +302,7 @@ def _broad_filters(params) -> dict:
 
 @login_required
 def weekly_list(request):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.WEEKLY_REPORTS)
     today = timezone.localdate()
     return render(
         request,
@@ -318,7 +318,7 @@ def weekly_list(request):
 @login_required
 @require_POST
 def weekly_generate(request):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.WEEKLY_REPORTS)
     try:
         week = week_start(date.fromisoformat(request.POST.get("week", "")))
     except ValueError:
@@ -347,7 +347,7 @@ def weekly_generate(request):
 
 @login_required
 def weekly_download(request, pk: int, kind: str):
-    require_bureau(request.user)
+    company_scope(request.user, Desk.WEEKLY_REPORTS)
     report = get_object_or_404(WeeklyReport, pk=pk)
     file = {"xlsx": report.xlsx, "pdf": report.pdf}.get(kind)
     if not file:

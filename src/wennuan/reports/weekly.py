@@ -4,22 +4,22 @@ with simple SVG charts drawn here (no kaleido needed)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta
-from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
 from django.db.models import Count
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
+from wennuan.lib import report_rendering as rendering
+from wennuan.outreach.progress import progress_summary
+from wennuan.readiness.progress import progress_by_company
 from wennuan.registry.models import City, HeatingCompany
+from wennuan.staff.scope import CompanyScope as Scope
 from wennuan.workorders.choices import Category, Channel
 
 from . import dashboard as dash
-from .access import Scope
 from .models import WeeklyReport
 from .rates import weekly_rates
 
@@ -64,12 +64,8 @@ def _readiness_value(row, attribute):
 
 
 def readiness_progress(season, as_of: date) -> tuple[list[dict] | None, str]:
-    """Readiness per company from the readiness app's ``progress_by_company`` when it exists
-    (issue 8, another engineer); otherwise (None, a clear note)."""
-    try:
-        from wennuan.readiness.progress import progress_by_company  # noqa: PLC0415
-    except ImportError:
-        return None, _("供热准备进度暂不可用（供热准备模块尚未提供进度数据）")
+    """Readiness per company from the readiness app's ``progress_by_company``; (None, a clear
+    note) without a season or when the progress cannot be read."""
     if season is None:
         return None, _("没有供暖季，无法统计供热准备进度")
     try:
@@ -83,17 +79,13 @@ def readiness_progress(season, as_of: date) -> tuple[list[dict] | None, str]:
 
 
 def outreach_progress(week_end: date) -> dict | None:
-    try:
-        from wennuan.outreach.progress import progress_summary  # noqa: PLC0415
-    except ImportError:
-        return None
     return progress_summary(as_of=week_end)
 
 
 def collect(week: date, now: datetime | None = None) -> dict:
     """All figures of the report for the week starting on Monday ``week`` (whole city)."""
     now = now or timezone.now()
-    scope = Scope(None)
+    scope = Scope.city()
     week_end = week + timedelta(days=6)
     lower, upper = dash.day_range(week, week_end)
     companies = dict(HeatingCompany.objects.values_list("id", "short_name"))
@@ -147,46 +139,14 @@ def collect(week: date, now: datetime | None = None) -> dict:
 # Charts as SVG (WeasyPrint renders inline SVG)
 
 
-def bar_chart_svg(labels: list[str], values: list[float], *, width=640, height=220, unit="") -> str:
-    """A plain vertical bar chart with value labels; fonts fall back to Noto CJK."""
-    margin_left, margin_bottom, margin_top = 40, 40, 20
-    plot_w, plot_h = width - margin_left - 10, height - margin_bottom - margin_top
-    top = max(values) if values and max(values) > 0 else 1
-    slot = plot_w / max(len(values), 1)
-    bar_w = slot * 0.6
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="Noto Sans CJK SC, sans-serif" font-size="11">',
-        f'<line x1="{margin_left}" y1="{margin_top + plot_h}" x2="{width - 10}" '
-        f'y2="{margin_top + plot_h}" stroke="#999"/>',
-    ]
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
-        bar_h = plot_h * (value / top)
-        x = margin_left + i * slot + (slot - bar_w) / 2
-        y = margin_top + plot_h - bar_h
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}" fill="#c0392b"/>'
-        )
-        shown = f"{value:g}{unit}"
-        parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{escape(shown)}</text>'
-        )
-        parts.append(
-            f'<text x="{x + bar_w / 2:.1f}" y="{margin_top + plot_h + 16}" '
-            f'text-anchor="middle">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def charts(figures: dict) -> dict[str, str]:
     per_day = figures["per_day"]
     rates = figures["rates"]
     return {
-        "per_day": bar_chart_svg(
+        "per_day": rendering.bar_svg(
             [d.strftime("%m-%d") for d, _n in per_day], [n for _d, n in per_day]
         ),
-        "response": bar_chart_svg(
+        "response": rendering.bar_svg(
             [r["company"] for r in rates],
             [round(100 * (r["response_value"] or 0), 1) for r in rates],
             unit="%",
@@ -199,21 +159,14 @@ def charts(figures: dict) -> dict[str, str]:
 
 
 def render_pdf(figures: dict) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
-
-    html = render_to_string("reports/weekly_pdf.html", {**figures, "charts": charts(figures)})
-    return HTML(string=html).write_pdf()
+    return rendering.render_pdf("reports/weekly_pdf.html", {**figures, "charts": charts(figures)})
 
 
 def render_xlsx(figures: dict) -> bytes:
-    from openpyxl import Workbook  # noqa: PLC0415
-
-    from wennuan.lib.spreadsheets import add_sheet  # noqa: PLC0415
-
-    book = Workbook()
+    book = rendering.new_workbook()
 
     def sheet(title, header, rows, first=False):
-        return add_sheet(book, title, header, rows, first=first, column_width=16)
+        return rendering.add_sheet(book, title, header, rows, first=first, column_width=16)
 
     week = f"{figures['week']:%Y-%m-%d} — {figures['week_end']:%Y-%m-%d}"
     sheet(
@@ -322,9 +275,7 @@ def render_xlsx(figures: dict) -> bytes:
             keys,
             [[row.get(k) for k in keys] for row in readiness] or [(_("暂无数据"),)],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return rendering.workbook_bytes(book)
 
 
 def generate_weekly_report(week: date, *, user=None, now: datetime | None = None) -> WeeklyReport:

@@ -1,13 +1,13 @@
 """Access helpers: the few functions every view and API endpoint asks about a user.
 
-Company staff never see another company's data (design §2). Views call these helpers rather
-than checking roles themselves, so the rule lives in one place and the permission-matrix tests
-cover it.
+Company staff never see another company's data (design §2). Which companies, communities and
+orders a user may see on each desk is ``wennuan.staff.scope``'s table; this module answers
+only who the user is (role, company).
 """
 
 from django.core.exceptions import PermissionDenied
 
-from .choices import CITY_WIDE_ROLES, Role
+from .choices import Role
 
 # Roles a login can hold by group membership alone: they need no company (a bureau operator
 # takes calls for the whole city). Company roles need the profile's company.
@@ -44,34 +44,9 @@ def user_company_id(user) -> int | None:
     return profile.company_id if profile else None
 
 
-def sees_all_companies(user) -> bool:
-    role = staff_role(user)
-    if role in CITY_WIDE_ROLES:
-        return True
-    # Bureau operators (no company) take calls for the whole city.
-    return role == Role.OPERATOR and user_company_id(user) is None
-
-
 def require_role(user, *roles: str) -> str:
     """The user's role if it is one of ``roles``; PermissionDenied otherwise."""
     role = staff_role(user)
     if role is None or (roles and role not in roles):
         raise PermissionDenied
     return role
-
-
-def scope_to_company(queryset, user, company_field: str = "company"):
-    """Restrict a queryset of company-owned rows to what the user may see."""
-    if staff_role(user) is None:
-        return queryset.none()
-    if sees_all_companies(user):
-        return queryset
-    return queryset.filter(**{f"{company_field}_id": user_company_id(user)})
-
-
-def access_company(user, company_id: int) -> None:
-    """PermissionDenied unless the user may act on the given company's data."""
-    if sees_all_companies(user):
-        return
-    if staff_role(user) is None or user_company_id(user) != company_id:
-        raise PermissionDenied

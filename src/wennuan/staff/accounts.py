@@ -12,6 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from wennuan.registry.models import Community, HeatingCompany
+from wennuan.workorders.models import ManagerAccount
+
 from .choices import COMPANY_ROLES, Role
 from .models import StaffProfile
 from .roles import assign_role_group, sync_role_groups
@@ -19,8 +22,6 @@ from .roles import assign_role_group, sync_role_groups
 
 def _manager_of(community_names: list[str], company):
     """The one register manager of the named communities (of the login's company)."""
-    from wennuan.registry.models import Community
-
     communities = list(Community.objects.filter(name__in=community_names).select_related("manager"))
     missing = sorted(set(community_names) - {c.name for c in communities})
     if missing:
@@ -54,8 +55,6 @@ def save_staff(
 
     Raises ValidationError with a message for the operator (bad role, unknown company, a
     company role without a company, communities with different managers)."""
-    from wennuan.registry.models import HeatingCompany
-
     if role not in Role.values:
         raise ValidationError(f"未知角色“{role}”，可选：{', '.join(Role.values)}")
     company = None
@@ -95,7 +94,5 @@ def save_staff(
     profile.save()
     assign_role_group(user, role)
     if manager is not None:
-        from wennuan.workorders.models import ManagerAccount
-
         ManagerAccount.objects.update_or_create(user=user, defaults={"manager": manager})
     return user, created

@@ -10,6 +10,7 @@ class StaffConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        # roles imports the auth models: only once the app registry is ready.
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self)

@@ -62,7 +62,7 @@ ROLE_PERMISSIONS[Role.ADMIN] = (
     ROLE_PERMISSIONS[Role.ADMIN]
     + _order_perms("view")
     + [("workorders", f"{a}_deadlinepolicy") for a in ("view", "change")]
-    + [("workorders", f"{a}_apiclient") for a in ("view", "change")]
+    + [("api", f"{a}_apiclient") for a in ("view", "change")]
 )
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wennuan.understanding.text import normalise
+
 SPOKEN_DIGITS = {
     "零": "0",
     "〇": "0",
@@ -151,7 +153,5 @@ def find_phone(text: str, area_code: str = "") -> PhoneMention | None:
 
 
 def parse_phone(text: str, area_code: str = "") -> str | None:
-    from wennuan.understanding.text import normalise
-
     mention = find_phone(normalise(text), area_code)
     return mention.digits if mention else None

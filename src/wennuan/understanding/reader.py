@@ -11,6 +11,7 @@ from wennuan.understanding.community import (
     CommunityMatch,
     RegisterEntry,
     build_index,
+    match_community,
 )
 from wennuan.understanding.features import category_view
 from wennuan.understanding.home import Home, find_home
@@ -166,8 +167,6 @@ def read_complaint(
 
 
 def index_match(index: CommunityIndex, text: str) -> CommunityMatch:
-    from wennuan.understanding.community import match_community
-
     return match_community(index, text)
 
 

@@ -31,6 +31,7 @@ def demo_register(register_csv: str | Path) -> list[RegisterEntry]:
     """The demo city's communities (the file's rows plus generated ones), or the file alone
     while the demo city cannot be built."""
     try:
+        # Start-up cost: the demo city generator is only for the demo register.
         from wennuan.demo.city import build_city
 
         city = build_city(register_csv, seed=2026)

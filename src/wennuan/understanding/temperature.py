@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from wennuan.understanding.numerals import DIGIT_VALUES, parse_number
+from wennuan.understanding.text import normalise
 
 CHINESE_DIGITS = "一二三四五六七八九"
 CHINESE_NUMBER = r"[零〇一二两三四五六七八九十]{1,4}(?:点[零〇一二三四五六七八九]{1,2})?"
@@ -146,6 +147,4 @@ def find_indoor_temperature_c(text: str) -> float | None:
 
 
 def parse_temperature_c(text: str) -> float | None:
-    from wennuan.understanding.text import normalise
-
     return find_indoor_temperature_c(normalise(text))

@@ -23,6 +23,8 @@ import numpy as np
 
 from wennuan.understanding.features import char_ngrams, cue_features
 from wennuan.understanding.model import NOT_HEATING, CategoryModel
+from wennuan.understanding.reader import read_fields, register_index
+from wennuan.understanding.register import register_from_csv
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CORPUS_DIR = REPO_ROOT / "tests" / "data" / "corpus"
@@ -72,8 +74,6 @@ def load_authors(authors: Iterable[str], corpus_dir: Path = CORPUS_DIR) -> list[
 
 def model_inputs(text: str) -> tuple[str, float | None]:
     """The category view and the indoor temperature the reader gives the model for a text."""
-    from wennuan.understanding.reader import read_fields
-
     fields = read_fields(text, corpus_register_index())
     return fields.category_view, fields.temperature_c
 
@@ -81,8 +81,6 @@ def model_inputs(text: str) -> tuple[str, float | None]:
 @lru_cache(maxsize=1)
 def corpus_register_index():
     """The register the corpus was labelled against, so that names are masked as in reading."""
-    from wennuan.understanding.reader import register_index
-    from wennuan.understanding.register import register_from_csv
 
     return register_index(register_from_csv(CORPUS_DIR / "register.csv"))
 

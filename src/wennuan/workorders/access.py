@@ -8,25 +8,14 @@ orders assigned to them; an API client sees the orders it pushed.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role, user_company_id
-from wennuan.staff.choices import Role
+from wennuan.api.models import ApiClient
+from wennuan.staff.access import staff_role
+from wennuan.staff.scope import Desk, company_scope
 
-from .models import ApiClient, WorkOrder
+from .models import WorkOrder
 from .transitions import API_CLIENT_ACTIONS, CREATE_ROLES, TRANSITIONS
 
 __all__ = ["API_CLIENT_ACTIONS", "ACTION_ROLES", "may_act", "require_action", "order_queryset"]
-
-# Roles that may read orders at all (dispatch engineers plan heat; they do not handle orders).
-ORDER_READERS = frozenset(
-    {
-        Role.SUPERVISOR,
-        Role.ADMIN,
-        Role.OPERATOR,
-        Role.COMPANY_DISPATCHER,
-        Role.TECHNICIAN,
-        Role.COMMUNITY_MANAGER,
-    }
-)
 
 # Which roles may run each action (design §2), from the transition table. The company /
 # assignee check comes on top.
@@ -46,19 +35,10 @@ CITIZEN = Citizen()
 
 
 def order_queryset(user):
-    """The orders a staff user may read."""
-    role = staff_role(user)
-    if role not in ORDER_READERS:
-        return WorkOrder.objects.none()
-    orders = WorkOrder.objects.all()
-    if role == Role.TECHNICIAN:
-        return orders.filter(assignee=user, company_id=user_company_id(user))
-    if role == Role.COMMUNITY_MANAGER:
-        # Their own communities only (a login not yet linked to a manager sees none).
-        return orders.filter(
-            company_id=user_company_id(user), community__manager__login_account__user=user
-        )
-    return scope_to_company(orders, user)
+    """The orders a staff user may read (the scope table's ORDERS desk: a technician the
+    orders assigned to them, a community manager those of its communities)."""
+    scope = company_scope(user, Desk.ORDERS, strict=False)
+    return scope.orders(WorkOrder.objects.all(), prefer_other_indexes=False)
 
 
 def access_order(user, number: str) -> WorkOrder:
@@ -93,12 +73,9 @@ def may_act(actor, action: str, order: WorkOrder | None = None) -> bool:
         return False
     if order is None:
         return True
-    if role == Role.TECHNICIAN and order.assignee_id != actor.pk:
-        return False
-    if sees_all_companies(actor):
-        return True
-    # Company staff act on their company's orders only; unrouted orders belong to the bureau.
-    return order.company_id is not None and order.company_id == user_company_id(actor)
+    # On the orders they may read: a technician's assigned, a company's own; unrouted orders
+    # belong to the bureau.
+    return company_scope(actor, Desk.ORDERS, strict=False).contains_order(order)
 
 
 def require_action(actor, action: str, order: WorkOrder | None = None) -> None:

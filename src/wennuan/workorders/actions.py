@@ -10,47 +10,33 @@ system's own worker.
 """
 
 import copy
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.api.models import ApiClient
 from wennuan.lib.phones import is_valid_phone, normalize_phone
-from wennuan.registry.models import City, HeatingSeason, standard_indoor_c
+from wennuan.registry.models import City
 from wennuan.staff.access import staff_role
-from wennuan.staff.choices import Role
 
+from . import changes
 from .access import Citizen, may_act, require_action
+from .changes import VISIT_REQUIRED, ActionError, Change, Context, require_reason
 from .choices import (
-    IMMEDIATE_CATEGORIES,
     OPEN_STATES,
     Action,
     Category,
-    Cause,
-    RoomKind,
-    Satisfaction,
     State,
 )
 from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
-from .models import ApiClient, Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
-from .rules import visit_verdict
+from .models import Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
+from .notify import notify_order_staff
 from .transitions import TRANSITIONS
 
-MIN_TEMP_C, MAX_TEMP_C = -10.0, 40.0
-
 ACTION_LABELS = {action.value: action.label for action in Action}
-
-
-class ActionError(Exception):
-    """A request the rules refuse; ``message`` is shown to the user (Chinese)."""
-
-    def __init__(self, message: str, *, field: str = "", code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 def _now(now: datetime | None) -> datetime:
@@ -112,6 +98,67 @@ def _state_label(state: str) -> str:
     return str(State(state).label) if state in State.values else state
 
 
+def context(now: datetime) -> Context:
+    """The live context of a change: deadlines and the publication rule from the database."""
+    return Context(
+        now=now,
+        deadlines=changes.live_deadlines,
+        published_on_reply=published_on_reply,
+        standard_c=changes.live_standard_c,
+    )
+
+
+def apply(
+    order: WorkOrder,
+    actor,
+    change: Change,
+    *,
+    now: datetime,
+    expected_state: str | None = None,
+    check_permission: bool = True,
+) -> WorkOrder:
+    """Write ``change`` in one transaction: the access check, the conditional UPDATE from the
+    state the actor saw, the Event, the new rows and the notices (queued in the outbox)."""
+    with transaction.atomic():
+        order = _change(
+            order,
+            actor,
+            change.action,
+            to_state=change.to_state,
+            fields=change.fields,
+            reason=change.reason,
+            data=change.data,
+            expected_state=expected_state,
+            extra_filter=change.guard,
+            now=now,
+            check_permission=check_permission,
+        )
+        _save_rows(change.rows)
+        for notice in change.notices:
+            notify_order_staff(order, notice.text, supervisors=notice.supervisors)
+    return order
+
+
+def _save_rows(rows: list) -> None:
+    """Save new rows in order; a run of rows of one model in one INSERT (a visit's readings)."""
+    rows = [
+        Reading(visit=row.visit, room=row.room, kind=row.kind, temp_c=row.temp_c)
+        if isinstance(row, changes.NewReading)
+        else row
+        for row in rows
+    ]
+    index = 0
+    while index < len(rows):
+        end = index + 1
+        while end < len(rows) and type(rows[end]) is type(rows[index]):
+            end += 1
+        if end - index == 1:
+            rows[index].save(force_insert=True)  # save(): a visit's photo is stored
+        else:
+            type(rows[index]).objects.bulk_create(rows[index:end])
+        index = end
+
+
 def _change(
     order: WorkOrder,
     actor,
@@ -160,46 +207,12 @@ def _change(
     return order
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionError(_("请填写理由"), field="reason", code="required")
-    return reason
-
-
-# The heated area of one home: the fee refund (design §4.5) is days × area × price × ratio,
-# so a typo here becomes a published refund; outside these bounds it is a typo.
-MIN_HOME_AREA_M2, MAX_HOME_AREA_M2 = 10.0, 1000.0
-
-
-def _check_home_area(value) -> float:
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ActionError(_("面积必须是数字"), field="home_area_m2", code="invalid") from None
-    if not MIN_HOME_AREA_M2 <= value <= MAX_HOME_AREA_M2:  # also refuses NaN
-        raise ActionError(
-            _("房屋供热面积应在 10 到 1000 m² 之间（收到 %(value)s m²）") % {"value": value},
-            field="home_area_m2",
-            code="out_of_range",
-        )
-    return value
-
-
-def _check_temperature(value, field: str) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ActionError(_("温度必须是数字"), field=field, code="invalid") from None
-    if not MIN_TEMP_C <= value <= MAX_TEMP_C:
-        raise ActionError(
-            _("温度应在 -10 到 40 °C 之间（收到 %(value)s °C）") % {"value": value},
-            field=field,
-            code="out_of_range",
-        )
-    return value
+_require_reason = require_reason
+# The validators and the visit clock live with the changes (pure); these names stay for the
+# intake code that uses them.
+_check_temperature = changes.check_temperature
+_check_home_area = changes.check_home_area
+visit_clock_fields = changes.visit_clock_fields
 
 
 # ---------------------------------------------------------------------------------------------
@@ -395,20 +408,8 @@ def do_dispatch(order, actor, community, *, expected_state=None, now=None) -> Wo
 def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
     """即时办结: a consultation answered during the call (dates, fees, a manager's phone)."""
     now = _now(now)
-    if order.category not in IMMEDIATE_CATEGORIES:
-        raise ActionError(_("只有咨询类工单可以即时办结"), field="category", code="not_allowed")
-    reply = (reply or "").strip()
-    if not reply:
-        raise ActionError(_("请填写答复内容"), field="reply", code="required")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "resolve_immediately",
-            to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
-            now=now,
-        )
+    change = changes.resolve_immediately(order, actor, context(now), reply)
+    return apply(order, actor, change, now=now)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,35 +419,15 @@ def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
 def do_accept(order, actor, *, expected_state=None, now=None) -> WorkOrder:
     """签收: the company's service desk takes the order (also after a reopen)."""
     now = _now(now)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "accept",
-            to_state=State.ACCEPTED,
-            fields={"accepted_at": now},
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.accept(order, actor, context(now))
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_assign(order, actor, technician, *, expected_state=None, now=None) -> WorkOrder:
     """Assign a technician of the order's company (→ 办理中)."""
     now = _now(now)
-    profile = getattr(technician, "staff_profile", None)
-    if profile is None or profile.role != Role.TECHNICIAN or profile.company_id != order.company_id:
-        raise ActionError(_("只能指派本公司的维修人员"), field="technician", code="invalid")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "assign",
-            to_state=State.IN_PROGRESS,
-            fields={"assignee": technician},
-            data={"technician": profile.display_name},
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.assign(order, actor, context(now), technician)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_record_visit(
@@ -476,136 +457,36 @@ def do_record_visit(
     ``readings`` are (room name, room kind, °C). A not-at-home visit does not meet the on-site
     deadline."""
     now = _now(now)
-    visited_at = visited_at or now
-    checked = []
-    for index, (room_name, kind, temp) in enumerate(readings):
-        if kind not in RoomKind.values:
-            raise ActionError(_("未知的房间类型"), field=f"readings.{index}", code="invalid")
-        value = _check_temperature(temp, f"readings.{index}")
-        if value is None:
-            continue
-        checked.append(((room_name or str(RoomKind(kind).label)).strip(), kind, value))
-    if outdoor_temp_c not in (None, ""):
-        try:
-            outdoor_temp_c = float(outdoor_temp_c)
-        except (TypeError, ValueError):
-            raise ActionError(_("室外温度必须是数字"), field="outdoor_temp_c") from None
-        if not -40 <= outdoor_temp_c <= 30:
-            raise ActionError(
-                _("室外温度应在 -40 到 30 °C 之间"), field="outdoor_temp_c", code="out_of_range"
-            )
-    else:
-        outdoor_temp_c = None
-    unknown = [code for code in causes if code not in Cause.values]
-    if unknown:
-        raise ActionError(_("未知的原因代码：%s") % ", ".join(unknown), field="causes")
-    if not not_home and not access_refused and not checked:
-        raise ActionError(_("请至少填写一个房间的室温"), field="readings", code="required")
-    if home_area_m2 is not None:
-        home_area_m2 = _check_home_area(home_area_m2)
-    visit_day = timezone.localtime(visited_at).date()
-    standard = standard_indoor_c(HeatingSeason.objects.covering(visit_day))
-    verdict, lowest = visit_verdict(
+    change = changes.record_visit(
+        order,
+        actor,
+        context(now),
+        readings=readings,
         not_home=not_home,
         access_refused=access_refused,
-        conditions_met=closed_30_min and centre_height_ok and read_after_10_min,
-        causes=list(causes),
-        readings=[(kind, temp) for _room, kind, temp in checked],
-        standard_c=standard,
+        closed_30_min=closed_30_min,
+        centre_height_ok=centre_height_ok,
+        read_after_10_min=read_after_10_min,
+        outdoor_temp_c=outdoor_temp_c,
+        causes=causes,
+        actions_taken=actions_taken,
+        violations=violations,
+        rectification=rectification,
+        resident_confirmed=resident_confirmed,
+        home_area_m2=home_area_m2,
+        photo=photo,
+        visited_at=visited_at or now,
     )
-    with transaction.atomic():
-        fields, clock_data = visit_clock_fields(order, not_home=not_home, visited_at=visited_at)
-        _change(
-            order,
-            actor,
-            "record_visit",
-            to_state=State.IN_PROGRESS,
-            fields=fields,
-            data={
-                "verdict": verdict,
-                "lowest_reading_c": lowest,
-                "causes": list(causes),
-                **clock_data,
-            },
-            expected_state=expected_state,
-            now=now,
-        )
-        visit = Visit.objects.create(
-            order=order,
-            technician=actor,
-            visited_at=visited_at,
-            not_home=not_home,
-            access_refused=access_refused,
-            closed_30_min=closed_30_min,
-            centre_height_ok=centre_height_ok,
-            read_after_10_min=read_after_10_min,
-            outdoor_temp_c=outdoor_temp_c,
-            causes=list(causes),
-            actions_taken=actions_taken,
-            violations=violations,
-            rectification=rectification,
-            resident_confirmed=resident_confirmed,
-            home_area_m2=home_area_m2,
-            standard_temp_c=standard,
-            verdict=verdict,
-            lowest_reading_c=lowest,
-            **({"photo": photo} if photo else {}),
-        )
-        Reading.objects.bulk_create(
-            Reading(visit=visit, room=room_name, kind=kind, temp_c=temp)
-            for room_name, kind, temp in checked
-        )
-    return visit
-
-
-def visit_clock_fields(order, *, not_home: bool, visited_at: datetime) -> tuple[dict, dict]:
-    """Clock columns a visit changes, and what the event records about them (design §4.3).
-
-    Time waiting for a citizen who was not at home does not count against the on-site
-    deadline: a not-at-home visit before the first real one pauses that clock, the next visit
-    resumes it and moves the on-site deadline by the time waited (the resolve clock runs on)."""
-    fields: dict = {}
-    data: dict = {}
-    if order.first_visit_at is not None:
-        return fields, data
-    if not_home:
-        if order.onsite_paused_at is None:
-            fields["onsite_paused_at"] = visited_at
-            data["onsite_clock"] = "paused"
-        return fields, data
-    fields["first_visit_at"] = visited_at
-    if order.onsite_paused_at is not None:
-        waited = max(visited_at - order.onsite_paused_at, timedelta(0))
-        fields["onsite_paused_at"] = None
-        if order.onsite_deadline is not None:
-            fields["onsite_deadline"] = order.onsite_deadline + waited
-        data["onsite_clock"] = "resumed"
-        data["waited_minutes"] = round(waited.total_seconds() / 60)
-    return fields, data
-
-
-# Categories whose reply needs a home visit first (the 24-hour temperature test, art. 21).
-VISIT_REQUIRED = frozenset({Category.NOT_WARM})
+    apply(order, actor, change, now=now, expected_state=expected_state)
+    return change.rows[0]
 
 
 def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> WorkOrder:
     """答复办结: the company's reply to the citizen; it is published (masked)."""
     now = _now(now)
-    reply = (reply or "").strip()
-    if not reply:
-        raise ActionError(_("请填写答复内容"), field="reply", code="required")
-    if order.category in VISIT_REQUIRED and not order.visits.exists():
-        raise ActionError(_("室温类工单须先入户测温再答复"), field="reply", code="visit_required")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "reply",
-            to_state=State.RESOLVED,
-            fields={"reply": reply, "resolved_at": now, "is_published": published_on_reply()},
-            expected_state=expected_state,
-            now=now,
-        )
+    visited = order.category not in VISIT_REQUIRED or order.visits.exists()
+    change = changes.reply(order, actor, context(now), reply, visited=visited)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 do_resolve = do_reply
@@ -619,53 +500,21 @@ def published_on_reply() -> bool:
 def do_publish_reply(order, actor, *, now=None) -> WorkOrder:
     """公开答复: a reviewer has read the masked reply and publishes it on /replies/."""
     now = _now(now)
-    if not order.reply:
-        raise ActionError(_("该工单没有答复内容"), code="invalid_state")
-    if order.is_published:
-        raise ActionError(_("答复已经公开"), code="invalid_state")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "publish_reply",
-            fields={"is_published": True},
-            extra_filter={"is_published": False},
-            now=now,
-        )
+    return apply(order, actor, changes.publish_reply(order, actor, context(now)), now=now)
 
 
 def do_withdraw_reply(order, actor, reason: str, *, now=None) -> WorkOrder:
     """撤回答复: a published reply leaves the public pages (e.g. it still names a person)."""
     now = _now(now)
-    reason = _require_reason(reason)
-    if not order.is_published:
-        raise ActionError(_("答复尚未公开"), code="invalid_state")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "withdraw_reply",
-            fields={"is_published": False},
-            reason=reason,
-            extra_filter={"is_published": True},
-            now=now,
-        )
+    change = changes.withdraw_reply(order, actor, context(now), reason)
+    return apply(order, actor, change, now=now)
 
 
 def do_return(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
     """退单: the company says the order is not theirs; the bureau reviews it."""
     now = _now(now)
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "return",
-            to_state=State.RETURNED,
-            reason=reason,
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.return_(order, actor, context(now), reason)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_request_extension(
@@ -673,21 +522,8 @@ def do_request_extension(
 ) -> WorkOrder:
     """延期申请: asks the bureau to move the resolve deadline to ``until``."""
     now = _now(now)
-    reason = _require_reason(reason)
-    if until is None or (order.resolve_deadline and until <= order.resolve_deadline):
-        raise ActionError(_("延期时间必须晚于当前办结时限"), field="until", code="invalid")
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "request_extension",
-            fields={"extension_requested": True, "requested_extension_until": until},
-            extra_filter={"extension_requested": False},
-            reason=reason,
-            data={"until": until.isoformat()},
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.request_extension(order, actor, context(now), until, reason)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -698,23 +534,8 @@ def do_decide_extension(
     order, actor, approve: bool, reason: str = "", *, expected_state=None, now=None
 ) -> WorkOrder:
     now = _now(now)
-    if not order.extension_requested:
-        raise ActionError(_("该工单没有待审批的延期申请"), code="invalid_state")
-    fields = {"extension_requested": False}
-    if approve:
-        fields.update(extension_approved=True, resolve_deadline=order.requested_extension_until)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "decide_extension",
-            fields=fields,
-            extra_filter={"extension_requested": True},
-            reason=reason,
-            data={"approved": approve},
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.decide_extension(order, actor, context(now), approve, reason)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_reroute(
@@ -736,68 +557,21 @@ def do_reroute(
 def do_refuse_return(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
     """驳回退单: the order stays with the same company, whose clock starts again."""
     now = _now(now)
-    reason = _require_reason(reason)
-    deadlines = compute_deadlines(order.category, now)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "refuse_return",
-            to_state=State.DISPATCHED,
-            fields={
-                "clock_started_at": now,
-                "onsite_paused_at": None,
-                "sign_deadline": deadlines.sign,
-                "onsite_deadline": deadlines.onsite,
-                "resolve_deadline": deadlines.resolve,
-            },
-            reason=reason,
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.refuse_return(order, actor, context(now), reason)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_press(order, actor, reason: str = "", *, now=None) -> WorkOrder:
     """催办: flags the order and notifies the company. The worker presses as the system."""
-    from .notify import notify_order_staff
-
     now = _now(now)
-    with transaction.atomic():
-        order = _change(
-            order,
-            actor,
-            "press",
-            fields={"pressed": True},
-            reason=reason,
-            now=now,
-        )
-        notify_order_staff(order, _("工单 %(n)s 被催办：%(r)s") % {"n": order.number, "r": reason})
-    return order
+    return apply(order, actor, changes.press(order, actor, context(now), reason), now=now)
 
 
 def do_supervise(order, actor, deadline: datetime, reason: str, *, now=None) -> WorkOrder:
     """督办: the bureau sets a shorter resolve deadline."""
-    from .notify import notify_order_staff
-
     now = _now(now)
-    reason = _require_reason(reason)
-    if deadline is None:
-        raise ActionError(_("请填写督办时限"), field="deadline", code="required")
-    if deadline <= now:
-        raise ActionError(_("督办时限必须晚于现在"), field="deadline", code="invalid")
-    new_deadline = min(deadline, order.resolve_deadline) if order.resolve_deadline else deadline
-    with transaction.atomic():
-        order = _change(
-            order,
-            actor,
-            "supervise",
-            fields={"supervised": True, "resolve_deadline": new_deadline},
-            reason=reason,
-            data={"deadline": new_deadline.isoformat()},
-            now=now,
-        )
-        notify_order_staff(order, _("工单 %(n)s 被督办：%(r)s") % {"n": order.number, "r": reason})
-    return order
+    change = changes.supervise(order, actor, context(now), deadline, reason)
+    return apply(order, actor, change, now=now)
 
 
 def do_callback(
@@ -805,115 +579,37 @@ def do_callback(
 ) -> Callback:
     """回访: satisfied or basically satisfied → 已回访; unsatisfied → 重办 with a new clock."""
     now = _now(now)
-    if satisfaction not in Satisfaction.values:
-        raise ActionError(_("请选择满意度"), field="satisfaction", code="invalid_choice")
-    with transaction.atomic():
-        if satisfaction == Satisfaction.NOT_REACHED:
-            _change(
-                order,
-                actor,
-                "callback",
-                reason=note,
-                data={"satisfaction": satisfaction},
-                expected_state=expected_state,
-                now=now,
-            )
-        elif satisfaction == Satisfaction.UNSATISFIED:
-            deadlines = compute_deadlines(order.category, now)
-            _change(
-                order,
-                actor,
-                "callback",
-                to_state=State.REOPENED,
-                fields={
-                    "clock_started_at": now,
-                    "accepted_at": None,
-                    "first_visit_at": None,
-                    "onsite_paused_at": None,
-                    "resolved_at": None,
-                    "sign_deadline": deadlines.sign,
-                    "onsite_deadline": deadlines.onsite,
-                    "resolve_deadline": deadlines.resolve,
-                },
-                reason=note,
-                data={"satisfaction": satisfaction},
-                expected_state=expected_state,
-                now=now,
-            )
-        else:
-            _change(
-                order,
-                actor,
-                "callback",
-                to_state=State.CALLBACK_DONE,
-                reason=note,
-                data={"satisfaction": satisfaction},
-                expected_state=expected_state,
-                now=now,
-            )
-        user = actor if staff_role(actor) else None
-        return Callback.objects.create(
-            order=order, actor=user, at=now, satisfaction=satisfaction, note=note
-        )
+    user = actor if staff_role(actor) else None
+    change = changes.callback(order, actor, context(now), satisfaction, note, user=user)
+    apply(order, actor, change, now=now, expected_state=expected_state)
+    return change.rows[0]
 
 
 def do_close(order, actor, *, expected_state=None, now=None) -> WorkOrder:
     """归档."""
     now = _now(now)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "close",
-            to_state=State.CLOSED,
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.close(order, actor, context(now))
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def do_merge(order, actor, master, reason: str = "", *, expected_state=None, now=None):
     """重复件: ``order`` joins ``master``; its caller gets the master's reply."""
     now = _now(now)
-    if master.pk == order.pk or master.state not in OPEN_STATES | {State.RESOLVED}:
-        raise ActionError(_("只能合并到另一张未归档的工单"), field="master", code="invalid")
-    if master.master_id:
-        raise ActionError(_("主工单本身是重复件"), field="master", code="invalid")
+    change = changes.merge(order, actor, context(now), master, reason)
     if not _may_see_both(actor, order, master):
         raise PermissionDenied
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "merge",
-            to_state=State.MERGED,
-            fields={"master": master},
-            reason=reason,
-            data={"master": master.number},
-            expected_state=expected_state,
-            now=now,
-        )
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 def _may_see_both(actor, order, master) -> bool:
-    from .access import may_act
-
     return may_act(actor, "merge", order) and may_act(actor, "merge", master)
 
 
 def do_reject(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
     """不予受理: out of scope (not a heating matter)."""
     now = _now(now)
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        return _change(
-            order,
-            actor,
-            "reject",
-            to_state=State.REJECTED,
-            reason=reason,
-            expected_state=expected_state,
-            now=now,
-        )
+    change = changes.reject(order, actor, context(now), reason)
+    return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -922,8 +618,6 @@ def do_reject(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
 
 def auto_press(order, now: datetime) -> bool:
     """Press an order whose press moment has passed; False if another worker did it first."""
-    from .notify import notify_order_staff
-
     with transaction.atomic():
         rows = WorkOrder.objects.filter(
             pk=order.pk, state=order.state, press_at=order.press_at, press_at__lte=now
@@ -950,8 +644,6 @@ def auto_press(order, now: datetime) -> bool:
 
 def mark_overdue(order, now: datetime) -> bool:
     """Mark the breach of the current deadline once; notify the company and the bureau."""
-    from .notify import notify_order_staff
-
     with transaction.atomic():
         rows = WorkOrder.objects.filter(
             pk=order.pk,

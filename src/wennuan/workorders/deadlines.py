@@ -16,6 +16,7 @@ from django.conf import settings
 from wennuan.registry.models import HeatingSeason
 
 from .choices import Category, Clock
+from .models import DeadlinePolicy
 
 # Working hours of a business day; "1 working day" on the business calendar is this span.
 WORKDAY = (time(8, 30), time(17, 30))
@@ -85,8 +86,6 @@ class Policy:
 
 
 def policy_for(category: str) -> Policy:
-    from .models import DeadlinePolicy
-
     row = DeadlinePolicy.objects.filter(category=category).first()
     if row is not None:
         return Policy(row.sign_minutes, row.onsite_minutes, row.resolve_minutes, row.clock)

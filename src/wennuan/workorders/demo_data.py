@@ -17,14 +17,15 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from wennuan.demo.names import mobile_phone, person_name
-from wennuan.registry.models import Community, HeatingSeason
+from wennuan.registry.models import Community, HeatingSeason, Manager
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 from wennuan.staff.roles import assign_role_group
 
 from .access import CITIZEN
 from .choices import Category, Cause, Channel, RoomKind
-from .history import BulkRunner, Cast, Plan, run_history
+from .history import BulkRunner, Cast, OrderScript, run_history
+from .models import ManagerAccount
 
 SEED = 17
 ORDERS_PER_DAY = 230
@@ -178,10 +179,6 @@ def _link_manager_logins() -> int:
     communities of that company (their orders are what that login reads)."""
     from django.db.models import Count
 
-    from wennuan.registry.models import Manager
-
-    from .models import ManagerAccount
-
     linked = 0
     for profile in StaffProfile.objects.filter(role=Role.COMMUNITY_MANAGER).select_related("user"):
         if ManagerAccount.objects.filter(user=profile.user).exists():
@@ -216,7 +213,7 @@ def _home(rng, community) -> tuple[str, str, str]:
     )
 
 
-def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[Plan]:
+def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[OrderScript]:
     communities = [
         c
         for c in Community.objects.select_related("company").order_by("name")
@@ -239,7 +236,7 @@ def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[P
     days = (now - window_start).total_seconds() / 86400
     count = int(min(MAX_ORDERS, max(MIN_ORDERS, ORDERS_PER_DAY * days)))
     taken_phones: set[str] = set()
-    plans: list[Plan] = []
+    plans: list[OrderScript] = []
     # Calls come in the day (07–23 h), more in the morning and the evening.
     hour_weights = [0.2] * 7 + [
         1,
@@ -288,7 +285,7 @@ def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[P
             community.aliases)  # fmt: skip
         text = template.format(c=name, b=building, u=unit, r=room, t=int(stated or 0))
         by_operator = creator is cast.bureau_operator
-        plan = Plan(
+        plan = OrderScript(
             created_at=moment,
             category=category,
             community=community,
@@ -327,7 +324,7 @@ def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[P
         if moment >= now:
             continue
         plans.append(
-            Plan(
+            OrderScript(
                 created_at=moment,
                 category=master.category,
                 community=master.community,
@@ -354,7 +351,7 @@ def build_plans(rng, cast: Cast, season: HeatingSeason, now: datetime) -> list[P
         if community is None:
             continue
         plans.append(
-            Plan(
+            OrderScript(
                 created_at=_local(case_day, 9, 12 + 11 * minute),
                 category=Category.NOT_WARM,
                 community=community,

@@ -5,9 +5,11 @@ scheduler against one of two runners with the same methods:
 
 - ``ActionRunner`` calls the real ``do_*`` actions and the worker's ``auto_press`` /
   ``mark_overdue`` with explicit times: the reference, slow (dozens of queries per order).
-- ``BulkRunner`` applies the same changes to unsaved rows in memory, reusing the actions' own
-  pure parts (``_clock_columns``, ``visit_clock_fields``, ``visit_verdict``,
-  ``compute_deadlines``), and writes everything with a few ``bulk_create`` calls: fast.
+- ``BulkRunner`` computes the same changes with the same functions (``changes``: every
+  transition's state, columns, event, new rows and notices) and applies them to unsaved rows
+  in memory, then writes everything with a few bulk inserts: fast. What it does itself is the
+  order numbering, routing (``actions.route_changes``), the worker's presses and breaches, and
+  the applier (``_apply``, the bulk twin of ``actions.apply``).
 
 A test runs one script through both and compares every row, so the bulk history is a state
 the actions could have produced. The worker is emulated per order: before each step of an
@@ -35,8 +37,9 @@ from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 
-from . import actions
+from . import actions, changes
 from .access import CITIZEN, may_act
+from .changes import Change, Context
 from .choices import (
     OPEN_STATES,
     Category,
@@ -48,7 +51,6 @@ from .choices import (
 )
 from .deadlines import Policy, compute_deadlines, policy_for, routing_deadline
 from .models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
-from .rules import visit_verdict
 from .transitions import TRANSITIONS
 
 # ---------------------------------------------------------------------------------------------
@@ -210,6 +212,45 @@ class BulkRunner:
                 setattr(order, name, value)
         self._event(order, actor, action, before.state, order.state, now, reason, data)
 
+    def _context(self, now) -> Context:
+        return Context(
+            now=now,
+            deadlines=self._deadlines,
+            published_on_reply=self._published_on_reply,
+            standard_c=self._standard_c,
+        )
+
+    def _published_on_reply(self) -> bool:
+        return self.published_on_reply
+
+    def _standard_c(self, moment) -> float:
+        return standard_indoor_c(self._season(moment))
+
+    def _apply(self, order, actor, change: Change, now, *, check_permission=True):
+        """The change as ``actions.apply`` writes it, on the unsaved rows."""
+        for name, value in change.guard.items():
+            if getattr(order, name) != value:
+                raise AssertionError(f"{change.action}: {name} is not {value} ({order.number})")
+        fields = dict(change.fields)
+        master = fields.pop("master", None)
+        self._change(order, actor, change.action, to_state=change.to_state, fields=fields,
+                     reason=change.reason, data=change.data, now=now,
+                     check_permission=check_permission)  # fmt: skip
+        if master is not None:  # written by ``finish``, once both orders have their id
+            order.master_order = master
+        for row in change.rows:
+            if isinstance(row, Callback):
+                self.callbacks.append(row)
+            elif isinstance(row, Visit):
+                self.visits.append(row)
+                self.visit_count[id(order)] += 1
+            elif isinstance(row, changes.NewReading):  # plain tuples, as the events
+                self.readings.append(row)
+            else:
+                raise AssertionError(f"no bulk table for {type(row).__name__}")
+        for notice in change.notices:
+            self._notify(order, notice.text, now, notice.supervisors)
+
     def _notify(self, order, text, now, supervisors=False):
         users = list(self.dispatchers.get(order.company_id, []))
         if supervisors:
@@ -278,210 +319,74 @@ class BulkRunner:
         self._route(order, actor, community, action="dispatch", now=now)
 
     def resolve_immediately(self, order, actor, reply, now):
-        self._change(
-            order,
-            actor,
-            "resolve_immediately",
-            to_state=State.RESOLVED,
-            fields={
-                "reply": reply.strip(),
-                "resolved_at": now,
-                "is_published": self.published_on_reply,
-            },
-            now=now,
+        self._apply(
+            order, actor, changes.resolve_immediately(order, actor, self._context(now), reply), now
         )
 
     def accept(self, order, actor, now):
-        self._change(order, actor, "accept", to_state=State.ACCEPTED, fields={"accepted_at": now},
-                     now=now)  # fmt: skip
+        self._apply(order, actor, changes.accept(order, actor, self._context(now)), now)
 
     def assign(self, order, actor, technician, now):
-        self._change(
-            order,
-            actor,
-            "assign",
-            to_state=State.IN_PROGRESS,
-            fields={"assignee": technician},
-            data={"technician": technician.staff_profile.display_name},
-            now=now,
-        )
+        self._apply(order, actor, changes.assign(order, actor, self._context(now), technician), now)
 
-    def record_visit(self, order, actor, now, *, readings, not_home=False, access_refused=False,
-                     closed_30_min=False, centre_height_ok=False, read_after_10_min=False,
-                     outdoor_temp_c=None, causes=(), actions_taken="", violations="",
-                     rectification="", resident_confirmed=False, home_area_m2=None) -> str:  # fmt: skip
-        season = self._season(now)
-        standard = standard_indoor_c(season)
-        checked = [(room.strip(), kind, float(temp)) for room, kind, temp in readings]
-        verdict, lowest = visit_verdict(
-            not_home=not_home,
-            access_refused=access_refused,
-            conditions_met=closed_30_min and centre_height_ok and read_after_10_min,
-            causes=list(causes),
-            readings=[(kind, temp) for _room, kind, temp in checked],
-            standard_c=standard,
-        )
-        fields, clock_data = actions.visit_clock_fields(order, not_home=not_home, visited_at=now)
-        self._change(
-            order,
-            actor,
-            "record_visit",
-            to_state=State.IN_PROGRESS,
-            fields=fields,
-            data={
-                "verdict": verdict,
-                "lowest_reading_c": lowest,
-                "causes": list(causes),
-                **clock_data,
-            },  # fmt: skip
-            now=now,
-        )
-        visit = Visit(
-            order=order,
-            technician=actor,
-            visited_at=now,
-            not_home=not_home,
-            access_refused=access_refused,
-            closed_30_min=closed_30_min,
-            centre_height_ok=centre_height_ok,
-            read_after_10_min=read_after_10_min,
-            outdoor_temp_c=outdoor_temp_c,
-            causes=list(causes),
-            actions_taken=actions_taken,
-            violations=violations,
-            rectification=rectification,
-            resident_confirmed=resident_confirmed,
-            home_area_m2=home_area_m2,
-            standard_temp_c=standard,
-            verdict=verdict,
-            lowest_reading_c=lowest,
-        )
-        self.visits.append(visit)
-        self.visit_count[id(order)] += 1
-        self.readings.extend((visit, room, kind, temp) for room, kind, temp in checked)
-        return verdict
+    def record_visit(self, order, actor, now, **visit) -> str:
+        change = changes.record_visit(order, actor, self._context(now), visited_at=now, **visit)
+        self._apply(order, actor, change, now)
+        return change.rows[0].verdict
 
     def reply(self, order, actor, reply, now):
-        if order.category in actions.VISIT_REQUIRED and not self.visit_count[id(order)]:
-            raise AssertionError(f"reply without a visit ({order.number})")
-        self._change(
+        visited = self.visit_count[id(order)] > 0
+        self._apply(
             order,
             actor,
-            "reply",
-            to_state=State.RESOLVED,
-            fields={
-                "reply": reply.strip(),
-                "resolved_at": now,
-                "is_published": self.published_on_reply,
-            },
-            now=now,
+            changes.reply(order, actor, self._context(now), reply, visited=visited),
+            now,
         )
 
     def publish_reply(self, order, actor, now):
-        self._change(order, actor, "publish_reply", fields={"is_published": True}, now=now)
+        self._apply(order, actor, changes.publish_reply(order, actor, self._context(now)), now)
 
     def return_(self, order, actor, reason, now):
-        self._change(order, actor, "return", to_state=State.RETURNED, reason=reason, now=now)
+        self._apply(order, actor, changes.return_(order, actor, self._context(now), reason), now)
 
     def reroute(self, order, actor, community, reason, now):
         self._route(order, actor, community, action="reroute", now=now, reason=reason)
 
     def refuse_return(self, order, actor, reason, now):
-        deadlines = self._deadlines(order.category, now)
-        self._change(
-            order,
-            actor,
-            "refuse_return",
-            to_state=State.DISPATCHED,
-            fields={
-                "clock_started_at": now,
-                "onsite_paused_at": None,
-                "sign_deadline": deadlines.sign,
-                "onsite_deadline": deadlines.onsite,
-                "resolve_deadline": deadlines.resolve,
-            },
-            reason=reason,
-            now=now,
+        self._apply(
+            order, actor, changes.refuse_return(order, actor, self._context(now), reason), now
         )
 
     def request_extension(self, order, actor, until, reason, now):
-        assert not order.extension_requested and until > order.resolve_deadline
-        self._change(
-            order,
-            actor,
-            "request_extension",
-            fields={"extension_requested": True, "requested_extension_until": until},
-            reason=reason,
-            data={"until": until.isoformat()},
-            now=now,
-        )
+        change = changes.request_extension(order, actor, self._context(now), until, reason)
+        self._apply(order, actor, change, now)
 
     def decide_extension(self, order, actor, approve, reason, now):
-        assert order.extension_requested
-        fields = {"extension_requested": False}
-        if approve:
-            fields.update(extension_approved=True, resolve_deadline=order.requested_extension_until)
-        self._change(order, actor, "decide_extension", fields=fields, reason=reason,
-                     data={"approved": approve}, now=now)  # fmt: skip
+        change = changes.decide_extension(order, actor, self._context(now), approve, reason)
+        self._apply(order, actor, change, now)
 
     def press(self, order, actor, reason, now):
-        self._change(order, actor, "press", fields={"pressed": True}, reason=reason, now=now)
-        self._notify(order, _("工单 %(n)s 被催办：%(r)s") % {"n": order.number, "r": reason}, now)
+        self._apply(order, actor, changes.press(order, actor, self._context(now), reason), now)
 
     def supervise(self, order, actor, deadline, reason, now):
-        new_deadline = min(deadline, order.resolve_deadline) if order.resolve_deadline else deadline
-        self._change(
-            order,
-            actor,
-            "supervise",
-            fields={"supervised": True, "resolve_deadline": new_deadline},
-            reason=reason,
-            data={"deadline": new_deadline.isoformat()},
-            now=now,
-        )
-        self._notify(order, _("工单 %(n)s 被督办：%(r)s") % {"n": order.number, "r": reason}, now)
+        change = changes.supervise(order, actor, self._context(now), deadline, reason)
+        self._apply(order, actor, change, now)
 
     def callback(self, order, actor, satisfaction, note, now):
-        if satisfaction == Satisfaction.UNSATISFIED:
-            deadlines = self._deadlines(order.category, now)
-            self._change(
-                order,
-                actor,
-                "callback",
-                to_state=State.REOPENED,
-                fields={
-                    "clock_started_at": now,
-                    "accepted_at": None,
-                    "first_visit_at": None,
-                    "onsite_paused_at": None,
-                    "resolved_at": None,
-                    "sign_deadline": deadlines.sign,
-                    "onsite_deadline": deadlines.onsite,
-                    "resolve_deadline": deadlines.resolve,
-                },
-                reason=note,
-                data={"satisfaction": satisfaction},
-                now=now,
-            )
-        else:
-            self._change(order, actor, "callback", to_state=State.CALLBACK_DONE, reason=note,
-                         data={"satisfaction": satisfaction}, now=now)  # fmt: skip
         user = actor if staff_role(actor) else None
-        self.callbacks.append(
-            Callback(order=order, actor=user, at=now, satisfaction=satisfaction, note=note)
-        )
+        change = changes.callback(order, actor, self._context(now), satisfaction, note, user=user)
+        self._apply(order, actor, change, now)
 
     def close(self, order, actor, now):
-        self._change(order, actor, "close", to_state=State.CLOSED, now=now)
+        self._apply(order, actor, changes.close(order, actor, self._context(now)), now)
 
     def merge(self, order, actor, master, reason, now):
-        assert master.state in OPEN_STATES | {State.RESOLVED} and master.master_order is None
-        self._change(order, actor, "merge", to_state=State.MERGED, reason=reason,
-                     data={"master": master.number}, now=now)  # fmt: skip
-        order.master_order = master
+        self._apply(
+            order, actor, changes.merge(order, actor, self._context(now), master, reason), now
+        )
 
     def reject(self, order, actor, reason, now):
-        self._change(order, actor, "reject", to_state=State.REJECTED, reason=reason, now=now)
+        self._apply(order, actor, changes.reject(order, actor, self._context(now), reason), now)
 
     def worker_until(self, order, moment):
         while order.state in OPEN_STATES:
@@ -668,7 +573,7 @@ class Cast:
 
 
 @dataclass
-class Plan:
+class OrderScript:
     """One order's script: who calls about what, and which side paths it takes."""
 
     created_at: datetime
@@ -690,7 +595,7 @@ class Plan:
     unrouted: bool = False
     rejected: bool = False
     immediate: bool = False
-    duplicate_of: Plan | None = None
+    duplicate_of: OrderScript | None = None
     fixed_visits: list[dict] | None = None  # scripted visits (the newspaper cases)
     fixed_reply: str = ""
     order: WorkOrder | None = field(default=None, repr=False)
@@ -726,7 +631,7 @@ def _merge_if_open(runner, order, operator, master, now) -> bool:
     return True
 
 
-def lifecycle(plan: Plan, runner, cast: Cast):
+def lifecycle(plan: OrderScript, runner, cast: Cast):
     """The script of one order as a generator of (time, step); each step's result is sent
     back. The scheduler runs the steps of all orders in global time order and stops an
     order's script at its first step in the future."""
@@ -897,7 +802,7 @@ def lifecycle(plan: Plan, runner, cast: Cast):
         return
 
 
-def _review_publication(plan: Plan, runner, reviewer, order, replied_at: datetime):
+def _review_publication(plan: OrderScript, runner, reviewer, order, replied_at: datetime):
     """Where the city reviews publications, the bureau publishes most replies within three
     hours (before any call back); one in ten waits for review (never a newspaper case). The
     delay comes from the seed, not the script's generator, so the rest stays the same."""
@@ -907,7 +812,7 @@ def _review_publication(plan: Plan, runner, reviewer, order, replied_at: datetim
     yield moment, partial(runner.publish_reply, order, reviewer, moment)
 
 
-def _contact_note(plan: Plan) -> str:
+def _contact_note(plan: OrderScript) -> str:
     """What a dispatcher types before the reply proper in one reply of five: whom they called,
     the number and the home, as in the issue-16 example. The public pages show it masked."""
     if plan.seed % 5 or not (plan.caller_name and plan.phone and plan.room and plan.building):
@@ -928,7 +833,7 @@ IMMEDIATE_REPLIES = {
 }
 
 
-def _visit_values(rng, plan: Plan, reopened: int, after_fix: bool = False) -> dict:
+def _visit_values(rng, plan: OrderScript, reopened: int, after_fix: bool = False) -> dict:
     """Readings and findings of a real (not-at-home excluded) visit."""
     heat = plan.category in HEAT_CATEGORIES
     if after_fix:
@@ -980,7 +885,7 @@ def _visit_values(rng, plan: Plan, reopened: int, after_fix: bool = False) -> di
     )
 
 
-def _reply_text(plan: Plan, verdicts: list[str]) -> str:
+def _reply_text(plan: OrderScript, verdicts: list[str]) -> str:
     # A leak's visit measures the room too, but the caller asked about the leak.
     if plan.category == Category.LEAK:
         return "接报后已关阀抢修，漏点已修复。"
@@ -997,7 +902,7 @@ def _reply_text(plan: Plan, verdicts: list[str]) -> str:
     return "已联系来电人并办理完毕。"
 
 
-def _satisfaction(rng, plan: Plan, verdicts: list[str], reopened: int) -> str:
+def _satisfaction(rng, plan: OrderScript, verdicts: list[str], reopened: int) -> str:
     if plan.fixed_reply:
         return Satisfaction.SATISFIED
     unsatisfied = 0.06
@@ -1015,7 +920,7 @@ def _satisfaction(rng, plan: Plan, verdicts: list[str], reopened: int) -> str:
     return Satisfaction.SATISFIED
 
 
-def run_history(plans: list[Plan], runner, cast: Cast, now: datetime) -> dict:
+def run_history(plans: list[OrderScript], runner, cast: Cast, now: datetime) -> dict:
     """Run every script in global time order up to ``now`` (exclusive); return the runner's
     counts. Steps at or after ``now`` have not happened yet: that order's script stops."""
     queue = []

@@ -81,6 +81,7 @@ def _register_index(build):
 def read_text(text: str) -> Prefill:
     """What the complaint reader finds in the text; an empty Prefill if it is unavailable."""
     try:
+        # Start-up cost: the reader loads its model; only intake forms need it.
         from wennuan.understanding import read_complaint, register_index
     except ImportError:  # the reader is optional for intake
         return Prefill()

@@ -4,9 +4,6 @@ State and clock fields change only through ``wennuan.workorders.actions``; the e
 append-only and is the audit trail.
 """
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wennuan.lib.phones import validate_phone
+from wennuan.staff.access import staff_role, user_company_id
+from wennuan.staff.choices import Role
 
 from .choices import (
+    OPEN_STATES,
     Action,
     Category,
     Cause,
@@ -42,7 +42,7 @@ class WorkOrder(models.Model):
     number = models.CharField(_("工单号"), max_length=20, unique=True)
     channel = models.CharField(_("来源"), max_length=20, choices=Channel.choices)
     api_client = models.ForeignKey(
-        "ApiClient",
+        "api.ApiClient",
         verbose_name=_("推送系统"),
         related_name="orders",
         on_delete=models.PROTECT,
@@ -177,8 +177,6 @@ class WorkOrder(models.Model):
 
     @property
     def is_open(self) -> bool:
-        from .choices import OPEN_STATES
-
         return self.state in OPEN_STATES
 
 
@@ -353,40 +351,6 @@ class DeadlinePolicy(models.Model):
         return self.get_category_display()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class ApiClient(models.Model):
-    """Another hotline system allowed to push orders (e.g. the city's 12345 platform).
-
-    Only a hash of the token is stored; the token itself is shown once at creation."""
-
-    name = models.CharField(_("名称"), max_length=60, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    is_active = models.BooleanField(_("启用"), default=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("接口客户端")
-        verbose_name_plural = _("接口客户端")
-
-    def __str__(self):
-        return self.name
-
-    @classmethod
-    def issue(cls, name: str) -> tuple["ApiClient", str]:
-        """Create a client and return it with its new token (not stored in clear)."""
-        token = secrets.token_urlsafe(32)
-        return cls.objects.create(name=name, token_hash=hash_token(token)), token
-
-    @classmethod
-    def authenticate(cls, token: str) -> "ApiClient | None":
-        if not token:
-            return None
-        return cls.objects.filter(token_hash=hash_token(token), is_active=True).first()
-
-
 class IdempotencyKey(models.Model):
     """A client's Idempotency-Key and the order it created: a retried push returns it again.
 
@@ -395,7 +359,9 @@ class IdempotencyKey(models.Model):
     different body is refused (422) instead of answered with an unrelated order. Rows from
     before the hash have an empty ``body_hash`` and are not compared."""
 
-    client = models.ForeignKey(ApiClient, related_name="idempotency_keys", on_delete=models.CASCADE)
+    client = models.ForeignKey(
+        "api.ApiClient", related_name="idempotency_keys", on_delete=models.CASCADE
+    )
     key = models.CharField(max_length=64)
     body_hash = models.CharField(max_length=64, blank=True, default="")
     order = models.ForeignKey(WorkOrder, related_name="+", on_delete=models.CASCADE)
@@ -523,9 +489,6 @@ class ManagerAccount(models.Model):
 
     def clean(self):
         from django.core.exceptions import ValidationError
-
-        from wennuan.staff.access import staff_role, user_company_id
-        from wennuan.staff.choices import Role
 
         if staff_role(self.user) != Role.COMMUNITY_MANAGER:
             raise ValidationError({"user": _("该账号的角色不是小区管理员")})

@@ -7,7 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from wennuan.registry.models import City, HeatingSeason
+
 from .choices import INVALIDATING_CAUSES, STANDARD_ROOMS, Verdict
+from .models import FeeReductionRule
 
 
 def visit_verdict(
@@ -60,8 +63,6 @@ DEFAULT_FEE_RULE = FeeRule()
 
 def active_fee_rule() -> FeeRule:
     """The administrator's active rule (``FeeReductionRule``), or the default."""
-    from .models import FeeReductionRule
-
     record = FeeReductionRule.objects.filter(is_active=True).first()
     if record is None:
         return DEFAULT_FEE_RULE
@@ -120,8 +121,6 @@ def order_fee_reduction(
     None when no visit was non-compliant, the home's area is unknown, no season covers the
     report, or the day was colder than the design outdoor temperature (the company is exempt).
     """
-    from wennuan.registry.models import City, HeatingSeason
-
     visits = list(order.visits.all())
     faulty = next((v for v in visits if v.verdict == Verdict.NON_COMPLIANT), None)
     if faulty is None or not faulty.home_area_m2:

@@ -8,8 +8,9 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from wennuan.api.middleware import MAX_BODY_BYTES, json_depth
+from wennuan.api.models import ApiClient
 from wennuan.workorders import actions
-from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+from wennuan.workorders.models import IdempotencyKey, WorkOrder
 
 URL = "/api/v1/workorders"
 GOOD = {

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from wennuan.workorders.models import ApiClient
+from wennuan.api.models import ApiClient
 
 URL = "/api/v1/workorders"
 

@@ -9,7 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from wennuan.workorders.models import ApiClient, hash_token
+from wennuan.api.models import ApiClient, hash_token
 
 APP = get_wsgi_application()
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from wennuan.api.models import ApiClient
 from wennuan.workorders import actions
-from wennuan.workorders.models import ApiClient, Event, WorkOrder
+from wennuan.workorders.models import Event, WorkOrder
 
 URL = "/api/v1/workorders"
 

@@ -7,7 +7,8 @@ import pytest
 import requests
 from georeport import GeoReport
 
-from wennuan.workorders.models import ApiClient, WorkOrder
+from wennuan.api.models import ApiClient
+from wennuan.workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

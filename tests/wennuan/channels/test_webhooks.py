@@ -14,12 +14,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from wennuan.api.models import ApiClient
 from wennuan.channels.models import WebhookDeliveryLog, WebhookSubscription
 from wennuan.channels.webhooks import resend
 from wennuan.lib.models import OutboxMessage
 from wennuan.lib.outbox import deliver_due
 from wennuan.workorders import actions
-from wennuan.workorders.models import ApiClient
 
 SECRET = "shared-secret-with-12345"
 

@@ -1,7 +1,8 @@
 """Admin actions of the work-order loop, driven through the admin changelists."""
 
+from wennuan.api.models import ApiClient
 from wennuan.workorders import actions
-from wennuan.workorders.models import ApiClient, WorkOrder
+from wennuan.workorders.models import WorkOrder
 
 
 def test_admin_withdraws_and_republishes_a_reply(client, make_order, personas):
@@ -34,7 +35,7 @@ def test_admin_deactivates_an_api_client(client, personas):
     api_client, token = ApiClient.issue("12345平台")
     client.force_login(personas["admin"])
     client.post(
-        "/admin/workorders/apiclient/",
+        "/admin/api/apiclient/",
         {"action": "deactivate_clients", "_selected_action": [api_client.pk]},
     )
     assert not ApiClient.objects.get(pk=api_client.pk).is_active

@@ -12,14 +12,15 @@ DESKS = ["planning:index", "reports:index", "outreach:index", "readiness:index",
 EXPECTED = {
     "supervisor": set(DESKS),
     "admin": set(DESKS),
-    # A bureau hotline operator belongs to no company: the company-scoped reports and the
-    # outreach desk refuse them, so their buttons must not be there.
-    "bureau_operator": {"planning:index", "readiness:index", "publicinfo:index"},
+    # A bureau hotline operator reads every city-wide desk a caller may ask about (the scope
+    # table, wennuan.staff.scope).
+    "bureau_operator": set(DESKS),
     "operator": set(DESKS),
     "dispatcher": set(DESKS),
     "technician": set(DESKS),
     "community_manager": set(DESKS),
-    "dispatch_engineer": set(DESKS),
+    # Engineers read no orders, so no dashboard of numbers drilling down to orders.
+    "dispatch_engineer": set(DESKS) - {"reports:index"},
 }
 
 

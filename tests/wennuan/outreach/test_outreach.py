@@ -75,11 +75,20 @@ def test_ranking_lists_communities_by_score_and_links_a_new_visit(
     assert names == ["金鼎小区"]
 
 
-@pytest.mark.parametrize("persona", ["bureau_operator", "outsider"])
-def test_others_are_refused(client, personas, visit, persona):
-    client.force_login(personas[persona])
+def test_logins_without_a_role_are_refused(client, personas, visit):
+    client.force_login(personas["outsider"])
     assert client.get(INDEX).status_code == 403
     assert client.get(f"/console/outreach/visits/{visit.pk}/").status_code == 403
+
+
+def test_the_bureau_operator_reads_outreach_but_manages_nothing(client, personas, visit):
+    client.force_login(personas["bureau_operator"])
+    assert client.get(INDEX).status_code == 200
+    page = client.get(f"/console/outreach/visits/{visit.pk}/")
+    assert page.status_code == 200 and page.context["is_bureau"] is False
+    assert client.get("/console/outreach/visits/new/").status_code == 403
+    added = client.post(f"/console/outreach/visits/{visit.pk}/items/", {"problem": "x"})
+    assert added.status_code == 403
 
 
 def test_recording_a_visit_through_the_form(client, personas, small_city, season):

@@ -9,13 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from wennuan.api.models import ApiClient
 from wennuan.planning.actions import approve_plan
 from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import compute_company_plan, rerun_plan
 from wennuan.planning.models import Plan, PlanAdjustment, PlanImmutableError, WeatherSeries
 from wennuan.planning.proactive import open_proactive_orders
 from wennuan.workorders.choices import Channel
-from wennuan.workorders.models import ApiClient, WorkOrder
+from wennuan.workorders.models import WorkOrder
 
 from .conftest import NOW, PLAN_DAY, weather_for
 

@@ -7,11 +7,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from wennuan.lib.report_rendering import bar_svg
 from wennuan.lib.scheduling import run_due_tasks
 from wennuan.reports import periodic
 from wennuan.reports.models import WeeklyReport
 from wennuan.reports.rates import week_start
-from wennuan.reports.weekly import bar_chart_svg, collect, generate_weekly_report
+from wennuan.reports.weekly import collect, generate_weekly_report
 from wennuan.workorders import actions
 from wennuan.workorders.choices import Category
 
@@ -50,22 +51,6 @@ def test_collect_has_the_weeks_figures_and_readiness(week_orders, last_monday):
     assert [row["公司"] for row in figures["readiness"]] == ["北城热力", "南城热力"]
 
 
-def test_readiness_not_available_gives_a_clear_line(week_orders, last_monday, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_readiness(name, *args, **kwargs):
-        if name == "wennuan.readiness.progress":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_readiness)
-    figures = collect(last_monday)
-    assert figures["readiness"] is None
-    assert "不可用" in figures["readiness_note"]
-
-
 def test_generated_report_has_excel_and_pdf(week_orders, last_monday, personas):
     report = generate_weekly_report(last_monday, user=personas["supervisor"])
     book = load_workbook(io.BytesIO(report.xlsx.read()))
@@ -84,7 +69,7 @@ def test_generated_report_has_excel_and_pdf(week_orders, last_monday, personas):
 def test_bar_chart_svg_is_well_formed():
     from xml.etree import ElementTree
 
-    svg = bar_chart_svg(["11-23", "<b>"], [3, 0], unit="%")
+    svg = bar_svg(["11-23", "<b>"], [3, 0], unit="%")
     root = ElementTree.fromstring(svg)
     assert root.tag.endswith("svg")
     assert "&lt;b&gt;" in svg

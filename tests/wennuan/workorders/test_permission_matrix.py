@@ -6,10 +6,11 @@ that gives the wrong roles fails; an action missing from this matrix fails too."
 
 import pytest
 
+from wennuan.api.models import ApiClient
 from wennuan.staff.choices import Role
 from wennuan.workorders import actions
 from wennuan.workorders.access import CITIZEN, may_act
-from wennuan.workorders.models import ApiClient, Event, WorkOrder
+from wennuan.workorders.models import Event, WorkOrder
 from wennuan.workorders.transitions import TRANSITIONS
 
 BUREAU_DESK = {"dispatch", "resolve_immediately", "merge", "reject"}

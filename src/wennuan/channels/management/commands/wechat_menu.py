@@ -22,6 +22,7 @@ class Command(BaseCommand):
         if push:
             from wechatpy.exceptions import WeChatClientException
 
+            # Start-up cost: wechatpy is only needed to push the menu.
             from wennuan.channels.wechat_send import client
 
             try:

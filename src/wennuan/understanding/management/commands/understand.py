@@ -8,6 +8,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
+from wennuan.registry.models import City, Community
 from wennuan.understanding import process_lines, register_index
 
 
@@ -22,8 +23,6 @@ class Command(BaseCommand):
     stealth_options = ("stdin",)
 
     def handle(self, *args, **options):
-        from wennuan.registry.models import City, Community
-
         index = register_index(
             Community.objects.values_list("name", "aliases", "district", "address")
         )

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        # Start-up cost: `wennuan manage help` lists every command; training code is heavy.
         from wennuan.understanding.model import MODEL_PATH
         from wennuan.understanding.training import CORPUS_DIR
 

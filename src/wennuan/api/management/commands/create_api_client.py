@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wennuan.workorders.models import ApiClient
+from wennuan.api.models import ApiClient
 
 
 class Command(BaseCommand):
