@@ -153,6 +153,51 @@ def _interval_row(daily_ape: pd.Series, level: float) -> dict:
     }
 
 
+def heldout_seasons(folder: str | Path) -> list[tuple]:
+    """The held-out seasons every held-out report scores, in one place.
+
+    ``folder`` holds ``flensburg/`` and ``nis/``. Returns tuples ``(name, history, actual,
+    scored_months, min_hours, fresh_file)``: Flensburg 2015 (history 2014, Oct–Apr, days of
+    24 hours), Niš 2023/24 for L4, L8, L12 (history up to 2023-09-30) and Niš 2024/25 where
+    its file exists (history = the SCADA file to 2024-04-30; Nov–Mar, days of ≥ 20 hours).
+    ``fresh_file`` is the path of the 2024/25 file (it carries the forecast column), else
+    None. Frames hold ``outdoor_temp_c`` and ``heat_kw``.
+    """
+    folder = Path(folder)
+    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
+    seasons = [
+        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24, None)
+    ]
+    y = NIS_TEST_SEASON
+    for substation in ("L4", "L8", "L12"):
+        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
+        scada = scada[["outdoor_temp_c", "heat_kw"]]
+        seasons.append(
+            (
+                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
+                scada.loc[: f"{y}-09-30"],
+                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
+                NIS_HEATING_MONTHS,
+                20,
+                None,
+            )
+        )
+        fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
+        if fresh.exists():
+            actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
+            seasons.append(
+                (
+                    f"Niš {substation} 2024/25",
+                    scada.loc[:"2024-04-30"],
+                    actual,
+                    NIS_HEATING_MONTHS,
+                    20,
+                    fresh,
+                )
+            )
+    return seasons
+
+
 def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
     """Daily MAPE of each model on every held-out season with its block-bootstrap interval.
 
@@ -170,38 +215,8 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
         "dayahead": DayAheadModel,
         "session2": lambda: DayAheadModel(SESSION_2_OPTIONS),
     }
-    seasons = []
-    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
-    seasons.append(
-        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24)
-    )
-    for substation in ("L4", "L8", "L12"):
-        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
-        scada = scada[["outdoor_temp_c", "heat_kw"]]
-        y = NIS_TEST_SEASON
-        seasons.append(
-            (
-                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
-                scada.loc[: f"{y}-09-30"],
-                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
-                NIS_HEATING_MONTHS,
-                20,
-            )
-        )
-        fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
-        if fresh.exists():
-            actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
-            seasons.append(
-                (
-                    f"Niš {substation} 2024/25",
-                    scada.loc[:"2024-04-30"],
-                    actual,
-                    NIS_HEATING_MONTHS,
-                    20,
-                )
-            )
     out = {}
-    for name, history, actual, months, min_hours in seasons:
+    for name, history, actual, months, min_hours, _ in heldout_seasons(folder):
         scored = actual.index.month.isin(months)
         measured = actual["heat_kw"][scored]
         ape = {}
@@ -326,41 +341,9 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
     of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's, and
     the file's after :func:`~heatphys.forecasting.weather.debias_forecast` (7 days).
     """
-    folder = Path(folder)
-    seasons = []
-    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
-    seasons.append(
-        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24, None)
-    )
-    for substation in ("L4", "L8", "L12"):
-        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
-        scada = scada[["outdoor_temp_c", "heat_kw"]]
-        y = NIS_TEST_SEASON
-        seasons.append(
-            (
-                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
-                scada.loc[: f"{y}-09-30"],
-                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
-                NIS_HEATING_MONTHS,
-                20,
-                None,
-            )
-        )
-        fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
-        if fresh.exists():
-            actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
-            seasons.append(
-                (
-                    f"Niš {substation} 2024/25",
-                    scada.loc[:"2024-04-30"],
-                    actual,
-                    NIS_HEATING_MONTHS,
-                    20,
-                    nis_file_forecasts(fresh),
-                )
-            )
     out = {}
-    for name, history, actual, months, min_hours, file_fc in seasons:
+    for name, history, actual, months, min_hours, fresh in heldout_seasons(folder):
+        file_fc = None if fresh is None else nis_file_forecasts(fresh)
         scored = actual.index.month.isin(months)
         measured = actual["heat_kw"][scored]
         variants = {

@@ -51,3 +51,23 @@ def test_indoor_march_error_with_and_without_sun(
     assert (result["with_sun"]["params"].aperture_m2 > 0) == (kept == "kept")
     assert max(result["without_sun"]["march_mae_k"], result["with_sun"]["march_mae_k"]) <= 0.7
     assert np.isfinite(result["persistence_march_mae_k"])
+
+
+def test_heldout_seasons_are_listed_once_with_history_before_each_season(shared_data):
+    from heatphys.forecasting.validation import heldout_seasons
+
+    seasons = heldout_seasons(shared_data)
+    names = [s[0] for s in seasons]
+    assert names == [
+        "Flensburg 2015",
+        "Niš L4 2023/24",
+        "Niš L4 2024/25",
+        "Niš L8 2023/24",
+        "Niš L12 2023/24",
+        "Niš L12 2024/25",
+    ]
+    for name, history, actual, _months, min_hours, fresh in seasons:
+        assert history.index.max() < actual.index.min(), name
+        assert list(actual.columns) == ["outdoor_temp_c", "heat_kw"]
+        assert (fresh is not None) == name.endswith("2024/25")
+        assert min_hours == (24 if name.startswith("Flensburg") else 20)
