@@ -18,7 +18,14 @@ from ..solar import cloudy_sky_ghi_w_m2
 from .backtest import rolling_day_ahead
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
 from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
-from .models import ChangePointModel, DayAheadModel, DayAheadOptions, DesignDemandModel
+from .models import (
+    FEATURES,
+    LINEAR_FEATURES,
+    ChangePointModel,
+    DayAheadModel,
+    DayAheadOptions,
+    DesignDemandModel,
+)
 from .weather import (
     debias_forecast,
     forecast_known_before,
@@ -143,6 +150,14 @@ SESSION_2_OPTIONS = DayAheadOptions(
 kept to compare the two versions on the held-out seasons."""
 
 
+SESSION_3_OPTIONS = DayAheadOptions(
+    features=tuple(f for f in FEATURES if f != "days_in_operation"),
+    linear_features=tuple(f for f in LINEAR_FEATURES if f != "memory_gap_k"),
+)
+"""The day-ahead settings of sessions 3–5 (before the operating-run feature and the thermal
+memory in the linear stage), kept to report the new version beside the old one."""
+
+
 def _interval_row(daily_ape: pd.Series, level: float) -> dict:
     low, high = block_bootstrap_interval(daily_ape.to_numpy(), level=level)
     return {
@@ -204,9 +219,10 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
     Seasons: Flensburg 2015 Oct–Apr (history 2014), Niš 2023/24 (L4, L8, L12) and Niš
     2024/25 (L4, L12), each by the same rolling backtest as :func:`flensburg_demand`,
     :func:`nis_demand` and :func:`nis_demand_2024_25`. Models: the change-point baseline,
-    the day-ahead model and its session-2 settings (:data:`SESSION_2_OPTIONS`). Besides each
-    model's interval, the paired per-day differences "day-ahead − session 2" and "day-ahead
-    − change-point" get theirs: how much of a difference between two versions, or between
+    the day-ahead model, its session-2 settings (:data:`SESSION_2_OPTIONS`) and its
+    sessions 3–5 settings (:data:`SESSION_3_OPTIONS`). Besides each model's interval, the
+    paired per-day differences "day-ahead − session 2", "day-ahead − session 3" and
+    "day-ahead − change-point" get theirs: how much of a difference between two versions, or between
     a score and a target, one season can resolve. Nothing here chooses anything.
     """
     folder = Path(folder)
@@ -214,6 +230,7 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
         "changepoint": ChangePointModel,
         "dayahead": DayAheadModel,
         "session2": lambda: DayAheadModel(SESSION_2_OPTIONS),
+        "session3": lambda: DayAheadModel(SESSION_3_OPTIONS),
     }
     out = {}
     for name, history, actual, months, min_hours, _ in heldout_seasons(folder):
@@ -224,7 +241,7 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
             pred = rolling_day_ahead(history, actual, factory).reindex(actual.index)
             ape[model] = daily_ape_percent(measured, pred[scored], min_hours)
         row = {model: _interval_row(values, level) for model, values in ape.items()}
-        for other in ("session2", "changepoint"):
+        for other in ("session2", "session3", "changepoint"):
             days = ape["dayahead"].index.intersection(ape[other].index)
             row[f"dayahead-{other}"] = _interval_row(
                 ape["dayahead"][days] - ape[other][days], level
@@ -328,7 +345,24 @@ def nis_file_forecasts(path: str | Path) -> pd.DataFrame:
     return forecasts_from_series(hourly, issue_hour=18.0)
 
 
-def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int = 0) -> dict:
+SYNTHETIC_VARIANTS = {
+    "synthetic": {},
+    "synthetic_small": {"daily_mean_rmse_k": 0.6},
+    "synthetic_session5": {"hourly_correlation": 0.95, "daily_mean_rmse_k": None},
+}
+"""Synthetic forecast errors scored on every held-out season (keyword arguments of
+:func:`~heatphys.forecasting.weather.synthetic_forecasts`): the default (daily-mean error
+RMSE 1.0 K), a better forecast (0.6 K) and session 5's form (one AR(1) in hours, daily-mean
+error ≈ 1.3 K RMSE)."""
+
+
+def forecast_weather_intervals(
+    folder: str | Path,
+    level: float = 0.9,
+    seed: int = 0,
+    options: DayAheadOptions | None = None,
+    synthetic_variants: dict | None = None,
+) -> dict:
     """Day-ahead daily MAPE with measured and with forecast weather on every held-out season,
     each with its block-bootstrap interval and the paired per-day difference.
 
@@ -337,19 +371,21 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
     (:func:`~heatphys.forecasting.weather.forecast_known_before`); the models are fitted
     on measured temperatures as before. Niš 2024/25 uses the file's ``forecast_temp``
     (:func:`nis_file_forecasts`); Flensburg 2015 and Niš 2023/24, which carry no forecasts,
-    get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (measured + an AR(1) error
-    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's, and
-    the file's after :func:`~heatphys.forecasting.weather.debias_forecast` (7 days).
+    get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (seeded; the sizes of
+    ``synthetic_variants``, default :data:`SYNTHETIC_VARIANTS`) — also reported for Niš
+    2024/25 beside the file's, and the file's after
+    :func:`~heatphys.forecasting.weather.debias_forecast` (7 days). ``options``: the
+    day-ahead model's (default: the current defaults).
     """
+    synthetic_variants = SYNTHETIC_VARIANTS if synthetic_variants is None else synthetic_variants
     out = {}
     for name, history, actual, months, min_hours, fresh in heldout_seasons(folder):
         file_fc = None if fresh is None else nis_file_forecasts(fresh)
         scored = actual.index.month.isin(months)
         measured = actual["heat_kw"][scored]
-        variants = {
-            "measured": None,
-            "synthetic": synthetic_forecasts(actual["outdoor_temp_c"], seed=seed),
-        }
+        variants = {"measured": None}
+        for variant, kwargs in synthetic_variants.items():
+            variants[variant] = synthetic_forecasts(actual["outdoor_temp_c"], seed=seed, **kwargs)
         if file_fc is not None:
             variants["file"] = file_fc
             variants["file_debiased"] = file_fc
@@ -359,7 +395,9 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
             known = None if fc is None else forecast_known_before(fc, actual.index)
             if variant.endswith("_debiased"):
                 known = debias_forecast(known, actual["outdoor_temp_c"], window_days=7)
-            pred = rolling_day_ahead(history, actual, DayAheadModel, forecast_weather=known)
+            pred = rolling_day_ahead(
+                history, actual, lambda: DayAheadModel(options), forecast_weather=known
+            )
             ape[variant] = daily_ape_percent(
                 measured, pred.reindex(actual.index)[scored], min_hours
             )
