@@ -143,16 +143,21 @@ def nis_demand_2024_25(
     return out
 
 
+SESSION_3_FEATURES = tuple(f for f in FEATURES if f != "days_in_operation")
+SESSION_3_LINEAR_FEATURES = tuple(f for f in LINEAR_FEATURES if f != "memory_gap_k")
+
 SESSION_2_OPTIONS = DayAheadOptions(
-    min_samples_leaf=60, l2_regularization=1.0, daily_ratio_weight=0.0
+    min_samples_leaf=60,
+    l2_regularization=1.0,
+    daily_ratio_weight=0.0,
+    features=SESSION_3_FEATURES,
+    linear_features=SESSION_3_LINEAR_FEATURES,
 )
 """The day-ahead settings before session 3 (no daily ratio stage, leaves ≥ 60 h, L2 1),
 kept to compare the two versions on the held-out seasons."""
 
-
 SESSION_3_OPTIONS = DayAheadOptions(
-    features=tuple(f for f in FEATURES if f != "days_in_operation"),
-    linear_features=tuple(f for f in LINEAR_FEATURES if f != "memory_gap_k"),
+    features=SESSION_3_FEATURES, linear_features=SESSION_3_LINEAR_FEATURES
 )
 """The day-ahead settings of sessions 3–5 (before the operating-run feature and the thermal
 memory in the linear stage), kept to report the new version beside the old one."""
