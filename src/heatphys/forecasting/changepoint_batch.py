@@ -102,6 +102,8 @@ PERSISTENCE_OFFSET = 0.3
 ``daily_ratio_offset``): keeps near-zero mild-day loads finite."""
 PERSISTENCE_CLIP = 0.4
 """The forecast log ratio is clipped to ±this (a factor 0.67–1.49), as the day-ahead model's."""
+MIN_PERSISTENCE_ROWS = 14
+"""Fewer (yesterday, today) pairs over the fleet than this: no persistence."""
 
 
 def fit_persistence(fit: dict, heat_kw: np.ndarray, temp_c: np.ndarray) -> dict:
@@ -158,7 +160,7 @@ def fit_persistence(fit: dict, heat_kw: np.ndarray, temp_c: np.ndarray) -> dict:
     x2 = week[:-1].ravel()
     ok = np.isfinite(y) & np.isfinite(x1) & np.isfinite(x2)
     coef = np.zeros(3)
-    if ok.sum() >= 14:
+    if ok.sum() >= MIN_PERSISTENCE_ROWS:
         design = np.column_stack([np.ones(ok.sum()), x1[ok], x2[ok]])
         coef = np.linalg.lstsq(design, y[ok], rcond=None)[0]
     # The plan for tomorrow is made before today ends: today is then incomplete (NaN) and

@@ -16,7 +16,13 @@ from ..curves import fit_heating_curve, setpoints
 from ..indoor import IndoorModel
 from ..solar import cloudy_sky_ghi_w_m2
 from .backtest import rolling_day_ahead
+from .changepoint_batch import (
+    fit_change_point,
+    fit_persistence,
+    predict_day_with_persistence,
+)
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
+from .io import fill_temperature, regular_hours
 from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
 from .models import (
     FEATURES,
@@ -251,6 +257,106 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
             row[f"dayahead-{other}"] = _interval_row(
                 ape["dayahead"][days] - ape[other][days], level
             )
+        out[name] = row
+    return out
+
+
+def tuning_seasons(folder: str | Path) -> list[tuple]:
+    """The training seasons every model choice is made on (never the held-out ones).
+
+    ``folder`` holds ``flensburg/`` and ``nis/``. Returns tuples ``(name, history, actual,
+    scored_months, min_hours)``: Niš L4 2020/21–2022/23, L8 and L12 2021/22–2022/23 (each
+    with all earlier SCADA rows as history, rolled over Oct–Apr, scored Nov–Mar, days of
+    ≥ 20 hours) and Flensburg Oct–Dec 2014 (history Jan–Sep 2014, days of 24 hours).
+    """
+    folder = Path(folder)
+    seasons = []
+    for substation, years in (
+        ("L4", (2020, 2021, 2022)),
+        ("L8", (2021, 2022)),
+        ("L12", (2021, 2022)),
+    ):
+        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
+        scada = scada[["outdoor_temp_c", "heat_kw"]]
+        for y in years:
+            seasons.append(
+                (
+                    f"Niš {substation} {y}/{(y + 1) % 100:02d}",
+                    scada.loc[: f"{y}-09-30"],
+                    scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
+                    NIS_HEATING_MONTHS,
+                    20,
+                )
+            )
+    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
+    seasons.append(
+        (
+            "Flensburg 2014 Oct–Dec",
+            data.loc[:"2014-09-30"],
+            data.loc["2014-10-01":"2014-12-31"],
+            (10, 11, 12),
+            24,
+        )
+    )
+    return seasons
+
+
+def engine_persistence_backtest(
+    folder: str | Path,
+    weights=(0.0, 0.75),
+    heldout: bool = False,
+    window_days: int = 28,
+    level: float = 0.9,
+) -> dict:
+    """The planning engine's demand forecast, backtested: each day from the ``window_days``
+    before it (as the engine's history), the change-point batch fit with the persistence
+    stage at each of ``weights`` (0 = change-point alone), the day's measured temperature.
+
+    Seasons: :func:`tuning_seasons` (where the weight was chosen) or, with ``heldout``,
+    those of :func:`heldout_seasons`. Days need ``window_days`` of grid before them, their
+    season's minimum of measured hours and a non-zero load. Returns per season and weight
+    the daily MAPE with its block-bootstrap interval, and the paired difference of the last
+    weight against the first.
+    """
+    seasons = heldout_seasons(folder) if heldout else tuning_seasons(folder)
+    out = {}
+    for name, history, actual, months, min_hours, *_ in seasons:
+        data = pd.concat([history.loc[actual.index.min() - pd.Timedelta(days=60) :], actual])
+        data = data[~data.index.duplicated(keep="last")]
+        grid = regular_hours(data)
+        grid = grid.reindex(
+            pd.date_range(
+                grid.index.min().floor("D"),
+                grid.index.max().floor("D") + pd.Timedelta(hours=23),
+                freq="h",
+            )
+        )
+        grid["outdoor_temp_c"] = fill_temperature(grid["outdoor_temp_c"])
+        heat = grid["heat_kw"].to_numpy().reshape(-1, 24)
+        temp = grid["outdoor_temp_c"].to_numpy().reshape(-1, 24)
+        days = grid.index[::24]
+        first, last = actual.index.min().floor("D"), actual.index.max().floor("D")
+        ape = {w: [] for w in weights}
+        for i, day in enumerate(days):
+            if i < window_days or not first <= day <= last or day.month not in months:
+                continue
+            measured = heat[i]
+            ok = np.isfinite(measured)
+            if ok.sum() < min_hours or np.nansum(measured) == 0:
+                continue
+            window_heat = heat[i - window_days : i, :, None]
+            window_temp = temp[i - window_days : i]
+            fit = fit_change_point(window_heat, window_temp, 7)
+            if not fit["ok"][0]:
+                continue
+            persistence = fit_persistence(fit, window_heat, window_temp)
+            for w in weights:
+                pred = predict_day_with_persistence(fit, persistence, temp[i], weight=w)[:, 0]
+                ape[w].append(abs(pred[ok].sum() - measured[ok].sum()) / measured[ok].sum() * 100)
+        row = {w: _interval_row(pd.Series(values), level) for w, values in ape.items()}
+        row["difference"] = _interval_row(
+            pd.Series(np.subtract(ape[weights[-1]], ape[weights[0]])), level
+        )
         out[name] = row
     return out
 
