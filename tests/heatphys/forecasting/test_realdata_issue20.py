@@ -33,8 +33,9 @@ def test_nis_l4_2024_25_with_the_files_forecasts(shared_data):
     for label, fc in (("measured", None), ("forecast", known)):
         pred = rolling_day_ahead(history, actual, forecast_weather=fc).reindex(actual.index)
         mape[label] = daily_ape_percent(actual["heat_kw"][scored], pred[scored], 20).mean()
-    assert mape["measured"] == pytest.approx(8.98, abs=0.05)
-    assert mape["forecast"] == pytest.approx(9.62, abs=0.05)
+    # Session 6's model (session 5's: 8.98 / 9.62).
+    assert mape["measured"] == pytest.approx(8.49, abs=0.05)
+    assert mape["forecast"] == pytest.approx(9.21, abs=0.05)
     assert mape["forecast"] - mape["measured"] <= 1.5  # the target, met here
 
 
