@@ -72,3 +72,21 @@ def test_heldout_seasons_are_listed_once_with_history_before_each_season(shared_
         assert list(actual.columns) == ["outdoor_temp_c", "heat_kw"]
         assert (fresh is not None) == name.endswith("2024/25")
         assert min_hours == (24 if name.startswith("Flensburg") else 20)
+
+
+def test_planning_engine_forecast_with_persistence(shared_data):
+    """The engine's forecast (28 days of history, change-point line ± the persistence
+    stage at weight 0.75), docs/demand-models.md "The planning engine's model"."""
+    from heatphys.forecasting.validation import engine_persistence_backtest
+
+    tuning = engine_persistence_backtest(shared_data, weights=(0.0, 0.75))
+    nis = [row for name, row in tuning.items() if name.startswith("Niš")]
+    assert np.mean([r[0.75]["daily_mape_pct"] for r in nis]) == pytest.approx(12.22, abs=0.05)
+    assert np.mean([r[0.0]["daily_mape_pct"] for r in nis]) == pytest.approx(12.78, abs=0.05)
+    heldout = engine_persistence_backtest(shared_data, weights=(0.0, 0.75), heldout=True)
+    flensburg = heldout["Flensburg 2015"]
+    assert flensburg[0.0]["daily_mape_pct"] == pytest.approx(7.54, abs=0.05)
+    assert flensburg[0.75]["daily_mape_pct"] == pytest.approx(5.61, abs=0.05)
+    assert flensburg["difference"]["high"] < 0  # better beyond the season's noise
+    for name, row in heldout.items():  # better on every held-out season (one look)
+        assert row["difference"]["daily_mape_pct"] < 0, name
