@@ -16,9 +16,22 @@ from ..curves import fit_heating_curve, setpoints
 from ..indoor import IndoorModel
 from ..solar import cloudy_sky_ghi_w_m2
 from .backtest import rolling_day_ahead
+from .changepoint_batch import (
+    fit_change_point,
+    fit_persistence,
+    predict_day_with_persistence,
+)
 from .datasets import read_flensburg, read_nis_15min, read_nis_indoor, read_nis_scada
+from .io import fill_temperature, regular_hours
 from .metrics import block_bootstrap_interval, daily_ape_percent, daily_energy, score
-from .models import ChangePointModel, DayAheadModel, DayAheadOptions, DesignDemandModel
+from .models import (
+    FEATURES,
+    LINEAR_FEATURES,
+    ChangePointModel,
+    DayAheadModel,
+    DayAheadOptions,
+    DesignDemandModel,
+)
 from .weather import (
     debias_forecast,
     forecast_known_before,
@@ -136,11 +149,24 @@ def nis_demand_2024_25(
     return out
 
 
+SESSION_3_FEATURES = tuple(f for f in FEATURES if f != "days_in_operation")
+SESSION_3_LINEAR_FEATURES = tuple(f for f in LINEAR_FEATURES if f != "memory_gap_k")
+
 SESSION_2_OPTIONS = DayAheadOptions(
-    min_samples_leaf=60, l2_regularization=1.0, daily_ratio_weight=0.0
+    min_samples_leaf=60,
+    l2_regularization=1.0,
+    daily_ratio_weight=0.0,
+    features=SESSION_3_FEATURES,
+    linear_features=SESSION_3_LINEAR_FEATURES,
 )
 """The day-ahead settings before session 3 (no daily ratio stage, leaves ≥ 60 h, L2 1),
 kept to compare the two versions on the held-out seasons."""
+
+SESSION_3_OPTIONS = DayAheadOptions(
+    features=SESSION_3_FEATURES, linear_features=SESSION_3_LINEAR_FEATURES
+)
+"""The day-ahead settings of sessions 3–5 (before the operating-run feature and the thermal
+memory in the linear stage), kept to report the new version beside the old one."""
 
 
 def _interval_row(daily_ape: pd.Series, level: float) -> dict:
@@ -153,32 +179,25 @@ def _interval_row(daily_ape: pd.Series, level: float) -> dict:
     }
 
 
-def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
-    """Daily MAPE of each model on every held-out season with its block-bootstrap interval.
+def heldout_seasons(folder: str | Path) -> list[tuple]:
+    """The held-out seasons every held-out report scores, in one place.
 
-    Seasons: Flensburg 2015 Oct–Apr (history 2014), Niš 2023/24 (L4, L8, L12) and Niš
-    2024/25 (L4, L12), each by the same rolling backtest as :func:`flensburg_demand`,
-    :func:`nis_demand` and :func:`nis_demand_2024_25`. Models: the change-point baseline,
-    the day-ahead model and its session-2 settings (:data:`SESSION_2_OPTIONS`). Besides each
-    model's interval, the paired per-day differences "day-ahead − session 2" and "day-ahead
-    − change-point" get theirs: how much of a difference between two versions, or between
-    a score and a target, one season can resolve. Nothing here chooses anything.
+    ``folder`` holds ``flensburg/`` and ``nis/``. Returns tuples ``(name, history, actual,
+    scored_months, min_hours, fresh_file)``: Flensburg 2015 (history 2014, Oct–Apr, days of
+    24 hours), Niš 2023/24 for L4, L8, L12 (history up to 2023-09-30) and Niš 2024/25 where
+    its file exists (history = the SCADA file to 2024-04-30; Nov–Mar, days of ≥ 20 hours).
+    ``fresh_file`` is the path of the 2024/25 file (it carries the forecast column), else
+    None. Frames hold ``outdoor_temp_c`` and ``heat_kw``.
     """
     folder = Path(folder)
-    factories = {
-        "changepoint": ChangePointModel,
-        "dayahead": DayAheadModel,
-        "session2": lambda: DayAheadModel(SESSION_2_OPTIONS),
-    }
-    seasons = []
     data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
-    seasons.append(
-        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24)
-    )
+    seasons = [
+        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24, None)
+    ]
+    y = NIS_TEST_SEASON
     for substation in ("L4", "L8", "L12"):
         scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
         scada = scada[["outdoor_temp_c", "heat_kw"]]
-        y = NIS_TEST_SEASON
         seasons.append(
             (
                 f"Niš {substation} {y}/{(y + 1) % 100:02d}",
@@ -186,6 +205,7 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
                 scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
                 NIS_HEATING_MONTHS,
                 20,
+                None,
             )
         )
         fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
@@ -198,10 +218,33 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
                     actual,
                     NIS_HEATING_MONTHS,
                     20,
+                    fresh,
                 )
             )
+    return seasons
+
+
+def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
+    """Daily MAPE of each model on every held-out season with its block-bootstrap interval.
+
+    Seasons: Flensburg 2015 Oct–Apr (history 2014), Niš 2023/24 (L4, L8, L12) and Niš
+    2024/25 (L4, L12), each by the same rolling backtest as :func:`flensburg_demand`,
+    :func:`nis_demand` and :func:`nis_demand_2024_25`. Models: the change-point baseline,
+    the day-ahead model, its session-2 settings (:data:`SESSION_2_OPTIONS`) and its
+    sessions 3–5 settings (:data:`SESSION_3_OPTIONS`). Besides each model's interval, the
+    paired per-day differences "day-ahead − session 2", "day-ahead − session 3" and
+    "day-ahead − change-point" get theirs: how much of a difference between two versions, or between
+    a score and a target, one season can resolve. Nothing here chooses anything.
+    """
+    folder = Path(folder)
+    factories = {
+        "changepoint": ChangePointModel,
+        "dayahead": DayAheadModel,
+        "session2": lambda: DayAheadModel(SESSION_2_OPTIONS),
+        "session3": lambda: DayAheadModel(SESSION_3_OPTIONS),
+    }
     out = {}
-    for name, history, actual, months, min_hours in seasons:
+    for name, history, actual, months, min_hours, _ in heldout_seasons(folder):
         scored = actual.index.month.isin(months)
         measured = actual["heat_kw"][scored]
         ape = {}
@@ -209,11 +252,111 @@ def heldout_intervals(folder: str | Path, level: float = 0.9) -> dict:
             pred = rolling_day_ahead(history, actual, factory).reindex(actual.index)
             ape[model] = daily_ape_percent(measured, pred[scored], min_hours)
         row = {model: _interval_row(values, level) for model, values in ape.items()}
-        for other in ("session2", "changepoint"):
+        for other in ("session2", "session3", "changepoint"):
             days = ape["dayahead"].index.intersection(ape[other].index)
             row[f"dayahead-{other}"] = _interval_row(
                 ape["dayahead"][days] - ape[other][days], level
             )
+        out[name] = row
+    return out
+
+
+def tuning_seasons(folder: str | Path) -> list[tuple]:
+    """The training seasons every model choice is made on (never the held-out ones).
+
+    ``folder`` holds ``flensburg/`` and ``nis/``. Returns tuples ``(name, history, actual,
+    scored_months, min_hours)``: Niš L4 2020/21–2022/23, L8 and L12 2021/22–2022/23 (each
+    with all earlier SCADA rows as history, rolled over Oct–Apr, scored Nov–Mar, days of
+    ≥ 20 hours) and Flensburg Oct–Dec 2014 (history Jan–Sep 2014, days of 24 hours).
+    """
+    folder = Path(folder)
+    seasons = []
+    for substation, years in (
+        ("L4", (2020, 2021, 2022)),
+        ("L8", (2021, 2022)),
+        ("L12", (2021, 2022)),
+    ):
+        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
+        scada = scada[["outdoor_temp_c", "heat_kw"]]
+        for y in years:
+            seasons.append(
+                (
+                    f"Niš {substation} {y}/{(y + 1) % 100:02d}",
+                    scada.loc[: f"{y}-09-30"],
+                    scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
+                    NIS_HEATING_MONTHS,
+                    20,
+                )
+            )
+    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
+    seasons.append(
+        (
+            "Flensburg 2014 Oct–Dec",
+            data.loc[:"2014-09-30"],
+            data.loc["2014-10-01":"2014-12-31"],
+            (10, 11, 12),
+            24,
+        )
+    )
+    return seasons
+
+
+def engine_persistence_backtest(
+    folder: str | Path,
+    weights=(0.0, 0.75),
+    heldout: bool = False,
+    window_days: int = 28,
+    level: float = 0.9,
+) -> dict:
+    """The planning engine's demand forecast, backtested: each day from the ``window_days``
+    before it (as the engine's history), the change-point batch fit with the persistence
+    stage at each of ``weights`` (0 = change-point alone), the day's measured temperature.
+
+    Seasons: :func:`tuning_seasons` (where the weight was chosen) or, with ``heldout``,
+    those of :func:`heldout_seasons`. Days need ``window_days`` of grid before them, their
+    season's minimum of measured hours and a non-zero load. Returns per season and weight
+    the daily MAPE with its block-bootstrap interval, and the paired difference of the last
+    weight against the first.
+    """
+    seasons = heldout_seasons(folder) if heldout else tuning_seasons(folder)
+    out = {}
+    for name, history, actual, months, min_hours, *_ in seasons:
+        data = pd.concat([history.loc[actual.index.min() - pd.Timedelta(days=60) :], actual])
+        data = data[~data.index.duplicated(keep="last")]
+        grid = regular_hours(data)
+        grid = grid.reindex(
+            pd.date_range(
+                grid.index.min().floor("D"),
+                grid.index.max().floor("D") + pd.Timedelta(hours=23),
+                freq="h",
+            )
+        )
+        grid["outdoor_temp_c"] = fill_temperature(grid["outdoor_temp_c"])
+        heat = grid["heat_kw"].to_numpy().reshape(-1, 24)
+        temp = grid["outdoor_temp_c"].to_numpy().reshape(-1, 24)
+        days = grid.index[::24]
+        first, last = actual.index.min().floor("D"), actual.index.max().floor("D")
+        ape = {w: [] for w in weights}
+        for i, day in enumerate(days):
+            if i < window_days or not first <= day <= last or day.month not in months:
+                continue
+            measured = heat[i]
+            ok = np.isfinite(measured)
+            if ok.sum() < min_hours or np.nansum(measured) == 0:
+                continue
+            window_heat = heat[i - window_days : i, :, None]
+            window_temp = temp[i - window_days : i]
+            fit = fit_change_point(window_heat, window_temp, 7)
+            if not fit["ok"][0]:
+                continue
+            persistence = fit_persistence(fit, window_heat, window_temp)
+            for w in weights:
+                pred = predict_day_with_persistence(fit, persistence, temp[i], weight=w)[:, 0]
+                ape[w].append(abs(pred[ok].sum() - measured[ok].sum()) / measured[ok].sum() * 100)
+        row = {w: _interval_row(pd.Series(values), level) for w, values in ape.items()}
+        row["difference"] = _interval_row(
+            pd.Series(np.subtract(ape[weights[-1]], ape[weights[0]])), level
+        )
         out[name] = row
     return out
 
@@ -313,7 +456,24 @@ def nis_file_forecasts(path: str | Path) -> pd.DataFrame:
     return forecasts_from_series(hourly, issue_hour=18.0)
 
 
-def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int = 0) -> dict:
+SYNTHETIC_VARIANTS = {
+    "synthetic": {},
+    "synthetic_small": {"daily_mean_rmse_k": 0.6},
+    "synthetic_session5": {"hourly_correlation": 0.95, "daily_mean_rmse_k": None},
+}
+"""Synthetic forecast errors scored on every held-out season (keyword arguments of
+:func:`~heatphys.forecasting.weather.synthetic_forecasts`): the default (daily-mean error
+RMSE 1.0 K), a better forecast (0.6 K) and session 5's form (one AR(1) in hours, daily-mean
+error ≈ 1.3 K RMSE)."""
+
+
+def forecast_weather_intervals(
+    folder: str | Path,
+    level: float = 0.9,
+    seed: int = 0,
+    options: DayAheadOptions | None = None,
+    synthetic_variants: dict | None = None,
+) -> dict:
     """Day-ahead daily MAPE with measured and with forecast weather on every held-out season,
     each with its block-bootstrap interval and the paired per-day difference.
 
@@ -322,51 +482,21 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
     (:func:`~heatphys.forecasting.weather.forecast_known_before`); the models are fitted
     on measured temperatures as before. Niš 2024/25 uses the file's ``forecast_temp``
     (:func:`nis_file_forecasts`); Flensburg 2015 and Niš 2023/24, which carry no forecasts,
-    get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (measured + an AR(1) error
-    of hourly RMSE 1.6 K, seeded) — also reported for Niš 2024/25 beside the file's, and
-    the file's after :func:`~heatphys.forecasting.weather.debias_forecast` (7 days).
+    get :func:`~heatphys.forecasting.weather.synthetic_forecasts` (seeded; the sizes of
+    ``synthetic_variants``, default :data:`SYNTHETIC_VARIANTS`) — also reported for Niš
+    2024/25 beside the file's, and the file's after
+    :func:`~heatphys.forecasting.weather.debias_forecast` (7 days). ``options``: the
+    day-ahead model's (default: the current defaults).
     """
-    folder = Path(folder)
-    seasons = []
-    data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
-    seasons.append(
-        ("Flensburg 2015", data.loc["2014"], data.loc["2015"], FLENSBURG_HEATING_MONTHS, 24, None)
-    )
-    for substation in ("L4", "L8", "L12"):
-        scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
-        scada = scada[["outdoor_temp_c", "heat_kw"]]
-        y = NIS_TEST_SEASON
-        seasons.append(
-            (
-                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
-                scada.loc[: f"{y}-09-30"],
-                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
-                NIS_HEATING_MONTHS,
-                20,
-                None,
-            )
-        )
-        fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
-        if fresh.exists():
-            actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
-            seasons.append(
-                (
-                    f"Niš {substation} 2024/25",
-                    scada.loc[:"2024-04-30"],
-                    actual,
-                    NIS_HEATING_MONTHS,
-                    20,
-                    nis_file_forecasts(fresh),
-                )
-            )
+    synthetic_variants = SYNTHETIC_VARIANTS if synthetic_variants is None else synthetic_variants
     out = {}
-    for name, history, actual, months, min_hours, file_fc in seasons:
+    for name, history, actual, months, min_hours, fresh in heldout_seasons(folder):
+        file_fc = None if fresh is None else nis_file_forecasts(fresh)
         scored = actual.index.month.isin(months)
         measured = actual["heat_kw"][scored]
-        variants = {
-            "measured": None,
-            "synthetic": synthetic_forecasts(actual["outdoor_temp_c"], seed=seed),
-        }
+        variants = {"measured": None}
+        for variant, kwargs in synthetic_variants.items():
+            variants[variant] = synthetic_forecasts(actual["outdoor_temp_c"], seed=seed, **kwargs)
         if file_fc is not None:
             variants["file"] = file_fc
             variants["file_debiased"] = file_fc
@@ -376,7 +506,9 @@ def forecast_weather_intervals(folder: str | Path, level: float = 0.9, seed: int
             known = None if fc is None else forecast_known_before(fc, actual.index)
             if variant.endswith("_debiased"):
                 known = debias_forecast(known, actual["outdoor_temp_c"], window_days=7)
-            pred = rolling_day_ahead(history, actual, DayAheadModel, forecast_weather=known)
+            pred = rolling_day_ahead(
+                history, actual, lambda: DayAheadModel(options), forecast_weather=known
+            )
             ape[variant] = daily_ape_percent(
                 measured, pred.reindex(actual.index)[scored], min_hours
             )

@@ -40,7 +40,11 @@ from heatphys.dayplan import (
     solar_gain_kw,
     source_supply_temp_c,
 )
-from heatphys.forecasting.changepoint_batch import fit_change_point, predict_day
+from heatphys.forecasting.changepoint_batch import (
+    fit_change_point,
+    fit_persistence,
+    predict_day_with_persistence,
+)
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
@@ -206,7 +210,8 @@ def _meter_rows(substation_ids, start: datetime, end: datetime) -> np.ndarray:
 
 
 def _history_forecasts(company, substations, weather_frame, day, city, cfg, arrays_warnings):
-    """Change-point forecasts (24,) for substations with enough meter history."""
+    """Change-point forecasts with the persistence stage (24,) for substations with enough
+    meter history."""
     start = local_day_start(day) - timedelta(days=cfg.history_days)
     end = local_day_start(day)
     readings = _meter_rows([s.id for s in substations], start, end)
@@ -227,9 +232,8 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     grid = pd.date_range(local_start, periods=n_days * 24, freq="h")
     temps = observed.reindex(grid).to_numpy(dtype=float)
     heat[~np.isfinite(temps)] = np.nan
-    fit = fit_change_point(
-        heat.reshape(n_days, 24, -1), temps.reshape(n_days, 24), cfg.min_history_days
-    )
+    heat_days = heat.reshape(n_days, 24, -1)
+    fit = fit_change_point(heat_days, temps.reshape(n_days, 24), cfg.min_history_days)
     day_temp = weather_frame["outdoor_temp_c"].to_numpy()[_day_rows(weather_frame, day)]
     # A regression learned on mild days says little about a much colder one (early in the
     # season the slope is poorly identified): beyond the history's range, the design method.
@@ -246,7 +250,10 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
             % {"day": day_temp.mean(), "cold": coldest_c, "k": cfg.extrapolation_k}
         )
         return {}
-    forecast = predict_day(fit, day_temp)
+    # Change-point load moved by yesterday's weather-normalised error (the day-ahead model's
+    # persistence stage, vectorised; docs/demand-models.md "The planning engine's model").
+    persistence = fit_persistence(fit, heat_days, temps.reshape(n_days, 24))
+    forecast = predict_day_with_persistence(fit, persistence, day_temp)
     # A heating substation whose meters show no heating term (slope not significant: frozen
     # or noisy readings, too few days) would be planned with weather-blind heat; the design
     # method is the safer forecast for it.

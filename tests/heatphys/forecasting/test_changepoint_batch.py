@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatphys.forecasting.changepoint_batch import fit_change_point, predict_day
+from heatphys.forecasting.changepoint_batch import (
+    fit_change_point,
+    fit_persistence,
+    predict_day,
+    predict_day_with_persistence,
+)
 from heatphys.forecasting.models import ChangePointModel
 
 
@@ -47,3 +52,56 @@ def test_a_meter_spike_does_not_shape_the_forecast():
     heat = heat * (1 + 0.05 * (6 - temp[:, :, None]))  # weather-dependent daily level
     fit = fit_change_point(heat, temp)
     assert fit["shape"][:, 0] == pytest.approx(np.ones(24), abs=0.01)
+
+
+def _drifting_fleet(days=28, n_sub=3, seed=3):
+    """Degree-day load times a slowly wandering operating factor (AR(1) over days) that
+    only yesterday's load reveals."""
+    rng = np.random.default_rng(seed)
+    temp = np.tile((4 + 5 * np.sin(np.arange(days + 1) / 4))[:, None], (1, 24))
+    temp = temp + rng.normal(0, 0.5, temp.shape)
+    drift = np.zeros((days + 1, n_sub))
+    for d in range(1, days + 1):
+        drift[d] = 0.85 * drift[d - 1] + rng.normal(0, 0.08, n_sub)
+    size = np.array([100.0, 400.0, 1500.0])[:n_sub]
+    daily = size * (1 + 0.08 * np.maximum(16 - temp.mean(axis=1)[:, None], 0)) * np.exp(drift)
+    heat = np.repeat(daily[:, None, :], 24, axis=1) * rng.normal(1, 0.01, (days + 1, 24, n_sub))
+    return heat, temp
+
+
+def test_persistence_carries_yesterdays_error_into_tomorrow():
+    heat, temp = _drifting_fleet()
+    history, tomorrow = heat[:-1], heat[-1]
+    fit = fit_change_point(history, temp[:-1])
+    persistence = fit_persistence(fit, history, temp[:-1])
+    assert persistence["coef"][1] + persistence["coef"][2] > 0.3  # errors persist
+    plain = predict_day(fit, temp[-1]).mean(axis=0)
+    moved = predict_day_with_persistence(fit, persistence, temp[-1]).mean(axis=0)
+    actual = tomorrow.mean(axis=0)
+    # Closer to tomorrow's load on average over the fleet, in relative terms.
+    assert np.mean(np.abs(moved / actual - 1)) < np.mean(np.abs(plain / actual - 1))
+    # Weight 0 is the change-point forecast to the digit.
+    same = predict_day_with_persistence(fit, persistence, temp[-1], weight=0.0)
+    assert np.array_equal(same, predict_day(fit, temp[-1]))
+
+
+def test_persistence_uses_the_day_before_when_today_is_incomplete():
+    heat, temp = _drifting_fleet()
+    history = heat[:-1].copy()
+    fit = fit_change_point(history, temp[:-1])
+    complete = fit_persistence(fit, history[:-1], temp[:-2])
+    history[-1, 17:] = np.nan  # tomorrow planned at 17:00: today's evening not yet measured
+    partial = fit_persistence(fit, history, temp[:-1])
+    assert np.allclose(partial["last_log_ratio"], complete["last_log_ratio"])
+
+
+def test_a_substation_without_yesterday_keeps_the_change_point_forecast():
+    heat, temp = _drifting_fleet()
+    history = heat[:-1].copy()
+    history[-3:, :, 1] = np.nan  # meter of substation 1 silent for three days
+    fit = fit_change_point(history, temp[:-1])
+    persistence = fit_persistence(fit, history, temp[:-1])
+    moved = predict_day_with_persistence(fit, persistence, temp[-1])
+    plain = predict_day(fit, temp[-1])
+    assert np.array_equal(moved[:, 1], plain[:, 1])
+    assert np.all(np.isfinite(moved))

@@ -15,7 +15,11 @@ from heatphys.forecasting import (
     score,
     smoothed_temperature,
 )
-from heatphys.forecasting.models import daily_ratio_features, day_ahead_features
+from heatphys.forecasting.models import (
+    daily_ratio_features,
+    day_ahead_features,
+    days_in_operation,
+)
 
 
 def test_smoothed_temperature_is_first_order_lag():
@@ -177,6 +181,11 @@ def test_daily_features_by_hand():
     np.testing.assert_allclose(day3["day_temp_range_k"], 6.0)
     np.testing.assert_allclose(day3["last_hour_resid_kw"], 30.0)
     assert feats["prev_day_resid_kw"].iloc[:24].isna().all()  # no day before the first
+    np.testing.assert_allclose(day2["days_in_operation"], 1.0)  # yesterday: first day on
+    np.testing.assert_allclose(day3["days_in_operation"], 2.0)
+    # Thermal memory: day 2 (2 °C) after a day at 0 °C: the 72-hour lag is still colder.
+    assert (day2["memory_gap_k"] < 0).all() and (day2["memory_gap_k"] > -2.0).all()
+    np.testing.assert_allclose(feats["memory_gap_k"].iloc[0], 0.0)
     # Features of a day never change with that day's own load.
     tampered = frame.copy()
     tampered.loc[tampered.index >= index[48], "heat_kw"] = 999.0
@@ -262,3 +271,30 @@ def test_daily_ratio_stage_carries_a_multiplicative_schedule_change(make_load):
     with_stage, without = model.predict(weather, history), off.predict(weather, history)
     np.testing.assert_allclose(with_stage / with_stage.sum(), without / without.sum(), rtol=1e-9)
     assert not np.isclose(with_stage.sum(), without.sum())
+
+
+def test_days_in_operation_counts_the_run_and_restarts():
+    day_heat = np.array([0.0, 0.5, 0.6, np.nan, 1.0, 0.05, 1.0, 1.0])
+    np.testing.assert_array_equal(
+        days_in_operation(day_heat, cap=30), [0, 1, 2, np.nan, 1, 0, 1, 2]
+    )
+    assert days_in_operation(np.ones(50), cap=30)[-1] == 30
+
+
+def test_daily_ratio_extra_columns():
+    index = pd.date_range("2024-01-01", periods=24 * 10, freq="h")
+    temp = np.r_[np.full(24 * 5, -5.0), np.full(24 * 5, 5.0)]
+    heat = np.r_[np.zeros(24 * 2), np.ones(24 * 8)]
+    frame = pd.DataFrame(
+        {"outdoor_temp_c": temp, "heat_kw": heat, "baseline_kw": np.ones(240)}, index=index
+    )
+    plain, *_ = daily_ratio_features(frame, offset=0.3)
+    extra, *_ = daily_ratio_features(frame, offset=0.3, extra=("memory_gap_k", "season_start"))
+    np.testing.assert_array_equal(extra[:, :6], plain)
+    memory, start = extra[:, 6], extra[:, 7]
+    assert memory[5] < -5.0 and memory[9] < 0  # warm days after a cold spell
+    np.testing.assert_allclose(memory[:5], 0.0, atol=1e-9)
+    # Heating from day 2: days 3–8 follow fewer than 7 operating days, day 9 does not.
+    np.testing.assert_array_equal(start, [0, 1, 1, 1, 1, 1, 1, 1, 1, 0])
+    with pytest.raises(ValueError, match="unknown daily ratio feature"):
+        daily_ratio_features(frame, offset=0.3, extra=("wind",))

@@ -65,9 +65,22 @@ def test_synthetic_forecast_error_has_the_stated_size():
     err = fc["outdoor_temp_c"] - measured
     assert np.sqrt((err**2).mean()) == pytest.approx(1.6, rel=0.08)
     daily = err.resample("D").mean()
-    assert 0.6 * 1.6 < np.sqrt((daily**2).mean()) < 0.95 * 1.6  # errors persist in a day
+    # The daily mean error has its own, smaller size (default 1.0 K RMSE)...
+    assert np.sqrt((daily**2).mean()) == pytest.approx(1.0, rel=0.1)
+    # ...errors persist within a day (an hour is like the next) and mildly from day to day.
+    assert err.autocorr(1) > 0.6
+    assert 0.15 < daily.autocorr(1) < 0.45
     again = synthetic_forecasts(measured, rmse_k=1.6, seed=1)
     assert np.array_equal(again["outdoor_temp_c"], fc["outdoor_temp_c"].to_numpy())
+    # The previous form (one AR(1) in hours, correlation 0.95) keeps ≈ 0.8 of the RMSE in
+    # the daily mean.
+    old = synthetic_forecasts(
+        measured, rmse_k=1.6, hourly_correlation=0.95, daily_mean_rmse_k=None, seed=1
+    ).set_index("timestamp")
+    old_daily = (old["outdoor_temp_c"] - measured).resample("D").mean()
+    assert 0.6 * 1.6 < np.sqrt((old_daily**2).mean()) < 0.95 * 1.6
+    with pytest.raises(ValueError, match="daily_mean_rmse_k"):
+        synthetic_forecasts(measured, rmse_k=1.0, daily_mean_rmse_k=1.5)
 
 
 @pytest.fixture

@@ -96,6 +96,57 @@ def test_substation_with_meter_history_uses_the_change_point_forecast(plan_city)
     assert PlanSubstation.objects.get(plan=south).forecast_method == ForecastMethod.DESIGN
 
 
+def test_the_forecast_carries_the_last_days_error_into_the_plan(plan_city):
+    """Issue 20: the engine's forecast is the change-point line moved by yesterday's
+    weather-normalised error (heatphys' persistence stage). Four weeks of meters whose level
+    wanders (a schedule lengthened for the last days): the plan's demand, relative to the
+    plan from the same weeks without the wander, is what heatphys' persistence forecast says
+    — and not what the change-point line alone says."""
+    from heatphys.forecasting.changepoint_batch import (
+        fit_change_point,
+        fit_persistence,
+        predict_day,
+        predict_day_with_persistence,
+    )
+
+    city = City.objects.get()
+    days = 28
+    start = datetime(2026, 11, 17, tzinfo=LOCAL_TZ)
+    stamps = [start + timedelta(hours=h) for h in range(days * 24)]
+    temps = 2 + 5 * np.sin(np.arange(days * 24) / 30)
+    store_series(city, WeatherKind.OBSERVED, WeatherProvider.CSV, stamps[-1], stamps, temps)
+    daily = np.repeat(temps.reshape(-1, 24).mean(axis=1), 24)
+    relation = 2 * 2250.0 * (18 - daily) / 22.9
+    rng = np.random.default_rng(5)
+    drift = np.zeros(days)
+    for d in range(1, days):
+        drift[d] = 0.8 * drift[d - 1] + rng.normal(0, 0.06)
+    drift[-3:] += 0.2  # the last three days ran longer
+    wandering = relation * np.exp(np.repeat(drift, 24))
+    station = plan_city.north.substations.get()
+
+    def plan_demand(heat):
+        MeterReading.objects.all().delete()
+        MeterReading.objects.bulk_create(
+            MeterReading(substation=station, timestamp=t, heat_kw=q, origin="demo")
+            for t, q in zip(stamps, heat, strict=True)
+        )
+        plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 0.0), now=NOW)
+        row = PlanSubstation.objects.get(plan=plan)
+        assert row.forecast_method == ForecastMethod.CHANGE_POINT
+        return float(np.mean(row.demand_kw))
+
+    ratio = plan_demand(wandering) / plan_demand(relation)
+    grid_heat = wandering.reshape(days, 24, 1)
+    fit = fit_change_point(grid_heat, temps.reshape(days, 24))
+    persistence = fit_persistence(fit, grid_heat, temps.reshape(days, 24))
+    line = predict_day(fit, np.zeros(24)).mean()
+    moved = predict_day_with_persistence(fit, persistence, np.zeros(24)).mean()
+    exact = 2 * 2250.0 * 18 / 22.9  # the exact relation's forecast at 0 °C
+    assert ratio == pytest.approx(moved / exact, rel=0.01)
+    assert abs(moved / line - 1) > 0.03  # the persistence moved it
+
+
 def test_daily_plan_task_runs_once_a_day_after_the_configured_time(plan_city, settings):
     settings.WENNUAN_PLAN_TIME = "06:15"
     before = datetime(2026, 12, 15, 6, 0, tzinfo=LOCAL_TZ)
