@@ -260,7 +260,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=None, help="default 8 (PG), 4 (SQLite)")
     parser.add_argument("--seconds", type=float, default=900, help="bound on the sending")
-    parser.add_argument("--drain-seconds", type=float, default=180, help="bound on the outbox")
+    parser.add_argument(
+        "--drain-seconds", type=float, default=420, help="bound on the outbox (its lease is 5 min)"
+    )
     parser.add_argument("--gateway-delay", type=float, default=0.05, help="seconds per SMS")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--pg-port", type=int, default=0)

@@ -5,10 +5,10 @@ valid while the database's *lookup fingerprint* is unchanged.
 The fingerprint is one query: a version counter that every save or delete of those tables
 bumps (signals, so an admin edit in another process is seen by all), plus each table's row
 count and newest id — and for the communities, which imports write in bulk, the newest
-``updated_at``; the deadline policies, the seasons' dates and the city's area code (a few
-rows) are in it whole — so a bulk write that sends no signal still changes it. (A
-``QuerySet.update`` of companies or notice templates, or of communities without
-``updated_at``, must call ``bump()``.) A request reads it at
+``updated_at``; the deadline policies, the seasons' dates, the city's area code, the notice
+templates and the companies' names (a few rows each) are in it whole — so a bulk write that
+sends no signal still changes it. (A ``QuerySet.update`` of other company or city columns, or
+of communities without ``updated_at``, must call ``bump()``.) A request reads it at
 most once (``LookupsMiddleware`` pins it lazily: requests that use no lookup pay nothing);
 outside a request every ``get`` reads it. A save in this process clears the caches and the
 pin at once.
@@ -33,9 +33,12 @@ _cache: dict = {"fingerprint": _UNREAD, "values": {}}
 _sql: str | None = None
 
 
-def _rows_text(table: str, columns: tuple[str, ...]) -> str:
+def _rows_text(model, fields: tuple[str, ...]) -> str:
     """SQL for the whole content of a small table as one text (rows in id order)."""
     quote = connection.ops.quote_name
+    table = model._meta.db_table
+    # get_field: a misspelt name must fail here (SQLite would read "name" as a string).
+    columns = [model._meta.get_field(name).column for name in fields]
     row = " || '~' || ".join(f"COALESCE(CAST({quote(c)} AS TEXT), '')" for c in columns)
     if connection.vendor == "postgresql":
         return f"(SELECT string_agg({row}, '|' ORDER BY id) FROM {quote(table)})"
@@ -60,12 +63,14 @@ def _fingerprint_sql() -> str:
     # an edit by ``QuerySet.update`` (no signal) still changes the fingerprint.
     parts.append(
         _rows_text(
-            DeadlinePolicy._meta.db_table,
+            DeadlinePolicy,
             ("category", "sign_minutes", "onsite_minutes", "resolve_minutes", "clock"),
         )
     )
-    parts.append(_rows_text(HeatingSeason._meta.db_table, ("start_date", "end_date")))
-    parts.append(_rows_text(City._meta.db_table, ("area_code",)))
+    parts.append(_rows_text(HeatingSeason, ("start_date", "end_date")))
+    parts.append(_rows_text(City, ("area_code",)))
+    parts.append(_rows_text(CitizenNoticeTemplate, ("kind", "is_active", "text")))
+    parts.append(_rows_text(HeatingCompany, ("legal_name", "short_name")))
     return "SELECT " + ", ".join(parts)
 
 
