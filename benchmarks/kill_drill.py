@@ -279,7 +279,7 @@ def main() -> None:
             database_url = postgres.url
         else:
             database_url = f"sqlite:///{tempfile.mkdtemp(prefix='wennuan-kill-drill.')}/db.sqlite3"
-        os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # never a weak inherited one
         fresh_database(database_url)
         from django.db import connections
 
