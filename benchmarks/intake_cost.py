@@ -7,7 +7,12 @@ Python, Django and, on SQLite, the database engine; PostgreSQL's server CPU is n
 2. ORM insert: ``WorkOrder.objects.create`` of the same row (autocommit);
 3. full intake: ``POST /api/v1/workorders`` through Django's test client (middleware, token,
    Idempotency-Key, JSON, the complaint reader, order number, routing with deadlines, events,
-   the JSON answer), the register (520 communities) loaded and the reader's index warm.
+   the JSON answer), the register (520 communities) loaded and the reader's index warm;
+4. the public form: ``POST /complaint/`` (the form's checks and limits, the same intake, the
+   confirmation page rendered).
+
+Interleaved (each round runs 20 calls of every step in turn); on PostgreSQL the backend's
+CPU (/proc/<pid>/stat, 10 ms ticks, so per batch of 20) is added to the app's.
 
     .venv/bin/python benchmarks/intake_cost.py --database sqlite  [--rounds 300]
     .venv/bin/python benchmarks/intake_cost.py --database postgres  # throwaway cluster
@@ -96,6 +101,7 @@ def run(args, database_url: str) -> None:
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["STATIC_MANIFEST"] = "0"  # pages render without collectstatic
     fresh_database(database_url)
     from django.db import connection, reset_queries
     from django.test import Client
@@ -176,6 +182,25 @@ def run(args, database_url: str) -> None:
         )
         assert response.status_code == 201, response.content
 
+    form_client = Client()
+
+    def form_intake(index: int) -> None:
+        community = rng.choice(names)
+        response = form_client.post(
+            "/complaint/",
+            {
+                "text": f"暖气不热，室温{rng.randrange(12, 18)}度",
+                "phone": f"138{rng.randrange(10**8):08d}",
+                "community": community,
+                "building": str(rng.randrange(1, 20)),
+                "unit": str(rng.randrange(1, 4)),
+                "room": f"{rng.randrange(1, 19)}0{rng.randrange(1, 3)}",
+            },
+            # A different address each time: the form's limit per address is 10 an hour.
+            REMOTE_ADDR=f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}",
+        )
+        assert response.status_code == 200, response.content[:500]
+
     backend_pid = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -185,6 +210,7 @@ def run(args, database_url: str) -> None:
         "raw INSERT (cursor, committed)": raw_insert,
         "ORM insert (WorkOrder.objects.create)": orm_insert,
         "full intake (POST /api/v1/workorders)": intake,
+        "public form (POST /complaint/, page rendered)": form_intake,
     }
     load_before = os.getloadavg()[0]
     results = measure(steps, args.rounds, backend_pid)
@@ -210,7 +236,9 @@ def run(args, database_url: str) -> None:
             f"| {args.database} | {step} | {median:.2f} | {p90:.2f} | {server_text} | "
             f"{total:.2f} | {total / (raw[0] + raw[2]):.1f} | {total / (orm[0] + orm[2]):.1f} |"
         )
-    print(f"queries per intake: {len(queries)}")
+    with CaptureQueriesContext(connection) as form_queries:
+        form_intake(10**6)
+    print(f"queries per intake: API {len(queries)}, public form {len(form_queries)}")
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ class Drill:
         self.server: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
         self.orphans: list[int] = []
+        self.worker_lock = threading.Lock()
         self.log: list[str] = []
         self.started = time.monotonic()
         self.logs = Path(tempfile.mkdtemp(prefix="wennuan-kill-drill-logs."))
@@ -172,10 +173,23 @@ class Drill:
         self.note(f"`wennuan serve` restarted, answering: {up}")
 
     def kill_worker_and_restart(self) -> None:
-        os.kill(self.worker.pid, signal.SIGKILL)
-        self.worker.wait()
-        self.note(f"kill -9 `wennuan worker` {self.worker.pid}")
-        self.start_worker()
+        with self.worker_lock:  # the supervisor waits: this exit is ours
+            killed = self.worker
+            os.kill(killed.pid, signal.SIGKILL)
+            killed.wait()
+            self.note(f"kill -9 `wennuan worker` {killed.pid}")
+            self.start_worker()
+
+    def supervise(self, stop: threading.Event) -> None:
+        """Restart `wennuan worker` if it exits by itself, as systemd's Restart=always does;
+        noted in the timeline (it should not happen: the worker survives a database restart)."""
+        while not stop.wait(1):
+            with self.worker_lock:
+                if self.worker is None or self.worker.poll() is None:
+                    continue
+                self.note(f"`wennuan worker` exited by itself (code {self.worker.returncode}), "
+                          "restarted as systemd would")  # fmt: skip
+                self.start_worker()
 
     def stop(self) -> None:
         for process in (self.server, self.worker):
@@ -304,6 +318,9 @@ def main() -> None:
         if not wait_for_http(args.port, 120):
             sys.exit("the server did not start")
         drill.note(f"serving on {args.port} with {args.workers} workers; load starts")
+        stop_supervising = threading.Event()
+        supervisor = threading.Thread(target=drill.supervise, args=(stop_supervising,))
+        supervisor.start()
         kills = [
             (0.15, drill.kill_web_worker),
             (0.35, drill.kill_master_and_restart),
@@ -347,6 +364,8 @@ def main() -> None:
                 break
             time.sleep(1)
         drill.note(f"outbox: {waiting} SMS still pending")
+        stop_supervising.set()
+        supervisor.join()
         stored = dict(WorkOrder.objects.filter(api_client=client_row).values_list("number", "pk"))
         keys = IdempotencyKey.objects.filter(client=client_row).count()
         acknowledged = {n for found in numbers.values() for n in found}
