@@ -143,9 +143,11 @@ class Drill:
         print(line, flush=True)
 
     def start_server(self) -> None:
+        # --timeout 60: long enough for 8 workers to boot on a loaded machine, short enough that
+        # a killed master's orphans notice and leave within the 65 s `serve` waits for the port.
         self.server = subprocess.Popen(
             [str(VENV_BIN / "wennuan"), "serve", "--port", str(self.args.port), "--workers",
-             str(self.args.workers), "--timeout", "30", "--graceful-timeout", "5"],
+             str(self.args.workers), "--timeout", "60", "--graceful-timeout", "5"],
             env=self.env, cwd=REPO, stdout=(self.logs / "serve.log").open("a"),
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -315,7 +317,7 @@ def main() -> None:
         drill = Drill(args, env)
         drill.start_server()
         drill.start_worker()
-        if not wait_for_http(args.port, 120):
+        if not wait_for_http(args.port, 600):  # a busy machine boots 8 workers slowly
             sys.exit("the server did not start")
         drill.note(f"serving on {args.port} with {args.workers} workers; load starts")
         stop_supervising = threading.Event()
