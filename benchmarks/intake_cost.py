@@ -7,7 +7,12 @@ Python, Django and, on SQLite, the database engine; PostgreSQL's server CPU is n
 2. ORM insert: ``WorkOrder.objects.create`` of the same row (autocommit);
 3. full intake: ``POST /api/v1/workorders`` through Django's test client (middleware, token,
    Idempotency-Key, JSON, the complaint reader, order number, routing with deadlines, events,
-   the JSON answer), the register (520 communities) loaded and the reader's index warm.
+   the JSON answer), the register (520 communities) loaded and the reader's index warm;
+4. the public form: ``POST /complaint/`` (the form's checks and limits, the same intake, the
+   confirmation page rendered).
+
+Interleaved (each round runs 20 calls of every step in turn); on PostgreSQL the backend's
+CPU (/proc/<pid>/stat, 10 ms ticks, so per batch of 20) is added to the app's.
 
     .venv/bin/python benchmarks/intake_cost.py --database sqlite  [--rounds 300]
     .venv/bin/python benchmarks/intake_cost.py --database postgres  # throwaway cluster
@@ -19,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -29,24 +36,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workorders_common import fresh_database, git_commit, machine  # noqa: E402
 
+BATCH = 20  # calls per step between two readings of the database server's CPU clock
 
-def cpu_ms(run, rounds: int) -> tuple[float, float]:
-    """Median and p90 of CPU milliseconds per call, after 10 warm-up calls."""
-    for index in range(10):
-        run(-index - 1)
-    samples = []
-    for index in range(rounds):
-        started = time.process_time()
-        run(index)
-        samples.append((time.process_time() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(0.9 * (len(samples) - 1))]
+
+def server_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system) of the PostgreSQL backend serving this connection."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(steps: dict, rounds: int, backend_pid: int | None) -> dict:
+    """Interleaved: each round runs BATCH calls of every step in turn, so the shared machine's
+    load falls on all steps alike. Per step: median and p90 of this process's CPU ms per call,
+    and the server's CPU ms per call (median over rounds of batch CPU / BATCH)."""
+    for run in steps.values():
+        for index in range(10):
+            run(-index - 1 - 1000 * list(steps.values()).index(run))
+    samples = {name: [] for name in steps}
+    server = {name: [] for name in steps}
+    call = 0
+    for _round in range(rounds):
+        for name, run in steps.items():
+            server_before = server_cpu_seconds(backend_pid)
+            for _index in range(BATCH):
+                started = time.process_time()
+                run(call)
+                samples[name].append((time.process_time() - started) * 1000)
+                call += 1
+            server[name].append((server_cpu_seconds(backend_pid) - server_before) * 1000 / BATCH)
+    result = {}
+    for name in steps:
+        values = sorted(samples[name])
+        result[name] = (
+            statistics.median(values),
+            values[int(0.9 * (len(values) - 1))],
+            statistics.median(server[name]) if backend_pid else 0.0,
+            statistics.mean(server[name]) if backend_pid else 0.0,
+        )
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=15, help="rounds of 20 calls per step")
     args = parser.parse_args()
     stop = None
     if args.database == "postgres":
@@ -63,11 +98,10 @@ def main() -> None:
 
 
 def run(args, database_url: str) -> None:
-    import os
-
     os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 40)
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["STATIC_MANIFEST"] = "0"  # pages render without collectstatic
     fresh_database(database_url)
     from django.db import connection, reset_queries
     from django.test import Client
@@ -148,23 +182,63 @@ def run(args, database_url: str) -> None:
         )
         assert response.status_code == 201, response.content
 
-    results = {
-        "raw INSERT (cursor, committed)": cpu_ms(raw_insert, args.rounds),
-        "ORM insert (WorkOrder.objects.create)": cpu_ms(orm_insert, args.rounds),
-        "full intake (POST /api/v1/workorders)": cpu_ms(intake, args.rounds),
+    form_client = Client()
+
+    def form_intake(index: int) -> None:
+        community = rng.choice(names)
+        response = form_client.post(
+            "/complaint/",
+            {
+                "text": f"暖气不热，室温{rng.randrange(12, 18)}度",
+                "phone": f"138{rng.randrange(10**8):08d}",
+                "community": community,
+                "building": str(rng.randrange(1, 20)),
+                "unit": str(rng.randrange(1, 4)),
+                "room": f"{rng.randrange(1, 19)}0{rng.randrange(1, 3)}",
+            },
+            # A different address each time: the form's limit per address is 10 an hour.
+            REMOTE_ADDR=f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256}",
+        )
+        assert response.status_code == 200, response.content[:500]
+
+    backend_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend_pid = cursor.fetchone()[0]
+    steps = {
+        "raw INSERT (cursor, committed)": raw_insert,
+        "ORM insert (WorkOrder.objects.create)": orm_insert,
+        "full intake (POST /api/v1/workorders)": intake,
+        "public form (POST /complaint/, page rendered)": form_intake,
     }
+    load_before = os.getloadavg()[0]
+    results = measure(steps, args.rounds, backend_pid)
+    load_after = os.getloadavg()[0]
     reset_queries()
     with CaptureQueriesContext(connection) as queries:
         intake(10**6)
-    raw = results["raw INSERT (cursor, committed)"][0]
-    orm = results["ORM insert (WorkOrder.objects.create)"][0]
-    print(f"# {machine()}, commit {git_commit()}, {args.database}, {args.rounds} rounds")
-    print("| database | step | CPU ms median | CPU ms p90 | × raw INSERT | × ORM insert |")
-    print("|---|---|---|---|---|---|")
-    for step, (median, p90) in results.items():
-        print(f"| {args.database} | {step} | {median:.2f} | {p90:.2f} | {median / raw:.1f} | "
-              f"{median / orm:.1f} |")  # fmt: skip
-    print(f"queries per intake: {len(queries)}")
+    raw = results["raw INSERT (cursor, committed)"]
+    orm = results["ORM insert (WorkOrder.objects.create)"]
+    print(
+        f"# {machine()}, commit {git_commit()}, {args.database}, {args.rounds} rounds × {BATCH} "
+        f"calls per step, interleaved; load average {load_before:.1f} → {load_after:.1f}"
+    )
+    print(
+        "| database | step | app CPU ms median | app CPU ms p90 | server CPU ms per call "
+        "(median / mean of rounds) | app + server ms | × raw INSERT | × ORM insert |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for step, (median, p90, server_median, server_mean) in results.items():
+        total = median + server_median
+        server_text = f"{server_median:.2f} / {server_mean:.2f}" if backend_pid else "(in app)"
+        print(
+            f"| {args.database} | {step} | {median:.2f} | {p90:.2f} | {server_text} | "
+            f"{total:.2f} | {total / (raw[0] + raw[2]):.1f} | {total / (orm[0] + orm[2]):.1f} |"
+        )
+    with CaptureQueriesContext(connection) as form_queries:
+        form_intake(10**6)
+    print(f"queries per intake: API {len(queries)}, public form {len(form_queries)}")
 
 
 if __name__ == "__main__":

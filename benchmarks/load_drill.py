@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import random
+import secrets
 import subprocess
 import sys
 import threading
@@ -122,7 +123,7 @@ def main() -> None:
         client_row, token = ApiClient.issue("drill-12345")
         names = list(Community.objects.values_list("name", flat=True))
         env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0",
-               "SECRET_KEY": "drill-" + "k" * 50, "STATIC_MANIFEST": "0",
+               "SECRET_KEY": secrets.token_urlsafe(50), "STATIC_MANIFEST": "0",
                "ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
         server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "wennuan.config.wsgi:application", "-w",

@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import shutil
 import subprocess
 import sys
@@ -173,7 +174,7 @@ def main() -> None:
             **os.environ,
             "DATABASE_URL": database_url,
             "DEBUG": "0",
-            "SECRET_KEY": "bench-" + "k" * 40,
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "STATIC_MANIFEST": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
         }

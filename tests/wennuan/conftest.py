@@ -152,6 +152,17 @@ def default_language_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def fresh_lookup_caches():
+    """Each test's database is rolled back: the process-local lookup caches (register index,
+    policies, seasons) must not carry one test's rows into the next."""
+    from wennuan.lib import lookups
+
+    lookups.clear()
+    yield
+    lookups.clear()
+
+
 def _load_workorder_fixtures():
     """The work-order fixtures (a heating season in progress, ``make_order``, ``good_visit``)
     live beside the work-order tests and serve every app's tests; loaded once, under one

@@ -156,7 +156,10 @@ def _replay(earlier: IdempotencyKey, body_hash: str):
             ],
             status=422,
         )
-    return _json(order_payload(earlier.order), 200)
+    order = WorkOrder.objects.select_related("community", "company", "master").get(
+        pk=earlier.order_id
+    )
+    return _json(order_payload(order), 200)
 
 
 def _create(request, client):
@@ -182,11 +185,8 @@ def _create(request, client):
     key_hash = _sha256(key.encode()) if key else ""
     body_hash = _body_hash(data)
     if key:
-        earlier = (
-            IdempotencyKey.objects.filter(client=client, key=key_hash)
-            .select_related("order__community", "order__company", "order__master")
-            .first()
-        )
+        # A new key is the common case: a plain look-up; the replay loads the order itself.
+        earlier = IdempotencyKey.objects.filter(client=client, key=key_hash).first()
         if earlier is not None:
             return _replay(earlier, body_hash)
     refused = _schema_error(data, "Intake", SHAPE_CODES)

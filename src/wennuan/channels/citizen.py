@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
+from wennuan.lib import lookups
 from wennuan.lib.outbox import enqueue
 from wennuan.workorders.models import Event
 
@@ -54,9 +55,16 @@ def _kind(event: Event) -> str | None:
     return None
 
 
+def _templates() -> dict:
+    templates = {}
+    for template in CitizenNoticeTemplate.objects.order_by("-pk"):
+        templates[template.kind] = template  # the first by the default order wins, as .first()
+    return templates
+
+
 def render(kind: str, order) -> str | None:
     """The notice text from the bureau's template (or the default); None when switched off."""
-    template = CitizenNoticeTemplate.objects.filter(kind=kind).first()
+    template = lookups.get("notice_templates", _templates).get(kind)
     if template is not None and not template.is_active:
         return None
     text = template.text if template is not None else DEFAULT_TEXTS[kind]
@@ -101,7 +109,9 @@ def send_at(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(day, end))
 
 
-def _wechat_openid(order) -> str | None:
+def _wechat_openid(order, action: str) -> str | None:
+    if action == "create":
+        return None  # the order was made in this transaction: no message is linked to it yet
     message = WechatMessage.objects.filter(order=order).order_by("id").first()
     return message.openid if message else None
 
@@ -116,7 +126,7 @@ def queue_citizen_notice(sender, instance: Event, created: bool, **kwargs):
     order = instance.order
     if order.channel == "proactive":
         return  # nobody complained: nobody to tell
-    openid = _wechat_openid(order)
+    openid = _wechat_openid(order, instance.action)
     if openid:
         channel, recipient = "wechat", openid
     elif MOBILE.match(order.phone or ""):
@@ -130,11 +140,13 @@ def queue_citizen_notice(sender, instance: Event, created: bool, **kwargs):
     text = render(kind, order)
     if not text:
         return
-    message = enqueue(channel, recipient, text, {"order": order.number, "kind": kind})
-    due = send_at(instance.at)
-    if due != message.next_attempt_at:
-        message.next_attempt_at = due
-        message.save(update_fields=["next_attempt_at"])
+    message = enqueue(
+        channel,
+        recipient,
+        text,
+        {"order": order.number, "kind": kind},
+        send_after=send_at(instance.at),
+    )
     Event.objects.create(
         order=order,
         actor=None,

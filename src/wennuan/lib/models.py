@@ -87,3 +87,14 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.message_id} {'ok' if self.ok else 'failed'} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LookupVersion(models.Model):
+    """One row (id 1) whose ``version`` every write of a lookup table (city, companies, seasons,
+    deadline policies, notice templates) increments: each process's cached copies of those
+    tables are valid while it is unchanged (``wennuan.lib.lookups``)."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"lookup version {self.version}"

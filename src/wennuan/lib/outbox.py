@@ -68,8 +68,17 @@ def gives_up(message: OutboxMessage, now: datetime, windows: dict[str, timedelta
     return now + backoff(message.attempts) > message.created_at + window
 
 
-def enqueue(channel: str, recipient: str, body: str, payload: dict | None = None, *, now=None):
-    """Queue a notification; call it inside the transaction of the change it belongs to."""
+def enqueue(
+    channel: str,
+    recipient: str,
+    body: str,
+    payload: dict | None = None,
+    *,
+    now=None,
+    send_after=None,
+):
+    """Queue a notification; call it inside the transaction of the change it belongs to.
+    ``send_after``: not before this moment (the quiet hours); default at once."""
     now = now or timezone.now()
     return OutboxMessage.objects.create(
         channel=channel,
@@ -77,7 +86,7 @@ def enqueue(channel: str, recipient: str, body: str, payload: dict | None = None
         body=body,
         payload=payload or {},
         created_at=now,
-        next_attempt_at=now,
+        next_attempt_at=send_after or now,
     )
 
 

@@ -18,7 +18,7 @@ from wennuan.registry.models import City, Community
 from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import Channel
-from wennuan.workorders.intake import clean_intake
+from wennuan.workorders.intake import city_area_code, clean_intake
 from wennuan.workorders.models import ComplaintSubmission, LookupFailure, WorkOrder
 
 # The page shows this many results; the JSON API pages through all of them.
@@ -115,8 +115,7 @@ def complaint(request):
     errors = []
     ask_community = False
     if request.method == "POST":
-        city = City.objects.first()
-        phone = complete_local_number(form["phone"], city.area_code if city else "")
+        phone = complete_local_number(form["phone"], city_area_code())
         result = clean_intake({**form, "phone": phone, "channel": Channel.WEB})
         errors = result.errors
         ip = client_address(request)

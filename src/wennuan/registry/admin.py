@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from . import io as register_io
+from . import jobs as register_jobs
 from .models import (
     City,
     Community,
@@ -18,6 +19,7 @@ from .models import (
     Manager,
     NetworkJunction,
     NetworkPipe,
+    RegisterImportJob,
     ServiceLine,
     SourceConnection,
     Substation,
@@ -146,13 +148,20 @@ def register_io_view(request):
         if upload.size > MAX_UPLOAD_BYTES:
             file_error = _("文件过大（最大 20 MB）")
         else:
+            data = upload.read()
             try:
                 result = register_io.import_register(
-                    upload.read(),
+                    data,
                     upload.name,
                     form.cleaned_data["kind"] or None,
                     max_rows=register_io.WEB_MAX_ROWS,
                 )
+            except register_io.TooManyRowsForTheWeb:
+                # Too long for a request: the worker imports it; its page shows the progress.
+                job = register_jobs.enqueue(
+                    data, upload.name, form.cleaned_data["kind"] or None, request.user
+                )
+                return redirect("admin:register_import_job", job.pk)
             except register_io.ImportFileError as error:
                 file_error = str(error)
         if result and result.ok:
@@ -176,12 +185,39 @@ def register_io_view(request):
     return render(request, "admin/registry/register_io.html", context, status=status)
 
 
+def register_import_job_view(request, job_id):
+    """A background import's progress; the page refreshes itself until the job is over."""
+    if not request.user.has_perm("registry.change_community"):
+        messages.error(request, _("没有导入登记册的权限"))
+        return redirect("admin:index")
+    job = get_object_or_404(RegisterImportJob.objects.defer("data"), pk=job_id)
+    done, total = register_jobs.progress(job)
+    running = job.state in (RegisterImportJob.State.QUEUED, RegisterImportJob.State.RUNNING)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("登记册导入任务"),
+        "job": job,
+        "rows_done": done,
+        "rows_total": total,
+        "percent": round(100 * done / total) if total else 0,
+        "refresh_s": 3 if running else None,
+        "created_count": sum(job.created.values()),
+        "updated_count": sum(job.updated.values()),
+    }
+    return render(request, "admin/registry/register_import_job.html", context)
+
+
 _original_get_urls = admin.site.get_urls
 
 
 def _get_urls():
     return [
-        path("register-io/", admin.site.admin_view(register_io_view), name="register_io")
+        path("register-io/", admin.site.admin_view(register_io_view), name="register_io"),
+        path(
+            "register-io/jobs/<int:job_id>/",
+            admin.site.admin_view(register_import_job_view),
+            name="register_import_job",
+        ),
     ] + _original_get_urls()
 
 

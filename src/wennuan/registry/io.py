@@ -653,6 +653,11 @@ WEB_MAX_ROWS = 5_000
 MAX_COLUMNS = 40
 MAX_CELLS = 2_000_000
 COMMAND_LINE = "wennuan manage import_register 文件路径"
+PROGRESS_EVERY = 200
+
+
+class TooManyRowsForTheWeb(ImportFileError):
+    """More rows than a web request may import: the form makes it a background job."""
 
 
 class _Budget:
@@ -674,7 +679,8 @@ class _Budget:
         self.rows += 1
         if self.rows > self.max_rows:
             hint = f"；更大的文件请在服务器上用命令行导入：{COMMAND_LINE}"
-            raise ImportFileError(
+            error = TooManyRowsForTheWeb if self.max_rows < MAX_ROWS else ImportFileError
+            raise error(
                 f"{where}：数据超过 {self.max_rows:,} 行"
                 + (hint if self.max_rows < MAX_ROWS else "，请分批导入")
             )
@@ -772,10 +778,16 @@ def _header_text(value) -> str:
 
 
 def import_register(
-    data: bytes, filename: str, kind: str | None = None, *, max_rows: int = MAX_ROWS
+    data: bytes,
+    filename: str,
+    kind: str | None = None,
+    *,
+    max_rows: int = MAX_ROWS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import a workbook (.xlsx) or a CSV file; all or nothing. ``max_rows`` counts the data
-    rows of the whole file (the web form passes WEB_MAX_ROWS)."""
+    rows of the whole file (the web form passes WEB_MAX_ROWS). ``progress(done, total)`` is
+    called every PROGRESS_EVERY rows checked and once at the end (background jobs)."""
     result = ImportResult(errors=[], created={}, updated={})
     budget = _Budget(max_rows)
     _found.clear()
@@ -788,15 +800,28 @@ def import_register(
             sheets = _read_csv(data, kind, budget)
         else:
             raise ImportFileError("只支持 .xlsx 和 .csv 文件")
+        total = sum(len(body) for _spec, _header, body in sheets)
+        done = 0
+
+        def counted(body):
+            nonlocal done
+            for row in body:
+                yield row
+                done += 1
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
+
         try:
             with transaction.atomic():
                 for spec, header, body in sheets:
-                    _import_rows(spec, header, body, result)
+                    _import_rows(spec, header, counted(body), result)
                 if result.errors:
                     transaction.set_rollback(True)
         finally:
             _found.clear()
             _managers_imported.clear()
+        if progress is not None:
+            progress(total, total)
     if result.errors:
         return ImportResult(errors=result.errors, created={}, updated={})
     return result

@@ -4,10 +4,12 @@ Everything city-specific is a row here (the city itself included), so the next c
 own register and changes no code.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -474,3 +476,47 @@ class HeatingSeason(models.Model):
 def standard_indoor_c(season: HeatingSeason | None) -> float:
     """The indoor standard (°C) that applies under ``season`` (the default outside any)."""
     return season.standard_indoor_temp_c if season else DEFAULT_STANDARD_INDOOR_C
+
+
+class RegisterImportJob(models.Model):
+    """A register file too large for one web request (more than ``io.WEB_MAX_ROWS`` rows),
+    imported by `wennuan worker` in the background; its page shows the progress.
+
+    The import is still all or nothing (one transaction), so the rows checked so far are
+    reported through a small file in the data folder while it runs (``jobs.progress``): a
+    second connection could not write this row while the import holds SQLite's write lock."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("未导入")
+
+    filename = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("CSV 数据类型"), max_length=40, blank=True)
+    data = models.BinaryField(_("文件内容"), editable=False)  # emptied once imported
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default="queued")
+    rows_total = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("已检查行数"), default=0)
+    created = models.JSONField(_("新增"), default=dict, blank=True)
+    updated = models.JSONField(_("更新"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登记册导入任务")
+        verbose_name_plural = _("登记册导入任务")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"

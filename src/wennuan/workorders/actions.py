@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -293,44 +294,83 @@ def do_create_order(
     if category not in Category.values:
         raise ActionError(_("未知的工单类别"), field="category", code="invalid_choice")
     stated_temp_c = _check_temperature(stated_temp_c, "stated_temp_c")
-    with transaction.atomic():
+    received = WorkOrder(
+        channel=channel,
+        api_client=actor if isinstance(actor, ApiClient) else None,
+        external_id=external_id,
+        caller_name=caller_name.strip(),
+        phone=normalize_phone(phone),
+        building=building,
+        unit=unit,
+        room=room,
+        text=text.strip(),
+        stated_temp_c=stated_temp_c,
+        category=category,
+        state=State.RECEIVED,
+        created_at=now,
+        updated_at=now,
+    )
+    # The order is written once, as it stands after its dispatch (or entering the routing
+    # queue): the same columns and events as recording it and then routing it, without the
+    # second write and re-read (issue 18: the intake's cost).
+    order = copy.copy(received)
+    dispatch_data = None
+    if community is not None:
+        fields, dispatch_data = route_changes(
+            community,
+            community.company,
+            compute_deadlines(category, now),
+            now,
+            season_clock=in_heating_season(now),
+        )
+        for name, value in {"state": State.DISPATCHED, **fields}.items():
+            setattr(order, name, value)
+        for name, value in _clock_columns(order, received).items():
+            setattr(order, name, value)
+    else:
+        for name, value in routing_queue_fields(routing_deadline(category, now), now).items():
+            setattr(order, name, value)
+    # No savepoint of its own: the callers' transaction (or this one) is the unit.
+    with transaction.atomic(savepoint=False):
         for _attempt in range(5):
-            number = next_number(now)
+            order.number = received.number = next_number(now)
             try:
                 with transaction.atomic():
-                    order = WorkOrder.objects.create(
-                        number=number,
-                        channel=channel,
-                        api_client=actor if isinstance(actor, ApiClient) else None,
-                        external_id=external_id,
-                        caller_name=caller_name.strip(),
-                        phone=normalize_phone(phone),
-                        building=building,
-                        unit=unit,
-                        room=room,
-                        text=text.strip(),
-                        stated_temp_c=stated_temp_c,
-                        category=category,
-                        state=State.RECEIVED,
-                        created_at=now,
-                        updated_at=now,
-                    )
+                    order.save(force_insert=True)
                 break
             except IntegrityError:
                 # Only a number written past the counter (a bulk-loaded history) can be taken:
                 # move the counter past the stored numbers; the next attempt gets a free one.
-                prefix = number[:10]
+                order.pk = None
+                order._state.adding = True
+                prefix = order.number[:10]
                 OrderNumberCounter.objects.filter(prefix=prefix).update(
                     last_sequence=_last_stored_sequence(prefix)
                 )
                 continue
         else:
-            raise RuntimeError(f"order numbers after {number} are all taken")
-        _append_event(order, actor, "create", "", State.RECEIVED, now, data={"channel": channel})
-        if community is not None:
-            order = _route(order, actor, community, action="dispatch", now=now, check=False)
-        else:
-            _enter_routing_queue(order, now)
+            raise RuntimeError(f"order numbers after {order.number} are all taken")
+        # The "create" event sees the order as it was received (the acceptance notice too).
+        received.pk = order.pk
+        received._state.adding = False
+        user, label = _actor_columns(actor)
+        events = [
+            Event(order=received, actor=user, actor_label=label, at=now, action="create",
+                  from_state="", to_state=State.RECEIVED, data={"channel": channel}),
+        ]  # fmt: skip
+        if dispatch_data is not None:
+            events.append(
+                Event(order=order, actor=user, actor_label=label, at=now, action="dispatch",
+                      from_state=State.RECEIVED, to_state=State.DISPATCHED, data=dispatch_data)
+            )  # fmt: skip
+        # One INSERT for both; the receivers of each event (citizen notice, webhooks) run
+        # as for a save, in the events' order (bulk_create itself sends no signal).
+        Event.objects.bulk_create(events)
+        for event in events:
+            post_save.send(
+                sender=Event, instance=event, created=True, update_fields=None, raw=False,
+                using=event._state.db,
+            )  # fmt: skip
     return order
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
+from wennuan.lib import lookups
 from wennuan.registry.models import HeatingSeason
 
 from .choices import Category, Clock
@@ -73,8 +74,13 @@ def add_business_minutes(start: datetime, minutes: float) -> datetime:
         cursor = opens + timedelta(days=1)
 
 
+def _season_dates() -> tuple[tuple[date, date], ...]:
+    return tuple(HeatingSeason.objects.values_list("start_date", "end_date"))
+
+
 def in_heating_season(moment: datetime) -> bool:
-    return HeatingSeason.objects.covering(_local(moment).date()) is not None
+    day = _local(moment).date()
+    return any(start <= day <= end for start, end in lookups.get("seasons", _season_dates))
 
 
 @dataclass(frozen=True)
@@ -86,9 +92,17 @@ class Policy:
 
 
 def policy_for(category: str) -> Policy:
-    row = DeadlinePolicy.objects.filter(category=category).first()
-    if row is not None:
-        return Policy(row.sign_minutes, row.onsite_minutes, row.resolve_minutes, row.clock)
+    def stored() -> dict[str, Policy]:
+        return {
+            row.category: Policy(
+                row.sign_minutes, row.onsite_minutes, row.resolve_minutes, row.clock
+            )
+            for row in DeadlinePolicy.objects.all()
+        }
+
+    found = lookups.get("deadline_policies", stored).get(category)
+    if found is not None:
+        return found
     return Policy(*DEFAULT_POLICIES.get(category, DEFAULT_POLICIES[Category.OTHER]))
 
 

@@ -3,9 +3,9 @@ from the complaint text (design §5) — shared by the API, the console and the 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from wennuan.lib import lookups
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City, Community
 
@@ -43,39 +43,54 @@ class Prefill:
         }
 
 
+def _communities_by_name() -> dict[str, Community]:
+    """Every community (with its company) by registry name; aliases under their own key
+    unless a community has that name (an exact name wins, as in ``find_community``)."""
+    communities = list(Community.objects.select_related("company").order_by("name", "pk"))
+    by_name = {}
+    for community in communities:
+        for alias in community.aliases or ():
+            by_name.setdefault(("alias", alias), community)
+    for community in communities:
+        by_name[("name", community.name)] = community
+    return by_name
+
+
 def find_community(name: str) -> Community | None:
     """A community by its registry name or one of its aliases (exact)."""
     name = (name or "").strip()
     if not name:
         return None
-    found = Community.objects.filter(name=name).select_related("company").first()
-    if found:
-        return found
-    for community in Community.objects.exclude(aliases=[]).select_related("company"):
-        if name in community.aliases:
-            return community
-    return None
-
-
-_index_cache: dict = {}
+    by_name = lookups.get("intake.communities", _communities_by_name)
+    return by_name.get(("name", name)) or by_name.get(("alias", name))
 
 
 def _register_index(build):
     """The reader's index of the register, rebuilt only when the register changed (building it
-    takes ~0.4 s for 500 communities). Whether it changed is one aggregate over an index (the
-    number of rows and the newest ``updated_at``: an edit, an addition or a deletion moves
-    one of them), not a read of every row."""
-    version = Community.objects.aggregate(rows=Count("pk"), newest=Max("updated_at"))
-    key = (version["rows"], version["newest"])
-    if _index_cache.get("key") != key:
-        rows = [
-            [name, list(aliases), district, address]
-            for name, aliases, district, address in Community.objects.order_by("pk").values_list(
-                "name", "aliases", "district", "address"
-            )
-        ]
-        _index_cache.update(key=key, index=build(rows))
-    return _index_cache["index"]
+    takes ~0.4 s for 500 communities); whether it changed is the lookup fingerprint's business
+    (one query a request, not a read of every row)."""
+
+    def rows():
+        return build(
+            [
+                [name, list(aliases), district, address]
+                for name, aliases, district, address in Community.objects.order_by(
+                    "pk"
+                ).values_list("name", "aliases", "district", "address")
+            ]
+        )
+
+    return lookups.get("intake.register_index", rows)
+
+
+def _city_area_code() -> str:
+    city = City.objects.first()
+    return city.area_code if city else ""
+
+
+def city_area_code() -> str:
+    """The city's telephone area code (cached with the other lookups)."""
+    return lookups.get("intake.city_area_code", _city_area_code)
 
 
 def read_text(text: str) -> Prefill:
@@ -86,18 +101,14 @@ def read_text(text: str) -> Prefill:
     except ImportError:  # the reader is optional for intake
         return Prefill()
     index = _register_index(register_index)
-    city = City.objects.first()
     try:
-        reading = read_complaint(text, index, city.area_code if city else "")
+        reading = read_complaint(text, index, city_area_code())
     except Exception:  # a reader bug must never block a complaint from being recorded
         return Prefill()
-    community = (
-        Community.objects.select_related("company").filter(name=reading.community).first()
-        if reading.community
-        else None
-    )
+    by_name = lookups.get("intake.communities", _communities_by_name)
+    community = by_name.get(("name", reading.community)) if reading.community else None
     suggestion = (
-        Community.objects.filter(name=reading.community_suggestion).first()
+        by_name.get(("name", reading.community_suggestion))
         if reading.community_suggestion
         else None
     )

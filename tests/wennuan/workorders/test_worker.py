@@ -54,3 +54,37 @@ def test_a_late_worker_marks_the_breach_without_pressing_first(make_order, perso
     assert order.overdue and not order.pressed and order.press_at is None
     assert [e.action for e in Event.objects.filter(order=order)][-1] == "overdue"
     assert not Event.objects.filter(order=done, action__in=["press", "overdue"]).exists()
+
+
+def test_the_worker_survives_a_database_restart(db, monkeypatch):
+    """Issue 18 drill: PostgreSQL stopped mid-load killed `wennuan worker` (1,190 SMS left
+    unsent); now the pass is lost, not the worker, and the next pass runs."""
+    import io
+
+    import pytest
+    from django.db import OperationalError
+
+    from wennuan.workorders.management.commands import worker
+
+    passes = []
+
+    def sweep():
+        passes.append(len(passes))
+        if len(passes) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return 0, 0
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        if len(passes) >= 2:
+            raise Stop
+
+    monkeypatch.setattr(worker, "sweep", sweep)
+    monkeypatch.setattr(worker.time, "sleep", sleep)
+    out = io.StringIO()
+    with pytest.raises(Stop):
+        call_command("worker", "--interval", "0", stdout=out)
+    assert passes == [0, 1]
+    assert "database unavailable" in out.getvalue()

@@ -9,6 +9,7 @@ UPDATE on the columns the worker read, so only one of them acts on an order.
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 
 from wennuan.lib.outbox import deliver_due
@@ -28,18 +29,30 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=30.0, **options):
         while True:
-            pressed, breached = sweep()
-            if pressed or breached or once:
-                self._say(f"pressed {pressed}, overdue {breached}")
-            sent, failed = deliver_due()  # notifications of committed changes
-            if sent or failed:
-                self._say(f"sent {sent}, failed attempts {failed}")
-            for line in run_due_tasks():
-                self._say(line)
-            record_worker_pass()
+            try:
+                self._one_pass(once)
+            except (OperationalError, InterfaceError) as error:
+                if once:
+                    raise
+                # The database went away (restart, failover): the pass is lost, not the
+                # worker. Every step is a claim or a conditional update, so the next pass
+                # redoes what this one left (issue 18: a PostgreSQL restart killed it).
+                self._say(f"database unavailable, retrying in {interval:g} s: {error}".strip())
+                connections.close_all()
             if once:
                 return
             time.sleep(interval)
+
+    def _one_pass(self, once: bool) -> None:
+        pressed, breached = sweep()
+        if pressed or breached or once:
+            self._say(f"pressed {pressed}, overdue {breached}")
+        sent, failed = deliver_due()  # notifications of committed changes
+        if sent or failed:
+            self._say(f"sent {sent}, failed attempts {failed}")
+        for line in run_due_tasks():
+            self._say(line)
+        record_worker_pass()
 
     def _say(self, line: str) -> None:
         # Time-stamped like the log lines (journald adds its own; a log file does not).
