@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -109,9 +110,12 @@ def read_float(value) -> float | None:
     if not text:
         return None
     try:
-        return float(text.replace(",", ""))
+        number = float(text.replace(",", ""))
     except ValueError:
         raise CellError(f"“{text}”不是数字") from None
+    if not math.isfinite(number):  # "1e400", "inf", "nan" parse as floats
+        raise CellError(f"“{text}”不是有效的数字")
+    return number
 
 
 def read_required_float(value) -> float:
@@ -154,6 +158,19 @@ def read_bool(value) -> bool:
     if text in {"否", "n", "no", "false", "0", "不公开", ""}:
         return False
     raise CellError(f"“{text}”应填“是”或“否”")
+
+
+def within(reader: Callable, low: float, high: float) -> Callable:
+    """``reader`` refusing numbers outside [low, high]: an outsider imported a community at
+    latitude 999 with 1e308 m² and 0 buildings, and the directory and the plan took them."""
+
+    def read(value):
+        number = reader(value)
+        if number is not None and not low <= number <= high:
+            raise CellError(f"“{_text(value)}”应在 {low:g} 到 {high:g} 之间")
+        return number
+
+    return read
 
 
 def read_date(value) -> dt.date:
@@ -365,8 +382,8 @@ SHEETS: tuple[SheetSpec, ...] = (
                 read_required_float,
                 _attr("design_outdoor_temp_c"),
             ),
-            Column("纬度", "latitude", read_required_float, _attr("latitude")),
-            Column("经度", "longitude", read_required_float, _attr("longitude")),
+            Column("纬度", "latitude", within(read_required_float, -90, 90), _attr("latitude")),
+            Column("经度", "longitude", within(read_required_float, -180, 180), _attr("longitude")),
             Column("区号", "area_code", read_text, _attr("area_code")),
         ),
     ),
@@ -408,15 +425,20 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("代码", "code", read_required_text, _attr("code")),
             Column("名称", "name", read_required_text, _attr("name")),
             Column("类型", "kind", choice_reader(SourceKind), lambda o: o.get_kind_display()),
-            Column("供热能力MW", "capacity_mw", read_required_float, _attr("capacity_mw")),
+            Column(
+                "供热能力MW",
+                "capacity_mw",
+                within(read_required_float, 0.001, 10_000),
+                _attr("capacity_mw"),
+            ),
             Column(
                 "供给公司",
                 "companies",
                 read_companies,
                 lambda o: _join(c.legal_name for c in o.companies.order_by("code")),
             ),
-            Column("纬度", "latitude", read_required_float, _attr("latitude")),
-            Column("经度", "longitude", read_required_float, _attr("longitude")),
+            Column("纬度", "latitude", within(read_required_float, -90, 90), _attr("latitude")),
+            Column("经度", "longitude", within(read_required_float, -180, 180), _attr("longitude")),
             Column(
                 "设计供水温度",
                 "design_supply_temp_c",
@@ -448,9 +470,14 @@ SHEETS: tuple[SheetSpec, ...] = (
             Column("名称", "name", read_required_text, _attr("name")),
             Column("热力公司", "company", read_company, lambda o: o.company.legal_name),
             Column("主热源", "source", read_source, lambda o: o.source.code if o.source else ""),
-            Column("纬度", "latitude", read_required_float, _attr("latitude")),
-            Column("经度", "longitude", read_required_float, _attr("longitude")),
-            Column("设计热负荷kW", "design_load_kw", read_required_float, _attr("design_load_kw")),
+            Column("纬度", "latitude", within(read_required_float, -90, 90), _attr("latitude")),
+            Column("经度", "longitude", within(read_required_float, -180, 180), _attr("longitude")),
+            Column(
+                "设计热负荷kW",
+                "design_load_kw",
+                within(read_required_float, 0.001, 1e7),
+                _attr("design_load_kw"),
+            ),
             Column(
                 "末端形式", "terminal", choice_reader(Terminal), lambda o: o.get_terminal_display()
             ),
@@ -498,12 +525,19 @@ SHEETS: tuple[SheetSpec, ...] = (
             ),
             Column("区县", "district", read_required_text, _attr("district")),
             Column("地址", "address", read_text, _attr("address")),
-            Column("纬度", "latitude", read_float, _attr("latitude")),
-            Column("经度", "longitude", read_float, _attr("longitude")),
-            Column("建成年份", "built_year", read_int, _attr("built_year")),
-            Column("供热面积m2", "heated_area_m2", read_required_float, _attr("heated_area_m2")),
-            Column("户数", "households", read_required_int, _attr("households")),
-            Column("楼栋数", "buildings", read_required_int, _attr("buildings")),
+            Column("纬度", "latitude", within(read_float, -90, 90), _attr("latitude")),
+            Column("经度", "longitude", within(read_float, -180, 180), _attr("longitude")),
+            Column("建成年份", "built_year", within(read_int, 1900, 2100), _attr("built_year")),
+            Column(
+                "供热面积m2",
+                "heated_area_m2",
+                within(read_required_float, 1, 1e8),
+                _attr("heated_area_m2"),
+            ),
+            Column(
+                "户数", "households", within(read_required_int, 0, 100_000), _attr("households")
+            ),
+            Column("楼栋数", "buildings", within(read_required_int, 1, 1_000), _attr("buildings")),
             Column(
                 "末端形式", "terminal", choice_reader(Terminal), lambda o: o.get_terminal_display()
             ),

@@ -127,6 +127,29 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_imported(small_c
     assert not Manager.objects.filter(name="赵强").exists()
 
 
+def test_impossible_numbers_are_refused_each_by_its_column(small_city):
+    """An outsider imported a community at latitude 999, longitude -999, 1e308 m² (and 1e400:
+    infinity) with 0 buildings; "新增 1 条", and the directory and the plan took it."""
+    data = workbook_bytes(
+        {
+            "小区": [
+                COMMUNITY_HEADER,
+                community_row("新一小区", **{"纬度": 999, "经度": -999, "楼栋数": 0}),
+                community_row("新二小区", **{"供热面积m2": "1e308"}),
+                community_row("新三小区", **{"供热面积m2": "1e400"}),
+                community_row("新四小区", **{"建成年份": 1066}),
+            ]
+        }
+    )
+    result = import_register(data, "impossible.xlsx")
+    assert not result.ok
+    found = {(error.line, error.column) for error in result.errors}
+    assert {(2, "纬度"), (2, "经度"), (2, "楼栋数"), (3, "供热面积m2")} <= found
+    assert {(4, "供热面积m2"), (5, "建成年份")} <= found
+    assert any("应在 -90 到 90 之间" in error.message for error in result.errors)
+    assert not Community.objects.filter(name__startswith="新").exists()
+
+
 def test_duplicate_name_in_one_file_is_reported(small_city):
     rows = [COMMUNITY_HEADER, community_row("重名小区"), community_row("重名小区", **{"户数": 700})]
     result = import_register(workbook_bytes({"小区": rows}), "dup.xlsx")
