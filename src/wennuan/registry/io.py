@@ -686,6 +686,10 @@ MAX_ROWS = 50_000
 WEB_MAX_ROWS = 5_000
 MAX_COLUMNS = 40
 MAX_CELLS = 2_000_000
+# What a web request reads before handing the file to a background job: a 5,000-row register
+# is under 100,000 cells; an outsider's 199 rows × 16,384 columns (3.3 million cells) kept a
+# web worker reading past its 60 s timeout, killed without a message.
+WEB_MAX_CELLS = 300_000
 COMMAND_LINE = "wennuan manage import_register 文件路径"
 PROGRESS_EVERY = 200
 
@@ -699,11 +703,17 @@ class _Budget:
 
     def __init__(self, max_rows: int):
         self.max_rows = max_rows
+        self.on_the_web = max_rows < MAX_ROWS
         self.rows = 0
         self.cells = 0
 
     def take(self, where: str, cells: int, empty: bool) -> None:
         self.cells += cells
+        if self.on_the_web and self.cells > WEB_MAX_CELLS:
+            raise TooManyRowsForTheWeb(
+                f"{where}：文件中的单元格超过 {WEB_MAX_CELLS:,} 个，网页上不能直接导入"
+                f"；请在服务器上用命令行导入：{COMMAND_LINE}"
+            )
         if self.cells > MAX_CELLS:
             raise ImportFileError(
                 f"{where}：文件中的单元格超过 {MAX_CELLS:,} 个，不像是登记册（请只保留数据区域）"
@@ -713,7 +723,7 @@ class _Budget:
         self.rows += 1
         if self.rows > self.max_rows:
             hint = f"；更大的文件请在服务器上用命令行导入：{COMMAND_LINE}"
-            error = TooManyRowsForTheWeb if self.max_rows < MAX_ROWS else ImportFileError
+            error = TooManyRowsForTheWeb if self.on_the_web else ImportFileError
             raise error(
                 f"{where}：数据超过 {self.max_rows:,} 行"
                 + (hint if self.max_rows < MAX_ROWS else "，请分批导入")

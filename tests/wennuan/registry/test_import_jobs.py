@@ -119,3 +119,27 @@ def test_a_10000_row_file_through_the_web_and_the_worker(
     job = RegisterImportJob.objects.get()
     assert job.state == "done" and job.rows_done == 10_000
     assert HeatingCompany.objects.filter(code__startswith="w").count() == 10_000
+
+
+def test_a_wide_workbook_goes_to_the_worker_not_through_the_request(
+    client, personas, small_city, monkeypatch, settings, tmp_path
+):
+    """An outsider's 199 rows × 16,384 columns kept a web worker reading past its timeout
+    (killed, no message): a request reads at most WEB_MAX_CELLS cells, however few the rows."""
+    import openpyxl
+
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(register_io, "WEB_MAX_CELLS", 1_000)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "热力公司"
+    sheet.append(SHEETS_BY_KIND["companies"].headers() + [f"x{i}" for i in range(600)])
+    for i in range(3):
+        sheet.append([f"w{i}", f"西城{i}热力有限公司", f"西城{i}"] + ["填充"] * 600)
+    file = io.BytesIO()
+    workbook.save(file)
+    file.seek(0)
+    file.name = "wide.xlsx"
+    response = upload(client, personas, file)
+    job = RegisterImportJob.objects.get()
+    assert response.status_code == 302 and response.url.endswith(f"/jobs/{job.pk}/")
