@@ -108,8 +108,9 @@ def run(args, database_url: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from wennuan.api.models import ApiClient
     from wennuan.registry.models import Community
-    from wennuan.workorders.models import ApiClient, WorkOrder
+    from wennuan.workorders.models import WorkOrder
 
     names = list(Community.objects.order_by("name").values_list("name", flat=True))
     rng = random.Random(1)

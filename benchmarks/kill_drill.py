@@ -299,9 +299,10 @@ def main() -> None:
         fresh_database(database_url)
         from django.db import connections
 
+        from wennuan.api.models import ApiClient
         from wennuan.lib.models import OutboxMessage
         from wennuan.registry.models import Community
-        from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+        from wennuan.workorders.models import IdempotencyKey, WorkOrder
 
         client_row, token = ApiClient.issue("kill-drill-12345")
         names = list(Community.objects.values_list("name", flat=True))

@@ -117,8 +117,9 @@ def main() -> None:
     server = None
     try:
         fresh_database(database_url)
+        from wennuan.api.models import ApiClient
         from wennuan.registry.models import Community
-        from wennuan.workorders.models import ApiClient, IdempotencyKey, WorkOrder
+        from wennuan.workorders.models import IdempotencyKey, WorkOrder
 
         client_row, token = ApiClient.issue("drill-12345")
         names = list(Community.objects.values_list("name", flat=True))

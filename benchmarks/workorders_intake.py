@@ -165,8 +165,9 @@ def main() -> None:
     server = None
     try:
         fresh_database(database_url)
+        from wennuan.api.models import ApiClient
         from wennuan.registry.models import Community
-        from wennuan.workorders.models import ApiClient, WorkOrder
+        from wennuan.workorders.models import WorkOrder
 
         _client, token = ApiClient.issue("bench-12345")
         names = list(Community.objects.order_by("name").values_list("name", flat=True)[:200])

@@ -6,10 +6,10 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
+from wennuan.api.models import ApiClient
 from wennuan.lib.scheduling import registered_tasks, run_due_tasks
 from wennuan.workorders import periodic
 from wennuan.workorders.models import (
-    ApiClient,
     ComplaintSubmission,
     IdempotencyKey,
     LookupFailure,
