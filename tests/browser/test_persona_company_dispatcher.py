@@ -34,12 +34,16 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
 
     page = desk.page
     desk.log_in("yongheng-dispatcher")
-    desk.go("/console/orders/")
+    # The login lands on the dispatcher's desk, the queue.
+    assert page.url.endswith("/console/orders/"), page.url
     expect(page.get_by_role("heading", name="派单队列")).to_be_visible()
+    # Every order link and button is a thumb's tap target on a phone.
+    assert desk.small_tap_targets("tr.order-row td.lead a, main button, main .button") == []
     page.get_by_label("查找工单：工单号、12345编号或电话").fill(fresh_order.number)
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=fresh_order.number).click()
     expect(page.locator("h1")).to_contain_text("派单")
+    assert desk.small_tap_targets("main button, main .button") == []
     desk.screenshot("company_dispatcher")
 
     # Sign for it and assign the technician in one step.

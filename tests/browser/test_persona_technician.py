@@ -48,7 +48,8 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
 
     page = desk.page
     desk.log_in("yongheng-technician")
-    desk.go("/console/orders/")
+    # The login lands on the technician's desk (今日待办), not the directory.
+    assert page.url.endswith("/console/orders/"), page.url
     today = page.locator("section.today")
     expect(today.get_by_role("heading")).to_contain_text("今日待办")
     first = today.locator(f"li.today-item:has(a[href$='/{my_order.number}/'])")
@@ -71,6 +72,8 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
         "href", re.compile(r"^https://uri\.amap\.com/")
     )
     assert desk.fits_width()
+    # The full list below today's: order numbers and buttons are tap targets too.
+    assert desk.small_tap_targets("tr.order-row td.lead a, main button, main .button") == []
     desk.screenshot("technician")
 
     first.locator("a.visit-link").click()

@@ -76,6 +76,28 @@ def _desks(user) -> list[tuple[str, str]]:
     ]
 
 
+# Each role's own desk: where its day starts after logging in (the directory is one click
+# away under 工作台 for everyone).
+ROLE_DESKS = {
+    Role.OPERATOR: "console:order_new",  # 受理来电
+    Role.SUPERVISOR: "reports:index",  # 监管看板
+    Role.COMPANY_DISPATCHER: "console:orders",  # 派单队列
+    Role.TECHNICIAN: "console:orders",  # 今日待办 heads the list
+    Role.COMMUNITY_MANAGER: "console:orders",
+    Role.DISPATCH_ENGINEER: "planning:index",  # 调度计划
+    Role.ADMIN: "console:home",
+}
+
+
+@login_required
+def landing(request):
+    """Where a login lands (settings.LOGIN_REDIRECT_URL): the role's desk, not the directory."""
+    role = staff_role(request.user)
+    if role is None:
+        raise PermissionDenied
+    return redirect(ROLE_DESKS.get(role, "console:home"))
+
+
 @login_required
 def home(request):
     if staff_role(request.user) is None:

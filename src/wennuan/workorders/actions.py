@@ -596,6 +596,7 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
         raise ActionError(_("请填写答复内容"), field="reply", code="required")
     if order.category in VISIT_REQUIRED and not order.visits.exists():
         raise ActionError(_("室温类工单须先入户测温再答复"), field="reply", code="visit_required")
+    _refuse_unfounded_promise(order, reply, now)
     with transaction.atomic():
         return _change(
             order,
@@ -609,6 +610,24 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
 
 
 do_resolve = do_reply
+
+
+def _refuse_unfounded_promise(order, reply: str, now) -> None:
+    """A reply may promise a fee reduction only when the rule (design §4.4) gives one: the
+    citizen reads it publicly and would wait for money that is not coming."""
+    from .rules import order_fee_reduction, reply_promises_reduction
+
+    if not reply_promises_reduction(reply):
+        return
+    fee = order_fee_reduction(order, now)
+    if fee is None or fee.amount_yuan <= 0:
+        raise ActionError(
+            _(
+                "按退费规则本单不退热费（没有不达标的入户测温、缺房屋面积或属免责情形），答复中不能承诺退费"
+            ),
+            field="reply",
+            code="no_reduction",
+        )
 
 
 def published_on_reply() -> bool:
