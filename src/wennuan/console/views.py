@@ -45,6 +45,7 @@ from wennuan.workorders.choices import (
     Satisfaction,
     State,
 )
+from wennuan.workorders.form_tokens import create_once, new_form_token, order_of_token
 from wennuan.workorders.intake import clean_intake, find_community, read_text
 from wennuan.workorders.models import CallerHistoryView
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
@@ -318,9 +319,20 @@ def order_new(request):
         )
     }
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
+    form_token = request.POST.get("form_token", "")
     errors = []
     history, same_home = [], []
     prefilled, doubts = set(), {}
+    if (
+        request.method == "POST"
+        and data.get("step") != "read"
+        and (earlier := order_of_token(form_token)) is not None
+    ):
+        # The same call saved again (a double click, Back and save): the first order.
+        messages.info(
+            request, _("这通来电已经受理过，没有重复建单：工单 %(n)s") % {"n": earlier.number}
+        )
+        return redirect("console:order", number=earlier.number)
     if request.method == "POST" and data.get("step") == "read":
         prefilled, doubts = _prefill(form)
     elif request.method == "POST":
@@ -331,14 +343,25 @@ def order_new(request):
             master = None
             if merge_into:
                 master = order_queryset(request.user).filter(number=merge_into).first()
-            try:
+
+            def create():
                 order = wo_actions.do_create_order(request.user, **result.values)
                 if master is not None:
                     order = wo_actions.do_merge(order, request.user, master, _("同一住户重复来电"))
+                return order
+
+            try:
+                order, made_now = create_once(form_token, create)
             except wo_actions.ActionError as error:
                 errors = [(error.field, error.code, error.message)]
             else:
-                messages.success(request, _intake_confirmation(order))
+                if made_now:
+                    messages.success(request, _intake_confirmation(order))
+                else:
+                    messages.info(
+                        request,
+                        _("这通来电已经受理过，没有重复建单：工单 %(n)s") % {"n": order.number},
+                    )
                 return redirect("console:order", number=order.number)
     if form["phone"]:
         from wennuan.lib.phones import normalize_phone
@@ -358,6 +381,8 @@ def order_new(request):
             "community_info": community,
             "categories": Category.choices,
             "channels": Channel.choices,
+            # One token per call taken: kept while the operator corrects the form.
+            "form_token": form_token if len(form_token) == 32 else new_form_token(),
         },
         status=400 if errors else 200,
     )

@@ -5,6 +5,7 @@ exist; short government hotlines such as 12319 and 12345 are accepted explicitly
 """
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -17,8 +18,10 @@ _SEPARATORS = re.compile(r"[\s\-－—()（）+]")
 
 
 def normalize_phone(raw: str) -> str:
-    """Digits only: spaces, dashes and brackets removed; a leading +86/0086 country code too."""
-    digits = _SEPARATORS.sub("", raw or "")
+    """Digits only: spaces, dashes and brackets removed; a leading +86/0086 country code too.
+    Full-width characters, as a Chinese input method types them ("１３８", "－", "（"), are
+    their ASCII forms first (NFKC): every phone and number field goes through here."""
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or ""))
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:
