@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wennuan.lib.forms import UserNumberField
 from wennuan.registry.models import HeatingCompany, SourceConnection
 from wennuan.staff.access import staff_role, user_company_id
 from wennuan.staff.choices import Role
@@ -84,7 +85,7 @@ class SetpointForm(_HoursForm):
     substation = forms.TypedChoiceField(
         label=gettext_lazy("换热站"), coerce=int, error_messages=CHOICE_ERRORS
     )
-    value = forms.FloatField(label=gettext_lazy("供水温度 (°C)"), error_messages=NUMBER_ERRORS)
+    value = UserNumberField(label=gettext_lazy("供水温度 (°C)"), error_messages=NUMBER_ERRORS)
     field_order = ["substation", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -122,7 +123,7 @@ class SourceLimitForm(_HoursForm):
     source = forms.TypedChoiceField(
         label=gettext_lazy("热源"), coerce=int, error_messages=CHOICE_ERRORS
     )
-    value = forms.FloatField(label=gettext_lazy("出力上限 (kW)"), error_messages=NUMBER_ERRORS)
+    value = UserNumberField(label=gettext_lazy("出力上限 (kW)"), error_messages=NUMBER_ERRORS)
     field_order = ["source", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City, Community
 
@@ -149,7 +150,12 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
     temperature = data.get("stated_temp_c")
     if temperature not in (None, ""):
         try:
-            temperature = float(temperature)
+            # "16,5", "１６．５" and "16.5℃" as typed on the operator's or a citizen's keyboard.
+            temperature = (
+                float(temperature)
+                if isinstance(temperature, (int, float))
+                else parse_user_number(str(temperature))
+            )
             if not -10 <= temperature <= 40:
                 errors.append(
                     (
