@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.lib.fielderrors import field_label, labelled
 from wennuan.lib.moments import parse_moment
 from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import normalize_phone
@@ -353,7 +354,7 @@ def order_new(request):
             try:
                 order, made_now = create_once(form_token, create)
             except wo_actions.ActionError as error:
-                errors = [(error.field, error.code, error.message)]
+                errors = [(error.field, error.code, labelled(error.field, error.message))]
             else:
                 if made_now:
                     messages.success(request, _intake_confirmation(order))
@@ -630,7 +631,10 @@ def order_act(request, number, action):
             request,
             "console/order_detail.html",
             _detail_context(
-                request, order, error=error.message, kept={**post.dict(), "action": action}
+                request,
+                order,
+                error=labelled(error.field, error.message),
+                kept={**post.dict(), "action": action},
             ),
             status=status,
         )
@@ -657,13 +661,7 @@ def _visit_field_label(field: str, rows) -> str:
         index = int(field.split(".")[1])
         room = rows[index]["room"] if index < len(rows) else ""
         return _("室温 %(n)s") % {"n": index + 1} + (f"（{room}）" if room else "")
-    return {
-        "outdoor_temp_c": _("室外温度"),
-        "home_area_m2": _("房屋供热面积"),
-        "causes": _("原因"),
-        "readings": _("各房间室温"),
-        "photo": _("照片"),
-    }.get(field, "")
+    return field_label(field)
 
 
 def _parse_visit_number(raw: str, field: str):
@@ -758,7 +756,7 @@ def order_visit(request, number):
             )
         except wo_actions.ActionError as exc:
             label = _visit_field_label(exc.field, rows)
-            error = f"{label}：{exc.message}" if label else exc.message
+            error = labelled(exc.field, exc.message, {exc.field: label})
             if request.FILES.get("photo") is not None:
                 request.FILES["photo"].seek(0)
                 pending_photo = _keep_photo(order, request.user, request.FILES["photo"])

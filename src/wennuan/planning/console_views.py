@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wennuan.lib.fielderrors import form_errors
 from wennuan.lib.forms import UserNumberField
 from wennuan.registry.models import HeatingCompany, SourceConnection
 from wennuan.staff.access import staff_role, user_company_id
@@ -430,6 +431,7 @@ def adjust(request, pk: int):
         kwargs = {"setpoint_form" if form_class is SetpointForm else "source_form": form}
         context = _console_context(request, plan, **kwargs)
         context["form_error"] = True
+        context["form_error_messages"] = form_errors(form)
         return render(request, "planning/console/plan.html", context, status=400)
     try:
         new = adjust_and_rerun(plan, request.user, form.adjustment())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wennuan.lib.addresses import client_address
+from wennuan.lib.fielderrors import labelled
 from wennuan.lib.phones import complete_local_number, is_personal_phone, normalize_phone
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
 from wennuan.registry.models import City, Community
@@ -145,7 +146,7 @@ def complaint(request):
             try:
                 order, made_now = create_once(form_token, create)
             except ActionError as error:
-                errors = [(error.field, error.code, error.message)]
+                errors = [(error.field, error.code, labelled(error.field, error.message))]
             else:
                 return _complaint_done(request, order, again=not made_now)
     return render(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from wennuan.lib.fielderrors import labelled
 from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City, Community
@@ -179,10 +180,16 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
     home = {}
     for name in ("building", "unit", "room", "caller_name"):
         value = data.get(name) or ""
-        if not isinstance(value, str) or len(value) > (40 if name == "caller_name" else 10):
-            errors.append((name, "invalid", _("%(f)s 填写不正确") % {"f": name}))
+        longest = 40 if name == "caller_name" else 10
+        if not isinstance(value, str):
+            errors.append((name, "invalid", _("应填写文字")))
+            value = ""
+        elif len(value) > longest:
+            errors.append((name, "too_long", _("最多 %(n)d 个字") % {"n": longest}))
             value = ""
         home[name] = value.strip()
+    # Every message names the field by the label the user sees, never its internal name.
+    result.errors[:] = [(name, code, labelled(name, message)) for name, code, message in errors]
     if errors:
         return result
     guess = read_text(text)
