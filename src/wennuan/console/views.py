@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.lib.fielderrors import field_label, labelled
+from wennuan.lib.images import BadPhoto, check_photo, photo_name
 from wennuan.lib.moments import parse_moment
 from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import normalize_phone
@@ -725,7 +726,17 @@ def order_visit(request, number):
         chosen_causes = post.getlist("causes")
         photo = request.FILES.get("photo")
         pending_name = _pending_photo_name(order, request.user, post.get("pending_photo", ""))
+        photo_refused = False
         try:
+            if photo is not None:
+                try:
+                    photo.name = photo_name(photo.name, check_photo(photo))
+                except BadPhoto as refusal:
+                    # Everything else typed stays; this file is not kept (it is no photo).
+                    photo_refused = True
+                    raise wo_actions.ActionError(
+                        str(refusal), field="photo", code="invalid"
+                    ) from None
             readings = []
             for index, row in enumerate(rows):
                 temp = _parse_visit_number(row["temp"], f"readings.{index}")
@@ -757,7 +768,7 @@ def order_visit(request, number):
         except wo_actions.ActionError as exc:
             label = _visit_field_label(exc.field, rows)
             error = labelled(exc.field, exc.message, {exc.field: label})
-            if request.FILES.get("photo") is not None:
+            if request.FILES.get("photo") is not None and not photo_refused:
                 request.FILES["photo"].seek(0)
                 pending_photo = _keep_photo(order, request.user, request.FILES["photo"])
             elif pending_name:
