@@ -7,7 +7,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from .test_visit_form_and_photos import PNG, assigned, visit_form  # noqa: F401
+from wennuan.workorders import actions
+
+from .test_visit_form_and_photos import visit_form
+
+
+@pytest.fixture
+def assigned(make_order, personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    order = actions.do_accept(make_order(), personas["dispatcher"])
+    return actions.do_assign(order, personas["dispatcher"], personas["technician"])
 
 
 def _jpeg() -> bytes:
