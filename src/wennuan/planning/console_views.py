@@ -35,7 +35,7 @@ from . import charts
 from .access import can_edit_plans, visible_companies
 from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
-from .choices import AdjustmentKind, PlanStatus, PlanTrigger
+from .choices import AdjustmentKind, PlanStatus, PlanTrigger, WeatherProvider
 from .config import setting
 from .engine import PlanError, StalePlanError, compute_plans
 from .models import CommunityParameterChange, Plan, PlanCommunity, PlanImmutableError
@@ -258,6 +258,27 @@ def overheated_rows(plan: Plan, limit_c: float) -> list[PlanCommunity]:
     return sorted(rows, key=lambda r: -r.max_indoor_c)
 
 
+# A forecast older than this is stale for tomorrow's plan: the page says so.
+STALE_FORECAST = timedelta(hours=24)
+
+
+def weather_age(plan: Plan, now) -> dict | None:
+    """How old the plan's forecast is now, from its issue time (the stored ``weather_age_h``
+    is its age when the plan was computed: a plan opened a day and a half later said
+    "0 小时前"). ``stale`` when older than a day; a climate series is no forecast and never
+    stale (its note says so)."""
+    if plan.weather_issued_at is None:
+        return None
+    age = max(now - plan.weather_issued_at, timedelta(0))
+    hours = int(age.total_seconds() // 3600)
+    return {
+        "hours": hours,
+        "days": hours // 24,
+        "rest_hours": hours % 24,
+        "stale": age > STALE_FORECAST and plan.weather_provider != WeatherProvider.CLIMATE,
+    }
+
+
 def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=None) -> dict:
     sources = _source_rows(plan)
     substations = list(
@@ -331,6 +352,7 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
             .order_by("-changed_at", "-id")[:RECENT_CHANGES]
         ),
         "outdoor_temp_c": (plan.inputs or {}).get("outdoor_temp_c") or [],
+        "weather_age": weather_age(plan, timezone.now()),
         "figures": {
             "demand": charts.demand_capacity_figure(sources, substations),
             "sources": charts.source_schedule_figure(sources),
