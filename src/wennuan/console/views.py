@@ -33,6 +33,7 @@ from wennuan.outreach.access import require_reader as require_outreach_reader
 from wennuan.readiness.access import require_reader as require_readiness_reader
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 from wennuan.reports.access import dashboard_scope
+from wennuan.reports.drill import drill_title
 from wennuan.staff.access import scope_to_company, sees_all_companies, staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
@@ -235,6 +236,9 @@ def orders(request):
             "may_create": may_act(request.user, "create"),
             "may_review": may_act(request.user, "publish_reply"),
             "may_export": staff_role(request.user) in EXPORT_ROLES,
+            # Opened from a dashboard number: say which (the header of the drill-down).
+            "drill_title": drill_title(request.GET["drill"]) if request.GET.get("drill") else None,
+            "total": page.paginator.count,
         },
     )
 
