@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -18,12 +19,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wennuan.lib.fielderrors import field_label, labelled
+from wennuan.lib.fielderrors import field_label, form_errors, labelled
 from wennuan.lib.images import BadPhoto, check_photo, photo_name
 from wennuan.lib.moments import parse_moment
 from wennuan.lib.numbers import parse_user_number
@@ -50,7 +51,8 @@ from wennuan.workorders.choices import (
 )
 from wennuan.workorders.form_tokens import create_once, new_form_token, order_of_token
 from wennuan.workorders.intake import clean_intake, find_community, read_text
-from wennuan.workorders.models import CallerHistoryView
+from wennuan.workorders.models import CallerHistoryView, ReplyTemplate
+from wennuan.workorders.reply_templates import fill_template, templates_for, unfilled_placeholders
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
 from wennuan.workorders.transitions import REPLIED, TRANSITIONS
 
@@ -236,6 +238,7 @@ def orders(request):
             "may_create": may_act(request.user, "create"),
             "may_review": may_act(request.user, "publish_reply"),
             "may_export": staff_role(request.user) in EXPORT_ROLES,
+            "may_edit_templates": role in TEMPLATE_EDITORS,
             # Opened from a dashboard number: say which (the header of the drill-down).
             "drill_title": drill_title(request.GET["drill"]) if request.GET.get("drill") else None,
             "total": page.paginator.count,
@@ -518,6 +521,14 @@ def _company_technician(order, wanted: str):
 
 
 def _detail_context(request, order, error=None, kept=None):
+    offered_reply = "reply" in wo_actions.offered_actions(request.user, order)
+    templates = list(templates_for(order)) if offered_reply else []
+    wanted = request.GET.get("template", "")
+    if not kept and wanted.isdecimal():
+        # 套用模板: the chosen template, filled from the order, in the reply box to edit.
+        chosen = next((t for t in templates if t.pk == int(wanted)), None)
+        if chosen is not None:
+            kept = {"action": "reply", "reply": fill_template(chosen.text, order, timezone.now())}
     company_technicians = StaffProfile.objects.filter(
         role=Role.TECHNICIAN, company_id=order.company_id
     ).select_related("user")
@@ -538,6 +549,8 @@ def _detail_context(request, order, error=None, kept=None):
         "now": timezone.now(),
         # The reader says the text is about another city service: offer a one-click 退单.
         "not_heating": "return" in offered and read_text(order.text).heating is False,
+        "reply_templates": templates,
+        "chosen_template": wanted,
     }
 
 
@@ -624,6 +637,12 @@ def order_act(request, number, action):
                 technician = _company_technician(order, post["technician"])
                 wo_actions.do_assign(order, user, technician, expected_state=order.state)
         else:
+            if action == "reply" and (left := unfilled_placeholders(post.get("reply", ""))):
+                raise wo_actions.ActionError(
+                    _("请先把模板中的 %(p)s 改成实际内容") % {"p": "、".join(left)},
+                    field="reply",
+                    code="placeholder",
+                )
             values = [FORM_READERS[name](order, post, user) for name in transition.form]
             options = {}
             if transition.expected_state:
@@ -915,3 +934,70 @@ def orders_export(request, fmt):
     )
     response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Reply templates (答复模板): kept by each company's dispatchers; the bureau's serve everyone.
+
+TEMPLATE_EDITORS = frozenset({Role.COMPANY_DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["company", "category", "title", "text", "is_active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, company_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("所有类别"))] + list(Category.choices)
+        if company_id is not None:  # a company's dispatcher keeps their company's only
+            del self.fields["company"]
+        self.company_id = company_id
+
+    def save(self, commit=True):
+        template = super().save(commit=False)
+        if self.company_id is not None:
+            template.company_id = self.company_id
+        if commit:
+            template.save()
+        return template
+
+
+def _template_scope(user):
+    role = staff_role(user)
+    if role not in TEMPLATE_EDITORS:
+        raise PermissionDenied
+    company_id = None if sees_all_companies(user) else user.staff_profile.company_id
+    templates = ReplyTemplate.objects.select_related("company")
+    if company_id is not None:
+        templates = templates.filter(company_id=company_id)
+    return templates, company_id
+
+
+@login_required
+def reply_templates(request, pk=None):
+    """The company's reply templates: the list, a new one, or one to edit (``pk``)."""
+    templates, company_id = _template_scope(request.user)
+    editing = get_object_or_404(templates, pk=pk) if pk is not None else None
+    form = ReplyTemplateForm(
+        request.POST if request.method == "POST" else None,
+        instance=editing,
+        company_id=company_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("答复模板“%(t)s”已保存") % {"t": saved.title})
+        return redirect("console:reply_templates")
+    return render(
+        request,
+        "console/reply_templates.html",
+        {
+            "templates": templates.order_by("category", "title"),
+            "form": form,
+            "editing": editing,
+            "form_errors": form_errors(form) if form.is_bound else [],
+            "placeholders": "、".join(("{小区}", "{日期}", "{室温}")),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
