@@ -66,6 +66,37 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
     assert page.url.endswith(f"/console/orders/{order.number}/")
     assert WorkOrder.objects.get(pk=order.pk).reply == ""
 
+    # The technician measures 16.2 °C (not compliant). The dispatcher picks the company's
+    # template, finds the community, date and temperature filled in, edits and sends it.
+    from wennuan.workorders import actions
+
+    actions.do_record_visit(
+        order,
+        order.assignee,
+        readings=[("客厅", "living", 16.2), ("主卧", "bedroom", 16.8)],
+        closed_30_min=True,
+        centre_height_ok=True,
+        read_after_10_min=True,
+        outdoor_temp_c=1.0,
+        causes=["hydraulic_imbalance"],
+        home_area_m2=92.0,
+    )
+    desk.go(f"/console/orders/{order.number}/")
+    picker = page.locator("form.template-pick")
+    picker.get_by_label("答复模板").select_option(label="室温未达标·已调节")
+    picker.get_by_role("button", name="套用模板").click()
+    box = page.locator("form[data-action=reply]").get_by_label("答复内容")
+    expect(box).to_contain_text("剑桥学府该户最低室温16.2°C")
+    assert "{" not in box.input_value()
+    box.fill(box.input_value() + "如有问题请拨打热线。")
+    page.locator("form[data-action=reply]").get_by_role("button", name="答复办结").click()
+    expect(page.locator("dd.reply")).to_contain_text("如有问题请拨打热线。")
+    # The reply promises a reduction, and the rule gives one: at least a day, never 0.00 元.
+    fee = page.locator("dd.fee")
+    expect(fee).to_contain_text("1 天 × 92.0 m²")
+    assert not fee.inner_text().startswith("0.00")
+    assert WorkOrder.objects.get(pk=order.pk).state == State.RESOLVED
+
 
 def test_dispatcher_never_sees_another_companys_orders(desk):
     from wennuan.workorders.models import WorkOrder
