@@ -1,6 +1,5 @@
 """Public pages for citizens: mobile-first, Chinese first, no login."""
 
-import unicodedata
 from datetime import timedelta
 
 from django.core.paginator import Paginator
@@ -14,7 +13,12 @@ from django.utils.translation import gettext_lazy
 
 from wennuan.lib.addresses import client_address
 from wennuan.lib.fielderrors import labelled
-from wennuan.lib.phones import complete_local_number, is_personal_phone, normalize_phone
+from wennuan.lib.phones import (
+    complete_local_number,
+    fold_full_width,
+    is_personal_phone,
+    normalize_phone,
+)
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
 from wennuan.registry.models import City, Community
 from wennuan.workorders.access import CITIZEN
@@ -211,7 +215,7 @@ def _lookup_blocked(ip, number, now) -> timedelta | None:
 def lookup(request):
     """Find one's own order by its number and the last four digits of the phone."""
     # Full-width digits and letters (a Chinese keyboard's "１２３４") are their ASCII forms.
-    number = unicodedata.normalize("NFKC", request.GET.get("number", "")).strip().upper()[:20]
+    number = fold_full_width(request.GET.get("number", "")).strip().upper()[:20]
     last4 = normalize_phone(request.GET.get("last4", ""))
     order, error, status = None, None, 200
     # A number alone (the link on the confirmation page) only fills the form in.
