@@ -56,6 +56,19 @@ def _open_at(orders, moment: datetime):
     )
 
 
+def _late_at(moment: datetime) -> Q:
+    """Overdue at ``moment``: a step's deadline had passed by then and the step was not yet
+    done (signed for, visited, answered). From the stored deadlines, which stay after the
+    step (``due_at`` is only the current one); a deadline an extension later moved counts
+    as the new one."""
+    return (
+        Q(sign_deadline__lt=moment) & (Q(accepted_at__isnull=True) | Q(accepted_at__gt=moment))
+        | Q(onsite_deadline__lt=moment)
+        & (Q(first_visit_at__isnull=True) | Q(first_visit_at__gt=moment))
+        | Q(resolve_deadline__lt=moment)
+    )
+
+
 def _two_windows(queryset, moment: str, week_ago, now, part: Q, whole: Q | None = None) -> tuple:
     """((part, whole) in the last 7 days, (part, whole) in the 7 before) in one query."""
     this = Q(**{f"{moment}__gte": week_ago, f"{moment}__lt": now})
@@ -77,9 +90,7 @@ def kpi_tiles(scope: Scope, now: datetime) -> list[Tile]:
     )
     then = _open_at(orders, week_ago).aggregate(
         open=Count("pk"),
-        # Overdue then: open with a deadline already passed (the deadlines an order had
-        # are not kept, so its current one stands in).
-        overdue=Count("pk", filter=Q(due_at__lt=week_ago)),
+        overdue=Count("pk", filter=_late_at(week_ago)),
     )
     open_then, overdue_then = then["open"], then["overdue"]
     answered, answered_before = _two_windows(

@@ -95,3 +95,16 @@ def test_every_dashboard_number_opens_a_list_that_says_what_it_shows(
         text = re.sub(r"<[^>]+>", "", header.group(1))
         assert "监管看板 ›" in text and "共" in text, (link, text)
         assert len(text) > len("监管看板 ›  · 共 0 件"), (link, text)
+
+
+def test_overdue_a_week_ago_counts_orders_answered_since(client, personas, make_order):
+    """An order late a week ago and answered since was overdue then: the tile's "before" must
+    not drop it because its current deadline (due_at) is gone."""
+    now = timezone.now()
+    late = make_order(category=Category.LEAK, text="漏水", now=now - timedelta(days=9))
+    late = actions.do_accept(late, personas["dispatcher"], now=now - timedelta(days=9))
+    actions.do_reply(late, personas["dispatcher"], "漏点已修复", now=now - timedelta(days=2))
+    client.force_login(personas["supervisor"])
+    overdue = _tiles(client.get(URL))["overdue"]["tile"]
+    # Leak: 24 h to resolve; answered after 7 days — late a week ago, answered now.
+    assert (overdue.value, overdue.previous) == (0, 1)
