@@ -150,6 +150,18 @@ class Desk:
         """No sideways scrolling: the page is no wider than the viewport."""
         return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
+    def small_tap_targets(self, selector, limit=20) -> list[str]:
+        """The visible elements matching ``selector`` smaller than 44×44 px (WCAG 2.5.5) —
+        checked on phones only, where a thumb taps; empty on a desktop."""
+        if not self.phone:
+            return []
+        small = []
+        for element in self.page.locator(selector).all()[:limit]:
+            box = element.bounding_box()
+            if box is not None and (box["height"] < 44 or box["width"] < 44):
+                small.append(f"{element.inner_text()!r} {box['width']:.0f}×{box['height']:.0f}")
+        return small
+
     def screenshot(self, name):
         """One small PNG per desk (desktop viewport only) for docs/personas.md."""
         if self.viewport == "desktop":

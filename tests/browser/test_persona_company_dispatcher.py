@@ -34,12 +34,16 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
 
     page = desk.page
     desk.log_in("yongheng-dispatcher")
-    desk.go("/console/orders/")
+    # The login lands on the dispatcher's desk, the queue.
+    assert page.url.endswith("/console/orders/"), page.url
     expect(page.get_by_role("heading", name="派单队列")).to_be_visible()
+    # Every order link and button is a thumb's tap target on a phone.
+    assert desk.small_tap_targets("tr.order-row td.lead a, main button, main .button") == []
     page.get_by_label("查找工单：工单号、12345编号或电话").fill(fresh_order.number)
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=fresh_order.number).click()
     expect(page.locator("h1")).to_contain_text("派单")
+    assert desk.small_tap_targets("main button, main .button") == []
     desk.screenshot("company_dispatcher")
 
     # Sign for it and assign the technician in one step.
@@ -61,6 +65,37 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
     expect(page.get_by_label("答复内容")).to_have_value("已安排维修人员上门排气")
     assert page.url.endswith(f"/console/orders/{order.number}/")
     assert WorkOrder.objects.get(pk=order.pk).reply == ""
+
+    # The technician measures 16.2 °C (not compliant). The dispatcher picks the company's
+    # template, finds the community, date and temperature filled in, edits and sends it.
+    from wennuan.workorders import actions
+
+    actions.do_record_visit(
+        order,
+        order.assignee,
+        readings=[("客厅", "living", 16.2), ("主卧", "bedroom", 16.8)],
+        closed_30_min=True,
+        centre_height_ok=True,
+        read_after_10_min=True,
+        outdoor_temp_c=1.0,
+        causes=["hydraulic_imbalance"],
+        home_area_m2=92.0,
+    )
+    desk.go(f"/console/orders/{order.number}/")
+    picker = page.locator("form.template-pick")
+    picker.get_by_label("答复模板").select_option(label="室温未达标·已调节")
+    picker.get_by_role("button", name="套用模板").click()
+    box = page.locator("form[data-action=reply]").get_by_label("答复内容")
+    expect(box).to_contain_text("剑桥学府该户最低室温16.2°C")
+    assert "{" not in box.input_value()
+    box.fill(box.input_value() + "如有问题请拨打热线。")
+    page.locator("form[data-action=reply]").get_by_role("button", name="答复办结").click()
+    expect(page.locator("dd.reply")).to_contain_text("如有问题请拨打热线。")
+    # The reply promises a reduction, and the rule gives one: at least a day, never 0.00 元.
+    fee = page.locator("dd.fee")
+    expect(fee).to_contain_text("1 天 × 92.0 m²")
+    assert not fee.inner_text().startswith("0.00")
+    assert WorkOrder.objects.get(pk=order.pk).state == State.RESOLVED
 
 
 def test_dispatcher_never_sees_another_companys_orders(desk):

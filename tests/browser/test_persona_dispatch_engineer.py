@@ -14,7 +14,8 @@ def test_dispatch_engineer_opens_todays_plan(desk):
 
     page = desk.page
     desk.log_in("yongheng-engineer")
-    desk.go("/console/dispatch/")
+    # The login lands on the engineer's desk: the dispatch plans.
+    assert page.url.endswith("/console/dispatch/"), page.url
     expect(page.get_by_role("heading", name="调度计划")).to_be_visible()
     rows = page.locator("tr.plan-row")
     expect(rows.first).to_be_visible()
@@ -31,3 +32,13 @@ def test_dispatch_engineer_opens_todays_plan(desk):
     expect(page.get_by_role("heading", name="低温风险小区", exact=False)).to_be_visible()
     plan = Plan.objects.filter(company__code="yongheng", date=timezone.localdate()).first()
     assert plan is not None and page.url.endswith(f"/console/dispatch/plans/{plan.pk}/")
+    # The forecast's age is its true age now, counted from when it was issued.
+    if plan.weather_issued_at is not None:
+        hours = int((timezone.now() - plan.weather_issued_at).total_seconds() // 3600)
+        age = page.locator(".weather-age")
+        if hours < 1:
+            expect(age).to_have_text("不到 1 小时前")
+        elif hours < 48:
+            expect(age).to_have_text(f"{hours} 小时前")
+        stale = page.locator(".weather-stale")
+        expect(stale).to_have_count(1 if hours >= 24 and plan.weather_provider != "climate" else 0)

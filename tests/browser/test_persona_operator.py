@@ -16,8 +16,8 @@ def test_operator_takes_a_call_and_reads_back_the_confirmation(desk):
     page = desk.page
     caller = CALLERS[desk.viewport]
     desk.log_in("operator")
-    desk.go("/console/orders/")
-    page.get_by_role("link", name="受理来电").click()
+    # The login lands on the operator's desk: 受理来电.
+    assert page.url.endswith("/console/orders/new/"), page.url
     page.get_by_label("诉求内容").fill("来电反映金色华府5号楼1单元302暖气不热，屋里15度")
     page.get_by_label("联系电话").fill(caller)
     page.get_by_label("来电人").fill("赵女士")
@@ -26,14 +26,21 @@ def test_operator_takes_a_call_and_reads_back_the_confirmation(desk):
     expect(page.get_by_label("诉求内容")).to_have_value(
         "来电反映金色华府5号楼1单元302暖气不热，屋里15度"
     )
-    page.get_by_role("button", name="受理并派单").click()
+    # The caller corrects: "15,5" (a decimal comma) is 15.5.
+    page.get_by_label("反映室温 (°C)").fill("15,5")
+    page.get_by_role("button", name="受理并派单").dblclick()  # a double click saves once
 
-    expect(page.get_by_role("status")).to_contain_text("已受理并派单")
+    expect(page.get_by_role("status")).to_contain_text("已受理")
     number = page.locator("h1").inner_text().split(" ")[0]
     order = WorkOrder.objects.get(number=number)
     assert order.phone == caller and order.caller_name == "赵女士"
-    assert order.company is not None and order.stated_temp_c == 15.0
-    expect(page.get_by_role("status")).to_contain_text(order.company.short_name)
+    assert order.company is not None and order.stated_temp_c == 15.5
+    assert WorkOrder.objects.filter(phone=caller).count() == 1
+    # Back and save again: the first order, said so; still one order.
+    page.go_back()
+    page.get_by_role("button", name="受理并派单").click()
+    expect(page.get_by_role("status")).to_contain_text(f"没有重复建单：工单 {number}")
+    assert WorkOrder.objects.filter(phone=caller).count() == 1
     assert desk.fits_width()
 
     # The caller calls again: the operator finds the order by phone (the look-up is audited).

@@ -38,22 +38,38 @@ def slow_and_answered(desk):
 
 
 def test_supervisor_presses_and_calls_back(desk, slow_and_answered):
+    from wennuan.workorders.choices import OPEN_STATES
     from wennuan.workorders.models import Callback, WorkOrder
 
+    OPEN = [state.value for state in OPEN_STATES]  # noqa: N806
     slow, answered = slow_and_answered
     page = desk.page
     desk.log_in("supervisor")
-    desk.go("/console/reports/")
+    # The login lands on the supervisor's desk: the dashboard.
+    assert page.url.endswith("/console/reports/"), page.url
     expect(page.get_by_role("heading", name="监管看板")).to_be_visible()
+    # KPI tiles first, each with its change against the week before.
+    tiles = page.locator(".kpi-tile")
+    expect(tiles).to_have_count(5)
+    expect(tiles.first).to_be_in_viewport()
+    expect(page.locator(".kpi-open .kpi-change")).to_contain_text("较上周")
+    overdue_now = WorkOrder.objects.filter(overdue=True, state__in=OPEN).count()
+    expect(page.locator(".kpi-overdue .kpi-value")).to_have_text(str(overdue_now))
     intake = page.locator("#intake h2 a.num")
     assert int(intake.inner_text()) >= 2  # today's intake includes this walk's orders
     expect(page.locator("#open")).to_contain_text("民生热力")
     assert desk.fits_width()
     desk.screenshot("supervisor")
 
-    # The open-orders figure of 民生 opens the orders behind it.
+    # The open-orders figure of 民生 opens the orders behind it, under a header saying so.
     page.locator("#open tr", has_text="民生热力").locator("a.num").first.click()
     expect(page.locator("tr.order-row").first).to_be_visible()
+    expect(page.locator(".drill-header")).to_contain_text("民生热力 · 未办结的工单")
+    # So does a tile.
+    desk.go("/console/reports/")
+    page.locator(".kpi-overdue a").click()
+    expect(page.locator(".drill-header")).to_contain_text("现在超期的工单")
+    expect(page.locator(".drill-header")).to_contain_text(f"共 {overdue_now} 件")
 
     desk.go(f"/console/orders/{slow.number}/")
     press = page.locator("form[data-action=press]")

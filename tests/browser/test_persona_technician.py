@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6a4"
-    "2a0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d"
+    "0000000049454e44ae426082"
 )
 
 
@@ -48,7 +48,8 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
 
     page = desk.page
     desk.log_in("yongheng-technician")
-    desk.go("/console/orders/")
+    # The login lands on the technician's desk (今日待办), not the directory.
+    assert page.url.endswith("/console/orders/"), page.url
     today = page.locator("section.today")
     expect(today.get_by_role("heading")).to_contain_text("今日待办")
     first = today.locator(f"li.today-item:has(a[href$='/{my_order.number}/'])")
@@ -71,6 +72,8 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
         "href", re.compile(r"^https://uri\.amap\.com/")
     )
     assert desk.fits_width()
+    # The full list below today's: order numbers and buttons are tap targets too.
+    assert desk.small_tap_targets("tr.order-row td.lead a, main button, main .button") == []
     desk.screenshot("technician")
 
     first.locator("a.visit-link").click()
@@ -83,6 +86,13 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
     page.get_by_label("水力失调").check()
     page.get_by_label("现场处理").fill("调整单元阀门")
     page.get_by_label("房屋供热面积 (m²)").fill("88,5")
+    # A file that is not a photo (a phone's gallery offers documents too) is refused, by name.
+    broken = tmp_path / "radiator.jpg"
+    broken.write_bytes(b"not a photo" * 40)
+    page.get_by_label("照片").set_input_files(str(broken))
+    page.get_by_role("button", name="保存入户记录").click()
+    expect(page.get_by_role("alert")).to_contain_text("照片：不是图片文件或已损坏")
+    expect(page.get_by_label("室温 1")).to_have_value("15,5")
     photo = tmp_path / "radiator.png"
     photo.write_bytes(PNG)
     page.get_by_label("照片").set_input_files(str(photo))

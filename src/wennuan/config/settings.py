@@ -206,7 +206,8 @@ WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/console/login/"
-LOGIN_REDIRECT_URL = "/console/"
+# Each role lands on its own desk (console.views.landing), not the directory.
+LOGIN_REDIRECT_URL = "/console/start/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Production hardening; passes `manage.py check --deploy` with SECURE_SSL=1.

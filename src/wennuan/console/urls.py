@@ -6,6 +6,7 @@ from . import views
 app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("start/", views.landing, name="landing"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("orders/", views.orders, name="orders"),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("orders/<str:number>/", views.order_detail, name="order"),
     path("orders/<str:number>/visit/", views.order_visit, name="order_visit"),
     path("orders/<str:number>/act/<str:action>/", views.order_act, name="order_act"),
+    path("reply-templates/", views.reply_templates, name="reply_templates"),
+    path("reply-templates/<int:pk>/", views.reply_templates, name="reply_template"),
     path("orders/<str:number>/visits/<int:visit_id>/photo/", views.visit_photo, name="visit_photo"),
 ]

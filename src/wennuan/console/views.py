@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import openpyxl
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -18,16 +19,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.lib.fielderrors import field_label, form_errors, labelled
+from wennuan.lib.images import BadPhoto, check_photo, photo_name
 from wennuan.lib.moments import parse_moment
 from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import normalize_phone
 from wennuan.lib.spreadsheets import clean_row
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
+from wennuan.reports.drill import drill_title
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
@@ -43,8 +47,10 @@ from wennuan.workorders.choices import (
     Satisfaction,
     State,
 )
+from wennuan.workorders.form_tokens import create_once, new_form_token, order_of_token
 from wennuan.workorders.intake import clean_intake, find_community, read_text
-from wennuan.workorders.models import CallerHistoryView
+from wennuan.workorders.models import CallerHistoryView, ReplyTemplate
+from wennuan.workorders.reply_templates import fill_template, templates_for, unfilled_placeholders
 from wennuan.workorders.rules import active_fee_rule, order_fee_reduction
 from wennuan.workorders.transitions import REPLIED, TRANSITIONS
 
@@ -66,6 +72,28 @@ def _desks(user) -> list[tuple[str, str]]:
         for label, name, desk in desks
         if desk is None or may_open(user, desk)
     ]
+
+
+# Each role's own desk: where its day starts after logging in (the directory is one click
+# away under 工作台 for everyone).
+ROLE_DESKS = {
+    Role.OPERATOR: "console:order_new",  # 受理来电
+    Role.SUPERVISOR: "reports:index",  # 监管看板
+    Role.COMPANY_DISPATCHER: "console:orders",  # 派单队列
+    Role.TECHNICIAN: "console:orders",  # 今日待办 heads the list
+    Role.COMMUNITY_MANAGER: "console:orders",
+    Role.DISPATCH_ENGINEER: "planning:index",  # 调度计划
+    Role.ADMIN: "console:home",
+}
+
+
+@login_required
+def landing(request):
+    """Where a login lands (settings.LOGIN_REDIRECT_URL): the role's desk, not the directory."""
+    role = staff_role(request.user)
+    if role is None:
+        raise PermissionDenied
+    return redirect(ROLE_DESKS.get(role, "console:home"))
 
 
 @login_required
@@ -205,6 +233,10 @@ def orders(request):
             "may_create": may_act(request.user, "create"),
             "may_review": may_act(request.user, "publish_reply"),
             "may_export": staff_role(request.user) in EXPORT_ROLES,
+            "may_edit_templates": role in TEMPLATE_EDITORS,
+            # Opened from a dashboard number: say which (the header of the drill-down).
+            "drill_title": drill_title(request.GET["drill"]) if request.GET.get("drill") else None,
+            "total": page.paginator.count,
         },
     )
 
@@ -291,9 +323,20 @@ def order_new(request):
         )
     }
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
+    form_token = request.POST.get("form_token", "")
     errors = []
     history, same_home = [], []
     prefilled, doubts = set(), {}
+    if (
+        request.method == "POST"
+        and data.get("step") != "read"
+        and (earlier := order_of_token(form_token)) is not None
+    ):
+        # The same call saved again (a double click, Back and save): the first order.
+        messages.info(
+            request, _("这通来电已经受理过，没有重复建单：工单 %(n)s") % {"n": earlier.number}
+        )
+        return redirect("console:order", number=earlier.number)
     if request.method == "POST" and data.get("step") == "read":
         prefilled, doubts = _prefill(form)
     elif request.method == "POST":
@@ -304,14 +347,25 @@ def order_new(request):
             master = None
             if merge_into:
                 master = order_queryset(request.user).filter(number=merge_into).first()
-            try:
+
+            def create():
                 order = wo_actions.do_create_order(request.user, **result.values)
                 if master is not None:
                     order = wo_actions.do_merge(order, request.user, master, _("同一住户重复来电"))
+                return order
+
+            try:
+                order, made_now = create_once(form_token, create)
             except wo_actions.ActionError as error:
-                errors = [(error.field, error.code, error.message)]
+                errors = [(error.field, error.code, labelled(error.field, error.message))]
             else:
-                messages.success(request, _intake_confirmation(order))
+                if made_now:
+                    messages.success(request, _intake_confirmation(order))
+                else:
+                    messages.info(
+                        request,
+                        _("这通来电已经受理过，没有重复建单：工单 %(n)s") % {"n": order.number},
+                    )
                 return redirect("console:order", number=order.number)
     if form["phone"]:
         history = _caller_history(request.user, normalize_phone(form["phone"]))
@@ -329,6 +383,8 @@ def order_new(request):
             "community_info": community,
             "categories": Category.choices,
             "channels": Channel.choices,
+            # One token per call taken: kept while the operator corrects the form.
+            "form_token": form_token if len(form_token) == 32 else new_form_token(),
         },
         status=400 if errors else 200,
     )
@@ -458,6 +514,14 @@ def _company_technician(order, wanted: str):
 
 
 def _detail_context(request, order, error=None, kept=None):
+    offered_reply = "reply" in wo_actions.offered_actions(request.user, order)
+    templates = list(templates_for(order)) if offered_reply else []
+    wanted = request.GET.get("template", "")
+    if not kept and wanted.isdecimal():
+        # 套用模板: the chosen template, filled from the order, in the reply box to edit.
+        chosen = next((t for t in templates if t.pk == int(wanted)), None)
+        if chosen is not None:
+            kept = {"action": "reply", "reply": fill_template(chosen.text, order, timezone.now())}
     company_technicians = StaffProfile.objects.filter(
         role=Role.TECHNICIAN, company_id=order.company_id
     ).select_related("user")
@@ -478,6 +542,8 @@ def _detail_context(request, order, error=None, kept=None):
         "now": timezone.now(),
         # The reader says the text is about another city service: offer a one-click 退单.
         "not_heating": "return" in offered and read_text(order.text).heating is False,
+        "reply_templates": templates,
+        "chosen_template": wanted,
     }
 
 
@@ -564,6 +630,12 @@ def order_act(request, number, action):
                 technician = _company_technician(order, post["technician"])
                 wo_actions.do_assign(order, user, technician, expected_state=order.state)
         else:
+            if action == "reply" and (left := unfilled_placeholders(post.get("reply", ""))):
+                raise wo_actions.ActionError(
+                    _("请先把模板中的 %(p)s 改成实际内容") % {"p": "、".join(left)},
+                    field="reply",
+                    code="placeholder",
+                )
             values = [FORM_READERS[name](order, post, user) for name in transition.form]
             options = {}
             if transition.expected_state:
@@ -576,7 +648,10 @@ def order_act(request, number, action):
             request,
             "console/order_detail.html",
             _detail_context(
-                request, order, error=error.message, kept={**post.dict(), "action": action}
+                request,
+                order,
+                error=labelled(error.field, error.message),
+                kept={**post.dict(), "action": action},
             ),
             status=status,
         )
@@ -603,13 +678,7 @@ def _visit_field_label(field: str, rows) -> str:
         index = int(field.split(".")[1])
         room = rows[index]["room"] if index < len(rows) else ""
         return _("室温 %(n)s") % {"n": index + 1} + (f"（{room}）" if room else "")
-    return {
-        "outdoor_temp_c": _("室外温度"),
-        "home_area_m2": _("房屋供热面积"),
-        "causes": _("原因"),
-        "readings": _("各房间室温"),
-        "photo": _("照片"),
-    }.get(field, "")
+    return field_label(field)
 
 
 def _parse_visit_number(raw: str, field: str):
@@ -673,7 +742,17 @@ def order_visit(request, number):
         chosen_causes = post.getlist("causes")
         photo = request.FILES.get("photo")
         pending_name = _pending_photo_name(order, request.user, post.get("pending_photo", ""))
+        photo_refused = False
         try:
+            if photo is not None:
+                try:
+                    photo.name = photo_name(photo.name, check_photo(photo))
+                except BadPhoto as refusal:
+                    # Everything else typed stays; this file is not kept (it is no photo).
+                    photo_refused = True
+                    raise wo_actions.ActionError(
+                        str(refusal), field="photo", code="invalid"
+                    ) from None
             readings = []
             for index, row in enumerate(rows):
                 temp = _parse_visit_number(row["temp"], f"readings.{index}")
@@ -704,8 +783,8 @@ def order_visit(request, number):
             )
         except wo_actions.ActionError as exc:
             label = _visit_field_label(exc.field, rows)
-            error = f"{label}：{exc.message}" if label else exc.message
-            if request.FILES.get("photo") is not None:
+            error = labelled(exc.field, exc.message, {exc.field: label})
+            if request.FILES.get("photo") is not None and not photo_refused:
                 request.FILES["photo"].seek(0)
                 pending_photo = _keep_photo(order, request.user, request.FILES["photo"])
             elif pending_name:
@@ -848,3 +927,74 @@ def orders_export(request, fmt):
     )
     response["Content-Disposition"] = f'attachment; filename="orders-{stamp}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Reply templates (答复模板): kept by each company's dispatchers; the bureau's serve everyone.
+
+TEMPLATE_EDITORS = frozenset({Role.COMPANY_DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
+
+
+class ReplyTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReplyTemplate
+        fields = ["company", "category", "title", "text", "is_active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, company_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("所有类别"))] + list(Category.choices)
+        if company_id is not None:  # a company's dispatcher keeps their company's only
+            del self.fields["company"]
+        self.company_id = company_id
+
+    def save(self, commit=True):
+        template = super().save(commit=False)
+        if self.company_id is not None:
+            template.company_id = self.company_id
+        if commit:
+            template.save()
+        return template
+
+
+def _template_scope(user):
+    role = staff_role(user)
+    if role not in TEMPLATE_EDITORS:
+        raise PermissionDenied
+    company_id = (
+        None
+        if company_scope(user, Desk.ORDERS, strict=False).sees_all
+        else user.staff_profile.company_id
+    )
+    templates = ReplyTemplate.objects.select_related("company")
+    if company_id is not None:
+        templates = templates.filter(company_id=company_id)
+    return templates, company_id
+
+
+@login_required
+def reply_templates(request, pk=None):
+    """The company's reply templates: the list, a new one, or one to edit (``pk``)."""
+    templates, company_id = _template_scope(request.user)
+    editing = get_object_or_404(templates, pk=pk) if pk is not None else None
+    form = ReplyTemplateForm(
+        request.POST if request.method == "POST" else None,
+        instance=editing,
+        company_id=company_id,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("答复模板“%(t)s”已保存") % {"t": saved.title})
+        return redirect("console:reply_templates")
+    return render(
+        request,
+        "console/reply_templates.html",
+        {
+            "templates": templates.order_by("category", "title"),
+            "form": form,
+            "editing": editing,
+            "form_errors": form_errors(form) if form.is_bound else [],
+            "placeholders": "、".join(("{小区}", "{日期}", "{室温}")),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -16,9 +16,21 @@ SHORT_SERVICE_NUMBERS = {"12319", "12345", "110", "119", "120", "95598"}
 _SEPARATORS = re.compile(r"[\s\-－—()（）+]")
 
 
+# Full-width forms (U+FF01–FF5E) and the ideographic space, as a Chinese input method types
+# them, to ASCII. Not NFKC: that also makes "²" a 2, and a superscript is no digit of a phone.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def fold_full_width(text: str) -> str:
+    """ "１３８－（０５３０）" → "138-(0530)"; everything else unchanged."""
+    return (text or "").translate(_FULL_WIDTH)
+
+
 def normalize_phone(raw: str) -> str:
-    """Digits only: spaces, dashes and brackets removed; a leading +86/0086 country code too."""
-    digits = _SEPARATORS.sub("", raw or "")
+    """Digits only: spaces, dashes and brackets removed; a leading +86/0086 country code too.
+    Full-width characters ("１３８", "－", "（") are their ASCII forms first: every phone and
+    number field goes through here."""
+    digits = _SEPARATORS.sub("", fold_full_width(raw))
     if digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:

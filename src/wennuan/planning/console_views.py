@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wennuan.lib.fielderrors import form_errors
+from wennuan.lib.forms import UserNumberField
 from wennuan.registry.models import SourceConnection
 from wennuan.staff.access import staff_role
 
@@ -32,7 +34,7 @@ from . import charts
 from .access import can_edit_plans, compute_companies, visible_companies
 from .actions import adjust_and_rerun, approve_plan
 from .calibration import disagreements
-from .choices import AdjustmentKind, PlanStatus, PlanTrigger
+from .choices import AdjustmentKind, PlanStatus, PlanTrigger, WeatherProvider
 from .config import setting
 from .engine import PlanError, StalePlanError, compute_plans
 from .models import CommunityParameterChange, Plan, PlanCommunity, PlanImmutableError
@@ -83,7 +85,7 @@ class SetpointForm(_HoursForm):
     substation = forms.TypedChoiceField(
         label=gettext_lazy("换热站"), coerce=int, error_messages=CHOICE_ERRORS
     )
-    value = forms.FloatField(label=gettext_lazy("供水温度 (°C)"), error_messages=NUMBER_ERRORS)
+    value = UserNumberField(label=gettext_lazy("供水温度 (°C)"), error_messages=NUMBER_ERRORS)
     field_order = ["substation", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -121,7 +123,7 @@ class SourceLimitForm(_HoursForm):
     source = forms.TypedChoiceField(
         label=gettext_lazy("热源"), coerce=int, error_messages=CHOICE_ERRORS
     )
-    value = forms.FloatField(label=gettext_lazy("出力上限 (kW)"), error_messages=NUMBER_ERRORS)
+    value = UserNumberField(label=gettext_lazy("出力上限 (kW)"), error_messages=NUMBER_ERRORS)
     field_order = ["source", "first_hour", "last_hour", "value", "reason"]
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -255,6 +257,27 @@ def overheated_rows(plan: Plan, limit_c: float) -> list[PlanCommunity]:
     return sorted(rows, key=lambda r: -r.max_indoor_c)
 
 
+# A forecast older than this is stale for tomorrow's plan: the page says so.
+STALE_FORECAST = timedelta(hours=24)
+
+
+def weather_age(plan: Plan, now) -> dict | None:
+    """How old the plan's forecast is now, from its issue time (the stored ``weather_age_h``
+    is its age when the plan was computed: a plan opened a day and a half later said
+    "0 小时前"). ``stale`` when older than a day; a climate series is no forecast and never
+    stale (its note says so)."""
+    if plan.weather_issued_at is None:
+        return None
+    age = max(now - plan.weather_issued_at, timedelta(0))
+    hours = int(age.total_seconds() // 3600)
+    return {
+        "hours": hours,
+        "days": hours // 24,
+        "rest_hours": hours % 24,
+        "stale": age > STALE_FORECAST and plan.weather_provider != WeatherProvider.CLIMATE,
+    }
+
+
 def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=None) -> dict:
     sources = _source_rows(plan)
     substations = list(
@@ -328,6 +351,7 @@ def _console_context(request, plan: Plan, *, setpoint_form=None, source_form=Non
             .order_by("-changed_at", "-id")[:RECENT_CHANGES]
         ),
         "outdoor_temp_c": (plan.inputs or {}).get("outdoor_temp_c") or [],
+        "weather_age": weather_age(plan, timezone.now()),
         "figures": {
             "demand": charts.demand_capacity_figure(sources, substations),
             "sources": charts.source_schedule_figure(sources),
@@ -428,6 +452,7 @@ def adjust(request, pk: int):
         kwargs = {"setpoint_form" if form_class is SetpointForm else "source_form": form}
         context = _console_context(request, plan, **kwargs)
         context["form_error"] = True
+        context["form_error_messages"] = form_errors(form)
         return render(request, "planning/console/plan.html", context, status=400)
     try:
         new = adjust_and_rerun(plan, request.user, form.adjustment())

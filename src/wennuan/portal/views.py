@@ -12,12 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wennuan.lib.addresses import client_address
-from wennuan.lib.phones import complete_local_number, is_personal_phone
+from wennuan.lib.fielderrors import labelled
+from wennuan.lib.phones import (
+    complete_local_number,
+    fold_full_width,
+    is_personal_phone,
+    normalize_phone,
+)
 from wennuan.registry.directory import MAX_QUERY_LENGTH, bureau_lines, search_directory
 from wennuan.registry.models import City, Community
 from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import Channel
+from wennuan.workorders.form_tokens import create_once, new_form_token, order_of_token
 from wennuan.workorders.intake import city_area_code, clean_intake
 from wennuan.workorders.models import ComplaintSubmission, LookupFailure, WorkOrder
 
@@ -114,6 +121,10 @@ def complaint(request):
     community_unknown = request.POST.get("community_unknown") == "1"
     errors = []
     ask_community = False
+    form_token = request.POST.get("form_token", "")
+    if request.method == "POST" and (earlier := order_of_token(form_token)) is not None:
+        # Submitted again (a double click, Back and submit): the first order, not a second.
+        return _complaint_done(request, earlier, again=True)
     if request.method == "POST":
         phone = complete_local_number(form["phone"], city_area_code())
         result = clean_intake({**form, "phone": phone, "channel": Channel.WEB})
@@ -127,18 +138,20 @@ def complaint(request):
             # Without a community the order cannot reach a company: ask rather than guess.
             ask_community = True
         if not errors and not ask_community:
-            try:
+
+            def create():
                 with transaction.atomic():
                     order = do_create_order(CITIZEN, **result.values)
                     if ip:
                         ComplaintSubmission.objects.create(ip=ip, at=order.created_at)
+                return order
+
+            try:
+                order, made_now = create_once(form_token, create)
             except ActionError as error:
-                errors = [(error.field, error.code, error.message)]
+                errors = [(error.field, error.code, labelled(error.field, error.message))]
             else:
-                line = order.company.primary_service_line() if order.company else None
-                return render(
-                    request, "portal/complaint_done.html", {"order": order, "service_line": line}
-                )
+                return _complaint_done(request, order, again=not made_now)
     return render(
         request,
         "portal/complaint.html",
@@ -149,8 +162,19 @@ def complaint(request):
             "ask_community": ask_community,
             "community_unknown": community_unknown,
             "community_names": Community.objects.order_by("name").values_list("name", flat=True),
+            # Kept across a failed submit: the form is still the same one complaint.
+            "form_token": form_token if len(form_token) == 32 else new_form_token(),
         },
         status=429 if any(e[1] == "rate_limited" for e in errors) else 400 if errors else 200,
+    )
+
+
+def _complaint_done(request, order, *, again: bool):
+    line = order.company.primary_service_line() if order.company else None
+    return render(
+        request,
+        "portal/complaint_done.html",
+        {"order": order, "service_line": line, "submitted_again": again},
     )
 
 
@@ -189,8 +213,9 @@ def _lookup_blocked(ip, number, now) -> timedelta | None:
 
 def lookup(request):
     """Find one's own order by its number and the last four digits of the phone."""
-    number = request.GET.get("number", "").strip().upper()[:20]
-    last4 = request.GET.get("last4", "").strip()
+    # Full-width digits and letters (a Chinese keyboard's "１２３４") are their ASCII forms.
+    number = fold_full_width(request.GET.get("number", "")).strip().upper()[:20]
+    last4 = normalize_phone(request.GET.get("last4", ""))
     order, error, status = None, None, 200
     # A number alone (the link on the confirmation page) only fills the form in.
     if last4:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wennuan.lib.fielderrors import form_errors
 from wennuan.registry.directory import bureau_lines
 from wennuan.registry.models import City, DutyShift, HeatingCompany, HeatingSeason
 from wennuan.staff.access import staff_role
@@ -98,7 +99,14 @@ def fees(request):
                 suspended=data["suspended"] == "yes",
             ),
         }
-    context = {"seasons": seasons, "season": season, "form": form, "result": result}
+    context = {
+        "seasons": seasons,
+        "season": season,
+        "form": form,
+        "result": result,
+        # Each error led by its field's label: the result box is away from the fields.
+        "error_messages": form_errors(form) if form.is_bound else [],
+    }
     if request.htmx:
         return render(request, "publicinfo/_fee_result.html", context)
     return render(request, "publicinfo/fees.html", context)

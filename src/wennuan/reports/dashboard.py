@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import DatabaseError
-from django.db.models import Avg, Count, DateField, Func, Min, Q
+from django.db.models import Avg, Count, DateField, F, Func, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.planning.models import WeatherHour
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason
 from wennuan.staff.scope import CompanyScope as Scope
-from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Verdict
+from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Satisfaction, Verdict
 from wennuan.workorders.models import Visit, WorkOrder
 
 from .rates import (
@@ -476,4 +476,35 @@ def drill_down_orders(scope: Scope, params, now: datetime | None = None):
     if metric == "cluster":
         ids = [int(x) for x in params.get("ids", "").split(",") if x.strip()]
         return orders.filter(pk__in=ids)
+    if metric.startswith("kpi_"):
+        return _kpi_orders(orders, metric, params)
+    raise UnknownMetric(metric)
+
+
+def _kpi_orders(orders, metric, params):
+    """The orders behind a KPI tile (reports.kpis): now, or in the tile's 7-day window."""
+    if params.get("company"):
+        orders = orders.filter(company_id=int(params["company"]))
+    if metric == "kpi_open":
+        return orders.filter(state__in=[s.value for s in OPEN_STATES])
+    if metric == "kpi_overdue":
+        return orders.filter(state__in=[s.value for s in OPEN_STATES], overdue=True)
+    start = datetime.fromisoformat(params["start"])
+    end = datetime.fromisoformat(params["end"])
+    if metric == "kpi_answered_late":
+        return orders.filter(resolve_deadline__gte=start, resolve_deadline__lt=end).exclude(
+            resolved_at__lte=F("resolve_deadline")
+        )
+    if metric == "kpi_non_compliant":
+        return orders.filter(
+            visits__visited_at__gte=start,
+            visits__visited_at__lt=end,
+            visits__verdict=Verdict.NON_COMPLIANT,
+        ).distinct()
+    if metric == "kpi_unsatisfied":
+        return orders.filter(
+            callbacks__at__gte=start,
+            callbacks__at__lt=end,
+            callbacks__satisfaction=Satisfaction.UNSATISFIED,
+        ).distinct()
     raise UnknownMetric(metric)

@@ -20,6 +20,7 @@ from wennuan.staff.scope import Desk, company_scope, may_open
 
 from . import dashboard as dash
 from . import snapshot
+from .kpis import kpi_tiles
 from .models import WeeklyReport
 from .rates import week_start
 from .weekly import generate_weekly_report
@@ -183,7 +184,10 @@ def index(request):
         for row in figures["ranking"][:RANKING_SIZE]
     ]
     clusters = [
-        {"cluster": c, "url": orders_url(ids=",".join(map(str, c.order_ids)), all=1)}
+        {
+            "cluster": c,
+            "url": orders_url(ids=",".join(map(str, c.order_ids)), all=1, drill="metric=cluster"),
+        }
         for c in sorted(figures["clusters"], key=lambda c: (-c.count, -c.last_at.timestamp()))[
             :CLUSTERS_SHOWN
         ]
@@ -242,6 +246,9 @@ def index(request):
             "dispatch_url": optional_url("planning:index"),
             "outreach_url": optional_url("outreach:index"),
             "is_bureau": may_open(request.user, Desk.WEEKLY_REPORTS),
+            "kpis": [
+                {"tile": tile, "url": drill_url(**tile.drill)} for tile in kpi_tiles(scope, now)
+            ],
             "computed_at": figures["computed_at"],
             "checked_at": figures["checked_at"],
             "figures_stale": snapshot.is_stale(figures["checked_at"], now),
@@ -264,9 +271,12 @@ def drill(request):
         )
     except (ValueError, KeyError, dash.UnknownMetric):
         return HttpResponseBadRequest(_("链接参数不正确").encode())
+    # The list says what it shows: the drill link's own parameters travel along (drill=…)
+    # and the list turns them into a header (reports.drill.drill_title).
+    described = {"drill": request.GET.urlencode()}
     if len(ids) <= dash.DRILL_DOWN_MAX_IDS:
-        return redirect(orders_url(ids=",".join(map(str, ids)) or "0", all=1))
-    return redirect(orders_url(**_broad_filters(request.GET)))
+        return redirect(orders_url(ids=",".join(map(str, ids)) or "0", all=1, **described))
+    return redirect(orders_url(**_broad_filters(request.GET), **described))
 
 
 def _broad_filters(params) -> dict:

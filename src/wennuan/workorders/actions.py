@@ -35,6 +35,7 @@ from .choices import (
 from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
 from .models import Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .notify import notify_order_staff
+from .rules import order_fee_reduction, reply_promises_reduction
 from .transitions import TRANSITIONS
 
 ACTION_LABELS = {action.value: action.label for action in Action}
@@ -526,10 +527,28 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
     now = _now(now)
     visited = order.category not in VISIT_REQUIRED or order.visits.exists()
     change = changes.reply(order, actor, context(now), reply, visited=visited)
+    # After the reply's own checks (empty, visit first): what the reply may promise.
+    _refuse_unfounded_promise(order, change.fields["reply"], now)
     return apply(order, actor, change, now=now, expected_state=expected_state)
 
 
 do_resolve = do_reply
+
+
+def _refuse_unfounded_promise(order, reply: str, now) -> None:
+    """A reply may promise a fee reduction only when the rule (design §4.4) gives one: the
+    citizen reads it publicly and would wait for money that is not coming."""
+    if not reply_promises_reduction(reply):
+        return
+    fee = order_fee_reduction(order, now)
+    if fee is None or fee.amount_yuan <= 0:
+        raise ActionError(
+            _(
+                "按退费规则本单不退热费（没有不达标的入户测温、缺房屋面积或属免责情形），答复中不能承诺退费"
+            ),
+            field="reply",
+            code="no_reduction",
+        )
 
 
 def published_on_reply() -> bool:

@@ -14,6 +14,7 @@ from .models import (
     InboxMessage,
     LookupFailure,
     ManagerAccount,
+    ReplyTemplate,
     WorkOrder,
 )
 
@@ -157,3 +158,12 @@ class LookupFailureAdmin(SystemAdministratorOnly, admin.ModelAdmin):
     def lift_limit(self, request, queryset):
         count, _deleted = queryset.delete()
         self.message_user(request, ngettext("已删除 %d 条记录", "已删除 %d 条记录", count) % count)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(SystemAdministratorOnly, admin.ModelAdmin):
+    """Reply templates of every company (companies keep their own on the console page)."""
+
+    list_display = ["title", "company", "category", "is_active"]
+    list_filter = ["company", "category", "is_active"]
+    search_fields = ["title", "text"]

@@ -195,6 +195,33 @@ def _link_manager_logins() -> int:
     return linked
 
 
+# The replies each demo company starts from (答复模板); {小区}, {日期}, {室温} are filled in
+# when a dispatcher picks one.
+DEMO_REPLY_TEMPLATES = [
+    (Category.NOT_WARM, "室温未达标·已调节",
+     "{日期}维修人员入户测温，{小区}该户最低室温{室温}，未达到18°C标准。已调节单元阀门并将复测，"
+     "复测达标前按规定核减热费。"),
+    (Category.NOT_WARM, "室温达标·已说明",
+     "{日期}维修人员入户，按规定关闭门窗30分钟后测温，{小区}该户室温{室温}，已达到18°C标准，"
+     "已向住户说明。"),
+    (Category.NO_HEAT, "不热·已排气",
+     "{日期}维修人员入户检查，暖气片存气，已排气，复测室温{室温}。"),
+    (Category.LEAK, "漏水·已抢修", "接报后已关阀抢修，{小区}漏点已于{日期}修复。"),
+]  # fmt: skip
+
+
+def _reply_templates() -> None:
+    from wennuan.registry.models import HeatingCompany
+
+    from .models import ReplyTemplate
+
+    for company in HeatingCompany.objects.all():
+        for category, title, text in DEMO_REPLY_TEMPLATES:
+            ReplyTemplate.objects.get_or_create(
+                company=company, category=category, title=title, defaults={"text": text}
+            )
+
+
 def _local(day: date, hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -389,6 +416,7 @@ def load(city=None, *, now: datetime | None = None, seed: int = SEED) -> str:
     season = _season_for(timezone.localtime(now).date())
     _extra_technicians()
     _link_manager_logins()
+    _reply_templates()
     cast = Cast.from_database()
     rng = random.Random(seed)
     plans = build_plans(rng, cast, season, now)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from wennuan.lib import lookups
+from wennuan.lib.fielderrors import labelled
+from wennuan.lib.numbers import parse_user_number
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City, Community
 
@@ -161,7 +163,12 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
     temperature = data.get("stated_temp_c")
     if temperature not in (None, ""):
         try:
-            temperature = float(temperature)
+            # "16,5", "１６．５" and "16.5℃" as typed on the operator's or a citizen's keyboard.
+            temperature = (
+                float(temperature)
+                if isinstance(temperature, (int, float))
+                else parse_user_number(str(temperature))
+            )
             if not -10 <= temperature <= 40:
                 errors.append(
                     (
@@ -185,10 +192,16 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
     home = {}
     for name in ("building", "unit", "room", "caller_name"):
         value = data.get(name) or ""
-        if not isinstance(value, str) or len(value) > (40 if name == "caller_name" else 10):
-            errors.append((name, "invalid", _("%(f)s 填写不正确") % {"f": name}))
+        longest = 40 if name == "caller_name" else 10
+        if not isinstance(value, str):
+            errors.append((name, "invalid", _("应填写文字")))
+            value = ""
+        elif len(value) > longest:
+            errors.append((name, "too_long", _("最多 %(n)d 个字") % {"n": longest}))
             value = ""
         home[name] = value.strip()
+    # Every message names the field by the label the user sees, never its internal name.
+    result.errors[:] = [(name, code, labelled(name, message)) for name, code, message in errors]
     if errors:
         return result
     guess = read_text(text)

@@ -556,3 +556,55 @@ class FeeReductionRule(models.Model):
             others = FeeReductionRule.objects.filter(is_active=True).exclude(pk=self.pk)
             if others.exists():
                 raise ValidationError({"is_active": _("只能启用一条退费规则，请先停用其他规则")})
+
+
+class FormSubmission(models.Model):
+    """The one-time token of a complaint form (public or the operator's) and the order it
+    made: a double click, or Back and submit again, shows that order instead of making a
+    second one (issue 16.11). The token is unique, so two submits racing each other cannot
+    both insert: the loser's transaction (and its order) is rolled back."""
+
+    token = models.CharField(max_length=64, unique=True)
+    order = models.ForeignKey(WorkOrder, related_name="+", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.token} → {self.order_id}"
+
+
+class ReplyTemplate(models.Model):
+    """A reply the company's dispatchers start from (答复模板), per category; the
+    placeholders {小区}, {日期}, {室温} are filled from the order when it is offered. A
+    template without a company serves every company (the bureau's)."""
+
+    company = models.ForeignKey(
+        "registry.HeatingCompany",
+        verbose_name=_("热力公司"),
+        related_name="reply_templates",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("留空则所有公司可用"),
+    )
+    category = models.CharField(
+        _("工单类别"),
+        max_length=20,
+        choices=Category.choices,
+        blank=True,
+        help_text=_("留空则所有类别可用"),
+    )
+    title = models.CharField(_("模板名称"), max_length=40)
+    text = models.TextField(
+        _("答复内容"),
+        max_length=2000,
+        help_text=_("可用占位符：{小区}、{日期}、{室温}，选用时自动填入"),
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+        ordering = ["category", "title"]
+
+    def __str__(self):
+        return self.title

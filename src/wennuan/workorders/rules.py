@@ -94,15 +94,21 @@ def fee_reduction(
     reported_at: datetime,
     fixed_at: datetime,
     rule: FeeRule = DEFAULT_FEE_RULE,
+    fix_proven: bool = True,
 ) -> FeeReduction:
     """Reduction = daily tariff × under-heated area × days × ratio (design §4.4).
 
     Days count from the report, whole days rounded up; nothing is due if the home was fixed
-    within the grace period (24 h)."""
+    within the grace period (24 h). ``fix_proven`` is False when ``fixed_at`` is only the
+    company's reply, not a measurement showing the standard met: then the grace does not
+    apply and at least one day is due (a reply is not a fix)."""
     daily = (Decimal(season_tariff_yuan_m2) / Decimal(season_days)).quantize(Decimal("0.0001"))
     ratio = rule.ratio(shortfall_k)
     elapsed = fixed_at - reported_at
-    days = 0 if elapsed <= rule.grace else math.ceil(elapsed / timedelta(days=1))
+    if fix_proven:
+        days = 0 if elapsed <= rule.grace else math.ceil(elapsed / timedelta(days=1))
+    else:
+        days = max(1, math.ceil(elapsed / timedelta(days=1)))
     amount = daily * Decimal(str(area_m2)) * days * Decimal(str(ratio))
     return FeeReduction(
         amount_yuan=amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
@@ -117,6 +123,11 @@ def order_fee_reduction(
     order, now: datetime, *, rule: FeeRule | None = None, city=None, seasons=None
 ) -> FeeReduction | None:
     """The reduction owed on an order whose visit found the company at fault, or None.
+
+    The home counts as fixed only when a later visit measured it compliant (design §4.4:
+    "days from the report unless fixed within 24 h"); the company's reply is not a fix. So
+    a non-compliant order answered without a compliant re-measurement owes the days from
+    the report to the reply, at least one; an open one owes them until now.
 
     None when no visit was non-compliant, the home's area is unknown, no season covers the
     report, or the day was colder than the design outdoor temperature (the company is exempt).
@@ -153,4 +164,13 @@ def order_fee_reduction(
         reported_at=order.created_at,
         fixed_at=fixed or order.resolved_at or now,
         rule=rule or active_fee_rule(),
+        fix_proven=fixed is not None,
     )
+
+
+# Words by which a reply promises the citizen a fee reduction (退费, 核减热费, 减免热费…).
+_PROMISE_WORDS = ("退费", "退还热费", "核减", "减免", "退热费", "返还热费", "退款")
+
+
+def reply_promises_reduction(text: str) -> bool:
+    return any(word in (text or "") for word in _PROMISE_WORDS)

@@ -76,7 +76,9 @@ def test_full_loop_over_http(client, personas, season, small_city):
     assert act(c, order, "reply", reply="暖气片存气，已排气，室温恢复。").status_code == 302
     c = as_user(client, personas["supervisor"])
     page = c.get(f"/console/orders/{order.number}/").content.decode()
-    assert "0.00 元" in page  # non-compliant, but fixed within 24 h: nothing owed
+    # Non-compliant and answered without a compliant re-measurement: the reply is not a
+    # fix (design §4.4, docs/workorders.md), so one day is owed, not 0.00 元.
+    assert "（1 天 × 100.0 m²" in page and "0.00 元" not in page
     assert "暖气片存气" not in client.get("/replies/").content.decode()  # awaits review
     assert "审核通过，公开答复" in page and "masked-preview" in page
     assert act(c, order, "publish_reply").status_code == 302

@@ -6,11 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wennuan.workorders import actions
 
-# A 1×1 PNG.
+# A 1×1 PNG (a whole one: the photo check refuses one with a bad checksum).
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a5d6a4"
-    "2a0000000049454e44ae426082"
+    "1f15c4890000000d49444154789c63f8cfc0f01f00050001ff89993d1d"
+    "0000000049454e44ae426082"
 )
 
 

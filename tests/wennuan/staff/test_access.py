@@ -56,7 +56,8 @@ def test_login_page_logs_a_persona_in_and_rejects_a_wrong_password(client, perso
     good = client.post(
         "/console/login/", {"username": "dispatcher", "password": "persona-password-2026"}
     )
-    assert good.status_code == 302 and good["Location"] == "/console/"
+    # Through the landing view to the role's desk (tests/wennuan/console/test_landing_desks.py).
+    assert good.status_code == 302 and good["Location"] == "/console/start/"
 
 
 @pytest.mark.parametrize("persona", sorted(CONSOLE_MATRIX))

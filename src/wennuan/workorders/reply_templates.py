@@ -1,0 +1,51 @@
+"""Reply templates (答复模板): what a dispatcher starts a reply from, per category, kept by
+the company (console 答复模板 page, or the admin). Placeholders are filled from the order;
+one the order cannot fill stays in the text for the dispatcher to complete, and a reply
+still holding one is refused."""
+
+import re
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ReplyTemplate
+
+PLACEHOLDERS = ("{小区}", "{日期}", "{室温}")
+_LEFT = re.compile(r"\{(小区|日期|室温)\}")
+
+
+def templates_for(order):
+    """The active templates offered on this order: its company's and the bureau's, for its
+    category or for every category."""
+    return ReplyTemplate.objects.filter(is_active=True).filter(
+        Q(company_id=order.company_id) | Q(company__isnull=True),
+        Q(category=order.category) | Q(category=""),
+    )
+
+
+def _measured_c(order) -> float | None:
+    """The lowest valid reading of the latest visit that measured; else the stated one."""
+    for visit in order.visits.order_by("-visited_at"):
+        if visit.lowest_reading_c is not None:
+            return visit.lowest_reading_c
+    return order.stated_temp_c
+
+
+def fill_template(text: str, order, now: datetime) -> str:
+    today = timezone.localtime(now).date()
+    temperature = _measured_c(order)
+    values = {
+        "{小区}": order.community.name if order.community else None,
+        "{日期}": _("%(m)d月%(d)d日") % {"m": today.month, "d": today.day},
+        "{室温}": None if temperature is None else f"{temperature:g}°C",
+    }
+    for placeholder, value in values.items():
+        if value is not None:
+            text = text.replace(placeholder, value)
+    return text
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    return sorted({f"{{{name}}}" for name in _LEFT.findall(text or "")})

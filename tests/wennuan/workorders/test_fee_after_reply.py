@@ -1,0 +1,66 @@
+"""Issue 16.9: a non-compliant visit answered within hours computed 0.00 元 while the reply
+promised a reduction. The rule (design §4.4, docs/workorders.md): only a later compliant
+measurement is a fix; a reply is not, so the days run from the report to the reply (at least
+one). A reply may promise a reduction only when the rule gives one."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from wennuan.workorders import actions
+from wennuan.workorders.rules import order_fee_reduction
+
+from .fixtures import good_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visited(make_order, personas):
+    order = actions.do_accept(make_order(), personas["dispatcher"])
+    return actions.do_assign(order, personas["dispatcher"], personas["technician"])
+
+
+def test_a_reply_is_not_a_fix_the_reduction_is_at_least_a_day(visited, personas, season):
+    good_visit(visited, personas["technician"], temp=15.0, home_area_m2=100.0)
+    visited.refresh_from_db()
+    later = timezone.now() + timedelta(hours=3)
+    replied = actions.do_reply(
+        visited, personas["dispatcher"], "经测温室温未达标，已调节管网，按规定核减热费。", now=later
+    )
+    fee = order_fee_reduction(replied, later + timedelta(days=5))
+    # 3 K short: 60 %; one day of 22.00 元/m² over the 121-day season on 100 m².
+    assert fee.days == 1 and fee.ratio == 0.6
+    assert fee.amount_yuan > 0
+    days = (season.end_date - season.start_date).days + 1
+    assert str(fee.amount_yuan) == f"{round(22 / days, 4) * 100 * 0.6:.2f}"
+
+
+def test_a_compliant_re_measurement_within_a_day_is_the_fix(visited, personas):
+    good_visit(visited, personas["technician"], temp=15.0, home_area_m2=100.0)
+    good_visit(visited, personas["technician"], temp=20.0, home_area_m2=100.0,
+               visited_at=timezone.now() + timedelta(hours=5))  # fmt: skip
+    visited.refresh_from_db()
+    fee = order_fee_reduction(visited, timezone.now() + timedelta(days=3))
+    assert fee.days == 0 and fee.amount_yuan == 0
+
+
+def test_a_reply_cannot_promise_a_reduction_the_rule_does_not_give(visited, personas):
+    good_visit(visited, personas["technician"], temp=21.0, home_area_m2=100.0)
+    visited.refresh_from_db()
+    with pytest.raises(actions.ActionError) as refused:
+        actions.do_reply(visited, personas["dispatcher"], "室温已达标，按规定退费。")
+    assert refused.value.field == "reply" and "不能承诺退费" in refused.value.message
+    # Without the promise the same reply goes through.
+    actions.do_reply(visited, personas["dispatcher"], "室温已达标，已向住户说明。")
+
+
+def test_the_order_page_shows_the_amount_the_reply_promised(client, visited, personas):
+    good_visit(visited, personas["technician"], temp=15.0, home_area_m2=100.0)
+    visited.refresh_from_db()
+    actions.do_reply(visited, personas["dispatcher"], "未达标，按规定核减热费。")
+    client.force_login(personas["supervisor"])
+    page = client.get(f"/console/orders/{visited.number}/").content.decode()
+    assert "应退热费" in page and "（1 天 × 100.0 m²" in page
+    assert "0.00 元" not in page
