@@ -456,16 +456,38 @@ def within_latin_word(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
-# What may follow a bare two-character stem that names the estate (太阳城 said 太阳): not
-# another word (太阳能, 教育局, 赵王河).
-AFTER_SHORT_STEM = set("的那这住家楼号栋#小里区一二三四五六七八九十期，,。、 ")
+# What may follow a bare two-character stem or alias that names the estate (太阳城 said 太阳,
+# 金盾 for 金盾小区): the end of a word — a particle, a number, a building or direction word,
+# the start of a clause (暖气, 没, 也 …). Anything else means the two characters begin another
+# word (太阳能, 教育局, 赵王河, 剑桥英语).
+AFTER_SHORT_STEM = set(
+    "的那这住家楼号栋幢座#小里区一二三四五六七八九十两幺期东西南北，,。、;；:：!！?？ \n"
+    "是有在也还都没不已现今昨前后从到和跟与及呢啊吧吗嘛呀哦哈了暖供片全整老业物门附旁边内外对居社"
+)
+# Places that are not homes: a bare alias or stem followed by one of these is part of the name
+# of a shop, street, bridge, school … (博雅书店, 彩虹桥, 海棠路, 剑桥英语) and names no community.
+NOT_A_HOME_AFTER = re.compile(
+    r"^(?:书店|书城|书屋|路|街|大街|大道|巷|桥|广场|商场|商城|超市|市场|商店|店|大厦|写字楼|"
+    r"公司|集团|银行|酒店|宾馆|饭店|餐厅|酒楼|药店|药房|医院|诊所|卫生|学校|小学|中学|大学|"
+    r"学院|幼儿园|培训|英语|教育|文化|影院|影城|剧院|公园|车站|站|馆|厂|体育|网吧|"
+    r"理发|美发|美容|健身|科技|汽车|驾校|加油站)"
+)
+ESTATE_ENDINGS = tuple(SUFFIXES) + GENERIC_SUFFIXES
 
 
 def short_stem_runs_on(text: str, end: int, surface: str, targets: list[KeyTarget]) -> bool:
-    if len(surface) > 2 or any(target.weight == NAME_WEIGHT for target in targets):
-        return False
+    """A two-character key (bare stem or alias) must end a word: 金盾3号楼, not 剑桥英语."""
+    if len(surface) > 2 or surface.endswith(ESTATE_ENDINGS):
+        return False  # 雅苑管理员: a name that ends in its estate word ends a word itself
     following = text[end : end + 1]
     return bool(following) and is_chinese(following) and following not in AFTER_SHORT_STEM
+
+
+def names_another_place(text: str, end: int, surface: str) -> bool:
+    """A bare alias or stem (no estate word of its own) followed by 书店/路/桥/学校/医院 …"""
+    return not surface.endswith(ESTATE_ENDINGS) and bool(
+        NOT_A_HOME_AFTER.match(text[end : end + 4])
+    )
 
 
 def embedded_in_longer_name(text: str, start: int, surface: str) -> bool:
@@ -487,7 +509,11 @@ def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, 
             targets = index.exact.get(surface)
             if targets and surface[0].isascii() and not within_latin_word(text, start, end):
                 targets = None
-            if targets and not followed_by_road(text, end):
+            if (
+                targets
+                and not followed_by_road(text, end)
+                and not names_another_place(text, end, surface)
+            ):
                 look_alike = (
                     embedded_in_longer_name(text, start, surface)
                     or continues_as_another_name(index, text, end, surface)
@@ -517,7 +543,11 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, 
                     window[-1],
                     length,
                 ) in index.fuzzy_tails
-                if not (may_sound_alike or may_be_edit) or followed_by_road(text, end):
+                if (
+                    not (may_sound_alike or may_be_edit)
+                    or followed_by_road(text, end)
+                    or names_another_place(text, end, window)
+                ):
                     continue
                 window_pinyin = tuple(pinyin[start - run_start : end - run_start])
                 homophones = [
