@@ -112,14 +112,16 @@ GENERIC_SUFFIXES = tuple(sorted(GENERIC_WORDS, key=len, reverse=True))
 # before a short name makes it part of a longer, unknown name (翠柏雅苑 is not 雅苑).
 WORD_BOUNDARY_BEFORE = set(
     "在住是家的了到从和跟与及、,，:：;；。.!！?？ 区路街号市县镇乡村俺我咱们那这个叫称于自去搬回位其户址"
-    "报举诉映问请说找给对向经近边旁呢啊吧嘛哈喂您你\n\t"
+    "报举诉映问请说找给对向经近边旁呢啊吧嘛哈喂您你下\n\t"
 )
+# The city or town named just before a name (菏泽御景湾, 城里翠竹雅苑) ends a word too.
+PLACE_BEFORE = ("菏泽", "城里", "市里", "县里", "城区", "市区", "县城", "镇上")
 # The caller's own home vs. another place named beside it (我家在B, 隔壁A, 我妈家在A, 从A搬到B).
 OWN_HOME_CUES = re.compile(
     r"我家|俺家|咱家|我住|俺住|家住|住在|住的|我们|俺们|咱们|本人|该户|来电人|搬到|搬进|现住|自家|自己家|家在|家是|自己住|我自己"
 )
 OTHER_PLACE_CUES = re.compile(
-    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|母亲|父亲|爸妈|奶奶|姥姥|爷爷|姥爷|外婆|对象|姐|哥|弟|妹|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|^从"
+    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|母亲|父亲|爸妈|奶奶|姥姥|爷爷|姥爷|外婆|对象|姐|哥|弟|妹|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|娘家|婆家|丈人|岳父|^从"
 )
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
@@ -193,10 +195,10 @@ class CommunityIndex:
         return cached
 
 
-def lazy_pinyin_of(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+def lazy_pinyin_of(char: str) -> str:
+    from wennuan.understanding.pinyin import syllable
 
-    return lazy_pinyin(text, style=Style.NORMAL, errors="default")[0]
+    return syllable(char)
 
 
 def fold_pinyin(syllable: str) -> str:
@@ -322,12 +324,8 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
     all_chars = "".join(exact)
     first_letter: dict[str, str] = {}
     if all_chars:
-        from pypinyin import Style, lazy_pinyin
-
-        unique_chars = sorted(set(all_chars))
-        for char, syllable in zip(
-            unique_chars, lazy_pinyin(unique_chars, style=Style.NORMAL), strict=True
-        ):
+        for char in sorted(set(all_chars)):
+            syllable = lazy_pinyin_of(char)
             index.pinyin_of_char[char] = fold_pinyin(syllable)
             first_letter[char] = syllable[:1]
     add_initials(index, entries_by_name.values(), first_letter)
@@ -493,6 +491,8 @@ def names_another_place(text: str, end: int, surface: str) -> bool:
 def embedded_in_longer_name(text: str, start: int, surface: str) -> bool:
     """A short or generic name glued after other characters is part of an unknown name."""
     if start == 0 or not is_chinese(text[start - 1]) or text[start - 1] in WORD_BOUNDARY_BEFORE:
+        return False
+    if text.endswith(PLACE_BEFORE, 0, start):
         return False
     return len(surface) <= 3 or distinctive_length(surface) <= 2
 

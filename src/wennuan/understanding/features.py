@@ -17,6 +17,16 @@ from wennuan.understanding.category import classify
 NGRAM_SIZES = (1, 2, 3)
 PHONE_SIGN = "☎"
 COMMUNITY_SIGN = "◎"
+APPLIANCE_SIGN = "⚙"
+# A household heater is not district heating, yet its name holds the words of heating (暖宝宝,
+# 电暖气, 自采暖, 空调制热): each becomes one sign, so that neither the n-grams nor the heating
+# cue read 暖 or 热 in it, and the model learns what a cold appliance means as one thing.
+HOUSEHOLD_HEATERS = re.compile(
+    r"电暖气片|电暖气|电暖器|电暖扇|电暖风|电暖炉|电热毯|电热扇|电热器|电热膜|电热水袋|"
+    r"热水袋|暖宝宝|暖手宝|暖贴|小太阳|油汀|取暖器|暖风机|热风机|热水器|空气能|热泵|"
+    r"壁挂炉|燃气炉|锅炉房自己烧|自采暖|自供暖|独立采暖|分户采暖|空调|暖风|炉子|煤炉|"
+    r"加湿器|浴霸"
+)
 DIGIT = re.compile(r"\d")
 SPACES = re.compile(r"\s+")
 
@@ -29,7 +39,22 @@ CUE_FAMILIES: tuple[tuple[str, str], ...] = (
     (
         "heating_word",
         r"暖|供热|热力|采暖|取暖|热费|换热站|热站|开栓|报停|报开|热源|地热|散热|回水|热网|"
-        r"热水管|阀门|管道泵|热气|白气|分水器|试水|保温层",
+        r"热水管|阀门|管道泵|热气|白气|分水器|试水|保温层|片子|热乎气|来热|放气|锁闭阀|总阀|"
+        r"共热|热乎|暧|室温|温度计|测温|热计量|热表|屋里.{0,6}度|家里.{0,4}度|供水温度",
+    ),
+    # The thing that is cold or broken is a household heater (the sign of HOUSEHOLD_HEATERS).
+    ("appliance", APPLIANCE_SIGN),
+    # The caller says it is not about district heating (跟暖气没关系, 我们这片没集中供暖).
+    (
+        "not_district",
+        r"(?:跟|和|与)(?:暖气|供暖|热力)(?:公司)?(?:没|无)有?(?:关系|关)|不是(?:暖气|热力|供暖|"
+        r"集中供暖)|没有?集中供暖|不是集中|没(?:通|装|有)暖气管|自己烧|不归(?:暖气|热力)",
+    ),
+    # Cold in a public place or vehicle: not a home on the heating network.
+    (
+        "public_place",
+        r"超市|商场|车站|候车|出租车|公交|车里|车上|教室|学校|幼儿园|医院|病房|办公室|银行|"
+        r"饭店|饭馆|店里|地铁|电影院|营业厅|大厅|火车|高铁",
     ),
     (
         "not_warm",
@@ -113,6 +138,7 @@ def category_view(
     )
     for (start, end), sign in reversed(replacements):
         text = text[:start] + sign + text[end:]
+    text = HOUSEHOLD_HEATERS.sub(APPLIANCE_SIGN, text)
     return SPACES.sub(" ", DIGIT.sub("0", text)).strip()
 
 
