@@ -126,7 +126,9 @@ OTHER_PLACE_CUES = re.compile(
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
 CHINESE_BY_DIGIT = {
-    str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇洞幺"
+    str(value): char
+    for char, value in DIGIT_VALUES.items()
+    if char not in "两〇洞幺壹贰叁肆伍陆柒捌玖"
 }
 NUMBERED_NAME = re.compile(r"([一二三四五六七八九])号")
 ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")

@@ -196,3 +196,20 @@ def test_questions_targets_and_dates_are_not_readings(text, temperature_c):
 )
 def test_spoken_readings_ranges_and_false_friends(text, temperature_c):
     assert parse_temperature_c(text) == temperature_c
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("暖气不热，电话 6 6 9 2 5 7 1", "05306692571"),
+        ("座机：5 3 9 6 0 1 8 7", "053053960187"),
+        ("3 2 501 暖气不热", None),
+    ],
+)
+def test_a_local_number_typed_digit_by_digit(text, phone):
+    assert parse_phone(text, "0530") == phone
+
+
+def test_formal_numerals_in_a_home():
+    home = find_home("天润城 叁号楼 贰单元 壹零贰")
+    assert (home.building, home.unit) == ("3", "2")
