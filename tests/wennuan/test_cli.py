@@ -1,5 +1,6 @@
 """The `wennuan` command as an operator types it (subprocesses on a file SQLite database)."""
 
+import json
 import os
 import shutil
 import signal
@@ -302,3 +303,52 @@ def test_serve_refuses_a_port_another_server_listens_on(monkeypatch, capsys):
         assert cli.main(["serve", "--port", str(port)]) == 1
     assert f"127.0.0.1:{port}" in capsys.readouterr().err
     assert cli.port_is_free("127.0.0.1", port, wait_s=0)  # closed: free again
+
+
+def test_understand_reads_the_register_with_its_light_settings(installation):
+    """Issue 15: `wennuan understand` loads only the apps it reads (start-up < 2 s), and still
+    reads the installation's register and area code from its database."""
+    env, _data_dir = installation
+    setup = (
+        "from wennuan.registry.models import City, Community, HeatingCompany;"
+        "City.objects.create(name='菏泽市', bureau_name='菏泽市城市管理局', area_code='0530');"
+        "c = HeatingCompany.objects.create(code='ms', legal_name='民生热力有限公司',"
+        " short_name='民生热力');"
+        "Community.objects.create(name='翰林苑', aliases=['翰林苑小区'], company=c,"
+        " district='牡丹区', address='和平路590号', heated_area_m2=50000, households=500,"
+        " buildings=6, terminal='radiator', design_heat_index_w_m2=45)"
+    )
+    created = run(["manage", "shell", "-c", setup], env)
+    assert created.returncode == 0, created.stderr
+    text = '{"text": "翰林苑3号楼暖气不热，屋里十五度，电话6692571"}\n'
+    result = run(["understand"], env, input=text)
+    assert result.returncode == 0, result.stderr
+    reading = json.loads(result.stdout)
+    assert reading["community"] == "翰林苑"
+    assert reading["phone"] == "05306692571"
+    assert reading["temperature_c"] == 15
+    assert reading["heating"] is True
+
+
+def test_the_understand_settings_load_no_other_app():
+    """What makes the reader's command start fast: none of the heavy apps or libraries."""
+    code = (
+        "import sys, django; django.setup();"
+        "from wennuan.registry.models import City, Community;"
+        "from wennuan.understanding import read_complaint, register_index;"
+        "read_complaint('翰林苑暖气不热', register_index([('翰林苑', [], '', '')]));"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "wennuan.config.settings_understand",
+        "SECRET_KEY": GOOD_KEY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    for heavy in ("pandas", "scipy", "sklearn", "pypinyin", "openpyxl", "requests"):
+        assert heavy not in modules, heavy
+    assert not {name for name in modules if name.startswith("wennuan.planning")}

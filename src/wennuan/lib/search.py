@@ -6,16 +6,20 @@ holds all of these so the database can answer with a single indexed ``icontains`
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 _SPACES = re.compile(r"\s+")
 
 
 def pinyin_full(text: str) -> str:
+    # Imported here: pypinyin's phrase dictionary costs ~0.3 s, and most processes (the
+    # reader's command, the worker) never compute a search key.
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text, errors="ignore")).lower()
 
 
 def pinyin_initials(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(
         syllable[0] for syllable in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")
     ).lower()

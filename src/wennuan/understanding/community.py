@@ -112,19 +112,23 @@ GENERIC_SUFFIXES = tuple(sorted(GENERIC_WORDS, key=len, reverse=True))
 # before a short name makes it part of a longer, unknown name (翠柏雅苑 is not 雅苑).
 WORD_BOUNDARY_BEFORE = set(
     "在住是家的了到从和跟与及、,，:：;；。.!！?？ 区路街号市县镇乡村俺我咱们那这个叫称于自去搬回位其户址"
-    "报举诉映问请说找给对向经近边旁呢啊吧嘛哈喂您你\n\t"
+    "报举诉映问请说找给对向经近边旁呢啊吧嘛哈喂您你下\n\t"
 )
+# The city or town named just before a name (菏泽御景湾, 城里翠竹雅苑) ends a word too.
+PLACE_BEFORE = ("菏泽", "城里", "市里", "县里", "城区", "市区", "县城", "镇上")
 # The caller's own home vs. another place named beside it (我家在B, 隔壁A, 我妈家在A, 从A搬到B).
 OWN_HOME_CUES = re.compile(
     r"我家|俺家|咱家|我住|俺住|家住|住在|住的|我们|俺们|咱们|本人|该户|来电人|搬到|搬进|现住|自家|自己家|家在|家是|自己住|我自己"
 )
 OTHER_PLACE_CUES = re.compile(
-    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|母亲|父亲|爸妈|奶奶|姥姥|爷爷|姥爷|外婆|对象|姐|哥|弟|妹|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|^从"
+    r"隔壁|对面|旁边|附近|我妈|俺妈|我爸|俺爸|父母|母亲|父亲|爸妈|奶奶|姥姥|爷爷|姥爷|外婆|对象|姐|哥|弟|妹|爹娘|婆婆|公公|岳母|丈母娘|老人家|亲戚|朋友|同事|闺女家|儿子家|女儿家|人家|别的|别人|以前|原来|之前|从前|老家|不是|娘家|婆家|丈人|岳父|^从"
 )
 ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 PHASE_PATTERN = re.compile(r"^(.+?)([一二三四五六七八九十\d])(期|区)$")
 CHINESE_BY_DIGIT = {
-    str(value): char for char, value in DIGIT_VALUES.items() if char not in "两〇洞幺"
+    str(value): char
+    for char, value in DIGIT_VALUES.items()
+    if char not in "两〇洞幺壹贰叁肆伍陆柒捌玖"
 }
 NUMBERED_NAME = re.compile(r"([一二三四五六七八九])号")
 ROAD_PATTERN = re.compile(r"^(.+?(?:路|街|大道))")
@@ -193,10 +197,10 @@ class CommunityIndex:
         return cached
 
 
-def lazy_pinyin_of(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+def lazy_pinyin_of(char: str) -> str:
+    from wennuan.understanding.pinyin import syllable
 
-    return lazy_pinyin(text, style=Style.NORMAL, errors="default")[0]
+    return syllable(char)
 
 
 def fold_pinyin(syllable: str) -> str:
@@ -322,12 +326,8 @@ def build_index(entries: Iterable[RegisterEntry]) -> CommunityIndex:
     all_chars = "".join(exact)
     first_letter: dict[str, str] = {}
     if all_chars:
-        from pypinyin import Style, lazy_pinyin
-
-        unique_chars = sorted(set(all_chars))
-        for char, syllable in zip(
-            unique_chars, lazy_pinyin(unique_chars, style=Style.NORMAL), strict=True
-        ):
+        for char in sorted(set(all_chars)):
+            syllable = lazy_pinyin_of(char)
             index.pinyin_of_char[char] = fold_pinyin(syllable)
             first_letter[char] = syllable[:1]
     add_initials(index, entries_by_name.values(), first_letter)
@@ -456,21 +456,45 @@ def within_latin_word(text: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalpha()) and not (after.isascii() and after.isalpha())
 
 
-# What may follow a bare two-character stem that names the estate (太阳城 said 太阳): not
-# another word (太阳能, 教育局, 赵王河).
-AFTER_SHORT_STEM = set("的那这住家楼号栋#小里区一二三四五六七八九十期，,。、 ")
+# What may follow a bare two-character stem or alias that names the estate (太阳城 said 太阳,
+# 金盾 for 金盾小区): the end of a word — a particle, a number, a building or direction word,
+# the start of a clause (暖气, 没, 也 …). Anything else means the two characters begin another
+# word (太阳能, 教育局, 赵王河, 剑桥英语).
+AFTER_SHORT_STEM = set(
+    "的那这住家楼号栋幢座#小里区一二三四五六七八九十两幺期东西南北，,。、;；:：!！?？ \n"
+    "是有在也还都没不已现今昨前后从到和跟与及呢啊吧吗嘛呀哦哈了暖供片全整老业物门附旁边内外对居社"
+)
+# Places that are not homes: a bare alias or stem followed by one of these is part of the name
+# of a shop, street, bridge, school … (博雅书店, 彩虹桥, 海棠路, 剑桥英语) and names no community.
+NOT_A_HOME_AFTER = re.compile(
+    r"^(?:书店|书城|书屋|路|街|大街|大道|巷|桥|广场|商场|商城|超市|市场|商店|店|大厦|写字楼|"
+    r"公司|集团|银行|酒店|宾馆|饭店|餐厅|酒楼|药店|药房|医院|诊所|卫生|学校|小学|中学|大学|"
+    r"学院|幼儿园|培训|英语|教育|文化|影院|影城|剧院|公园|车站|站|馆|厂|体育|网吧|"
+    r"理发|美发|美容|健身|科技|汽车|驾校|加油站)"
+)
+ESTATE_ENDINGS = tuple(SUFFIXES) + GENERIC_SUFFIXES
 
 
 def short_stem_runs_on(text: str, end: int, surface: str, targets: list[KeyTarget]) -> bool:
-    if len(surface) > 2 or any(target.weight == NAME_WEIGHT for target in targets):
-        return False
+    """A two-character key (bare stem or alias) must end a word: 金盾3号楼, not 剑桥英语."""
+    if len(surface) > 2 or surface.endswith(ESTATE_ENDINGS):
+        return False  # 雅苑管理员: a name that ends in its estate word ends a word itself
     following = text[end : end + 1]
     return bool(following) and is_chinese(following) and following not in AFTER_SHORT_STEM
+
+
+def names_another_place(text: str, end: int, surface: str) -> bool:
+    """A bare alias or stem (no estate word of its own) followed by 书店/路/桥/学校/医院 …"""
+    return not surface.endswith(ESTATE_ENDINGS) and bool(
+        NOT_A_HOME_AFTER.match(text[end : end + 4])
+    )
 
 
 def embedded_in_longer_name(text: str, start: int, surface: str) -> bool:
     """A short or generic name glued after other characters is part of an unknown name."""
     if start == 0 or not is_chinese(text[start - 1]) or text[start - 1] in WORD_BOUNDARY_BEFORE:
+        return False
+    if text.endswith(PLACE_BEFORE, 0, start):
         return False
     return len(surface) <= 3 or distinctive_length(surface) <= 2
 
@@ -487,7 +511,11 @@ def exact_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, 
             targets = index.exact.get(surface)
             if targets and surface[0].isascii() and not within_latin_word(text, start, end):
                 targets = None
-            if targets and not followed_by_road(text, end):
+            if (
+                targets
+                and not followed_by_road(text, end)
+                and not names_another_place(text, end, surface)
+            ):
                 look_alike = (
                     embedded_in_longer_name(text, start, surface)
                     or continues_as_another_name(index, text, end, surface)
@@ -517,7 +545,11 @@ def fuzzy_candidates(index: CommunityIndex, text: str) -> dict[tuple[str, bool, 
                     window[-1],
                     length,
                 ) in index.fuzzy_tails
-                if not (may_sound_alike or may_be_edit) or followed_by_road(text, end):
+                if (
+                    not (may_sound_alike or may_be_edit)
+                    or followed_by_road(text, end)
+                    or names_another_place(text, end, window)
+                ):
                     continue
                 window_pinyin = tuple(pinyin[start - run_start : end - run_start])
                 homophones = [

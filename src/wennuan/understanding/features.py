@@ -17,6 +17,16 @@ from wennuan.understanding.category import classify
 NGRAM_SIZES = (1, 2, 3)
 PHONE_SIGN = "☎"
 COMMUNITY_SIGN = "◎"
+APPLIANCE_SIGN = "⚙"
+# A household heater is not district heating, yet its name holds the words of heating (暖宝宝,
+# 电暖气, 自采暖, 空调制热): each becomes one sign, so that neither the n-grams nor the heating
+# cue read 暖 or 热 in it, and the model learns what a cold appliance means as one thing.
+HOUSEHOLD_HEATERS = re.compile(
+    r"电暖气片|电暖气|电暖器|电暖扇|电暖风|电暖炉|电热毯|电热扇|电热器|电热膜|电热水袋|"
+    r"热水袋|暖宝宝|暖手宝|暖贴|小太阳|油汀|取暖器|暖风机|热风机|热水器|空气能|热泵|"
+    r"壁挂炉|燃气炉|锅炉房自己烧|自采暖|自供暖|独立采暖|分户采暖|空调|暖风|炉子|煤炉|"
+    r"加湿器|浴霸|电地暖|燃气地暖|电锅炉|燃气锅炉|小锅炉|煤改气|煤改电"
+)
 DIGIT = re.compile(r"\d")
 SPACES = re.compile(r"\s+")
 
@@ -29,7 +39,24 @@ CUE_FAMILIES: tuple[tuple[str, str], ...] = (
     (
         "heating_word",
         r"暖|供热|热力|采暖|取暖|热费|换热站|热站|开栓|报停|报开|热源|地热|散热|回水|热网|"
-        r"热水管|阀门|管道泵|热气|白气|分水器|试水|保温层",
+        r"热水管|阀门|管道泵|热气|白气|分水器|试水|保温层|片子|热乎气|来热|放气|锁闭阀|总阀|"
+        r"共热|热乎|暧|室温|温度计|测温|热计量|热表|屋里.{0,6}度|家里.{0,4}度|供水温度",
+    ),
+    # The thing that is cold or broken is a household heater (the sign of HOUSEHOLD_HEATERS).
+    ("appliance", APPLIANCE_SIGN),
+    # The caller says it is not about district heating (跟暖气没关系, 我们这片没集中供暖).
+    (
+        "not_district",
+        r"(?:跟|和|与)(?:暖气|供暖|热力)(?:公司)?(?:没|无)有?(?:关系|关)|不是(?:暖气|热力|供暖|"
+        r"集中供暖)|没有?集中供暖|不是集中|没(?:通|装|有)暖气|自己烧|自己装的|不归(?:暖气|热力)|"
+        r"不是公家|农村",
+    ),
+    # Cold in a public place or vehicle: not a home on the heating network.
+    (
+        "public_place",
+        r"超市|商场|车站|候车|出租车|公交|车里|车上|教室|学校|幼儿园|医院|病房|办公室|银行|"
+        r"饭店|饭馆|店里|地铁|电影院|营业厅|大厅|火车|高铁|公厕|酒店|宴会厅|厅里|商店|车站|"
+        r"广场|单位里",
     ),
     (
         "not_warm",
@@ -55,7 +82,8 @@ CUE_FAMILIES: tuple[tuple[str, str], ...] = (
     (
         "suspend",
         r"报停|报开|停暖手续|申请停|办停|不用了|停了吧|关了吧|给停了|开通|恢复供暖|开暖|"
-        r"过户|空置|不在家住|没人住|去外地|回来住",
+        r"过户|空置|不在家住|没人住|去外地|回来住|想停|要停|先停|停了吧|空着|不用热|不想用|"
+        r"给开|想开|要开|再开|恢复",
     ),
     (
         "service",
@@ -68,7 +96,7 @@ CUE_FAMILIES: tuple[tuple[str, str], ...] = (
     (
         "violation",
         r"私接|私拉|私装|私自|私改|偷|泵|放水|放.{0,6}水|接.{0,8}管|铅封|撬|拆了|接热水|"
-        r"洗车|浇花|拖地|卖给",
+        r"洗车|浇花|拖地|卖给|封条|拆.{0,3}封|剪开|开了个口子|接到|加压|改了管",
     ),
     (
         "consult",
@@ -87,7 +115,8 @@ CUE_FAMILIES: tuple[tuple[str, str], ...] = (
         r"物业|电梯|楼道灯|路灯|停水|水压|水质|自来水|停电|电费|电力|燃气|天然气|煤气|液化气|"
         r"垃圾|广场舞|停车|车位|道路|马路|井盖|违建|违章|学校|医院|社保|医保|公积金|宠物|狗|"
         r"猫|宽带|网络|信号|公交|红绿灯|交通|污水|下水道|油烟|漏雨|房顶|外墙|物价|菜市场|"
-        r"污染|绿化|树|快递|房产证|拆迁|噪声|装修|空调|电线|路面|积水|城管|摊|共享单车",
+        r"污染|绿化|树|快递|房产证|拆迁|噪声|装修|空调|电线|路面|积水|城管|摊|共享单车|"
+        r"洗衣机|上水管|水箱|燃气表|冷凝水|电动车|售后|厂家|商家",
     ),
     ("question", r"\?|吗|呢|么|吧[。？?]?$"),
     ("urgent", r"急|快来|赶紧|马上|立刻|尽快"),
@@ -113,6 +142,7 @@ def category_view(
     )
     for (start, end), sign in reversed(replacements):
         text = text[:start] + sign + text[end:]
+    text = HOUSEHOLD_HEATERS.sub(APPLIANCE_SIGN, text)
     return SPACES.sub(" ", DIGIT.sub("0", text)).strip()
 
 

@@ -15,7 +15,7 @@ Networks", ICML 2017 (temperature scaling).
 
 Classes are the nine categories of design §4.1 plus `NOT_HEATING`: texts about other city
 services. The category `other` is read as P(other) + P(not heating); `heating` is
-P(not heating) < 0.5.
+P(not heating) < 0.6 (reader.NOT_HEATING_FLAG_PROBABILITY).
 """
 
 from __future__ import annotations

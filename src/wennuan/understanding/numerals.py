@@ -22,8 +22,18 @@ DIGIT_VALUES = {
     "七": 7,
     "八": 8,
     "九": 9,
+    # The formal numerals of cheques and copied orders (叁号楼, 贰单元).
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
 }
-UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
+UNIT_VALUES = {"十": 10, "拾": 10, "百": 100, "千": 1000}
 CHINESE_NUMERAL_CHARS = "".join(DIGIT_VALUES) + "".join(UNIT_VALUES)
 
 

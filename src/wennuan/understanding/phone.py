@@ -105,6 +105,16 @@ def local_number(groups: list[DigitGroup]) -> bool:
     )
 
 
+def local_number_digit_by_digit(groups: list[DigitGroup]) -> bool:
+    """6 6 9 2 5 7 1: a local number said or typed one digit at a time."""
+    digits = "".join(group.digits for group in groups)
+    return (
+        len(groups) in (7, 8)
+        and all(len(group.digits) == 1 for group in groups)
+        and bool(LOCAL_LANDLINE.fullmatch(digits))
+    )
+
+
 def runs_of_groups(run: list[DigitGroup], accept, taken: set[int]) -> list[tuple[int, int]]:
     """Spans (first, stop) of whole groups accepted, longest first at each position."""
     found = []
@@ -138,7 +148,9 @@ def phone_mentions(text: str, area_code: str = "") -> list[PhoneMention]:
         )
         prefix = {span: "" for span in spans}
         if area_code:
-            for span in runs_of_groups(run, local_number, taken):
+            local_spans = runs_of_groups(run, local_number, taken)
+            local_spans += runs_of_groups(run, local_number_digit_by_digit, taken)
+            for span in local_spans:
                 prefix[span] = area_code
         for first, stop in sorted(prefix):
             digits = prefix[(first, stop)] + "".join(g.digits for g in run[first:stop])

@@ -21,16 +21,31 @@ ARABIC_NUMBER = r"\d{1,2}(?:\.\d{1,2})?"
 UNIT = r"(?:摄氏度|度|℃)"
 
 ARABIC_RANGE = re.compile(
-    rf"(?<![\d.])({ARABIC_NUMBER})\s*(?:-|~|～|到|至)\s*({ARABIC_NUMBER})\s*{UNIT}"
+    rf"(?<![\d.])({ARABIC_NUMBER})\s*(?:-|~|～|到|至|、)\s*({ARABIC_NUMBER})\s*{UNIT}"
+)
+# 十五到十七度, 十五到十七之间 (the unit may be left out when an indoor word comes before).
+SPOKEN_NUMBER = (
+    r"(?:[一二]?十[一二三四五六七八九]?|[一二三四五六七八九])(?:点[零〇一二三四五六七八九])?"
+)
+CHINESE_DASH_RANGE = re.compile(
+    rf"({SPOKEN_NUMBER})\s*(?:到|至|-|~|～)\s*({SPOKEN_NUMBER})\s*({UNIT})?"
 )
 # 十五六度, 十二三度, 二十七八度, 七八度: two neighbouring digits name a range.
 CHINESE_RANGE = re.compile(
     rf"((?:[{CHINESE_DIGITS}]?十)?)([{CHINESE_DIGITS}])([{CHINESE_DIGITS}])\s*{UNIT}"
 )
-SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*{UNIT}(半)?")
+# 十来度: "about ten degrees" is read as ten.
+SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*来?{UNIT}(半)?")
 INDOOR_WORDS = r"室温|温度|屋里|屋内|室内|家里|家中|房间|卧室|客厅"
 UNITLESS = re.compile(
-    rf"(?:{INDOOR_WORDS})[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃月日年点天个次层])"
+    rf"(?:{INDOOR_WORDS}|现在)[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃月日年点天个次层:：])"
+)
+# A spoken number of 10–29 right after an indoor word, without a unit (客厅十八，卧室才十五;
+# 温度计上十七点五): the room's reading, as people say it.
+SPOKEN_UNITLESS = re.compile(
+    rf"(?:{INDOOR_WORDS}|温度计|客厅|卧室)[:：]?[^，,。；;！!？?\d]{{0,6}}?"
+    r"((?:二十|十)[一二三四五六七八九]?(?:点[一二三四五六七八九])?)"
+    r"(?![一二三四五六七八九十几多号楼栋单元室度℃月日年天个次层岁块元分平米户口人])"
 )
 
 OUTDOOR_WORDS = ("外面", "外边", "室外", "户外", "屋外", "气温", "天气", "零下", "最低温")
@@ -51,12 +66,18 @@ NOT_ROOM_WORDS = (
     "调到",
     "达到",
     "想让",
+    "想叫",
+    "叫它",
+    "让它",
     "希望",
     "保证",
+    # 差两度 is a shortfall, not a reading (太差了 is a judgement: FALSE_FRIENDS).
     "差",
 )
 # "是18度吗？", "标准是不是18度?": a question about the standard, not a reading.
 QUESTION_AFTER = re.compile(r"\s*(?:吧|了)?\s*(?:吗|嘛|么|\?|呢)")
+# "18度还是16度？": a choice offered in a question is not a reading either.
+QUESTION_CHOICE = re.compile(r"\s*还是[^，,。；;！!\n]{0,8}[？?]")
 QUESTION_BEFORE = ("是", "标准", "要求", "规定", "应该", "达到", "够", "得", "要")
 CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 PLAUSIBLE_INDOOR_C = (0.0, 35.0)
@@ -69,8 +90,23 @@ def clause_before(text: str, position: int) -> str:
     return text[start:position]
 
 
+# Words that hold an outdoor or not-room word without meaning it: 暖气温乎 is not 气温,
+# 估摸着 is not touching the radiator.
+FALSE_FRIENDS = (
+    ("暖气温", "暖气_"),
+    ("估摸", "估_"),
+    ("太差", "太_"),
+    ("很差", "很_"),
+    ("真差", "真_"),
+    ("差劲", "_劲"),
+    ("较差", "较_"),
+)
+
+
 def is_indoor_reading(text: str, start: int) -> bool:
     before = clause_before(text, start)
+    for word, neutral in FALSE_FRIENDS:
+        before = before.replace(word, neutral)
     if before.endswith(("零下", "-")):
         return False
     last_outdoor = max((before.rfind(word) for word in OUTDOOR_WORDS), default=-1)
@@ -82,6 +118,8 @@ def is_indoor_reading(text: str, start: int) -> bool:
 
 
 def is_question_about_standard(text: str, start: int, end: int) -> bool:
+    if QUESTION_CHOICE.match(text, end):
+        return True
     if not QUESTION_AFTER.match(text, end):
         return False
     before = clause_before(text, start)[-6:]
@@ -110,6 +148,17 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
         if low < high <= low + 5:
             readings.append((match.start(), match.end(), (low + high) / 2))
             taken.append(match.span())
+    for match in CHINESE_DASH_RANGE.finditer(text):
+        low, high = parse_number(match.group(1)), parse_number(match.group(2))
+        has_unit = match.group(3) is not None
+        if (
+            low is not None
+            and high is not None
+            and low < high <= low + 5
+            and (has_unit or re.search(INDOOR_WORDS, clause_before(text, match.start())))
+        ):
+            readings.append((match.start(), match.end(), (low + high) / 2))
+            taken.append(match.span())
     for match in CHINESE_RANGE.finditer(text):
         low_digit, high_digit = match.group(2), match.group(3)
         if DIGIT_VALUES[high_digit] == DIGIT_VALUES[low_digit] + 1 and not overlaps(*match.span()):
@@ -129,6 +178,12 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
         if overlaps(*match.span(1)):
             continue
         readings.append((match.start(1), match.end(1), float(match.group(1))))
+        taken.append(match.span(1))
+    for match in SPOKEN_UNITLESS.finditer(text):
+        value = parse_number(match.group(1))
+        if value is None or overlaps(*match.span(1)):
+            continue
+        readings.append((match.start(1), match.end(1), value))
         taken.append(match.span(1))
     return readings
 

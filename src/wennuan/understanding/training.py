@@ -30,13 +30,17 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 CORPUS_DIR = REPO_ROOT / "tests" / "data" / "corpus"
 # The reader's first corpus (one author, "O"), in the repository before the others.
 ORIGINAL_FILES = ("complaints.jsonl", "complaints-heldout.jsonl")
-TRAINING_AUTHORS = ("A", "C", "E", "F", "G", "O")
+TRAINING_AUTHORS = ("A", "C", "E", "F", "G", "H", "I", "O")
 # Never used for training or tuning; measured once per model version (docs/understanding.md).
 HELDOUT_AUTHORS = ("B", "D")
 
 # Chosen by leave-one-author-out on the training authors (docs/understanding.md).
 REGULARISATION_C = 30.0
 MIN_DOCUMENT_FREQUENCY = 2
+# Each class weighs as much as the others, whatever its share of the corpus (chosen by
+# leave-one-author-out: 87.9 → 88.2 %, fewer heating texts flagged not-heating): the authors'
+# mixes of categories differ, and a hotline's mix differs again.
+CLASS_WEIGHT = "balanced"
 # Weights are stored rounded, so that a rebuild on another machine gives the same file.
 STORED_DECIMALS = 4
 
@@ -113,7 +117,7 @@ def fit_arrays(
         (np.ones(len(rows)), (rows, cols)), shape=(len(inputs), len(cue_names)), dtype=np.float64
     )
     features = hstack([grams, cues]).tocsr()
-    classifier = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
+    classifier = LogisticRegression(C=c, max_iter=5000, tol=1e-6, class_weight=CLASS_WEIGHT)
     # One thread: the solver's OpenMP threads spin against each other on a shared machine
     # (30× slower on 2 busy cores), and one thread sums in one order (a reproducible file).
     with threadpool_limits(limits=1):

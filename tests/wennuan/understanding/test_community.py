@@ -2,7 +2,7 @@
 
 import pytest
 
-from wennuan.understanding import match_community, read_complaint
+from wennuan.understanding import RegisterEntry, match_community, read_complaint, register_index
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,64 @@ def test_own_home_unregistered_beside_a_named_one_is_not_filled(demo_index):
     match = match_community(demo_index, "我爸家在牡丹花园 挺热的 我自己家在牡丹新城就不行 才16度")
     assert match.name is None
     assert match.suggestion is not None
+
+
+# An invented register, so that the rule is tested as a class and not on the demo's names.
+INVENTED_REGISTER = [
+    RegisterEntry("云杉小区", aliases=("云杉",)),
+    RegisterEntry("枫林雅苑", aliases=("枫林",)),
+    RegisterEntry("阳光花园"),
+    RegisterEntry("丽景新城"),
+    RegisterEntry("石榴苑"),
+]
+
+
+@pytest.fixture(scope="module")
+def invented_index():
+    return register_index(INVENTED_REGISTER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "云杉书店门口的路灯坏了一个月",
+        "云杉路上天天堵车",
+        "枫林桥下面堆满了垃圾",
+        "枫林英语培训班交的钱不给退",
+        "我孩子在枫林小学上学，教室里冷得很",
+        "枫林医院门口乱停车没人管",
+        "云杉超市卖过期食品",
+        "青云杉广场的喷泉不出水",
+        "新枫林大厦的电梯坏了",
+    ],
+)
+def test_an_alias_inside_another_places_name_is_no_community(invented_index, text):
+    match = match_community(invented_index, text)
+    assert match.name is None, (text, match)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家花园里的暖气管子漏了",
+        "新城那边的暖气都不热",
+        "小区暖气一直不热，苑里的老人都冻感冒了",
+    ],
+)
+def test_generic_estate_words_never_match_on_their_own(invented_index, text):
+    assert match_community(invented_index, text).name is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        ("云杉3号楼暖气不热", "云杉小区"),
+        ("家住枫林，暖气不热", "枫林雅苑"),
+        ("枫林的暖气一直不热", "枫林雅苑"),
+        ("云杉小区门口超市旁边的管子漏水", "云杉小区"),
+        ("石榴苑物业说暖气归热力公司管", "石榴苑"),
+        ("阳光花园2号楼屋里十五度", "阳光花园"),
+    ],
+)
+def test_an_alias_as_a_whole_word_still_matches(invented_index, text, community):
+    assert match_community(invented_index, text).name == community, text

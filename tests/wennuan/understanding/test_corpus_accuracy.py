@@ -10,10 +10,10 @@ from wennuan.understanding import CATEGORIES
 from wennuan.understanding.evaluation import FIELDS, score_records
 from wennuan.understanding.training import HELDOUT_AUTHORS, TRAINING_AUTHORS, load_author
 
-# Reached 2026-12-03 (held-out look #2, docs/understanding.md), minus about one point.
+# Reached 2026-12-03 (held-out look #3, docs/understanding.md), minus about one point.
 MIN_HELDOUT_ACCURACY = {
     "B": {
-        "category": 0.89,
+        "category": 0.895,
         "temperature_c": 0.99,
         "community": 0.96,
         "building": 0.98,
@@ -22,9 +22,9 @@ MIN_HELDOUT_ACCURACY = {
         "phone": 0.99,
     },
     "D": {
-        "category": 0.90,
+        "category": 0.92,
         "temperature_c": 0.96,
-        "community": 0.98,
+        "community": 0.975,
         "building": 0.97,
         "unit": 0.99,
         "room": 0.96,

@@ -169,3 +169,47 @@ def test_spoken_rooms_and_units_named_first(text, building, unit, room):
 )
 def test_questions_targets_and_dates_are_not_readings(text, temperature_c):
     assert parse_temperature_c(text) == temperature_c
+
+
+@pytest.mark.parametrize(
+    ("text", "temperature_c"),
+    [
+        # Spoken readings without a unit after an indoor word.
+        ("书房十六，阳台那屋才十四", None),  # no indoor word: not read
+        ("客厅十九，卧室才十三", 13.0),
+        ("温度计上十六点五，冷", 16.5),
+        ("屋里一直十七八的样子", None),  # 十七八 without 度 stays unread (could be an age)
+        # Ranges said with 到 or 、, with or without the unit.
+        ("家里十三到十五度", 14.0),
+        ("室温一直在十四到十六之间", 15.0),
+        ("屋里只有13、14度", 13.5),
+        ("屋里也就十来度", 10.0),
+        # Words that only look like outdoor or not-room words.
+        ("暖气温乎乎的，屋里十六度", 16.0),
+        ("俺估摸着夜里也就十三度", 13.0),
+        ("暖气太差了，屋里十五度", 15.0),
+        # Not readings: a shortfall, a target, a choice in a question.
+        ("屋里十七度，差一度就达标了", 17.0),
+        ("想叫它到二十度", None),
+        ("标准是多少度，18度还是16度？", None),
+    ],
+)
+def test_spoken_readings_ranges_and_false_friends(text, temperature_c):
+    assert parse_temperature_c(text) == temperature_c
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("暖气不热，电话 6 6 9 2 5 7 1", "05306692571"),
+        ("座机：5 3 9 6 0 1 8 7", "053053960187"),
+        ("3 2 501 暖气不热", None),
+    ],
+)
+def test_a_local_number_typed_digit_by_digit(text, phone):
+    assert parse_phone(text, "0530") == phone
+
+
+def test_formal_numerals_in_a_home():
+    home = find_home("天润城 叁号楼 贰单元 壹零贰")
+    assert (home.building, home.unit) == ("3", "2")

@@ -63,3 +63,25 @@ def test_category_and_its_runner_up(text, category):
     (first, p1), (second, p2) = reading.category_top2
     assert first == category and second != category
     assert reading.category_confidence == p1 >= p2
+
+
+@pytest.mark.parametrize(("p_not_heating", "heating"), [(0.55, True), (0.65, False)])
+def test_not_heating_is_flagged_only_when_the_model_is_fairly_sure(p_not_heating, heating):
+    """A flag offers to return a citizen's order: below 0.6 the text stays a heating one."""
+    import math
+
+    from wennuan.understanding.training import model_from_arrays
+
+    model = model_from_arrays(
+        {
+            "vocabulary": np.array(["暖"]),
+            "idf": np.array([1.0]),
+            "cue_names": np.array([], dtype=str),
+            "coef": np.zeros((1, 2)),
+            "intercept": np.array([math.log(1 - p_not_heating), math.log(p_not_heating)]),
+            "classes": np.array(["not_warm", NOT_HEATING]),
+            "temperature": np.float32(1.0),
+        }
+    )
+    reading = read_complaint("暖气不热", None, model=model)
+    assert reading.heating is heating
