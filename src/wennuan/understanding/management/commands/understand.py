@@ -6,7 +6,8 @@ import json
 import os
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from wennuan.registry.models import City, Community
 from wennuan.understanding import process_lines, register_index
@@ -27,10 +28,22 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def handle(self, *args, **options):
-        index = register_index(
-            Community.objects.values_list("name", "aliases", "district", "address")
-        )
-        city = City.objects.first()
+        try:
+            index = register_index(
+                Community.objects.values_list("name", "aliases", "district", "address")
+            )
+            city = City.objects.first()
+        except DatabaseError as error:
+            # A first try before any `wennuan demo`/migrate: say what to do, not a traceback.
+            raise CommandError(
+                f"cannot read the register from the database ({error}); run `wennuan demo` "
+                "or `wennuan manage migrate` and `wennuan import-register FILE` first"
+            ) from error
+        if not index.entries:
+            self.stderr.write(
+                "warning: the register has no communities; every `community` will be null "
+                "(`wennuan demo` or `wennuan import-register FILE` fills it)"
+            )
         area_code = city.area_code if city else ""
         stdin = options.get("stdin") or sys.stdin
         try:
