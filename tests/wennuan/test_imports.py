@@ -18,6 +18,9 @@ ALLOWED = {
     "planning/apps.py": "AppConfig.ready: registers the settings' system check",
     "channels/apps.py": "AppConfig.ready: connects the signal handlers",
     "staff/apps.py": "AppConfig.ready: models load only after the app registry",
+    "lib/apps.py": "AppConfig.ready: the admin's number fields and the look-up cache's signals",
+    "lib/lookups.py": "lib sits below the apps it caches (registry, channels, workorders): their "
+    "models are read when the cache fills, after the app registry",
     "planning/periodic.py": "start-up cost: the worker imports every task module",
     "understanding/register.py": "start-up cost: the demo city generator, only for demo data",
     "understanding/management/commands/understand_train.py": "start-up cost: training code",

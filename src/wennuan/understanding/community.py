@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from wennuan.understanding.numerals import DIGIT_VALUES
+from wennuan.understanding.pinyin import syllable
 
 # Score of a surface form, before the quality of the match is applied.
 NAME_WEIGHT = 1.0
@@ -198,8 +199,6 @@ class CommunityIndex:
 
 
 def lazy_pinyin_of(char: str) -> str:
-    from wennuan.understanding.pinyin import syllable
-
     return syllable(char)
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from wennuan.demo.names import mobile_phone, person_name
-from wennuan.registry.models import Community, HeatingSeason, Manager
+from wennuan.registry.models import Community, HeatingCompany, HeatingSeason, Manager
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 from wennuan.staff.roles import assign_role_group
@@ -25,7 +25,7 @@ from wennuan.staff.roles import assign_role_group
 from .access import CITIZEN
 from .choices import Category, Cause, Channel, RoomKind
 from .history import BulkRunner, Cast, OrderScript, run_history
-from .models import ManagerAccount
+from .models import ManagerAccount, ReplyTemplate
 
 SEED = 17
 ORDERS_PER_DAY = 230
@@ -211,9 +211,6 @@ DEMO_REPLY_TEMPLATES = [
 
 
 def _reply_templates() -> None:
-    from wennuan.registry.models import HeatingCompany
-
-    from .models import ReplyTemplate
 
     for company in HeatingCompany.objects.all():
         for category, title, text in DEMO_REPLY_TEMPLATES:
