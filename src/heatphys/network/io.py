@@ -45,6 +45,7 @@ _SUPPORTED_PANDAPIPES = {
     "circ_pump_mass",
     "heat_consumer",
     "flow_control",
+    "heat_exchanger",
 }
 
 
@@ -102,11 +103,55 @@ def _num(df, col, default=np.nan):
     return np.full(len(df), default, dtype=float)
 
 
+def _load_json(path, what: str):
+    """The parsed JSON object of ``path``; a truncated or non-JSON file, or one whose top
+    level is not an object, is a one-line :class:`NetworkError` naming the file."""
+    try:
+        doc = json.loads(Path(path).read_text())
+    except UnicodeDecodeError as exc:
+        raise NetworkError(f"{path}: not a {what} file (not UTF-8 text: {exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise NetworkError(
+            f"{path}: not a {what} file (invalid JSON at line {exc.lineno}, "
+            f"column {exc.colno}: {exc.msg}; truncated?)"
+        ) from None
+    if not isinstance(doc, dict):
+        raise NetworkError(f"{path}: not a {what} file (the top level is not a JSON object)")
+    return doc
+
+
 def read_pandapipes_json(path) -> Network:
     """Read a pandapipes network JSON file (``pandapipes.to_json``) into a :class:`Network`.
 
-    Supported tables: junction, pipe, valve, pump, ext_grid, sink, source, circ_pump_pressure,
-    circ_pump_mass, heat_consumer, flow_control (others: :class:`NetworkError` unless empty).
+    A file that is not JSON, or not a pandapipes network (no junction table), or whose tables
+    lack the columns pandapipes writes, raises :class:`NetworkError` with one line naming the
+    file and what is wrong. See :func:`_read_pandapipes` for the tables' meaning.
+    """
+    raw = _load_json(path, "pandapipes network")
+    obj = raw.get("_object", raw)
+    junction = obj.get("junction") if isinstance(obj, dict) else None
+    if not (isinstance(junction, dict) and junction.get("_class") == "DataFrame"):
+        raise NetworkError(
+            f"{path}: not a pandapipes network (no junction table; "
+            "write it with pandapipes.to_json)"
+        )
+    try:
+        return _read_pandapipes(obj)
+    except NetworkError:
+        raise
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError | AttributeError) else str(exc)
+        raise NetworkError(
+            f"{path}: malformed pandapipes network ({type(exc).__name__}: {detail})"
+        ) from None
+
+
+def _read_pandapipes(obj: dict) -> Network:
+    """Read a pandapipes network JSON file (``pandapipes.to_json``) into a :class:`Network`.
+
+    Supported tables: junction, pipe, valve (``et="ju"``, between two junctions), pump,
+    ext_grid, sink, source, circ_pump_pressure, circ_pump_mass, heat_consumer, flow_control,
+    heat_exchanger (others: :class:`NetworkError` unless empty).
     Element ids are the pandapipes table indices. Pipe ``sections`` are not needed (the
     exponential temperature profile is exact); a pipe's ``qext_w`` is not supported.
 
@@ -119,8 +164,6 @@ def read_pandapipes_json(path) -> Network:
     in-service flow control with ``control_active`` false (in pandapipes an uncontrolled
     branch) is refused the same way rather than dropped.
     """
-    raw = json.loads(Path(path).read_text())
-    obj = raw.get("_object", raw)
     tables = {}
     for key, val in obj.items():
         if isinstance(val, dict) and val.get("_class") == "DataFrame":
@@ -198,10 +241,18 @@ def read_pandapipes_json(path) -> Network:
         if "from_junction" in v:
             fr, to = v.from_junction.to_numpy(), v.to_junction.to_numpy()
         else:
-            if (v.et != "j").any():
+            # pandapipes 0.16 valve table: (junction, element, et); et "ju" joins two
+            # junctions, "pi" sits between a junction and a pipe's end (pandapipes inserts an
+            # internal node there: not modelled); anything else pandapipes refuses itself
+            et = v["et"].astype(str).to_numpy() if "et" in v else np.full(len(v), "")
+            bad = et != "ju"
+            if bad.any():
+                kinds = sorted(set(et[bad]))
                 raise NetworkError(
-                    "valves on non-junction elements are not supported",
-                    {"valves": list(v.index[v.et != "j"])},
+                    f"valves {list(v.index[bad])}: element type {kinds} is not supported "
+                    "(only et='ju', a valve between two junctions; model a valve at a pipe's "
+                    "end as a junction-to-junction valve in front of the pipe)",
+                    {"valves": list(v.index[bad])},
                 )
             fr, to = v.junction.to_numpy(), v.element.to_numpy()
         d = _num(v, "inner_diameter_mm") / 1000.0
@@ -319,6 +370,19 @@ def read_pandapipes_json(path) -> Network:
             },
             index=fc.index,
         )
+    hx = tables.get("heat_exchanger", pd.DataFrame())
+    if len(hx):
+        out["heat_exchangers"] = pd.DataFrame(
+            {
+                "from_junction": hx.from_junction.to_numpy(),
+                "to_junction": hx.to_junction.to_numpy(),
+                "inner_diameter_m": _num(hx, "inner_diameter_mm") / 1000.0,
+                "loss_coefficient": np.nan_to_num(_num(hx, "loss_coefficient", 0.0)),
+                "heat_w": _num(hx, "qext_w"),
+                "in_service": enabled(hx),
+            },
+            index=hx.index,
+        )
     kwargs = {"fluid": fluid} if fluid is not None else {}
     friction = PANDAPIPES_FRICTION_MODEL
     if isinstance(user, dict) and user.get("friction_model"):
@@ -376,7 +440,7 @@ def write_network_json(network: Network, path) -> None:
 
 def read_network_json(path) -> Network:
     """Read a network in the heatphys network JSON format (docs/network-format.md)."""
-    doc = json.loads(Path(path).read_text())
+    doc = _load_json(path, FORMAT_NAME)
     if doc.get("format") != FORMAT_NAME:
         raise NetworkError(
             f"{path}: not a {FORMAT_NAME} file (format={doc.get('format')!r}); "
@@ -451,4 +515,5 @@ def result_to_dict(result) -> dict:
             ["mdot_kg_s", "heat_w", "t_supply_c", "t_return_c", "dp_bar", "delay_s"],
         ),
         "circ_pumps": table(result.circ_pumps, ["mdot_kg_s", "heat_w", "t_return_c", "lift_bar"]),
+        "heat_exchangers": table(result.heat_exchangers, ["mdot_kg_s", "heat_w", "t_out_c"]),
     }
