@@ -149,7 +149,8 @@ def read_pandapipes_json(path) -> Network:
 def _read_pandapipes(obj: dict) -> Network:
     """Read a pandapipes network JSON file (``pandapipes.to_json``) into a :class:`Network`.
 
-    Supported tables: junction, pipe, valve (``et="ju"``, between two junctions), pump,
+    Supported tables: junction, pipe, valve (``et="ju"`` between two junctions; ``et="pi"``
+    at a pipe's end, through an internal junction named after the valve, as pandapipes), pump,
     ext_grid, sink, source, circ_pump_pressure, circ_pump_mass, heat_consumer, flow_control,
     heat_exchanger (others: :class:`NetworkError` unless empty).
     Element ids are the pandapipes table indices. Pipe ``sections`` are not needed (the
@@ -242,19 +243,45 @@ def _read_pandapipes(obj: dict) -> Network:
             fr, to = v.from_junction.to_numpy(), v.to_junction.to_numpy()
         else:
             # pandapipes 0.16 valve table: (junction, element, et); et "ju" joins two
-            # junctions, "pi" sits between a junction and a pipe's end (pandapipes inserts an
-            # internal node there: not modelled); anything else pandapipes refuses itself
+            # junctions, "pi" sits between a junction and the end of pipe ``element``:
+            # pandapipes inserts an internal node there (one per junction-pipe pair, at the
+            # junction's height) and the pipe starts or ends at it; anything else pandapipes
+            # refuses itself
             et = v["et"].astype(str).to_numpy() if "et" in v else np.full(len(v), "")
-            bad = et != "ju"
+            bad = ~np.isin(et, ["ju", "pi"])
             if bad.any():
-                kinds = sorted(set(et[bad]))
                 raise NetworkError(
-                    f"valves {list(v.index[bad])}: element type {kinds} is not supported "
-                    "(only et='ju', a valve between two junctions; model a valve at a pipe's "
-                    "end as a junction-to-junction valve in front of the pipe)",
+                    f"valves {list(v.index[bad])}: element type {sorted(set(et[bad]))} is "
+                    "not one of pandapipes' 'ju' (two junctions) or 'pi' (junction and pipe)",
                     {"valves": list(v.index[bad])},
                 )
-            fr, to = v.junction.to_numpy(), v.element.to_numpy()
+            fr = v.junction.to_numpy()
+            to = v.element.to_numpy().astype(object)
+            internal = {}
+            pipes_out = out.get("pipes")
+            for k in np.flatnonzero(et == "pi"):
+                junction, pipe = fr[k], v.element.iloc[k]
+                if pipes_out is None or pipe not in pipes_out.index:
+                    raise NetworkError(
+                        f"valve {v.index[k]}: pipe {pipe} does not exist",
+                        {"valves": [v.index[k]]},
+                    )
+                ends = pipes_out.loc[pipe, ["from_junction", "to_junction"]].to_numpy()
+                if junction not in ends:
+                    raise NetworkError(
+                        f"valve {v.index[k]}: pipe {pipe} does not touch junction {junction}",
+                        {"valves": [v.index[k]]},
+                    )
+                if (junction, pipe) not in internal:
+                    node = int(junctions.index.max()) + 1
+                    row = junctions.loc[[junction]].set_axis([node])
+                    row["name"] = f"valve {v.index[k]} at pipe {pipe}"
+                    junctions = pd.concat([junctions, row])
+                    end = "from_junction" if ends[0] == junction else "to_junction"
+                    pipes_out.loc[pipe, end] = node
+                    internal[(junction, pipe)] = node
+                to[k] = internal[(junction, pipe)]
+            to = np.asarray(to.tolist())
         d = _num(v, "inner_diameter_mm") / 1000.0
         if "diameter_m" in v:
             d = np.where(np.isnan(d), _num(v, "diameter_m"), d)

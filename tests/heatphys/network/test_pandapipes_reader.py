@@ -80,9 +80,39 @@ def test_a_closed_junction_valve_cuts_the_line(tmp_path):
     assert not net.valves.opened.iloc[0]
 
 
-def test_valve_at_a_pipe_end_is_refused_by_name(tmp_path):
-    with pytest.raises(NetworkError, match=r"valves \[0\].*'pi'.*et='ju'"):
-        read_pandapipes_json(small_line(tmp_path, valve_et="pi"))
+def test_valve_at_a_pipe_end_gets_pandapipes_internal_junction(tmp_path):
+    """et="pi": pandapipes puts an internal node between the junction and the pipe's end."""
+    path = small_line(tmp_path, valve_et="pi")
+    net = read_pandapipes_json(path)
+    node = 5  # the next free junction id
+    assert net.junctions.name[node] == "valve 0 at pipe 0"
+    assert net.junctions.height_m[node] == net.junctions.height_m[1]
+    assert tuple(net.pipes.loc[0, ["from_junction", "to_junction"]]) == (0, node)
+    assert tuple(net.valves.loc[0, ["from_junction", "to_junction"]]) == (1, node)
+    ours = solve(net)
+    assert ours.converged, ours.message
+    ref = pp.from_json(str(path))
+    pp.pipeflow(ref, mode="bidirectional", tol_p=1e-9, tol_m=1e-9, tol_T=1e-7, iter=100)
+    ids = ref.res_junction.index
+    np.testing.assert_allclose(ours.junctions.p_bar[ids], ref.res_junction.p_bar, atol=1e-6)
+    np.testing.assert_allclose(ours.junctions.t_c[ids], ref.res_junction.t_k - KELVIN, atol=1e-3)
+    np.testing.assert_allclose(ours.valves.mdot_kg_s, ref.res_valve.mdot_from_kg_per_s, rtol=1e-6)
+
+
+def test_valve_of_unknown_type_or_pipe_is_refused_by_name(tmp_path):
+    path = small_line(tmp_path, valve_et="pi")
+    doc = json.loads(path.read_text())
+    valve = json.loads(doc["_object"]["valve"]["_object"])
+    valve["data"][0][valve["columns"].index("element")] = 9
+    doc["_object"]["valve"]["_object"] = json.dumps(valve)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(NetworkError, match="valve 0: pipe 9 does not exist"):
+        read_pandapipes_json(path)
+    valve["data"][0][valve["columns"].index("et")] = "j"
+    doc["_object"]["valve"]["_object"] = json.dumps(valve)
+    path.write_text(json.dumps(doc))
+    with pytest.raises(NetworkError, match=r"valves \[0\]: element type \['j'\]"):
+        read_pandapipes_json(path)
 
 
 @pytest.mark.parametrize(
