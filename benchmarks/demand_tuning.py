@@ -4,7 +4,8 @@ Rolling-origin backtests (refit every 28 days) of day-ahead variants over
 ``validation.tuning_seasons`` (Niš seasons before 2023/24, Flensburg Oct–Dec 2014); daily
 MAPE per season, the Niš mean and Flensburg — the table "What was tried" in
 docs/demand-models.md. With ``--forecast-weather`` each day takes the synthetic forecast
-known at 05:30 (``weather.synthetic_forecasts``, seed 0) instead of its measurement.
+issued the evening before, at 18:00 (``weather.synthetic_forecasts``, seed 0; the
+same under the old 05:30 and the new 00:00 ``issued_by``) instead of its measurement.
 
 Run: .venv/bin/python benchmarks/demand_tuning.py [--forecast-weather] [VARIANT ...]
 (needs ../shared/data). Never point it at the held-out seasons.

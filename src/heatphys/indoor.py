@@ -30,6 +30,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,23 @@ def simulate_indoor(
     # T[k+1] = phi T[k] + (1 - phi) Tss[k]; output T[0..n-1].
     after, _ = lfilter([1.0 - phi], [1.0, -phi], steady[:-1], zi=[phi * start])
     return np.concatenate([[start], after])
+
+
+class SolarInputMissingWarning(UserWarning):
+    """A model fitted with a solar aperture was used without radiation: the sun counts as
+    zero (rooms predicted colder, more heat planned). Pass ``solar_w_m2`` (zeros to say
+    "no sun" on purpose) to silence it."""
+
+
+def _warn_if_sun_missing(params: IndoorParameters, solar_w_m2, what: str) -> None:
+    if solar_w_m2 is None and params.aperture_m2 > 0:
+        warnings.warn(
+            f"IndoorModel.{what}: the model was fitted with a solar aperture of "
+            f"{params.aperture_m2:.3g} m² but no solar_w_m2 was given; the sun counts as zero "
+            "(pass solar_w_m2, zeros if no sun is meant)",
+            SolarInputMissingWarning,
+            stacklevel=3,
+        )
 
 
 class IndoorModel:
@@ -286,7 +304,9 @@ class IndoorModel:
         hour_of_day=None,
     ):
         """Indoor temperature [°C] for hourly outdoor temperature [°C] and heat [kW]
-        (and global horizontal radiation [W/m²] when the model has a solar aperture)."""
+        (and global horizontal radiation [W/m²] when the model has a solar aperture: without
+        it the sun counts as zero, with a :class:`SolarInputMissingWarning`)."""
+        _warn_if_sun_missing(self.params, solar_w_m2, "predict")
         t_out = np.asarray(outdoor_temp_c, dtype=float)
         return simulate_indoor(
             self.params,
@@ -302,6 +322,7 @@ class IndoorModel:
 
         :math:`a = T_{out} + R (g + A I/1000)` [°C], :math:`k = R` [K/kW].
         """
+        _warn_if_sun_missing(self.params, solar_w_m2, "steady_state_coefficients")
         t_out = np.asarray(outdoor_temp_c, dtype=float)
         r = self.params.resistance_k_per_kw
         gain = free_gain_kw(self.params, t_out.size, solar_w_m2)
@@ -310,6 +331,7 @@ class IndoorModel:
     def heat_for(self, target_indoor_c: float, outdoor_temp_c, solar_w_m2=None) -> np.ndarray:
         """Steady heat [kW] that holds ``target_indoor_c`` at each outdoor temperature
         (less the sun's gain when ``solar_w_m2`` is given)."""
+        _warn_if_sun_missing(self.params, solar_w_m2, "heat_for")
         t_out = np.asarray(outdoor_temp_c, dtype=float)
         p = self.params
         gain = free_gain_kw(p, t_out.size, solar_w_m2)

@@ -163,7 +163,9 @@ def test_sunny_mild_day_needs_less_heat_and_rooms_stay_warm():
     assert indoor_dark.min() >= 18.0 - 1e-9
     # in a steady cold spell without sun it is the steady heat
     steady, _ = heat_to_hold_indoor(params, 18.0, np.full(10, -5.0))
-    np.testing.assert_allclose(steady, IndoorModel(params).heat_for(18.0, np.full(10, -5.0)))
+    np.testing.assert_allclose(
+        steady, IndoorModel(params).heat_for(18.0, np.full(10, -5.0), np.zeros(10))
+    )
     # a cap leaves the rooms below the target, and says so through the temperatures
     capped, indoor_capped = heat_to_hold_indoor(params, 18.0, np.full(48, -10.0), max_heat_kw=300.0)
     assert capped.max() <= 300.0 and indoor_capped[-1] < 18.0
@@ -181,3 +183,32 @@ def test_sun_position_and_clear_sky():
     assert cloudy_sky_ghi_w_m2(idx, [1.0])[0] == pytest.approx(
         0.25 * cloudy_sky_ghi_w_m2(idx, [0.0])[0]
     )
+
+
+def test_sun_fitted_model_used_without_radiation_warns():
+    """Issue 20 (outsider): a model fitted with sun and asked without ``solar_w_m2`` counted
+    the sun as zero in silence; now it warns (zeros say "no sun" on purpose, no warning),
+    and a model without aperture stays silent as before."""
+    import warnings
+
+    from heatphys.indoor import SolarInputMissingWarning
+
+    rng, t_out, q, sun, _ = _weather()
+    truth = IndoorParameters(0.05, 70.0, 20.0, aperture_m2=120.0)
+    t_in = simulate_indoor(truth, t_out, q, 20.0, solar_w_m2=sun) + rng.normal(0, 0.05, t_out.size)
+    with_sun = IndoorModel().fit(t_in, t_out, q, solar_w_m2=sun)
+    assert with_sun.params.aperture_m2 > 0
+    with pytest.warns(SolarInputMissingWarning, match="solar aperture of .* m²"):
+        sunless = with_sun.predict(t_out, q, 20.0)
+    np.testing.assert_array_equal(sunless, with_sun.predict(t_out, q, 20.0, solar_w_m2=0 * sun))
+    with pytest.warns(SolarInputMissingWarning, match="heat_for"):
+        with_sun.heat_for(18.0, t_out)
+    with pytest.warns(SolarInputMissingWarning, match="steady_state_coefficients"):
+        with_sun.steady_state_coefficients(t_out)
+    without = IndoorModel().fit(t_in, t_out, q)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with_sun.predict(t_out, q, 20.0, solar_w_m2=sun)
+        with_sun.predict(t_out, q, 20.0, solar_w_m2=np.zeros_like(sun))
+        without.predict(t_out, q, 20.0)
+        without.heat_for(18.0, t_out)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .io import DemandDataError, read_history_csv, read_weather_csv, write_forecast_csv
+from .io import (
+    DemandDataError,
+    gap_report,
+    read_history_csv,
+    read_weather_csv,
+    write_forecast_csv,
+)
 
 MODELS = ("dayahead", "changepoint", "design")
 
@@ -20,9 +26,19 @@ def _model(name: str):
     }[name]()
 
 
+def _report_gaps(args, data, columns, source) -> None:
+    """Missing hours are allowed (left out of fitting and scoring) but said, one line each."""
+    for column in columns:
+        line = gap_report(data, column, source)
+        if line:
+            print(f"heatphys {args.command}: {line}", file=sys.stderr)
+
+
 def _forecast(args: argparse.Namespace) -> int:
     history = read_history_csv(args.history)
     weather = read_weather_csv(args.weather)
+    _report_gaps(args, history, ("heat_kw", "outdoor_temp_c"), args.history)
+    _report_gaps(args, weather, ("outdoor_temp_c",), args.weather)
     model = _model(args.model).fit(history)
     write_forecast_csv(model.predict(weather, history), args.out)
     return 0
@@ -33,6 +49,8 @@ def _backtest(args: argparse.Namespace) -> int:
 
     history = read_history_csv(args.history)
     actual = read_history_csv(args.actual)
+    _report_gaps(args, history, ("heat_kw", "outdoor_temp_c"), args.history)
+    _report_gaps(args, actual, ("heat_kw", "outdoor_temp_c"), args.actual)
     forecast = None
     if args.forecast_weather:
         from .backtest import days_without_forecast
@@ -48,11 +66,21 @@ def _backtest(args: argparse.Namespace) -> int:
                 forecast, actual["outdoor_temp_c"], window_days=args.forecast_bias_days
             )
         missing = days_without_forecast(actual, forecast)
+        if missing and not args.measured_weather_fallback:
+            # a forecast-weather backtest that quietly used measurements would report the
+            # flattering number under the forecast's name
+            n_days = len(actual.index.floor("D").unique())
+            raise DemandDataError(
+                f"{len(missing)} of {n_days} day(s) have no forecast issued by "
+                f"{args.forecast_issued_by} of the day in {args.forecast_weather} (first "
+                f"{missing[0]:%Y-%m-%d}); check its issued_at, or pass "
+                "--measured-weather-fallback to use the measured temperature on those days"
+            )
         if missing:
             print(
                 f"heatphys backtest: {len(missing)} day(s) had no forecast issued by "
                 f"{args.forecast_issued_by} (first {missing[0]:%Y-%m-%d}); "
-                "their measured temperature was used",
+                "their measured temperature was used (--measured-weather-fallback)",
                 file=sys.stderr,
             )
     pred = rolling_day_ahead(
@@ -118,15 +146,24 @@ def register(subparsers) -> None:
     backtest.add_argument(
         "--forecast-weather",
         metavar="FW.csv",
-        help="timestamp,issued_at,outdoor_temp_c: forecasts as issued; each day is forecast "
-        "with the latest forecast issued by --forecast-issued-by on that day instead of "
-        "the measured temperature",
+        help="timestamp,issued_at,outdoor_temp_c (ISO 8601): forecasts as issued; each day is "
+        "forecast with the latest forecast issued by --forecast-issued-by on that day instead "
+        "of the measured temperature; a day without one is an error (see "
+        "--measured-weather-fallback)",
     )
     backtest.add_argument(
         "--forecast-issued-by",
-        default="05:30",
+        default="00:00",
         metavar="HH:MM",
-        help="plan time on the day planned (default 05:30): later issues were not known",
+        help="latest issue time on the day planned (default 00:00: forecasts issued before "
+        "the day, as the contract says; 05:30 also admits a same-morning issue, known at the "
+        "dispatch centre's plan time)",
+    )
+    backtest.add_argument(
+        "--measured-weather-fallback",
+        action="store_true",
+        help="on days without a forecast issued in time, use the measured temperature "
+        "(said on stderr) instead of refusing",
     )
     backtest.add_argument(
         "--forecast-bias-days",

@@ -4,6 +4,13 @@ The command line and the models share one tabular convention: a ``DatetimeIndex`
 ``timestamp`` (hourly, local time, no time zone) and columns whose names carry their unit,
 ``outdoor_temp_c`` [°C] and ``heat_kw`` [kW]. Optional weather columns are
 ``wind_speed_m_s`` [m/s] and ``solar_w_m2`` [W/m², global horizontal irradiance].
+
+Timestamps are ISO 8601 only (``2026-01-02 03:00``, ``2026-01-02T03:00:00+01:00``):
+``01/02/2026`` could be 1 February or 2 January, so such a file is refused, not guessed.
+Rows may come in any order (they are sorted). A timestamp written twice with different
+values is refused (which row is right?), except when the two carry different UTC offsets
+(the hour repeated when clocks go back), which are averaged. Values must be finite;
+empty cells are missing values (see :func:`gap_report`).
 """
 
 from __future__ import annotations
@@ -34,6 +41,68 @@ def _read_csv(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+ISO_HINT = "ISO 8601 (YYYY-MM-DD HH:MM, e.g. 2026-02-01 06:00)"
+
+
+def parse_iso_timestamps(values: pd.Series, source: str, column: str = "timestamp"):
+    """ISO 8601 date-times, or a :class:`DemandDataError` naming the first other value
+    (day-first or month-first dates such as 01/02/2026 are ambiguous: refused)."""
+    try:
+        return pd.to_datetime(values, format="ISO8601")
+    except (ValueError, TypeError):
+        for value in values:
+            try:
+                pd.to_datetime(pd.Series([value]), format="ISO8601")
+            except (ValueError, TypeError):
+                raise DemandDataError(
+                    f"{source}: {column} {value!r} is not {ISO_HINT}; other date formats "
+                    "(01/02/2026: January or February?) are refused, not guessed"
+                ) from None
+        raise
+
+
+def _refuse_conflicting_duplicates(frame: pd.DataFrame, columns, source: str) -> None:
+    """A timestamp written twice (same text) with different values: refuse, naming it."""
+    if "timestamp" not in frame.columns:
+        return
+    stamps = frame["timestamp"].astype(str).str.strip()
+    repeated = stamps.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return
+    present = [c for c in columns if c in frame.columns]
+    values = frame.loc[repeated, present].apply(pd.to_numeric, errors="coerce")
+    values.insert(0, "stamp", stamps[repeated].to_numpy())
+    for stamp, rows in values.groupby("stamp", sort=False):
+        for column in present:
+            distinct = rows[column].drop_duplicates()
+            if len(distinct) > 1:
+                shown = ", ".join(f"{v:g}" for v in distinct.iloc[:3])
+                raise DemandDataError(
+                    f"{source}: timestamp {stamp} appears {len(rows)} times with different "
+                    f"{column} ({shown}); keep one row per hour (for the hour repeated when "
+                    "clocks go back, give UTC offsets, e.g. +02:00 and +01:00)"
+                )
+
+
+def gap_report(data: pd.DataFrame, column: str, source: str) -> str | None:
+    """One line on the hours without ``column`` between the table's first and last hour
+    (missing rows and empty cells), the longest run with its start; None when complete."""
+    if not len(data):
+        return None
+    grid = pd.date_range(data.index.min(), data.index.max(), freq="h")
+    present = data[column].reindex(grid).notna().to_numpy()
+    n_missing = int((~present).sum())
+    if n_missing == 0:
+        return None
+    edges = np.diff(np.r_[0, (~present).astype(int), 0])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    longest = int(np.argmax(ends - starts))
+    return (
+        f"{source}: {n_missing} of {len(grid)} hours have no {column} (longest gap "
+        f"{ends[longest] - starts[longest]} h from {grid[starts[longest]]:%Y-%m-%d %H:%M})"
+    )
+
+
 def tidy_hourly(
     frame: pd.DataFrame, required: tuple[str, ...], source: str = "table"
 ) -> pd.DataFrame:
@@ -62,11 +131,11 @@ def tidy_hourly(
     """
     data = frame.copy()
     if "timestamp" in data.columns:
+        stamps = parse_iso_timestamps(data.pop("timestamp"), source)
         try:
-            stamps = pd.to_datetime(data.pop("timestamp"), format="mixed")
+            data.index = pd.DatetimeIndex(stamps)
         except (ValueError, TypeError) as exc:
             raise DemandDataError(f"{source}: unreadable timestamp ({exc})") from None
-        data.index = pd.DatetimeIndex(stamps)
     elif not isinstance(data.index, pd.DatetimeIndex):
         raise DemandDataError(f"{source}: needs a 'timestamp' column")
     missing = [c for c in required if c not in data.columns]
@@ -91,6 +160,9 @@ def tidy_hourly(
             raise DemandDataError(
                 f"{source}: non-numeric {column} {data[column][bad].iloc[0]!r} at {first}"
             )
+        if np.isinf(values).any():
+            first = data.index[np.isinf(values).to_numpy()][0]
+            raise DemandDataError(f"{source}: {column} is not a finite number at {first}")
         data[column] = values.astype(float)
     if len(data) == 0:
         raise DemandDataError(f"{source}: no rows")
@@ -102,7 +174,9 @@ def tidy_hourly(
 
 def read_history_csv(path: str | Path) -> pd.DataFrame:
     """Read ``timestamp,outdoor_temp_c,heat_kw`` (hourly, gaps allowed) as a tidy frame."""
-    data = tidy_hourly(_read_csv(path), HISTORY_COLUMNS, source=str(path))
+    raw = _read_csv(path)
+    _refuse_conflicting_duplicates(raw, HISTORY_COLUMNS, str(path))
+    data = tidy_hourly(raw, HISTORY_COLUMNS, source=str(path))
     if data["heat_kw"].notna().sum() < 48:
         raise DemandDataError(f"{path}: fewer than 48 hours with heat_kw")
     return data
@@ -110,7 +184,9 @@ def read_history_csv(path: str | Path) -> pd.DataFrame:
 
 def read_weather_csv(path: str | Path) -> pd.DataFrame:
     """Read ``timestamp,outdoor_temp_c`` (hourly) as a tidy frame; every row needs a value."""
-    data = tidy_hourly(_read_csv(path), WEATHER_COLUMNS, source=str(path))
+    raw = _read_csv(path)
+    _refuse_conflicting_duplicates(raw, WEATHER_COLUMNS, str(path))
+    data = tidy_hourly(raw, WEATHER_COLUMNS, source=str(path))
     if data["outdoor_temp_c"].isna().any():
         first = data.index[data["outdoor_temp_c"].isna().to_numpy()][0]
         raise DemandDataError(f"{path}: missing outdoor_temp_c at {first}")

@@ -478,7 +478,7 @@ def forecast_weather_intervals(
     each with its block-bootstrap interval and the paired per-day difference.
 
     Seasons and protocol as :func:`heldout_intervals` (rolling backtest, refit every 28
-    days). Forecast weather: each day D takes the latest forecast issued by 05:30 on D
+    days). Forecast weather: each day D takes the latest forecast issued before D
     (:func:`~heatphys.forecasting.weather.forecast_known_before`); the models are fitted
     on measured temperatures as before. Niš 2024/25 uses the file's ``forecast_temp``
     (:func:`nis_file_forecasts`); Flensburg 2015 and Niš 2023/24, which carry no forecasts,

@@ -5,9 +5,10 @@ A forecast table has one row per (``issued_at``, ``timestamp``): the forecast is
 ``lead_h`` = timestamp − issued_at in hours, and the forecast ``outdoor_temp_c`` [°C]
 (optional ``wind_speed_m_s``, ``solar_w_m2``). Observations stay in their own tables; a
 backtest that plans day D uses :func:`forecast_known_before`: for every hour of D the latest
-forecast issued no later than ``issued_by`` on D (default 05:30, when the dispatch centre
-fixes the day's plan). With one issue a day at, say, 18:00, that is the previous evening's
-forecast (lead 6–30 h).
+forecast issued no later than ``issued_by`` on D (default 00:00: issued before the day, as
+issue 20's contract says; 05:30, when the dispatch centre fixes the day's plan, also admits a
+same-morning issue). With one issue a day at, say, 18:00, that is the previous evening's
+forecast (lead 6–30 h) either way.
 
 :func:`synthetic_forecasts` makes forecasts from measurements where a data set has none:
 the measured temperature plus an error of a stated size (see its docstring).
@@ -20,11 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import DemandDataError, _read_csv
+from .io import DemandDataError, _read_csv, parse_iso_timestamps
 
 FORECAST_COLUMNS = ("issued_at", "outdoor_temp_c")
-ISSUED_BY = pd.Timedelta(hours=5, minutes=30)
-"""Default plan time on the day planned: forecasts issued later were not known."""
+ISSUED_BY = pd.Timedelta(0)
+"""Default latest issue time on the day planned: 00:00, i.e. forecasts issued before the
+day (issue 20's contract). ``pd.Timedelta(hours=5, minutes=30)`` admits a same-morning issue
+known at the dispatch centre's plan time."""
 
 
 def tidy_forecasts(frame: pd.DataFrame, source: str = "forecasts") -> pd.DataFrame:
@@ -43,10 +46,7 @@ def tidy_forecasts(frame: pd.DataFrame, source: str = "forecasts") -> pd.DataFra
             "timestamp,issued_at,outdoor_temp_c"
         )
     for column in ("timestamp", "issued_at"):
-        try:
-            stamps = pd.to_datetime(data[column], format="mixed")
-        except (ValueError, TypeError) as exc:
-            raise DemandDataError(f"{source}: unreadable {column} ({exc})") from None
+        stamps = parse_iso_timestamps(data[column], source, column)
         if stamps.isna().any():
             raise DemandDataError(f"{source}: empty {column} in row {int(stamps.isna().idxmax())}")
         if getattr(stamps.dt, "tz", None) is not None:

@@ -45,6 +45,7 @@ _SUPPORTED_PANDAPIPES = {
     "circ_pump_mass",
     "heat_consumer",
     "flow_control",
+    "heat_exchanger",
 }
 
 
@@ -102,11 +103,56 @@ def _num(df, col, default=np.nan):
     return np.full(len(df), default, dtype=float)
 
 
+def _load_json(path, what: str):
+    """The parsed JSON object of ``path``; a truncated or non-JSON file, or one whose top
+    level is not an object, is a one-line :class:`NetworkError` naming the file."""
+    try:
+        doc = json.loads(Path(path).read_text())
+    except UnicodeDecodeError as exc:
+        raise NetworkError(f"{path}: not a {what} file (not UTF-8 text: {exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise NetworkError(
+            f"{path}: not a {what} file (invalid JSON at line {exc.lineno}, "
+            f"column {exc.colno}: {exc.msg}; truncated?)"
+        ) from None
+    if not isinstance(doc, dict):
+        raise NetworkError(f"{path}: not a {what} file (the top level is not a JSON object)")
+    return doc
+
+
 def read_pandapipes_json(path) -> Network:
     """Read a pandapipes network JSON file (``pandapipes.to_json``) into a :class:`Network`.
 
-    Supported tables: junction, pipe, valve, pump, ext_grid, sink, source, circ_pump_pressure,
-    circ_pump_mass, heat_consumer, flow_control (others: :class:`NetworkError` unless empty).
+    A file that is not JSON, or not a pandapipes network (no junction table), or whose tables
+    lack the columns pandapipes writes, raises :class:`NetworkError` with one line naming the
+    file and what is wrong. See :func:`_read_pandapipes` for the tables' meaning.
+    """
+    raw = _load_json(path, "pandapipes network")
+    obj = raw.get("_object", raw)
+    junction = obj.get("junction") if isinstance(obj, dict) else None
+    if not (isinstance(junction, dict) and junction.get("_class") == "DataFrame"):
+        raise NetworkError(
+            f"{path}: not a pandapipes network (no junction table; "
+            "write it with pandapipes.to_json)"
+        )
+    try:
+        return _read_pandapipes(obj)
+    except NetworkError:
+        raise
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError) as exc:
+        detail = f"missing {exc}" if isinstance(exc, KeyError | AttributeError) else str(exc)
+        raise NetworkError(
+            f"{path}: malformed pandapipes network ({type(exc).__name__}: {detail})"
+        ) from None
+
+
+def _read_pandapipes(obj: dict) -> Network:
+    """Read a pandapipes network JSON file (``pandapipes.to_json``) into a :class:`Network`.
+
+    Supported tables: junction, pipe, valve (``et="ju"`` between two junctions; ``et="pi"``
+    at a pipe's end, through an internal junction named after the valve, as pandapipes), pump,
+    ext_grid, sink, source, circ_pump_pressure, circ_pump_mass, heat_consumer, flow_control,
+    heat_exchanger (others: :class:`NetworkError` unless empty).
     Element ids are the pandapipes table indices. Pipe ``sections`` are not needed (the
     exponential temperature profile is exact); a pipe's ``qext_w`` is not supported.
 
@@ -119,8 +165,6 @@ def read_pandapipes_json(path) -> Network:
     in-service flow control with ``control_active`` false (in pandapipes an uncontrolled
     branch) is refused the same way rather than dropped.
     """
-    raw = json.loads(Path(path).read_text())
-    obj = raw.get("_object", raw)
     tables = {}
     for key, val in obj.items():
         if isinstance(val, dict) and val.get("_class") == "DataFrame":
@@ -198,12 +242,46 @@ def read_pandapipes_json(path) -> Network:
         if "from_junction" in v:
             fr, to = v.from_junction.to_numpy(), v.to_junction.to_numpy()
         else:
-            if (v.et != "j").any():
+            # pandapipes 0.16 valve table: (junction, element, et); et "ju" joins two
+            # junctions, "pi" sits between a junction and the end of pipe ``element``:
+            # pandapipes inserts an internal node there (one per junction-pipe pair, at the
+            # junction's height) and the pipe starts or ends at it; anything else pandapipes
+            # refuses itself
+            et = v["et"].astype(str).to_numpy() if "et" in v else np.full(len(v), "")
+            bad = ~np.isin(et, ["ju", "pi"])
+            if bad.any():
                 raise NetworkError(
-                    "valves on non-junction elements are not supported",
-                    {"valves": list(v.index[v.et != "j"])},
+                    f"valves {list(v.index[bad])}: element type {sorted(set(et[bad]))} is "
+                    "not one of pandapipes' 'ju' (two junctions) or 'pi' (junction and pipe)",
+                    {"valves": list(v.index[bad])},
                 )
-            fr, to = v.junction.to_numpy(), v.element.to_numpy()
+            fr = v.junction.to_numpy()
+            to = v.element.to_numpy().astype(object)
+            internal = {}
+            pipes_out = out.get("pipes")
+            for k in np.flatnonzero(et == "pi"):
+                junction, pipe = fr[k], v.element.iloc[k]
+                if pipes_out is None or pipe not in pipes_out.index:
+                    raise NetworkError(
+                        f"valve {v.index[k]}: pipe {pipe} does not exist",
+                        {"valves": [v.index[k]]},
+                    )
+                ends = pipes_out.loc[pipe, ["from_junction", "to_junction"]].to_numpy()
+                if junction not in ends:
+                    raise NetworkError(
+                        f"valve {v.index[k]}: pipe {pipe} does not touch junction {junction}",
+                        {"valves": [v.index[k]]},
+                    )
+                if (junction, pipe) not in internal:
+                    node = int(junctions.index.max()) + 1
+                    row = junctions.loc[[junction]].set_axis([node])
+                    row["name"] = f"valve {v.index[k]} at pipe {pipe}"
+                    junctions = pd.concat([junctions, row])
+                    end = "from_junction" if ends[0] == junction else "to_junction"
+                    pipes_out.loc[pipe, end] = node
+                    internal[(junction, pipe)] = node
+                to[k] = internal[(junction, pipe)]
+            to = np.asarray(to.tolist())
         d = _num(v, "inner_diameter_mm") / 1000.0
         if "diameter_m" in v:
             d = np.where(np.isnan(d), _num(v, "diameter_m"), d)
@@ -319,6 +397,19 @@ def read_pandapipes_json(path) -> Network:
             },
             index=fc.index,
         )
+    hx = tables.get("heat_exchanger", pd.DataFrame())
+    if len(hx):
+        out["heat_exchangers"] = pd.DataFrame(
+            {
+                "from_junction": hx.from_junction.to_numpy(),
+                "to_junction": hx.to_junction.to_numpy(),
+                "inner_diameter_m": _num(hx, "inner_diameter_mm") / 1000.0,
+                "loss_coefficient": np.nan_to_num(_num(hx, "loss_coefficient", 0.0)),
+                "heat_w": _num(hx, "qext_w"),
+                "in_service": enabled(hx),
+            },
+            index=hx.index,
+        )
     kwargs = {"fluid": fluid} if fluid is not None else {}
     friction = PANDAPIPES_FRICTION_MODEL
     if isinstance(user, dict) and user.get("friction_model"):
@@ -376,7 +467,7 @@ def write_network_json(network: Network, path) -> None:
 
 def read_network_json(path) -> Network:
     """Read a network in the heatphys network JSON format (docs/network-format.md)."""
-    doc = json.loads(Path(path).read_text())
+    doc = _load_json(path, FORMAT_NAME)
     if doc.get("format") != FORMAT_NAME:
         raise NetworkError(
             f"{path}: not a {FORMAT_NAME} file (format={doc.get('format')!r}); "
@@ -451,4 +542,5 @@ def result_to_dict(result) -> dict:
             ["mdot_kg_s", "heat_w", "t_supply_c", "t_return_c", "dp_bar", "delay_s"],
         ),
         "circ_pumps": table(result.circ_pumps, ["mdot_kg_s", "heat_w", "t_return_c", "lift_bar"]),
+        "heat_exchangers": table(result.heat_exchangers, ["mdot_kg_s", "heat_w", "t_out_c"]),
     }

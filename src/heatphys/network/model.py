@@ -110,6 +110,15 @@ TABLE_COLUMNS: dict[str, dict[str, object]] = {
         "in_service": True,
         "name": "",
     },
+    "heat_exchangers": {
+        "from_junction": None,
+        "to_junction": None,
+        "inner_diameter_m": None,
+        "loss_coefficient": 0.0,
+        "heat_w": None,
+        "in_service": True,
+        "name": "",
+    },
 }
 
 _JUNCTION_REFS = {
@@ -122,6 +131,7 @@ _JUNCTION_REFS = {
     "circ_pumps": ("return_junction", "flow_junction"),
     "consumers": ("from_junction", "to_junction"),
     "flow_controls": ("from_junction", "to_junction"),
+    "heat_exchangers": ("from_junction", "to_junction"),
 }
 
 
@@ -184,6 +194,11 @@ class Network:
         ``heat_w``, ``mass_flow_kg_s``, ``delta_t_k``, ``return_temp_c``.
     flow_controls : DataFrame
         Branches forcing ``mass_flow_kg_s``.
+    heat_exchangers : DataFrame
+        pandapipes' ``heat_exchanger``: a branch of length 0 with ``inner_diameter_m`` and
+        ``loss_coefficient`` (so hydraulically a valve: Δp = ζ·ρ·v²/2 plus the water column)
+        that takes a fixed ``heat_w`` from the water (negative: adds it), whatever its flow:
+        T_out = T_in − heat_w / (c_p·|ṁ|).
     fluid : Fluid
     ambient_temp_c : float
         Ambient temperature for pipes without their own and for junctions without inflow.
@@ -210,6 +225,7 @@ class Network:
     circ_pumps: pd.DataFrame = None
     consumers: pd.DataFrame = None
     flow_controls: pd.DataFrame = None
+    heat_exchangers: pd.DataFrame = None
     fluid: Fluid = WATER_CONSTANT
     ambient_temp_c: float = 10.0
     name: str = ""
@@ -280,6 +296,18 @@ class Network:
                 self.valves,
                 ~(self.valves.inner_diameter_m.astype(float) > 0),
                 "inner_diameter_m must be > 0",
+            ),
+            (
+                "heat_exchangers",
+                self.heat_exchangers,
+                ~(self.heat_exchangers.inner_diameter_m.astype(float) > 0),
+                "inner_diameter_m must be > 0",
+            ),
+            (
+                "heat_exchangers",
+                self.heat_exchangers,
+                ~np.isfinite(self.heat_exchangers.heat_w.astype(float)),
+                "heat_w must be a finite number",
             ),
             (
                 "sinks",

@@ -34,7 +34,8 @@ def pandapipes_water_fluid() -> Fluid:
 
 def to_pandapipes(network: Network, fluid: str = "water"):
     """A pandapipes net equal to ``network`` (junctions, pipes, consumers, circ pumps,
-    pressure sources, sinks, sources, flow controls; not valves or curve pumps)."""
+    pressure sources, sinks, sources, flow controls, heat exchangers, valves between two
+    junctions; not curve pumps)."""
     import pandapipes as pp
 
     net = pp.create_empty_network(fluid=fluid)
@@ -123,6 +124,28 @@ def to_pandapipes(network: Network, fluid: str = "water"):
             controlled_mdot_kg_per_s=fc.mass_flow_kg_s.to_numpy(float),
             in_service=fc.in_service.to_numpy(bool),
             index=fc.index.to_numpy(),
+        )
+    for i, row in network.valves.iterrows():
+        pp.create_valve(
+            net,
+            int(row.from_junction),
+            int(row.to_junction),
+            et="ju",
+            inner_diameter_mm=row.inner_diameter_m * 1000.0,
+            opened=bool(row.opened) and bool(row.in_service),
+            loss_coefficient=row.loss_coefficient,
+            index=i,
+        )
+    for i, row in network.heat_exchangers.iterrows():
+        pp.create_heat_exchanger(
+            net,
+            int(row.from_junction),
+            int(row.to_junction),
+            qext_w=row.heat_w,
+            inner_diameter_mm=row.inner_diameter_m * 1000.0,
+            loss_coefficient=row.loss_coefficient,
+            in_service=bool(row.in_service),
+            index=i,
         )
     for i, row in network.sinks.iterrows():
         pp.create_sink(net, int(row.junction), row.mass_flow_kg_s, index=i)

@@ -105,7 +105,7 @@ PUMP_REFERENCE_TEMP_C = 0.0  # pump curves are read in volume flow at 0 °C dens
 DEFAULT_FRICTION_MODEL = "colebrook"
 """Friction model of a network that does not name its own (``Network.friction_model``)."""
 
-_PIPE, _VALVE, _PUMP = 0, 1, 2
+_PIPE, _VALVE, _PUMP, _HEAT_EXCHANGER = 0, 1, 2, 3
 LINEAR_SOLVERS = ("auto", "qdldl", "superlu")
 
 
@@ -200,6 +200,9 @@ class Result:
         ``heat_loss_w``.
     valves, pumps : DataFrame
         ``mdot_kg_s`` (pumps also ``lift_bar``).
+    heat_exchangers : DataFrame
+        ``mdot_kg_s``, ``heat_w``, ``t_from_c``, ``t_to_c``, ``t_out_c``, ``p_from_bar``,
+        ``p_to_bar``.
     consumers : DataFrame
         ``mdot_kg_s``, ``heat_w``, ``t_supply_c``, ``t_return_c``, ``dp_bar`` (supply minus
         return pressure), ``delay_s`` (transport delay from the source to the supply junction).
@@ -251,6 +254,10 @@ class Result:
     @property
     def pumps(self) -> pd.DataFrame:
         return self._table("pumps")
+
+    @property
+    def heat_exchangers(self) -> pd.DataFrame:
+        return self._table("heat_exchangers")
 
     @property
     def consumers(self) -> pd.DataFrame:
@@ -417,19 +424,42 @@ class PreparedNetwork:
         p = _in_service(net.pipes)
         v = _in_service(net.valves, "opened")
         u = _in_service(net.pumps)
+        # heat exchangers are valves (length 0, ζ) that take a fixed heat, as in pandapipes
+        x = _in_service(net.heat_exchangers)
         self._pipe_ids, self._valve_ids, self._pump_ids = p.index, v.index, u.index
+        self._heat_exchanger_ids = x.index
         kind = np.concatenate(
-            [np.full(len(p), _PIPE), np.full(len(v), _VALVE), np.full(len(u), _PUMP)]
+            [
+                np.full(len(p), _PIPE),
+                np.full(len(v), _VALVE),
+                np.full(len(u), _PUMP),
+                np.full(len(x), _HEAT_EXCHANGER),
+            ]
         )
         f = np.concatenate(
-            [nodes(p, "from_junction"), nodes(v, "from_junction"), nodes(u, "from_junction")]
+            [
+                nodes(p, "from_junction"),
+                nodes(v, "from_junction"),
+                nodes(u, "from_junction"),
+                nodes(x, "from_junction"),
+            ]
         ).astype(np.int64)
         t = np.concatenate(
-            [nodes(p, "to_junction"), nodes(v, "to_junction"), nodes(u, "to_junction")]
+            [
+                nodes(p, "to_junction"),
+                nodes(v, "to_junction"),
+                nodes(u, "to_junction"),
+                nodes(x, "to_junction"),
+            ]
         ).astype(np.int64)
         nb = len(kind)
         d = np.concatenate(
-            [_col(p, "inner_diameter_m"), _col(v, "inner_diameter_m"), np.full(len(u), 0.1)]
+            [
+                _col(p, "inner_diameter_m"),
+                _col(v, "inner_diameter_m"),
+                np.full(len(u), 0.1),
+                _col(x, "inner_diameter_m"),
+            ]
         )
         do = np.concatenate(
             [
@@ -438,16 +468,24 @@ class PreparedNetwork:
                     _col(p, "inner_diameter_m"),
                     _col(p, "outer_diameter_m"),
                 ),
-                np.zeros(len(v) + len(u)),
+                np.zeros(len(v) + len(u) + len(x)),
             ]
         )
-        length = np.concatenate([_col(p, "length_m"), np.zeros(len(v) + len(u))])
-        k = np.concatenate([_col(p, "roughness_m"), np.zeros(len(v) + len(u))])
+        others = len(v) + len(u) + len(x)
+        length = np.concatenate([_col(p, "length_m"), np.zeros(others)])
+        k = np.concatenate([_col(p, "roughness_m"), np.zeros(others)])
         zeta = np.concatenate(
-            [_col(p, "loss_coefficient"), _col(v, "loss_coefficient"), np.zeros(len(u))]
+            [
+                _col(p, "loss_coefficient"),
+                _col(v, "loss_coefficient"),
+                np.zeros(len(u)),
+                _col(x, "loss_coefficient"),
+            ]
         )
-        uval = np.concatenate([_col(p, "u_w_per_m2k"), np.zeros(len(v) + len(u))])
-        t_amb = np.concatenate([_col(p, "ambient_temp_c"), np.full(len(v) + len(u), amb)])
+        uval = np.concatenate([_col(p, "u_w_per_m2k"), np.zeros(others)])
+        # heat taken from the water by each branch (W): only heat exchangers take any
+        self.b_heat_w = np.concatenate([np.zeros(nb - len(x)), _col(x, "heat_w")])
+        t_amb = np.concatenate([_col(p, "ambient_temp_c"), np.full(others, amb)])
         t_amb = np.where(np.isnan(t_amb), amb, t_amb)
         area = np.pi * d**2 / 4
         height = _col(j, "height_m")
@@ -731,6 +769,7 @@ class PreparedNetwork:
             "pipes": self._pipe_ids.equals(net.pipes.index),
             "valves": self._valve_ids.equals(net.valves.index),
             "pumps": self._pump_ids.equals(net.pumps.index),
+            "heat_exchangers": self._heat_exchanger_ids.equals(net.heat_exchangers.index),
             "consumers": self._consumer_ids.equals(net.consumers.index),
             "circ_pumps": self._cp_ids.equals(net.circ_pumps.index),
         }
@@ -1067,6 +1106,9 @@ class PreparedNetwork:
         a_b = np.exp(-self._ua / (cp[:nb] * safe[:nb]))
         a[:nb] = a_b
         c[:nb] = self.b_tamb * (1.0 - a_b)
+        if len(self._heat_exchanger_ids):
+            # pandapipes' branch equation: T_out = T_amb + (T_in − T_amb)·a − Q_ext/(c_p·|ṁ|)
+            c[:nb] -= self.b_heat_w / (cp[:nb] * safe[:nb])
         cs = slice(nb, nb + nc)
         if self._c_all_qm:
             c[cs] = -heat / (cp[cs] * safe[cs])
@@ -1483,6 +1525,22 @@ class PreparedNetwork:
             us = self.b_kind == _PUMP
             return frame({"mdot_kg_s": m_b[us], "lift_bar": lift[us]}, self._pump_ids, "pumps")
 
+        def heat_exchangers():
+            xs = self.b_kind == _HEAT_EXCHANGER
+            return frame(
+                {
+                    "mdot_kg_s": m_b[xs],
+                    "heat_w": self.b_heat_w[xs],
+                    "t_from_c": t_node[self.b_from][xs],
+                    "t_to_c": t_node[self.b_to][xs],
+                    "t_out_c": np.where(self.b_active, t_out_b, np.nan)[xs],
+                    "p_from_bar": p_out[self.b_from][xs],
+                    "p_to_bar": p_out[self.b_to][xs],
+                },
+                self._heat_exchanger_ids,
+                "heat_exchangers",
+            )
+
         def consumers():
             if self._c_heat_given.all():
                 heat_c = heat
@@ -1603,6 +1661,7 @@ class PreparedNetwork:
                 "pipes": pipes,
                 "valves": valves,
                 "pumps": pumps,
+                "heat_exchangers": heat_exchangers,
                 "consumers": consumers,
                 "circ_pumps": circ_pumps,
             },

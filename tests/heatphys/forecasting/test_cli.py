@@ -83,7 +83,7 @@ def test_backtest_writes_24_hours_per_day(files):
     "content, message",
     [
         ("timestamp,heat_kw\n2024-01-01 00:00,5\n", "missing column(s) outdoor_temp_c"),
-        ("timestamp,outdoor_temp_c,heat_kw\nyesterday,1,2\n", "unreadable timestamp"),
+        ("timestamp,outdoor_temp_c,heat_kw\nyesterday,1,2\n", "'yesterday' is not ISO 8601"),
         (
             "timestamp,outdoor_temp_c,heat_kw\n2024-01-01 00:00,cold,2\n",
             "non-numeric outdoor_temp_c",

@@ -42,13 +42,14 @@ def test_latest_issue_known_by_the_plan_time_wins():
                 }
             )
     fc = tidy_forecasts(pd.DataFrame(rows))
-    known = forecast_known_before(fc, [day])
-    assert len(known) == 24
-    assert (known["outdoor_temp_c"] == -2.0).all()  # 05:00 issue; the 06:00 one came later
-    assert known["lead_h"].iloc[0] == -5.0  # issued five hours into the day
-    earlier = forecast_known_before(fc, [day], issued_by=pd.Timedelta(hours=0))
-    assert (earlier["outdoor_temp_c"] == -3.0).all()
-    assert earlier["lead_h"].iloc[0] == 6.0
+    at_0530 = forecast_known_before(fc, [day], issued_by=pd.Timedelta(hours=5, minutes=30))
+    assert len(at_0530) == 24
+    assert (at_0530["outdoor_temp_c"] == -2.0).all()  # 05:00 issue; the 06:00 one came later
+    assert at_0530["lead_h"].iloc[0] == -5.0  # issued five hours into the day
+    # the default: issued before the day (the contract), the previous evening's
+    default = forecast_known_before(fc, [day])
+    assert (default["outdoor_temp_c"] == -3.0).all()
+    assert default["lead_h"].iloc[0] == 6.0
 
 
 def test_forecasts_from_series_states_its_issue_time():
@@ -154,11 +155,33 @@ def test_backtest_with_forecast_weather(files, capsys):
         tmp, "--forecast-weather", str(tmp / "same.csv"), "--forecast-issued-by", "09:00"
     )
     assert late.sum() < 0.9 * measured.sum()
-    # forecasts issued only on the day at 12:00: no day has one by 05:30
+    # forecasts issued only on the day at 12:00: no day has one issued before it starts,
+    # which is an error unless the measured weather is asked for instead
     write_forecasts(tmp / "noon.csv", actual, issued_hour=12, days_before=0)
-    noon = backtest(tmp, "--forecast-weather", str(tmp / "noon.csv"))
+    capsys.readouterr()
+    argv = ["--forecast-weather", str(tmp / "noon.csv")]
+    with pytest.raises(AssertionError):
+        backtest(tmp, *argv)
+    err = capsys.readouterr().err
+    assert "10 of 10 day(s) have no forecast issued by 00:00 of the day" in err
+    assert "--measured-weather-fallback" in err
+    noon = backtest(tmp, *argv, "--measured-weather-fallback")
     np.testing.assert_allclose(noon.to_numpy(), measured.to_numpy(), rtol=1e-9, atol=1e-6)
-    assert "10 day(s) had no forecast issued by 05:30" in capsys.readouterr().err
+    assert "10 day(s) had no forecast issued by 00:00" in capsys.readouterr().err
+
+
+def test_default_uses_forecasts_issued_before_the_day_only(files):
+    """The contract: "the forecast issued before [the day]". A same-morning 03:00 issue
+    (30 °C) is ignored by default and used with --forecast-issued-by 05:30."""
+    tmp, _, actual = files
+    measured = backtest(tmp)
+    write_forecasts(tmp / "morning.csv", actual, late=3)
+    before = backtest(tmp, "--forecast-weather", str(tmp / "morning.csv"))
+    np.testing.assert_allclose(before.to_numpy(), measured.to_numpy(), rtol=1e-9, atol=1e-6)
+    at_0530 = backtest(
+        tmp, "--forecast-weather", str(tmp / "morning.csv"), "--forecast-issued-by", "05:30"
+    )
+    assert at_0530.sum() < 0.9 * measured.sum()
 
 
 def test_backtest_forecast_weather_function_matches_per_day(files):
@@ -177,7 +200,7 @@ def test_backtest_forecast_weather_function_matches_per_day(files):
         ("timestamp,outdoor_temp_c\n2025-01-01 00:00,1\n", "missing column(s) issued_at"),
         (
             "timestamp,issued_at,outdoor_temp_c\n2025-01-01 00:00,yesterday,1\n",
-            "unreadable issued_at",
+            "issued_at 'yesterday' is not ISO 8601",
         ),
         (
             "timestamp,issued_at,outdoor_temp_c\n2025-01-01 00:00,2024-12-31 18:00,warm\n",

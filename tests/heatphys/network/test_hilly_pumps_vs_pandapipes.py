@@ -14,7 +14,10 @@ result must say so. Component types:
   mass-controlled pump sets none — with a second, pressure-controlled plant beside it
   pandapipes fixes the flow pressure *and* the flow, one equation too many, and never
   converges);
-* a flow control in parallel with a pipe that climbs or falls.
+* a flow control in parallel with a pipe that climbs or falls;
+* a heat exchanger (pandapipes ``heat_exchanger``: ζ, diameter, fixed ``qext_w``) and a
+  junction-to-junction valve (``create_valve(..., et="ju")``), each in front of a supply pipe
+  and climbing 5 m, written by pandapipes and read back from its file (issue 20).
 
 Tolerances as the flat cross-check (test_random_vs_pandapipes.py): pressures within 1e-3 of
 the largest pressure, pipe flows within 1e-3 (relative, at least a tenth of a median
@@ -105,11 +108,68 @@ def parallel_flow_control(net):
     return net.replace(flow_controls=fc)
 
 
+def _split_leaf_supply_pipe(net, rank, rise_m):
+    """A new junction ``rise_m`` above the from-junction of the supply pipe into the
+    ``rank``-th leaf substation (by id); the pipe now starts there. Returns the network, the
+    pipe's old from-junction, the new junction and the substation's mass flow (QM mode)."""
+    pipes, j, cons = net.pipes, net.junctions, net.consumers
+    supply = pipes[pipes.side == "supply"]
+    out = supply.groupby("from_junction").size()
+    leaves = [c for c in cons.index if out.get(cons.from_junction[c], 0) == 0]
+    leaf = sorted(leaves)[rank]
+    pid = supply[supply.to_junction == cons.from_junction[leaf]].index[0]
+    start = pipes.from_junction[pid]
+    new = int(j.index.max()) + 1
+    j = pd.concat([j, j.loc[[start]].set_axis([new])])
+    j.loc[new, "height_m"] = j.height_m[start] + rise_m
+    pipes = pipes.copy()
+    pipes.loc[pid, "from_junction"] = new
+    net = net.replace(junctions=j, pipes=pipes)
+    return net, start, new, float(cons.mass_flow_kg_s[leaf]), float(pipes.inner_diameter_m[pid])
+
+
+def heat_exchanger_in_supply(net):
+    """A heat exchanger taking 2 K of its substation's flow (ζ = 4) in front of the supply
+    pipe into the first leaf substation, climbing 5 m, and one *adding* 1 K to the second."""
+    rows = []
+    for rank, kelvin in ((0, 2.0), (1, -1.0)):
+        net, start, new, mdot, d = _split_leaf_supply_pipe(net, rank, 5.0)
+        rows.append(
+            {
+                "from_junction": start,
+                "to_junction": new,
+                "inner_diameter_m": d,
+                "loss_coefficient": 4.0,
+                "heat_w": mdot * 4180.0 * kelvin,
+            }
+        )
+    return net.replace(heat_exchangers=pd.DataFrame(rows, index=[3, 7]))
+
+
+def valve_in_supply(net):
+    """An open junction-to-junction valve (ζ = 2) in front of the supply pipe into a leaf
+    substation, climbing 5 m, and a closed one beside it."""
+    net, start, new, _, d = _split_leaf_supply_pipe(net, 0, 5.0)
+    valves = pd.DataFrame(
+        {
+            "from_junction": [start, start],
+            "to_junction": [new, new],
+            "inner_diameter_m": [d, d],
+            "loss_coefficient": [2.0, 2.0],
+            "opened": [True, False],
+        },
+        index=[0, 1],
+    )
+    return net.replace(valves=valves)
+
+
 CASES = {
     "pressure pump, return 9 m above flow": lambda s: pump_return_offset(hilly(30, s, "QM"), 9.0),
     "pressure pump, return 6 m below flow": lambda s: pump_return_offset(hilly(30, s, "QTR"), -6.0),
     "mass pump, return 9 m above flow": lambda s: mass_pump(hilly(30, s, "QM"), 9.0),
     "flow control beside a hilly pipe": lambda s: parallel_flow_control(hilly(30, s, "QM")),
+    "heat exchangers in hilly supply lines": lambda s: heat_exchanger_in_supply(hilly(30, s, "QM")),
+    "junction valves in a hilly supply line": lambda s: valve_in_supply(hilly(30, s, "QM")),
 }
 
 
@@ -147,6 +207,18 @@ def test_hilly_component_matches_pandapipes(case, seed, tmp_path):
     assert p_err.max() < 1e-3, p_err.max()
     assert m_err.max() < 1e-3, m_err.max()
     assert t_err.max() < 0.05, t_err.max()
+    if len(net.heat_exchangers):
+        hx_ref = ref.res_heat_exchanger
+        np.testing.assert_allclose(
+            ours.heat_exchangers.mdot_kg_s, hx_ref.mdot_from_kg_per_s, rtol=1e-4
+        )
+        np.testing.assert_allclose(ours.heat_exchangers.t_out_c, hx_ref.t_to_k - KELVIN, atol=0.05)
+    if len(net.valves):
+        np.testing.assert_allclose(
+            ours.valves.mdot_kg_s.fillna(0.0),
+            ref.res_valve.mdot_from_kg_per_s.fillna(0.0),
+            atol=1e-6,
+        )
     if len(net.flow_controls):
         np.testing.assert_allclose(
             ours.pipes.mdot_kg_s.sum(), ref.res_pipe.mdot_from_kg_per_s.sum(), rtol=1e-6
