@@ -113,6 +113,23 @@ def _rate_limited(values, ip) -> bool:
     return recent_home >= HOME_LIMIT_PER_DAY
 
 
+# How long the same text from the same phone counts as the same complaint sent again.
+RESUBMIT_WINDOW = timedelta(minutes=30)
+
+
+def _same_complaint_just_made(values) -> WorkOrder | None:
+    return (
+        WorkOrder.objects.filter(
+            phone=values["phone"],
+            channel=Channel.WEB,
+            text=values["text"],
+            created_at__gte=timezone.now() - RESUBMIT_WINDOW,
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
 def complaint(request):
     """The mobile complaint form: no login; the phone must be one the citizen can be called
     back on; a complaint whose community cannot be told is confirmed by the citizen first."""
@@ -138,6 +155,11 @@ def complaint(request):
             # Without a community the order cannot reach a company: ask rather than guess.
             ask_community = True
         if not errors and not ask_community:
+            if (earlier := _same_complaint_just_made(result.values)) is not None:
+                # Back and submit again re-fetches the form with a new token while the browser
+                # restores everything typed (an outsider's phone did): the same words from the
+                # same phone minutes apart are that first complaint, not a second one.
+                return _complaint_done(request, earlier, again=True)
 
             def create():
                 with transaction.atomic():

@@ -35,7 +35,7 @@ from .choices import (
 from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
 from .models import Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .notify import notify_order_staff
-from .rules import order_fee_reduction, reply_promises_reduction
+from .rules import order_fee_reduction, promise_beyond_rule, reply_promises_reduction
 from .transitions import TRANSITIONS
 
 ACTION_LABELS = {action.value: action.label for action in Action}
@@ -548,6 +548,14 @@ def _refuse_unfounded_promise(order, reply: str, now) -> None:
             ),
             field="reply",
             code="no_reduction",
+        )
+    beyond = promise_beyond_rule(reply, fee.amount_yuan)
+    if beyond is not None:
+        raise ActionError(
+            _("按退费规则本单应退 %(a)s 元，答复中不能承诺“%(b)s”")
+            % {"a": fee.amount_yuan, "b": beyond},
+            field="reply",
+            code="beyond_rule",
         )
 
 

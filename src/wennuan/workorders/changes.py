@@ -35,7 +35,7 @@ from .choices import (
     State,
 )
 from .deadlines import Deadlines, compute_deadlines
-from .models import Callback, Visit
+from .models import BRACED, Callback, Visit
 from .rules import visit_verdict
 
 # Categories whose reply needs a home visit first (the 24-hour temperature test, art. 21).
@@ -165,10 +165,26 @@ def _restart_clock(ctx: Context, category: str) -> dict:
     }
 
 
+MAX_REPLY_LENGTH = 2000
+
+
 def _reply_text(reply: str) -> str:
     reply = (reply or "").strip()
     if not reply:
         raise ActionError(_("请填写答复内容"), field="reply", code="required")
+    if len(reply) > MAX_REPLY_LENGTH:
+        raise ActionError(
+            _("答复最多 %(n)d 个字") % {"n": MAX_REPLY_LENGTH}, field="reply", code="too_long"
+        )
+    # A template's placeholder left in ({小区}, {community}, ｛住户｝) would reach the citizen's
+    # text message and the public page as it stands.
+    left = BRACED.findall(reply)
+    if left:
+        raise ActionError(
+            _("请先把答复中的 %(p)s 改成实际内容") % {"p": "、".join(sorted(set(left)))},
+            field="reply",
+            code="placeholder",
+        )
     return reply
 
 

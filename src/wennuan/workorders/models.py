@@ -4,7 +4,10 @@ State and clock fields change only through ``wennuan.workorders.actions``; the e
 append-only and is the audit trail.
 """
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -572,6 +575,12 @@ class FormSubmission(models.Model):
         return f"{self.token} → {self.order_id}"
 
 
+# What a template may leave for the order to fill; anything else in braces (ASCII or
+# full-width) would reach the citizen as it stands.
+TEMPLATE_PLACEHOLDERS = ("{小区}", "{日期}", "{室温}")
+BRACED = re.compile(r"[{｛][^{}｛｝\n]{0,20}[}｝]")
+
+
 class ReplyTemplate(models.Model):
     """A reply the company's dispatchers start from (答复模板), per category; the
     placeholders {小区}, {日期}, {室温} are filled from the order when it is offered. A
@@ -608,3 +617,14 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        unknown = sorted(set(BRACED.findall(self.text or "")) - set(TEMPLATE_PLACEHOLDERS))
+        if unknown:
+            raise ValidationError(
+                {
+                    "text": _("模板中的 %(u)s 不是可用的占位符（可用：%(ok)s）")
+                    % {"u": "、".join(unknown), "ok": "、".join(TEMPLATE_PLACEHOLDERS)}
+                }
+            )

@@ -3,17 +3,15 @@ the company (console 答复模板 page, or the admin). Placeholders are filled f
 one the order cannot fill stays in the text for the dispatcher to complete, and a reply
 still holding one is refused."""
 
-import re
 from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ReplyTemplate
+from .models import BRACED, TEMPLATE_PLACEHOLDERS, ReplyTemplate
 
-PLACEHOLDERS = ("{小区}", "{日期}", "{室温}")
-_LEFT = re.compile(r"\{(小区|日期|室温)\}")
+PLACEHOLDERS = TEMPLATE_PLACEHOLDERS
 
 
 def templates_for(order):
@@ -26,11 +24,12 @@ def templates_for(order):
 
 
 def _measured_c(order) -> float | None:
-    """The lowest valid reading of the latest visit that measured; else the stated one."""
+    """The lowest valid reading of the latest visit that measured; None before any (the
+    caller's stated temperature is not a measurement: {室温} then stays to be filled)."""
     for visit in order.visits.order_by("-visited_at"):
         if visit.lowest_reading_c is not None:
             return visit.lowest_reading_c
-    return order.stated_temp_c
+    return None
 
 
 def fill_template(text: str, order, now: datetime) -> str:
@@ -48,4 +47,4 @@ def fill_template(text: str, order, now: datetime) -> str:
 
 
 def unfilled_placeholders(text: str) -> list[str]:
-    return sorted({f"{{{name}}}" for name in _LEFT.findall(text or "")})
+    return sorted(set(BRACED.findall(text or "")))

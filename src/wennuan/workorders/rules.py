@@ -1,6 +1,7 @@
 """The temperature standard and fee reduction rules of design §4.4 (pure functions)."""
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -168,9 +169,24 @@ def order_fee_reduction(
     )
 
 
-# Words by which a reply promises the citizen a fee reduction (退费, 核减热费, 减免热费…).
-_PROMISE_WORDS = ("退费", "退还热费", "核减", "减免", "退热费", "返还热费", "退款")
+# Words by which a reply promises the citizen money back (退费, 核减热费, 免收本季热费, 补偿…).
+_PROMISE_WORDS = (
+    "退费", "退还", "返还", "核减", "减免", "减收", "免收", "退热费", "退款", "补偿", "赔偿",
+)  # fmt: skip
+# Promises beyond any day-by-day reduction: the whole season or the whole fee.
+_WHOLE_FEE_WORDS = ("全季", "本季", "整季", "全部热费", "全额", "全年")
+_YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:元|块)")
 
 
 def reply_promises_reduction(text: str) -> bool:
     return any(word in (text or "") for word in _PROMISE_WORDS)
+
+
+def promise_beyond_rule(text: str, amount_yuan: Decimal) -> str | None:
+    """What a reply promising a reduction promises beyond ``amount_yuan`` (the rule's): an
+    amount of money that is not it, or the whole season's fee; None when it keeps to it."""
+    for written in _YUAN.findall(text or ""):
+        if abs(Decimal(written) - amount_yuan) >= Decimal("0.01"):
+            return f"{written} 元"
+    whole = next((word for word in _WHOLE_FEE_WORDS if word in (text or "")), None)
+    return whole

@@ -41,7 +41,8 @@ def _public_text(client) -> str:
     pages.append(client.get("/feed.atom").content.decode())
     for fmt in ("json", "xml"):  # Open311's public list carries the published replies too
         pages.append(client.get(f"/open311/v2/requests.{fmt}").content.decode())
-    return "".join(pages)
+    # Order numbers (public by design) would match a phone's middle digits by chance.
+    return re.sub(r"GN\d{13}", "GN-", "".join(pages))
 
 
 @pytest.mark.slow

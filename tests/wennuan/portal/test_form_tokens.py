@@ -66,3 +66,24 @@ def test_a_submit_racing_the_first_gets_the_first_order(make_order):
     order, made_now = create_once(token, lambda: make_order(phone="13953019999"))
     assert order == first and made_now is False
     assert list(WorkOrder.objects.all()) == [first]
+
+
+def test_back_and_submit_again_with_a_fresh_token_makes_one_order(client, season, small_city):
+    """An outsider's phone: Back re-fetched the form (a new token) and restored what was typed;
+    submitting again made a second order. The same words from the same phone minutes apart are
+    the first complaint."""
+    first = client.post(
+        "/complaint/", {**FORM, "form_token": _token(client.get("/complaint/").content.decode())}
+    )
+    again = client.post(
+        "/complaint/", {**FORM, "form_token": _token(client.get("/complaint/").content.decode())}
+    )
+    order = WorkOrder.objects.get()
+    assert first.status_code == again.status_code == 200
+    assert order.number in again.content.decode() and "已经提交过" in again.content.decode()
+    # Other words from the same phone are another complaint.
+    other = {**FORM, "text": FORM["text"] + "，楼道也漏水"}
+    client.post(
+        "/complaint/", {**other, "form_token": _token(client.get("/complaint/").content.decode())}
+    )
+    assert WorkOrder.objects.count() == 2

@@ -64,3 +64,31 @@ def test_the_order_page_shows_the_amount_the_reply_promised(client, visited, per
     page = client.get(f"/console/orders/{visited.number}/").content.decode()
     assert "应退热费" in page and "（1 天 × 100.0 m²" in page
     assert "0.00 元" not in page
+
+
+@pytest.mark.parametrize(
+    "promise",
+    ["已为您退还全季热费2000元。", "按规定为您核减热费200元。", "本季热费免收。", "补偿您200元。"],
+)
+def test_a_reply_cannot_promise_more_than_the_rule_gives(visited, personas, promise):
+    """An outsider's walk: with 10.42 元 due, "退还全季热费2000元", "核减热费200元" and
+    "免收本季热费" were accepted and published; with nothing due, "免收" and "补偿" passed."""
+    good_visit(visited, personas["technician"], temp=15.0, home_area_m2=100.0)
+    visited.refresh_from_db()
+    later = timezone.now() + timedelta(hours=3)
+    due = order_fee_reduction(visited, later).amount_yuan
+    with pytest.raises(actions.ActionError) as refused:
+        actions.do_reply(visited, personas["dispatcher"], f"室温未达标。{promise}", now=later)
+    assert refused.value.field == "reply" and f"应退 {due} 元" in refused.value.message
+    # The rule's own amount may be promised.
+    actions.do_reply(
+        visited, personas["dispatcher"], f"室温未达标，按规定退还热费{due}元。", now=later
+    )
+
+
+@pytest.mark.parametrize("promise", ["本季热费免收。", "补偿您200元。"])
+def test_other_words_of_promise_are_refused_when_the_rule_gives_nothing(visited, personas, promise):
+    good_visit(visited, personas["technician"], temp=21.0, home_area_m2=100.0)
+    visited.refresh_from_db()
+    with pytest.raises(actions.ActionError, match="不能承诺退费"):
+        actions.do_reply(visited, personas["dispatcher"], f"室温已达标。{promise}")

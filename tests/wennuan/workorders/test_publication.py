@@ -122,3 +122,16 @@ def test_a_duplicate_callers_lookup_shows_the_master_reply_masked(client, make_o
     text = page.content.decode()
     assert page.status_code == 200 and "暖气片存气已排除" in text
     assert not any(piece in text for piece in PRIVATE)
+
+
+def test_the_callers_own_mobile_never_shows_its_last_four_digits(client, make_order, personas):
+    """An outsider joined /replies/ (surname + 138****1111) with Open311 (order number) and
+    opened /lookup/ with the last four digits: the caller's own number, the look-up key, is
+    shown without them wherever the public reads the order."""
+    phone = "13912347654"
+    typed = f"已电话联系王先生（{phone}），暖气片存气已排除。"
+    order = _replied_order(lambda: make_order(phone=phone), personas, text=typed)
+    actions.do_publish_reply(order, personas["supervisor"])
+    public = _public_pages(client)
+    assert "暖气片存气已排除" in public and "139********" in public
+    assert "7654" not in public
