@@ -6,6 +6,11 @@ A reading is dropped when its clause speaks of the outdoors (外面, 室外, 零
 radiator or water (暖气片 摸着 30 度 is not the room), or of the standard (国家标准 18 度);
 of the rest the lowest is returned, because a caller who reports several rooms or times
 complains about the coldest.
+
+A comma between digits is a decimal comma (15,5度 and 15，5℃ are 15.5 °C, as written in much
+of the world and by phones set to such a locale), except that two whole numbers a few degrees
+apart (15，16度) are a range, as 15-16度 is; a number never starts right after "digit,", so the
+5 of 15,5度 is never read on its own.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ from wennuan.understanding.text import normalise
 
 CHINESE_DIGITS = "一二三四五六七八九"
 CHINESE_NUMBER = r"[零〇一二两三四五六七八九十]{1,4}(?:点[零〇一二三四五六七八九]{1,2})?"
-ARABIC_NUMBER = r"\d{1,2}(?:\.\d{1,2})?"
+# The decimal separator is a point or a comma (NFKC has already folded ．and ，).
+ARABIC_NUMBER = r"\d{1,2}(?:[.,]\d{1,2})?"
+# No number starts inside another: after a digit, a point, or a digit and a comma.
+NOT_INSIDE_NUMBER = r"(?<![\d.])(?<!\d,)"
 UNIT = r"(?:摄氏度|度|℃)"
 
 ARABIC_RANGE = re.compile(
-    rf"(?<![\d.])({ARABIC_NUMBER})\s*(?:-|~|～|到|至|、)\s*({ARABIC_NUMBER})\s*{UNIT}"
+    rf"{NOT_INSIDE_NUMBER}({ARABIC_NUMBER})\s*(?:-|~|～|到|至|、)\s*({ARABIC_NUMBER})\s*{UNIT}"
 )
 # 十五到十七度, 十五到十七之间 (the unit may be left out when an indoor word comes before).
 SPOKEN_NUMBER = (
@@ -35,10 +43,10 @@ CHINESE_RANGE = re.compile(
     rf"((?:[{CHINESE_DIGITS}]?十)?)([{CHINESE_DIGITS}])([{CHINESE_DIGITS}])\s*{UNIT}"
 )
 # 十来度: "about ten degrees" is read as ten.
-SINGLE = re.compile(rf"(?<![\d.])({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*来?{UNIT}(半)?")
+SINGLE = re.compile(rf"{NOT_INSIDE_NUMBER}({ARABIC_NUMBER}|{CHINESE_NUMBER})\s*来?{UNIT}(半)?")
 INDOOR_WORDS = r"室温|温度|屋里|屋内|室内|家里|家中|房间|卧室|客厅"
 UNITLESS = re.compile(
-    rf"(?:{INDOOR_WORDS}|现在)[:：]?[^，,。；;！!？?\d]{{0,6}}?(?<![\d.])(\d{{1,2}}(?:\.\d{{1,2}})?)(?![\d.#号楼栋单元室\-度℃月日年点天个次层:：])"
+    rf"(?:{INDOOR_WORDS}|现在)[:：]?[^，,。；;！!？?\d]{{0,6}}?{NOT_INSIDE_NUMBER}({ARABIC_NUMBER})(?![\d.#号楼栋单元室\-度℃月日年点天个次层:：])"
 )
 # A spoken number of 10–29 right after an indoor word, without a unit (客厅十八，卧室才十五;
 # 温度计上十七点五): the room's reading, as people say it.
@@ -135,6 +143,27 @@ def chinese_range_midpoint(match: re.Match[str]) -> float:
     return tens + (DIGIT_VALUES[low_digit] + DIGIT_VALUES[high_digit]) / 2
 
 
+def is_range(low: float, high: float) -> bool:
+    """15-16度, 十五到十七度: two numbers a few degrees apart, the lower first."""
+    return low < high <= low + 5
+
+
+def number_value(number_text: str) -> float | None:
+    """An Arabic number with a decimal point or comma, or a Chinese one: 15,5 → 15.5.
+
+    Two whole numbers joined by a comma and a few degrees apart (15,16 or 18,20) are read as
+    a range, by the rule that reads 15-16度: the midpoint. A comma with one digit after it
+    (5,6) or a fraction that is not a step up (15,25) is a decimal comma.
+    """
+    whole, comma, fraction = number_text.partition(",")
+    if not comma:
+        return parse_number(number_text)
+    low, high = float(whole), float(fraction)
+    if len(fraction) == 2 and is_range(low, high):
+        return (low + high) / 2
+    return float(f"{whole}.{fraction}")
+
+
 def find_readings_c(text: str) -> list[tuple[int, int, float]]:
     """(start, end, value) of each temperature reading, before filtering for the indoors."""
     readings: list[tuple[int, int, float]] = []
@@ -144,8 +173,8 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
         return any(start < taken_end and taken_start < end for taken_start, taken_end in taken)
 
     for match in ARABIC_RANGE.finditer(text):
-        low, high = float(match.group(1)), float(match.group(2))
-        if low < high <= low + 5:
+        low, high = number_value(match.group(1)), number_value(match.group(2))
+        if low is not None and high is not None and is_range(low, high):
             readings.append((match.start(), match.end(), (low + high) / 2))
             taken.append(match.span())
     for match in CHINESE_DASH_RANGE.finditer(text):
@@ -154,7 +183,7 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
         if (
             low is not None
             and high is not None
-            and low < high <= low + 5
+            and is_range(low, high)
             and (has_unit or re.search(INDOOR_WORDS, clause_before(text, match.start())))
         ):
             readings.append((match.start(), match.end(), (low + high) / 2))
@@ -167,7 +196,7 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
     for match in SINGLE.finditer(text):
         if overlaps(*match.span()):
             continue
-        value = parse_number(match.group(1))
+        value = number_value(match.group(1))
         if value is None:
             continue
         if match.group(2):
@@ -177,7 +206,10 @@ def find_readings_c(text: str) -> list[tuple[int, int, float]]:
     for match in UNITLESS.finditer(text):
         if overlaps(*match.span(1)):
             continue
-        readings.append((match.start(1), match.end(1), float(match.group(1))))
+        value = number_value(match.group(1))
+        if value is None:
+            continue
+        readings.append((match.start(1), match.end(1), value))
         taken.append(match.span(1))
     for match in SPOKEN_UNITLESS.finditer(text):
         value = parse_number(match.group(1))

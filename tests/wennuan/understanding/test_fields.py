@@ -3,6 +3,7 @@
 import pytest
 
 from wennuan.understanding import classify, find_home, parse_phone, parse_temperature_c
+from wennuan.understanding.reader import read_fields
 
 
 @pytest.mark.parametrize(
@@ -213,3 +214,43 @@ def test_a_local_number_typed_digit_by_digit(text, phone):
 def test_formal_numerals_in_a_home():
     home = find_home("天润城 叁号楼 贰单元 壹零贰")
     assert (home.building, home.unit) == ("3", "2")
+
+
+@pytest.mark.parametrize(
+    ("text", "temperature_c"),
+    [
+        # A decimal comma (ASCII or full-width) before a unit is a decimal point, never the
+        # start of a new number: 15,5度 is 15.5 °C, not 5 °C.
+        ("家里才15,5度", 15.5),
+        ("室温15,5℃", 15.5),
+        ("只有15，5度", 15.5),
+        ("卧室温度13,8°C，太冷了", 13.8),
+        ("屋里测了一下１６，５℃", 16.5),
+        ("家里才16,5°", 16.5),
+        ("暖气不热，屋里就14,25度", 14.25),
+        # Inside a temperature phrase without a unit (after an indoor word).
+        ("室温15,5", 15.5),
+        ("屋里温度只有14，5，外面零下", 14.5),
+        # The decimal point and the spoken forms keep their reading.
+        ("室温１５．５", 15.5),
+        ("十五度", 15.0),
+        # Two whole numbers a step or a few apart are a range, as 15-16度 is: the midpoint.
+        ("家里15，16度", 15.5),
+        ("屋里18,20度", 19.0),
+        # Outdoors stays outdoors; a comma between separate words stays a separator.
+        ("外面零下3,5度，屋里17度", 17.0),
+        ("3,5号楼都不热", None),
+        ("室温15,5号楼也一样", 15.0),
+        ("卧室14，客厅16度", 14.0),
+    ],
+)
+def test_decimal_comma_is_a_decimal_point(text, temperature_c):
+    assert parse_temperature_c(text) == temperature_c
+
+
+def test_decimal_comma_through_the_whole_reader():
+    """The operator's form is prefilled from the reader, after phone and home are masked."""
+    fields = read_fields("3号楼2单元501，室温15,5℃，电话13853011111", None)
+    assert fields.temperature_c == 15.5
+    assert (fields.home.building, fields.home.unit, fields.home.room) == ("3", "2", "501")
+    assert fields.phone.digits == "13853011111"
