@@ -147,8 +147,11 @@ class Desk:
         self.page.wait_for_load_state()
 
     def fits_width(self) -> bool:
-        """No sideways scrolling: the page is no wider than the viewport."""
-        return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        """No sideways scrolling: the page is no wider than the viewport. Measured against the
+        device's width, not window.innerWidth: a mobile browser widens its layout viewport to
+        a too-wide page (innerWidth was 422 on a 390 px phone)."""
+        width = self.page.viewport_size["width"]
+        return self.page.evaluate(f"document.documentElement.scrollWidth <= {width} + 1")
 
     def small_tap_targets(self, selector, limit=20) -> list[str]:
         """The visible elements matching ``selector`` smaller than 44×44 px (WCAG 2.5.5) —

@@ -39,11 +39,13 @@ def test_dispatcher_signs_assigns_and_replies(desk, fresh_order):
     expect(page.get_by_role("heading", name="派单队列")).to_be_visible()
     # Every order link and button is a thumb's tap target on a phone.
     assert desk.small_tap_targets("tr.order-row td.lead a, main button, main .button") == []
+    # So are the desk's tools (答复模板, Excel, CSV) and the filters' selects.
+    assert desk.small_tap_targets(".desk-tools a, .exports a, main select") == []
     page.get_by_label("查找工单：工单号、12345编号或电话").fill(fresh_order.number)
     page.get_by_role("button", name="筛选").click()
     page.get_by_role("link", name=fresh_order.number).click()
     expect(page.locator("h1")).to_contain_text("派单")
-    assert desk.small_tap_targets("main button, main .button") == []
+    assert desk.small_tap_targets("main button, main .button, main a[href^='tel:']") == []
     desk.screenshot("company_dispatcher")
 
     # Sign for it and assign the technician in one step.
@@ -110,3 +112,20 @@ def test_dispatcher_never_sees_another_companys_orders(desk):
         WorkOrder.objects.filter(number__in=numbers).values_list("company__short_name", flat=True)
     )
     assert companies == {"民生热力"}
+
+
+def test_one_long_word_never_widens_the_page(desk, fresh_order):
+    """A reply pasted without spaces (5,000 characters, one word) wraps on the order page and
+    on the citizen's lookup page instead of making them 42,500 px wide."""
+    from wennuan.workorders.models import WorkOrder
+
+    long_word = "x" * 5000
+    WorkOrder.objects.filter(pk=fresh_order.pk).update(reply=long_word, text="暖" + long_word)
+    page = desk.page
+    desk.log_in("yongheng-dispatcher")
+    desk.go(f"/console/orders/{fresh_order.number}/")
+    expect(page.locator("dd.reply")).to_contain_text(long_word[:100])
+    assert desk.fits_width()
+    desk.go(f"/lookup/?number={fresh_order.number}&last4={fresh_order.phone[-4:]}")
+    expect(page.locator("main")).to_contain_text(long_word[:100])
+    assert desk.fits_width()

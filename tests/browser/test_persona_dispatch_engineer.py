@@ -21,6 +21,8 @@ def test_dispatch_engineer_opens_todays_plan(desk):
     expect(rows.first).to_be_visible()
     companies = set(page.locator("tr.plan-row td:nth-child(2)").all_inner_texts())
     assert companies == {"永恒热力"}
+    # The plan list scrolls inside its own box on a phone; the page never scrolls sideways.
+    assert desk.fits_width()
     desk.screenshot("dispatch_engineer")
 
     today = timezone.localdate().isoformat()

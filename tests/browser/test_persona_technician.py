@@ -78,6 +78,17 @@ def test_technician_starts_from_today_and_records_a_visit(desk, my_order, tmp_pa
 
     first.locator("a.visit-link").click()
     expect(page.get_by_role("heading", name="记录入户")).to_be_visible()
+    # On a phone every box, the caller's number, the selects and the header's links are tap
+    # targets a thumb can hit (the check boxes' labels were 27 px, the tel: link 25 px).
+    assert (
+        desk.small_tap_targets(
+            ".visit-form label:has(input), main a[href^='tel:'], main select,"
+            " .site-header a, .site-header button",
+            limit=60,
+        )
+        == []
+    )
+    assert desk.fits_width()
     page.get_by_label("门窗已关闭30分钟以上").check()
     page.get_by_label("房间中央、离地1.4–1.5米").check()
     page.get_by_label("稳定10分钟后读数").check()
