@@ -122,6 +122,10 @@ def test_createstaff_then_check_backup_and_restore(installation, tmp_path):
     assert "ok    city: 测试市" in check.stdout
     assert "ok    migrations: all applied" in check.stdout
     assert "warn  worker: last pass never" in check.stdout
+    # Citizens' text messages would carry a bare /lookup/ path without the site's address.
+    assert "warn  public url: WENNUAN_PUBLIC_URL is not set" in check.stdout
+    with_url = run(["check"], {**env, "WENNUAN_PUBLIC_URL": "https://heating.example.cn"})
+    assert "ok    public url: https://heating.example.cn" in with_url.stdout
 
     # A worker has passed over the original database (its heartbeat goes into the backup).
     subprocess.run(

@@ -51,6 +51,22 @@ def _settings_findings() -> list[Finding]:
     return findings
 
 
+def _public_url_finding() -> Finding:
+    """Citizens' text messages and the WeChat menu link to the look-up page: without the site's
+    address they carry a bare "/lookup/" nobody can open (an outsider's walk read one)."""
+    url = (getattr(settings, "WENNUAN_PUBLIC_URL", "") or "").strip()
+    if not url:
+        return Finding(
+            WARN,
+            "public url",
+            "WENNUAN_PUBLIC_URL is not set: text messages show a bare /lookup/ path "
+            "(set it to the site's address, e.g. https://heating.example.cn)",
+        )
+    if not url.startswith(("https://", "http://")):
+        return Finding(FAIL, "public url", f"WENNUAN_PUBLIC_URL={url!r} is not an http(s) address")
+    return Finding(OK, "public url", url)
+
+
 def _data_dir_finding() -> Finding:
     data_dir = Path(settings.DATA_DIR)
     media = Path(settings.MEDIA_ROOT)
@@ -117,6 +133,7 @@ def _database_error() -> str:
 def run(now=None) -> list[Finding]:
     now = now or timezone.now()
     findings = _settings_findings()
+    findings.append(_public_url_finding())
     findings.append(_data_dir_finding())
     database = health.check_database()
     if database.status != health.OK:
