@@ -535,10 +535,15 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
 do_resolve = do_reply
 
 
+# Complaints about the room temperature: the fee-reduction rule (design §4.4) decides what a
+# reply to them may promise. A billing complaint's refund of an overcharge is not this rule's.
+TEMPERATURE_COMPLAINTS = frozenset({Category.NOT_WARM, Category.NO_HEAT})
+
+
 def _refuse_unfounded_promise(order, reply: str, now) -> None:
     """A reply may promise a fee reduction only when the rule (design §4.4) gives one: the
     citizen reads it publicly and would wait for money that is not coming."""
-    if not reply_promises_reduction(reply):
+    if order.category not in TEMPERATURE_COMPLAINTS or not reply_promises_reduction(reply):
         return
     fee = order_fee_reduction(order, now)
     if fee is None or fee.amount_yuan <= 0:

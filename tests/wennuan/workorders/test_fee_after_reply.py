@@ -92,3 +92,13 @@ def test_other_words_of_promise_are_refused_when_the_rule_gives_nothing(visited,
     visited.refresh_from_db()
     with pytest.raises(actions.ActionError, match="不能承诺退费"):
         actions.do_reply(visited, personas["dispatcher"], f"室温已达标。{promise}")
+
+
+def test_a_billing_complaints_refund_is_not_the_temperature_rules(make_order, personas):
+    """The fee-reduction rule speaks for temperature complaints; refunding an overcharge
+    answers a billing complaint and is not refused by it."""
+    order = actions.do_accept(make_order(category="billing"), personas["dispatcher"])
+    order = actions.do_reply(
+        order, personas["dispatcher"], "经核实多收热费150元，已退还至缴费账户。"
+    )
+    assert order.state == "resolved"
