@@ -101,6 +101,13 @@ _ACCOUNT = re.compile(
 )
 
 
+# A phone's last digits named on their own (尾号1418, 后四位 5678): with an order number they
+# open the citizen's look-up, and an outsider did just that.
+_PHONE_TAIL = re.compile(
+    r"(?P<word>尾号|尾数|后四位|后4位|末四位|末4位)(?P<sep>[是为:：\s]*)\d{3,4}"
+)
+
+
 def mask_name(name: str) -> str:
     """张桂兰 → 张* (欧阳娜娜 → 欧阳*)."""
     name = (name or "").strip()
@@ -163,6 +170,7 @@ def mask_text(text: str, known_names: Iterable[str] = ()) -> str:
     text = text.translate(_FULL_WIDTH)
     text = _ID_NUMBER.sub(lambda m: "*" * len(m.group()), text)
     text = _ACCOUNT.sub(lambda m: f"{m['word']} ****", text)
+    text = _PHONE_TAIL.sub(lambda m: f"{m['word']}{m['sep']}****", text)
     text = _mask_phones(text)
     text = _ROOM.sub(ROOM_MASK, text)
     return _mask_names(text, known_names)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from wennuan.registry.models import City, HeatingSeason
+from wennuan.understanding.numerals import CHINESE_NUMERAL_CHARS, parse_number
 
 from .choices import INVALIDATING_CAUSES, STANDARD_ROOMS, Verdict
 from .models import FeeReductionRule
@@ -175,18 +176,23 @@ _PROMISE_WORDS = (
 )  # fmt: skip
 # Promises beyond any day-by-day reduction: the whole season or the whole fee.
 _WHOLE_FEE_WORDS = ("全季", "本季", "整季", "全部热费", "全额", "全年")
-_YUAN = re.compile(r"(\d+(?:\.\d+)?)\s*(?:元|块)")
+# "将退您30元热费", "退给您二十块": 退 with money close behind.
+_GIVES_BACK = re.compile(r"退[^。；;，,！!？?]{0,8}?(?:元|块|热费)")
+# Money as written in figures or in Chinese numerals (五百元, 二十块, 十五点五元).
+_YUAN = re.compile(rf"(\d+(?:\.\d+)?|[{CHINESE_NUMERAL_CHARS}点]+)\s*(?:元|块)")
 
 
 def reply_promises_reduction(text: str) -> bool:
-    return any(word in (text or "") for word in _PROMISE_WORDS)
+    text = text or ""
+    return any(word in text for word in _PROMISE_WORDS) or _GIVES_BACK.search(text) is not None
 
 
 def promise_beyond_rule(text: str, amount_yuan: Decimal) -> str | None:
     """What a reply promising a reduction promises beyond ``amount_yuan`` (the rule's): an
     amount of money that is not it, or the whole season's fee; None when it keeps to it."""
     for written in _YUAN.findall(text or ""):
-        if abs(Decimal(written) - amount_yuan) >= Decimal("0.01"):
+        value = parse_number(written)
+        if value is not None and abs(Decimal(str(value)) - amount_yuan) >= Decimal("0.01"):
             return f"{written} 元"
     whole = next((word for word in _WHOLE_FEE_WORDS if word in (text or "")), None)
     return whole

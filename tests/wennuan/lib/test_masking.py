@@ -34,6 +34,9 @@ from wennuan.lib.masking import mask_name, mask_phone, mask_text
         ("6号楼1单元1101室", "***", ["1101"]),
         ("12号楼1102", "***", ["1102"]),
         ("2单元502", "***", ["502"]),
+        # A phone's tail named on its own is the look-up's key (the outsider's re-check).
+        ("已联系尾号1418的住户", "已联系尾号****的住户", ["1418"]),
+        ("手机后四位是６６３８", "手机后四位是****", ["6638"]),
     ],
 )
 def test_personal_data_is_masked(typed, shown, gone):

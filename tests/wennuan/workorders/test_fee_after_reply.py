@@ -68,7 +68,14 @@ def test_the_order_page_shows_the_amount_the_reply_promised(client, visited, per
 
 @pytest.mark.parametrize(
     "promise",
-    ["已为您退还全季热费2000元。", "按规定为您核减热费200元。", "本季热费免收。", "补偿您200元。"],
+    [
+        "已为您退还全季热费2000元。",
+        "按规定为您核减热费200元。",
+        "本季热费免收。",
+        "补偿您200元。",
+        "给您造成不便，补偿五百元。",  # amounts in Chinese numerals (the outsider's re-check)
+        "应退热费二十元。",
+    ],
 )
 def test_a_reply_cannot_promise_more_than_the_rule_gives(visited, personas, promise):
     """An outsider's walk: with 10.42 元 due, "退还全季热费2000元", "核减热费200元" and
@@ -86,7 +93,7 @@ def test_a_reply_cannot_promise_more_than_the_rule_gives(visited, personas, prom
     )
 
 
-@pytest.mark.parametrize("promise", ["本季热费免收。", "补偿您200元。"])
+@pytest.mark.parametrize("promise", ["本季热费免收。", "补偿您200元。", "将退您30元热费。"])
 def test_other_words_of_promise_are_refused_when_the_rule_gives_nothing(visited, personas, promise):
     good_visit(visited, personas["technician"], temp=21.0, home_area_m2=100.0)
     visited.refresh_from_db()
