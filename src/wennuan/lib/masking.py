@@ -178,10 +178,18 @@ def mask_text(text: str, known_names: Iterable[str] = ()) -> str:
 
 def published_reply(order) -> str:
     """A work order's reply as the public may read it, on every channel (web, feed, Open311):
-    empty until a reviewer publishes it, then masked, the caller's name wherever it occurs.
-    The caller's own mobile loses its last four digits too: with the order number (Open311
-    lists it) they are the key of the citizen's look-up, and an outsider joined the two."""
-    if not (order.is_published and order.reply):
+    empty until a reviewer publishes it, then as ``masked_reply``."""
+    if not order.is_published:
+        return ""
+    return masked_reply(order)
+
+
+def masked_reply(order) -> str:
+    """The reply as it is (or will be) published, also the reviewer's preview: masked, the
+    caller's name wherever it occurs. The caller's own mobile loses its last four digits too:
+    with the order number (Open311 lists it) they are the key of the citizen's look-up, and
+    an outsider joined the two."""
+    if not order.reply:
         return ""
     text = mask_text(order.reply, [order.caller_name] if order.caller_name else ())
     shown = mask_phone(order.phone or "")

@@ -43,8 +43,8 @@ from django.utils.translation import gettext as _
 from wennuan.lib.scheduling import PeriodicTask
 from wennuan.registry.models import Community
 from wennuan.workorders.choices import (
+    HEAT_COMPLAINTS,
     STANDARD_ROOMS,
-    Category,
     Cause,
     Channel,
     State,
@@ -57,7 +57,6 @@ from .config import setting
 from .models import CommunityModelParameters, CommunityParameterChange, Plan, PlanCommunity
 
 VALID_VERDICTS = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
-HEATING_CATEGORIES = (Category.NOT_WARM, Category.NO_HEAT)
 HEAT_FACTOR_LIMITS = (0.5, 2.0)
 OFFSET_LIMITS_C = (-5.0, 5.0)
 
@@ -186,7 +185,9 @@ def _city_rate_per_1000(start: datetime, end: datetime) -> float:
 
 def _heating_complaints(queryset, start: datetime, end: datetime):
     return (
-        queryset.filter(category__in=HEATING_CATEGORIES, created_at__gte=start, created_at__lt=end)
+        queryset.filter(
+            category__in=sorted(HEAT_COMPLAINTS), created_at__gte=start, created_at__lt=end
+        )
         .exclude(channel=Channel.PROACTIVE)
         .exclude(state=State.MERGED)
     )

@@ -27,6 +27,7 @@ from . import changes
 from .access import Citizen, may_act, require_action
 from .changes import VISIT_REQUIRED, ActionError, Change, Context, require_reason
 from .choices import (
+    HEAT_COMPLAINTS,
     OPEN_STATES,
     Action,
     Category,
@@ -535,15 +536,11 @@ def do_reply(order, actor, reply: str, *, expected_state=None, now=None) -> Work
 do_resolve = do_reply
 
 
-# Complaints about the room temperature: the fee-reduction rule (design §4.4) decides what a
-# reply to them may promise. A billing complaint's refund of an overcharge is not this rule's.
-TEMPERATURE_COMPLAINTS = frozenset({Category.NOT_WARM, Category.NO_HEAT})
-
-
 def _refuse_unfounded_promise(order, reply: str, now) -> None:
     """A reply may promise a fee reduction only when the rule (design §4.4) gives one: the
-    citizen reads it publicly and would wait for money that is not coming."""
-    if order.category not in TEMPERATURE_COMPLAINTS or not reply_promises_reduction(reply):
+    citizen reads it publicly and would wait for money that is not coming. The rule speaks
+    for complaints about the heat: a billing complaint's refund of an overcharge is not its."""
+    if order.category not in HEAT_COMPLAINTS or not reply_promises_reduction(reply):
         return
     fee = order_fee_reduction(order, now)
     if fee is None or fee.amount_yuan <= 0:

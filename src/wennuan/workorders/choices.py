@@ -20,6 +20,9 @@ class Category(models.TextChoices):
 
 # Consultations an operator may answer at once (即时办结).
 IMMEDIATE_CATEGORIES = frozenset({Category.CONSULT, Category.BILLING, Category.OTHER})
+# Complaints about the heat itself: measured at home, calibrate the plan, fall under the
+# fee-reduction rule.
+HEAT_COMPLAINTS = frozenset({Category.NOT_WARM, Category.NO_HEAT})
 
 
 class State(models.TextChoices):

@@ -41,6 +41,7 @@ from . import actions, changes
 from .access import CITIZEN, may_act
 from .changes import Change, Context
 from .choices import (
+    HEAT_COMPLAINTS,
     OPEN_STATES,
     Category,
     Cause,
@@ -601,8 +602,7 @@ class OrderScript:
     order: WorkOrder | None = field(default=None, repr=False)
 
 
-HEAT_CATEGORIES = frozenset({Category.NOT_WARM, Category.NO_HEAT})
-VISIT_CATEGORIES = HEAT_CATEGORIES | {Category.LEAK}
+VISIT_CATEGORIES = HEAT_COMPLAINTS | {Category.LEAK}
 FIXABLE_CAUSES = (Cause.RADIATOR_AIR_LOCK, Cause.VALVE_CLOSED, Cause.FILTER_CLOGGED)
 NETWORK_CAUSES = (Cause.HYDRAULIC_IMBALANCE, Cause.INSUFFICIENT_SUPPLY, Cause.BUILDING_PIPE_FAULT)
 CAUSE_ACTIONS = {
@@ -835,7 +835,7 @@ IMMEDIATE_REPLIES = {
 
 def _visit_values(rng, plan: OrderScript, reopened: int, after_fix: bool = False) -> dict:
     """Readings and findings of a real (not-at-home excluded) visit."""
-    heat = plan.category in HEAT_CATEGORIES
+    heat = plan.category in HEAT_COMPLAINTS
     if after_fix:
         mean = 19.6
     elif plan.problem:

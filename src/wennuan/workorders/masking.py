@@ -4,13 +4,14 @@ names a person to mask wherever they occur, e.g. ``{{ o.reply|mask_text:o.caller
 
 from django import template
 
-from wennuan.lib.masking import mask_name, mask_phone, mask_text, published_reply
+from wennuan.lib.masking import mask_name, mask_phone, mask_text, masked_reply, published_reply
 
 register = template.Library()
 register.filter("mask_name", mask_name)
 register.filter("mask_phone", mask_phone)
 # The reply as the public reads it (masked; the caller's look-up digits hidden).
 register.filter("published_reply", published_reply)
+register.filter("masked_reply", masked_reply)  # the reviewer's preview of the same
 
 
 @register.filter("mask_text")
