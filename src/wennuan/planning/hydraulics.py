@@ -21,7 +21,9 @@ beyond them (mass balance).
 
 The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
-``WENNUAN_PLAN_LIFT_BAR`` fixes it. The design solve's transport delays are the first
+``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose load exceeds the design load the check
+raises it as far as the day's worst hour needs (if that stays within ``MAX_LIFT_BAR``) and
+says so. The design solve's transport delays are the first
 estimate the engine schedules the sources with before the hourly check (see engine).
 """
 
@@ -72,7 +74,7 @@ class HydraulicCheck:
     # connection to this network or the hour was not solved
     source_mass_flow_kg_s: np.ndarray | None = None
     balance_source: int | None = None  # plan index of the source holding the pressure
-    lift_bar: float = 0.0  # the balance plant's lift
+    lift_bar: float = 0.0  # the balance plant's lift for the day
 
 
 @dataclass
@@ -424,6 +426,31 @@ class CompanyNetwork:
         if delays:
             with np.errstate(all="ignore"):
                 delay[cols] = np.nanmean(np.vstack(delays), axis=0)
+        day_lift_bar = arrangement.lift_bar
+        raise_bar = self._day_lift_raise_bar(margin[:, cols])
+        if arrangement.lift_bar + raise_bar > MAX_LIFT_BAR:
+            if arrangement.lift_bar <= MAX_LIFT_BAR:
+                warnings.append(
+                    _(
+                        "今日最不利时段循环泵扬程需 %(day).1f bar，超过 %(max).0f bar：提高扬程"
+                        "也不能让各换热站都得到所需流量"
+                    )
+                    % {"day": arrangement.lift_bar + raise_bar, "max": MAX_LIFT_BAR}
+                )
+        elif raise_bar > 0:
+            margin[:, cols] += raise_bar
+            day_lift_bar = round(arrangement.lift_bar + raise_bar, 1)
+            warnings.append(
+                _(
+                    "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
+                    "%(day).1f bar，各换热站才能得到所需流量：请确认%(name)s循环泵的能力"
+                )
+                % {
+                    "design": arrangement.lift_bar,
+                    "day": day_lift_bar,
+                    "name": self.sources[balance].name,
+                }
+            )
         shortfall = np.zeros(n_sub, dtype=bool)
         with np.errstate(invalid="ignore"):
             shortfall[cols] = np.any(margin[:, cols] < 0, axis=0)
@@ -443,8 +470,28 @@ class CompanyNetwork:
             warnings,
             source_flow,
             balance,
-            arrangement.lift_bar,
+            day_lift_bar,
         )
+
+    @staticmethod
+    def _day_lift_raise_bar(margin_bar) -> float:
+        """How much the balance plant's lift must rise above its design-load value for the
+        day's worst hour to leave every substation its ``min_dp_bar`` (plus the reserve),
+        rounded up to 0.1 bar; 0 when the design lift suffices or the lift is fixed by
+        ``WENNUAN_PLAN_LIFT_BAR``. (The caller raises it only within ``MAX_LIFT_BAR``;
+        beyond, the shortfalls stand.)
+
+        The design lift covers the design day; below the design temperature the substations'
+        primary flows exceed their design flows and the losses grow with the flow squared.
+        District-heating circulation pumps are speed-controlled, so a dispatcher raises the
+        head for a cold snap instead of leaving the far substations short (the margins move
+        one-to-one with the lift, see ``_Arrangement.dp_shift_bar``)."""
+        if float(setting("WENNUAN_PLAN_LIFT_BAR")) or not np.isfinite(margin_bar).any():
+            return 0.0
+        worst_bar = float(np.nanmin(margin_bar))
+        if worst_bar >= 0:
+            return 0.0
+        return float(np.ceil((LIFT_RESERVE_BAR - worst_bar) * 10) / 10)
 
     def _source_flows(
         self, substation_heat_kw, primary_dt_k, source_heat_kw, loss_fraction

@@ -188,3 +188,33 @@ def test_an_arrangement_the_network_cannot_carry_is_said_in_chinese(two_sources)
     # lift sized for the design load: the day (part load) still gets its flow
     row = PlanSubstation.objects.get(plan=plan)
     assert row.min_dp_margin_bar > 0
+
+
+def test_a_day_colder_than_the_design_day_raises_the_lift_instead_of_leaving_stations_short(
+    plan_city, checks
+):
+    """Below the design temperature the substations need more than their design flows, and the
+    lift sized for the design load leaves the far one short: the day's plan raises the
+    (speed-controlled) circulation pump's lift as far as the worst hour needs and says so."""
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
+    network, *_ = checks[-1]
+    design_lift_bar = network.lift_bar  # the usual arrangement's, sized at the design load
+    assert cold.inputs["lift_bar"] > design_lift_bar
+    assert cold.inputs["lift_bar"] <= hydraulics.MAX_LIFT_BAR
+    row = PlanSubstation.objects.get(plan=cold)
+    assert not row.flow_shortfall and row.min_dp_margin_bar >= 0
+    assert any(
+        f"{design_lift_bar:.1f} bar 提高到 {cold.inputs['lift_bar']:.1f} bar" in w
+        for w in cold.warnings
+    ), cold.warnings
+
+
+def test_a_lift_fixed_by_the_operator_is_not_raised(plan_city, settings):
+    settings.WENNUAN_PLAN_LIFT_BAR = 0.5
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
+    assert cold.inputs["lift_bar"] == 0.5
+    row = PlanSubstation.objects.get(plan=cold)
+    assert row.flow_shortfall and row.min_dp_margin_bar < 0
+    assert not any("提高到" in w for w in cold.warnings)
