@@ -130,6 +130,15 @@ def _same_complaint_just_made(values) -> WorkOrder | None:
     )
 
 
+# The public form's own labels: its errors name the fields as this form shows them (the
+# operator's intake says 来电人 where the citizen's form says 姓名).
+COMPLAINT_FORM_LABELS = {
+    "text": gettext_lazy("反映的问题"),
+    "phone": gettext_lazy("手机号或座机"),
+    "caller_name": gettext_lazy("姓名"),
+}
+
+
 def complaint(request):
     """The mobile complaint form: no login; the phone must be one the citizen can be called
     back on; a complaint whose community cannot be told is confirmed by the citizen first."""
@@ -144,7 +153,9 @@ def complaint(request):
         return _complaint_done(request, earlier, again=True)
     if request.method == "POST":
         phone = complete_local_number(form["phone"], city_area_code())
-        result = clean_intake({**form, "phone": phone, "channel": Channel.WEB})
+        result = clean_intake(
+            {**form, "phone": phone, "channel": Channel.WEB}, labels=COMPLAINT_FORM_LABELS
+        )
         errors = result.errors
         ip = client_address(request)
         if not errors and not is_personal_phone(phone):
@@ -171,7 +182,8 @@ def complaint(request):
             try:
                 order, made_now = create_once(form_token, create)
             except ActionError as error:
-                errors = [(error.field, error.code, labelled(error.field, error.message))]
+                message = labelled(error.field, error.message, COMPLAINT_FORM_LABELS)
+                errors = [(error.field, error.code, message)]
             else:
                 return _complaint_done(request, order, again=not made_now)
     return render(
@@ -239,8 +251,13 @@ def lookup(request):
     number = fold_full_width(request.GET.get("number", "")).strip().upper()[:20]
     last4 = normalize_phone(request.GET.get("last4", ""))
     order, error, status = None, None, 200
-    # A number alone (the link on the confirmation page) only fills the form in.
-    if last4:
+    # A number alone (the link on the confirmation page) only fills the form in. Input of the
+    # wrong shape is said as such and is no failed attempt: it tells nothing about any order.
+    if last4 and not (len(last4) == 4 and last4.isascii() and last4.isdigit()):
+        error, status = _("请输入手机号的后四位数字（4 位）"), 400
+    elif last4 and not number:
+        error, status = _("请输入工单号"), 400
+    elif last4:
         now = timezone.now()
         ip = client_address(request)
         wait = _lookup_blocked(ip, number, now)
@@ -256,7 +273,7 @@ def lookup(request):
                 .filter(number=number)
                 .first()
             )
-            if found is None or len(last4) != 4 or not found.phone.endswith(last4):
+            if found is None or not found.phone.endswith(last4):
                 # One message for both cases: the page never tells which numbers exist.
                 error = _("没有找到该工单，请核对工单号和手机号后四位")
                 status = 404

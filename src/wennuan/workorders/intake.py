@@ -136,7 +136,9 @@ class IntakeResult:
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (field, code, message)
 
 
-def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeResult:
+def clean_intake(
+    data: dict, *, default_channel: str | None = None, labels: dict | None = None
+) -> IntakeResult:
     """Check an intake payload; fill category/community/home/temperature from the text where
     the payload leaves them out. Errors are (field, code, Chinese message)."""
     result = IntakeResult()
@@ -201,7 +203,9 @@ def clean_intake(data: dict, *, default_channel: str | None = None) -> IntakeRes
             value = ""
         home[name] = value.strip()
     # Every message names the field by the label the user sees, never its internal name.
-    result.errors[:] = [(name, code, labelled(name, message)) for name, code, message in errors]
+    result.errors[:] = [
+        (name, code, labelled(name, message, labels)) for name, code, message in errors
+    ]
     if errors:
         return result
     guess = read_text(text)

@@ -85,3 +85,15 @@ def test_a_citizen_who_does_not_know_the_community_reaches_the_routing_queue(
     page = client.get("/console/orders/").content.decode()
     assert "待转办" in page
     assert page.index(order.number) < page.index("<table")
+
+
+def test_errors_name_the_fields_as_the_public_form_labels_them(client, season):
+    """The form says 姓名; its error said 来电人 (the operator's word), so a citizen could not
+    tell which box was wrong."""
+    response = client.post("/complaint/", {**FORM, "caller_name": "王" * 41})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "姓名：" in page and "来电人" not in page
+    response = client.post("/complaint/", {**FORM, "text": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and "反映的问题：" in page

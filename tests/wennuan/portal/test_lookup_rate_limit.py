@@ -55,3 +55,22 @@ def test_successful_lookups_do_not_count(client, make_order):
     order = make_order(phone="13853011111")
     for _ in range(20):
         assert lookup(client, order.number, "1111").status_code == 200
+
+
+def test_digits_of_the_wrong_shape_are_asked_for_again_and_are_no_failed_attempt(
+    client, make_order
+):
+    """An elderly citizen typing two digits was told "没有找到该工单" (as if the order did not
+    exist) and lost one of their five tries."""
+    order = make_order(phone="13853011111")
+    for wrong in ("11", "111111", "11a1"):
+        response = lookup(client, order.number, wrong)
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "请输入手机号的后四位数字" in page and "没有找到" not in page
+        assert order.number in page  # the number typed stays in the form
+    response = lookup(client, "", "1111")
+    assert response.status_code == 400 and "请输入工单号" in response.content.decode()
+    for guess in range(4):
+        assert lookup(client, order.number, f"{guess:04d}").status_code == 404
+    assert lookup(client, order.number, "1111").status_code == 200  # not yet locked out
