@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -96,11 +97,13 @@ class PublicAtomFeed(Feed):
 
     item_guid_is_permalink = False
 
+    # Every stamp in the city's time (+08:00): items from different apps came as UTC or local
+    # and one feed showed both offsets.
     def item_pubdate(self, item: FeedItem):
-        return item.published
+        return timezone.localtime(item.published)
 
     def item_updateddate(self, item: FeedItem):
-        return item.updated or item.published
+        return timezone.localtime(item.updated or item.published)
 
     def item_author_name(self, item: FeedItem):
         return item.author or None

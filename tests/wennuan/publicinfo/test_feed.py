@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -79,3 +80,22 @@ def test_atom_ids_are_stable_uris():
     assert atom_id("wennuan:notice:3") == atom_id("wennuan:notice:3")
     assert atom_id("wennuan:notice:3") != atom_id("wennuan:notice:4")
     assert atom_id("tag:example.cn,2026:report/1") == "tag:example.cn,2026:report/1"
+
+
+def test_every_stamp_is_in_the_citys_time(client, publish, monkeypatch):
+    """A notice (stored in UTC) and a daily report (stamped in local time) gave one feed with
+    +00:00 and +08:00 side by side."""
+    publish(title="通知")
+
+    class DailyReportFeed:
+        @staticmethod
+        def feed_items(limit):
+            stamp = timezone.now().astimezone(ZoneInfo("Asia/Shanghai"))
+            return [FeedItem("日报", "/reports/daily/", "<p>…</p>", stamp, "wennuan:daily:x")]
+
+    real = syndication.feed_modules
+    monkeypatch.setattr(syndication, "feed_modules", lambda: [*real(), DailyReportFeed])
+    root = ET.fromstring(client.get("/feed.atom").content)
+    stamps = [e.text for e in root.iter() if e.tag in (f"{ATOM}updated", f"{ATOM}published")]
+    assert len(stamps) == 5  # the feed's, and each entry's published and updated
+    assert all(stamp.endswith("+08:00") for stamp in stamps), stamps
