@@ -53,3 +53,12 @@ class StaffProfile(models.Model):
             raise ValidationError({"company": _("该角色必须属于一家热力公司")})
         if self.role in (Role.SUPERVISOR, Role.ADMIN) and self.company_id:
             raise ValidationError({"company": _("主管部门人员不属于热力公司")})
+
+
+def staff_name(user) -> str:
+    """How a staff login is named to people: its profile's name (王调度), never the login
+    (yongheng-engineer) unless it has no profile (a superuser made by createsuperuser)."""
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return profile.display_name if profile is not None else user.get_username()

@@ -22,6 +22,7 @@ from wennuan.api.models import ApiClient
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City
 from wennuan.staff.access import staff_role
+from wennuan.staff.models import staff_name
 
 from . import changes
 from .access import Citizen, may_act, require_action
@@ -53,8 +54,7 @@ def _actor_columns(actor) -> tuple:
         return None, f"{actor.name} (API)"
     if isinstance(actor, Citizen):
         return None, _("市民（网站）")
-    profile = getattr(actor, "staff_profile", None)
-    return actor, (profile.display_name if profile else actor.get_username())
+    return actor, staff_name(actor)
 
 
 def _append_event(order, actor, action, from_state, to_state, now, reason="", data=None):

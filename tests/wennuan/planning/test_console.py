@@ -12,6 +12,7 @@ from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import compute_company_plan
 from wennuan.planning.models import Plan, PlanAdjustment, PlanSubstation
 from wennuan.registry.models import HeatSource
+from wennuan.staff.models import StaffProfile
 
 from .conftest import NOW, PLAN_DAY, weather_for
 
@@ -118,6 +119,10 @@ def test_engineer_limits_a_source_reruns_and_approves(north_plan, client, person
     new.refresh_from_db()
     assert new.status == PlanStatus.APPROVED and new.approved_by == personas["dispatch_engineer"]
     assert "已批准 v2" in response.content.decode()
+    # Who computed and approved it, by name as colleagues know them, not by login.
+    StaffProfile.objects.filter(user=personas["dispatch_engineer"]).update(display_name="赵调度")
+    page = client.get(reverse("planning:plan", args=[new.pk])).content.decode()
+    assert "批准：赵调度" in page and "dispatch_engineer" not in page
 
 
 def test_supply_setpoint_adjustment(north_plan, client, personas):
