@@ -139,6 +139,13 @@ def daily_chart(per_day, temperatures) -> dict:
         "showlegend": True,
         "legend": {"orientation": "h"},
         "yaxis": {"title": {"text": _("件/日")}},
+        # Dates as the page's language writes them (plotly's own ticks say "Dec 3" even on
+        # the Chinese page; its locale files are not in the Python package).
+        "xaxis": {
+            "type": "date",
+            "tickformat": _("%-m月%-d日"),
+            "hoverformat": _("%Y年%-m月%-d日"),
+        },
     }
     if temperatures:
         data.append(

@@ -252,6 +252,18 @@ def test_chart_leaves_the_temperature_out_without_weather(client, personas, make
     assert "暂无气象数据" in response.content.decode()
 
 
+def test_chart_dates_are_written_in_the_pages_language(client, personas, make_order, settings):
+    """The Chinese dashboard's chart said "Dec 3" (plotly's English month names)."""
+    make_order()
+    client.force_login(personas["supervisor"])
+    xaxis = client.get(URL).context["chart"]["layout"]["xaxis"]
+    assert xaxis["type"] == "date"
+    assert xaxis["tickformat"] == "%-m月%-d日" and "年" in xaxis["hoverformat"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    xaxis = client.get(URL).context["chart"]["layout"]["xaxis"]
+    assert xaxis["tickformat"] == "%b %-d" and "月" not in xaxis["hoverformat"]
+
+
 def test_chart_draws_the_planning_apps_observed_temperature_when_present(
     client, personas, make_order
 ):
