@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-_UNIT_SUFFIX = re.compile(r"\s*(°\s*c|℃|度|m²|m2|平方米|平米)\s*$", re.IGNORECASE)
+_UNIT_SUFFIX = re.compile(r"\s*(°\s*c|°|℃|摄氏度|度|m²|m2|平方米|平米)\s*$", re.IGNORECASE)
 
 
 def parse_user_number(text: str) -> float | None:

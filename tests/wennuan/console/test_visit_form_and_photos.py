@@ -110,14 +110,3 @@ def test_visit_photo_is_shown_to_staff_who_may_see_the_order_only(client, assign
     last4 = assigned.phone[-4:]
     public = client.get("/lookup/", {"number": assigned.number, "last4": last4})
     assert "/photo/" not in public.content.decode()
-
-
-def test_parse_user_number():
-    from wennuan.lib.numbers import parse_user_number
-
-    assert parse_user_number("16,5") == 16.5
-    assert parse_user_number("１６．５") == 16.5
-    assert parse_user_number(" 18 °C") == 18.0
-    assert parse_user_number("") is None
-    with pytest.raises(ValueError):
-        parse_user_number("十六")
