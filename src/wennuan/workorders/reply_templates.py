@@ -23,21 +23,25 @@ def templates_for(order):
     )
 
 
-def _measured_c(order) -> float | None:
-    """The lowest valid reading of the latest visit that measured; None before any (the
-    caller's stated temperature is not a measurement: {室温} then stays to be filled)."""
-    for visit in order.visits.order_by("-visited_at"):
+def _visit_facts(order, now: datetime) -> tuple[datetime, float | None]:
+    """The day the templates' {日期} names and the {室温} they report: the latest visit that
+    measured (its lowest valid reading), else the latest visit, else today with no reading
+    (the caller's stated temperature is not a measurement: {室温} then stays to be filled).
+    The templates say "{日期}维修人员入户测温": the visit's day, not the day the reply is
+    written (which filled every reply with today's date)."""
+    visits = list(order.visits.order_by("-visited_at"))
+    for visit in visits:
         if visit.lowest_reading_c is not None:
-            return visit.lowest_reading_c
-    return None
+            return visit.visited_at, visit.lowest_reading_c
+    return (visits[0].visited_at if visits else now), None
 
 
 def fill_template(text: str, order, now: datetime) -> str:
-    today = timezone.localtime(now).date()
-    temperature = _measured_c(order)
+    visited_at, temperature = _visit_facts(order, now)
+    day = timezone.localtime(visited_at).date()
     values = {
         "{小区}": order.community.name if order.community else None,
-        "{日期}": _("%(m)d月%(d)d日") % {"m": today.month, "d": today.day},
+        "{日期}": _("%(m)d月%(d)d日") % {"m": day.month, "d": day.day},
         "{室温}": None if temperature is None else f"{temperature:g}°C",
     }
     for placeholder, value in values.items():

@@ -2,7 +2,10 @@
 reply form with the placeholders filled; the dispatcher edits and sends; publication still
 masks what the text names."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from wennuan.workorders import actions
@@ -63,6 +66,21 @@ def test_the_reply_form_offers_the_template_filled_from_the_order(client, person
     today = timezone.localdate()
     filled = f"经入户测温，剑桥学府住户室温16.5°C，已于{today.month}月{today.day}日调节单元阀门。"
     assert f">{filled}</textarea>" in page
+
+
+def test_the_date_is_the_visits_not_the_day_the_reply_is_written(client, personas, visited):
+    """ "{日期}维修人员入户测温" was filled with the day the dispatcher wrote the reply."""
+    mine = ReplyTemplate.objects.create(
+        company=visited.company, category="not_warm", title="测温答复", text=TEXT
+    )
+    visit_day = timezone.localtime(visited.visits.get().visited_at).date()
+    client.force_login(personas["dispatcher"])
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        page = client.get(f"/console/orders/{visited.number}/?template={mine.pk}")
+    text = page.content.decode()
+    assert f"已于{visit_day.month}月{visit_day.day}日调节单元阀门" in text
+    later = visit_day + timedelta(days=2)
+    assert f"已于{later.month}月{later.day}日" not in text
 
 
 def test_a_reply_still_holding_a_placeholder_is_refused(client, personas, visited):
