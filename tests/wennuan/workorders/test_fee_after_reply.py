@@ -3,9 +3,11 @@ promised a reduction. The rule (design §4.4, docs/workorders.md): only a later 
 measurement is a fix; a reply is not, so the days run from the report to the reply (at least
 one). A reply may promise a reduction only when the rule gives one."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from wennuan.workorders import actions
@@ -64,6 +66,11 @@ def test_the_order_page_shows_the_amount_the_reply_promised(client, visited, per
     page = client.get(f"/console/orders/{visited.number}/").content.decode()
     assert "应退热费" in page and "（1 天 × 100.0 m²" in page
     assert "0.00 元" not in page
+    # In English the whole line is English (it stayed Chinese: the template wrote 元 and 天).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/console/orders/{visited.number}/").content.decode()
+    fee_line = page.split('class="fee">')[1].split("</dd>")[0]
+    assert "(1 d × 100.0 m²" in fee_line and not re.search(r"[\u4e00-\u9fff]", fee_line)
 
 
 @pytest.mark.parametrize(
