@@ -22,8 +22,7 @@ beyond them (mass balance).
 The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
 ``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose load exceeds the design load the check
-raises it as far as the day's worst hour needs (if that stays within ``MAX_LIFT_BAR``) and
-says so. The design solve's transport delays are the first
+raises it as far as the day's worst hour needs, at most to ``MAX_LIFT_BAR``, and says so. The design solve's transport delays are the first
 estimate the engine schedules the sources with before the hourly check (see engine).
 """
 
@@ -272,7 +271,7 @@ class CompanyNetwork:
             warnings.append(
                 _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
             )
-        if lift > MAX_LIFT_BAR:
+        if lift > MAX_LIFT_BAR and not fixed_lift:
             warnings.append(
                 _(
                     "按计划的热源运行方式（%(name)s 定压，其余热源按计划出力），设计负荷下循环泵"
@@ -427,30 +426,35 @@ class CompanyNetwork:
             with np.errstate(all="ignore"):
                 delay[cols] = np.nanmean(np.vstack(delays), axis=0)
         day_lift_bar = arrangement.lift_bar
-        raise_bar = self._day_lift_raise_bar(margin[:, cols])
-        if arrangement.lift_bar + raise_bar > MAX_LIFT_BAR:
-            if arrangement.lift_bar <= MAX_LIFT_BAR:
-                warnings.append(
-                    _(
-                        "今日最不利时段循环泵扬程需 %(day).1f bar，超过 %(max).0f bar：提高扬程"
-                        "也不能让各换热站都得到所需流量"
-                    )
-                    % {"day": arrangement.lift_bar + raise_bar, "max": MAX_LIFT_BAR}
-                )
-        elif raise_bar > 0:
+        needed_bar = self._day_lift_raise_bar(margin[:, cols])
+        # Raised as far as the worst hour needs, but no circulation pump beyond MAX_LIFT_BAR:
+        # what 16 bar still leaves short stays a named shortfall (computed at 16 bar).
+        raise_bar = min(needed_bar, max(MAX_LIFT_BAR - arrangement.lift_bar, 0.0))
+        if raise_bar > 0:
             margin[:, cols] += raise_bar
             day_lift_bar = round(arrangement.lift_bar + raise_bar, 1)
-            warnings.append(
-                _(
-                    "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
-                    "%(day).1f bar，各换热站才能得到所需流量：请确认%(name)s循环泵的能力"
+            values = {
+                "design": arrangement.lift_bar,
+                "day": day_lift_bar,
+                "needed": arrangement.lift_bar + needed_bar,
+                "name": self.sources[balance].name,
+            }
+            if raise_bar < needed_bar:
+                warnings.append(
+                    _(
+                        "今日最不利时段循环泵扬程需 %(needed).1f bar（含 0.3 bar 余量），超过上限："
+                        "按 %(day).1f bar 校核（设计工况 %(design).1f bar），请确认%(name)s循环泵的能力"
+                    )
+                    % values
                 )
-                % {
-                    "design": arrangement.lift_bar,
-                    "day": day_lift_bar,
-                    "name": self.sources[balance].name,
-                }
-            )
+            else:
+                warnings.append(
+                    _(
+                        "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
+                        "%(day).1f bar，各换热站才能得到所需流量：请确认%(name)s循环泵的能力"
+                    )
+                    % values
+                )
         shortfall = np.zeros(n_sub, dtype=bool)
         with np.errstate(invalid="ignore"):
             shortfall[cols] = np.any(margin[:, cols] < 0, axis=0)
@@ -478,14 +482,16 @@ class CompanyNetwork:
         """How much the balance plant's lift must rise above its design-load value for the
         day's worst hour to leave every substation its ``min_dp_bar`` (plus the reserve),
         rounded up to 0.1 bar; 0 when the design lift suffices or the lift is fixed by
-        ``WENNUAN_PLAN_LIFT_BAR``. (The caller raises it only within ``MAX_LIFT_BAR``;
-        beyond, the shortfalls stand.)
+        ``WENNUAN_PLAN_LIFT_BAR``. (The caller raises it at most to ``MAX_LIFT_BAR``; what
+        that still leaves short stays a shortfall.)
 
-        The design lift covers the design day; below the design temperature the substations'
-        primary flows exceed their design flows and the losses grow with the flow squared.
-        District-heating circulation pumps are speed-controlled, so a dispatcher raises the
-        head for a cold snap instead of leaving the far substations short (the margins move
-        one-to-one with the lift, see ``_Arrangement.dp_shift_bar``)."""
+        The design lift covers the design load as the design solve dispatches it; below the
+        design temperature the substations' primary flows exceed their design flows, and on
+        other days the hour's schedule can move water differently from that solve (the demo's
+        Yongheng network needs 8.4 bar at +2 °C against a design 7.6 bar). District-heating
+        circulation pumps are speed-controlled, so a dispatcher raises the head for the day
+        instead of leaving the far substations short (the margins move one-to-one with the
+        lift, see ``_Arrangement.dp_shift_bar``)."""
         if float(setting("WENNUAN_PLAN_LIFT_BAR")) or not np.isfinite(margin_bar).any():
             return 0.0
         worst_bar = float(np.nanmin(margin_bar))

@@ -97,6 +97,9 @@ def company_payload(plan: Plan, *, details: bool = False) -> dict:
             "weather_age_h": plan.weather_age_h,
             "weather_note": plan.weather_note,
             "outdoor_temp_c": plan.inputs.get("outdoor_temp_c"),
+            # the balance plant's circulation-pump lift for the day (raised above the design
+            # lift when the day's worst hour needs it; a warning then says so)
+            "lift_bar": plan.inputs.get("lift_bar"),
             "warnings": plan.warnings,
         }
     return payload

@@ -15,6 +15,7 @@ from wennuan.planning.choices import AdjustmentKind, PlanStatus
 from wennuan.planning.engine import compute_company_plan, rerun_plan
 from wennuan.planning.models import Plan, PlanAdjustment, PlanImmutableError, WeatherSeries
 from wennuan.planning.proactive import open_proactive_orders
+from wennuan.registry.models import NetworkPipe
 from wennuan.workorders.choices import Channel
 from wennuan.workorders.models import WorkOrder
 
@@ -67,6 +68,7 @@ def test_plan_json_has_the_design_shape_and_equals_the_api(plan_city, tmp_path, 
     detailed = client.get(f"/api/v1/plans/{DAY}?details=1").json()["companies"][0]["plan"]
     assert detailed["version"] == 1 and detailed["status"] == "draft"
     assert detailed["weather_provider"] == "csv" and detailed["outdoor_temp_c"] == [-3.0] * 24
+    assert detailed["lift_bar"] == Plan.objects.get(company__code="north").inputs["lift_bar"] > 0
 
 
 def test_api_is_scoped_by_company(plan_city, client, personas):
@@ -123,6 +125,17 @@ def test_command_by_company_short_name_prints_a_summary(plan_city, tmp_path):
     )
     assert "南城热力" in out and "第 1 版" in out
     assert list(Plan.objects.values_list("company__code", flat=True)) == ["south"]
+
+
+def test_command_prints_what_the_engineer_must_act_on(plan_city, tmp_path):
+    """An outsider's 6 a.m. run: the summary said "流量不足换热站 0 个" and nothing of the pump
+    lift raised for the day, which only the plan page showed."""
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    csv_path = weather_csv(tmp_path, temp_c=-16.0)
+    out = run_plan("--date", DAY, "--company", "north", "--weather-csv", str(csv_path))
+    plan = Plan.objects.get(company__code="north")
+    raised = [w for w in plan.warnings if "提高到" in w]
+    assert raised and f"  ! {raised[0]}" in out
 
 
 def test_approved_plan_cannot_change_without_a_new_version(plan_city, personas):

@@ -218,3 +218,22 @@ def test_a_lift_fixed_by_the_operator_is_not_raised(plan_city, settings):
     row = PlanSubstation.objects.get(plan=cold)
     assert row.flow_shortfall and row.min_dp_margin_bar < 0
     assert not any("提高到" in w for w in cold.warnings)
+
+
+def test_beyond_16_bar_the_lift_stops_there_and_what_is_still_short_is_named(plan_city):
+    """An outsider found a cliff: needing 16.1 bar, the plan fell back to the design lift and
+    named 33 substations short, though 16 bar left none short."""
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.1)
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
+    assert cold.inputs["lift_bar"] == hydraulics.MAX_LIFT_BAR
+    row = PlanSubstation.objects.get(plan=cold)
+    assert row.flow_shortfall and row.min_dp_margin_bar < 0  # computed at 16 bar
+    assert any("超过上限：按 16.0 bar 校核" in w for w in cold.warnings), cold.warnings
+    assert any("北一站" in w for w in cold.warnings)
+
+
+def test_a_fixed_lift_above_16_bar_is_not_called_a_network_that_cannot_carry(plan_city, settings):
+    settings.WENNUAN_PLAN_LIFT_BAR = 20.0
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 5.0), now=NOW)
+    assert plan.inputs["lift_bar"] == 20.0
+    assert not any("输送不了" in w for w in plan.warnings), plan.warnings

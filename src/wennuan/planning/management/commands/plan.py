@@ -64,6 +64,10 @@ class Command(BaseCommand):
                     "short": plan.flow_shortfall_count,
                 }
             )
+            # What the engineer must act on (a raised pump lift, substations short, a forecast
+            # method changed) is printed, not only stored on the plan page.
+            for warning in plan.warnings:
+                self.stdout.write(f"  ! {warning}")
         if weather.note:
             self.stdout.write(_("天气：%(note)s") % {"note": weather.note})
 
