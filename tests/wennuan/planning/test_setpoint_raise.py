@@ -207,9 +207,12 @@ def test_raise_beyond_the_substations_overload_limit_is_capped_with_a_warning(pl
     assert row.heat_kw[8:12] == [1.2 * station.design_load_kw] * 4
     (warning,) = [w for w in raised.warnings if "倍设计负荷" in w]
     assert "北一站" in warning and "1.2 倍" in warning and "8–11 时" in warning
-    # 1.2 × design heat needs more primary flow than the small test network's pump gives at
-    # the far end: the hydraulic check sees the larger heat and says so.
-    assert any("资用压差不足" in w and "北一站" in w for w in raised.warnings)
+    # 1.2 × design heat needs more primary flow than the small test network's design lift
+    # gives at the far end: the hydraulic check sees the larger heat and raises the lift for
+    # the day, saying so (before the day's lift, it named the substation short).
+    assert any("提高到" in w and "测试热电厂" in w for w in raised.warnings), raised.warnings
+    assert raised.inputs["lift_bar"] > base.inputs["lift_bar"]
+    assert row.min_dp_margin_bar >= 0
 
 
 def test_lowered_setpoint_still_limits_to_the_curves_heat(plan_city):
