@@ -18,11 +18,24 @@ Settings (all from the environment in production, see docs/integration.md):
 
 An endpoint may carry a scheme (``http://127.0.0.1:9000`` for a local test gateway); without
 one it is HTTPS.
+
+Exactly once. Neither provider deduplicates (Aliyun's SendSms documentation: no idempotence,
+"做好幂等控制"; after a timeout "查看回执状态后再判断是否重试"), but both let the sender attach
+its own id and ask for it later: Aliyun ``OutId`` (< 256 characters) found again in
+``QuerySendDetails`` (one phone number, one send date yyyyMMdd, 50 records a page), Tencent
+``SessionContext`` (< 512 bytes) returned by ``PullSmsSendStatusByPhoneNumber`` (one phone,
+BeginTime/EndTime, at most 100 records, Offset fixed at 0). ``send(..., client_id=)`` attaches
+the outbox's client message id and ``was_sent(phone, client_id, since, until)`` asks; the outbox
+asks before it re-sends a message whose earlier attempt was interrupted (wennuan.lib.outbox).
+Tencent's answer comes from delivery reports (状态回执), so a message accepted but not yet
+reported counts as not sent.
 """
 
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +44,11 @@ log = logging.getLogger("wennuan.channels.sms")
 
 ALIYUN_ENDPOINT = "dysmsapi.aliyuncs.com"
 TENCENT_ENDPOINT = "sms.tencentcloudapi.com"
+# The providers' send dates and days are China's (Aliyun's SendDate yyyyMMdd).
+CHINA = ZoneInfo("Asia/Shanghai")
+ALIYUN_PAGE_SIZE = 50  # QuerySendDetails' maximum
+ALIYUN_MAX_PAGES = 20  # 1,000 messages to one phone in a day: past that, "cannot tell"
+TENCENT_PULL_LIMIT = 100  # PullSmsSendStatusByPhoneNumber's maximum
 
 
 class SmsError(Exception):
@@ -63,6 +81,16 @@ def _split_endpoint(endpoint: str) -> tuple[str, str]:
     """("https", host[:port]) from "host" or "scheme://host[:port]"."""
     scheme, sep, host = endpoint.partition("://")
     return (scheme, host.rstrip("/")) if sep else ("https", endpoint.rstrip("/"))
+
+
+def china_send_dates(since: datetime, until: datetime) -> list[str]:
+    """The China-local days (yyyyMMdd) from ``since`` to ``until``, at most the 30 Aliyun keeps."""
+    day, last = since.astimezone(CHINA).date(), until.astimezone(CHINA).date()
+    days = []
+    while day <= last and len(days) < 30:
+        days.append(day.strftime("%Y%m%d"))
+        day += timedelta(days=1)
+    return days
 
 
 def _template(name: str) -> str:
@@ -115,7 +143,13 @@ class AliyunSmsBackend:
         )
 
     def send(
-        self, phone: str, text: str = "", *, template: str = "default", params=None
+        self,
+        phone: str,
+        text: str = "",
+        *,
+        template: str = "default",
+        params=None,
+        client_id: str | None = None,
     ) -> SmsReceipt:
         from alibabacloud_dysmsapi20170525 import models
 
@@ -125,6 +159,7 @@ class AliyunSmsBackend:
             sign_name=_setting("WENNUAN_SMS_SIGN_NAME"),
             template_code=_template(template),
             template_param=json.dumps(params, ensure_ascii=False),
+            out_id=client_id,
         )
         try:
             response = self.client.send_sms(request)
@@ -140,6 +175,38 @@ class AliyunSmsBackend:
             )
         log.info("aliyun sms to %s…%s sent: %s", phone[:3], phone[-4:], body.biz_id)
         return SmsReceipt(self.provider, body.biz_id or "")
+
+    def was_sent(self, phone: str, client_id: str, since: datetime, until: datetime) -> bool:
+        """Whether a message with ``OutId`` = ``client_id`` went to ``phone`` between ``since``
+        and ``until``: QuerySendDetails for each China-local send date, page by page. Raises
+        :class:`SmsError` when the gateway does not answer (the outbox then sends again)."""
+        from alibabacloud_dysmsapi20170525 import models
+
+        for send_date in china_send_dates(since, until):
+            for page in range(1, ALIYUN_MAX_PAGES + 1):
+                request = models.QuerySendDetailsRequest(
+                    phone_number=phone,
+                    send_date=send_date,
+                    page_size=ALIYUN_PAGE_SIZE,
+                    current_page=page,
+                )
+                try:
+                    body = self.client.query_send_details(request).body
+                except Exception as error:  # noqa: BLE001 — the SDK's TeaException etc.
+                    code = str(getattr(error, "code", "") or type(error).__name__)
+                    raise SmsError(code, str(error)[:200], retryable=True) from error
+                if body.code != "OK":
+                    raise SmsError(body.code, body.message or "", retryable=True)
+                found = body.sms_send_detail_dtos and body.sms_send_detail_dtos.sms_send_detail_dto
+                if any(detail.out_id == client_id for detail in found or []):
+                    return True
+                if not found or page * ALIYUN_PAGE_SIZE >= int(body.total_count or 0):
+                    break
+            else:
+                raise SmsError(
+                    "TooManyRecords", f"more than {page * ALIYUN_PAGE_SIZE}", retryable=True
+                )
+        return False
 
 
 # Tencent codes a later try will not fix.
@@ -179,7 +246,13 @@ class TencentSmsBackend:
         )
 
     def send(
-        self, phone: str, text: str = "", *, template: str = "default", params=None
+        self,
+        phone: str,
+        text: str = "",
+        *,
+        template: str = "default",
+        params=None,
+        client_id: str | None = None,
     ) -> SmsReceipt:
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
             TencentCloudSDKException,
@@ -187,12 +260,13 @@ class TencentSmsBackend:
         from tencentcloud.sms.v20210111 import models
 
         request = models.SendSmsRequest()
-        # Tencent wants E.164; a Chinese mobile number without a country code gets +86.
-        request.PhoneNumberSet = [phone if phone.startswith("+") else f"+86{phone}"]
+        request.PhoneNumberSet = [_e164(phone)]
         request.SmsSdkAppId = str(_setting("WENNUAN_SMS_TENCENT_SDK_APP_ID"))
         request.SignName = _setting("WENNUAN_SMS_SIGN_NAME")
         request.TemplateId = str(_template(template))
         request.TemplateParamSet = [str(p) for p in (params if params is not None else [text])]
+        if client_id:
+            request.SessionContext = client_id  # returned as is in the status reports
         try:
             response = self.client.SendSms(request)
         except TencentCloudSDKException as error:
@@ -211,3 +285,36 @@ class TencentSmsBackend:
             )
         log.info("tencent sms to %s…%s sent: %s", phone[:3], phone[-4:], status.SerialNo)
         return SmsReceipt(self.provider, status.SerialNo or "")
+
+    def was_sent(self, phone: str, client_id: str, since: datetime, until: datetime) -> bool | None:
+        """Whether a status report of a message with ``SessionContext`` = ``client_id`` to
+        ``phone`` arrived between ``since`` (a minute earlier, for clock skew) and ``until``:
+        PullSmsSendStatusByPhoneNumber. ``None`` when the page is full without it (Offset is
+        fixed at 0, so later reports cannot be read). Raises :class:`SmsError` when the gateway
+        does not answer."""
+        from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+            TencentCloudSDKException,
+        )
+        from tencentcloud.sms.v20210111 import models
+
+        request = models.PullSmsSendStatusByPhoneNumberRequest()
+        request.BeginTime = int(since.timestamp()) - 60
+        request.EndTime = int(until.timestamp()) + 60
+        request.Offset = 0
+        request.Limit = TENCENT_PULL_LIMIT
+        request.PhoneNumber = _e164(phone)
+        request.SmsSdkAppId = str(_setting("WENNUAN_SMS_TENCENT_SDK_APP_ID"))
+        try:
+            response = self.client.PullSmsSendStatusByPhoneNumber(request)
+        except TencentCloudSDKException as error:
+            code = error.get_code() or "TencentCloudSDKException"
+            raise SmsError(code, error.get_message() or "", retryable=True) from error
+        reports = response.PullSmsSendStatusSet or []
+        if any(report.SessionContext == client_id for report in reports):
+            return True
+        return None if len(reports) >= TENCENT_PULL_LIMIT else False
+
+
+def _e164(phone: str) -> str:
+    """Tencent wants E.164; a Chinese mobile number without a country code gets +86."""
+    return phone if phone.startswith("+") else f"+86{phone}"

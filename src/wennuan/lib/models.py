@@ -81,6 +81,9 @@ class DeliveryAttempt(models.Model):
     finished_at = models.DateTimeField()
     ok = models.BooleanField()
     error = models.TextField(blank=True)
+    # Set when an earlier claim lapsed without an attempt logged (its worker died mid-send):
+    # what the gateway was asked and what the worker did (reconciled without sending, sent).
+    note = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]

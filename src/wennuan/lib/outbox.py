@@ -9,14 +9,28 @@ Channels plug in without touching this module: an app declares ``CHANNELS`` in a
 (``wennuan.workorders.channels`` registers ``sms``; wechat and webhook will follow the same way).
 
 Delivery guarantees. A worker claims a row with a conditional UPDATE that sets a lease
-(``claimed_until``); no other worker touches it until the lease lapses. After sending, the
-worker marks the row sent only while it still holds the claim. So within a lease a message
-is sent at most once; a worker that dies between sending and marking leaves the row to be
-claimed and sent again after the lease: delivery is *at least once*, never lost. Exactly once
-is impossible with an external gateway that cannot be asked "did you get it?"; the message id
-is passed to the backend (``message.pk``) so a gateway with client message ids can drop the
-duplicate. A failed attempt is retried after ``BACKOFF_BASE × 2^(attempts-1)`` (capped at
-``BACKOFF_CAP``); after ``MAX_ATTEMPTS`` the row is marked failed for a human to look at.
+(``claimed_until``); no other worker touches it until the lease lapses. After the attempt the
+worker logs it and releases the row (sent, or pending with a backoff) in one transaction, only
+while it still holds the claim. So a due row that still carries a ``claimed_until`` is a claim
+whose worker died mid-attempt (kill -9, a database crash before the log was written): the
+gateway may or may not have accepted the message.
+
+Every message goes out with a client message id (:func:`client_message_id`, from the row's id
+and creation time, the same on every retry). Before re-sending a row whose earlier claim lapsed,
+the worker asks the channel's ``was_sent(message, since, until)`` (an app's optional
+``channels.WAS_SENT``; SMS: Aliyun ``QuerySendDetails`` by ``OutId``, Tencent
+``PullSmsSendStatusByPhoneNumber`` by ``SessionContext``) whether the gateway already has that
+id: yes → the row is marked sent without sending (the attempt is logged with a "reconciled"
+note); no → it is sent. A channel or backend that cannot be asked (no query, or the query
+fails) → it is sent again and the note says so: for those, delivery stays *at least once*,
+never lost. With a gateway that can be asked, a worker killed between the gateway's
+acceptance and the mark sends nothing twice: *exactly once*. (Tencent answers from delivery
+reports: a message whose report has not arrived when the lease lapses, 5 minutes, counts as
+not sent.)
+
+A failed attempt that was logged (the gateway answered an error) is retried after
+``BACKOFF_BASE × 2^(attempts-1)`` (capped at ``BACKOFF_CAP``); after ``MAX_ATTEMPTS`` the row is
+marked failed for a human to look at.
 """
 
 from __future__ import annotations
@@ -27,6 +41,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -58,6 +73,22 @@ def retry_windows() -> dict[str, timedelta]:
     for module in app_modules("channels"):
         windows.update(getattr(module, "RETRY_FOR", {}))
     return windows
+
+
+def sent_checks() -> dict[str, Callable[[OutboxMessage, datetime, datetime], bool | None]]:
+    """Channel name → ``was_sent(message, since, until)``, from an app's optional
+    ``channels.WAS_SENT``: whether the receiving system already accepted the message (sent with
+    :func:`client_message_id`) between ``since`` and ``until``; ``None`` when it cannot tell."""
+    checks: dict[str, Callable] = {}
+    for module in app_modules("channels"):
+        checks.update(getattr(module, "WAS_SENT", {}))
+    return checks
+
+
+def client_message_id(message: OutboxMessage) -> str:
+    """The id a message carries to the gateway, the same on every attempt: the row's id and its
+    creation second, so a restored or recreated database does not reuse an id already sent."""
+    return f"wennuan-{message.pk}-{int(message.created_at.timestamp())}"
 
 
 def gives_up(message: OutboxMessage, now: datetime, windows: dict[str, timedelta]) -> bool:
@@ -118,18 +149,28 @@ def claim(message_id: int, worker: str, now: datetime, lease: timedelta = LEASE)
 def deliver_due(
     now: datetime | None = None, *, worker: str | None = None, limit: int = 100
 ) -> tuple[int, int]:
-    """Send the messages due now: (sent, failed attempts)."""
+    """Send the messages due now: (sent, failed attempts). A message whose earlier claim
+    lapsed and that the gateway says it already has counts as sent, without sending."""
     now = now or timezone.now()
     worker = worker or worker_name()
-    registry, windows = channels(), retry_windows()
+    registry, windows, checks = channels(), retry_windows(), sent_checks()
     sent = failed = 0
-    for message_id in list(
-        _due(now).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
-    ):
+    due = _due(now).order_by("next_attempt_at", "id").values_list("pk", "claimed_until")
+    for message_id, lapsed_claim_until in list(due[:limit]):
         if not claim(message_id, worker, now):
             continue  # another worker has it
         message = OutboxMessage.objects.get(pk=message_id)
         started = timezone.now()
+        note = ""
+        if lapsed_claim_until is not None:
+            # The row was claimed until then and never released: that worker died mid-attempt.
+            already, note = _ask_gateway(
+                checks.get(message.channel), message, lapsed_claim_until - LEASE, now
+            )
+            if already:
+                _finish(message, worker, started, now, error="", note=note, windows=windows)
+                sent += 1
+                continue
         error = ""
         try:
             deliver = registry.get(message.channel)
@@ -139,6 +180,41 @@ def deliver_due(
         except Exception as exc:  # noqa: BLE001 - a gateway's failure is logged and retried
             error = repr(exc)
             logger.warning("outbox %s attempt %s failed: %s", message_id, message.attempts, error)
+        _finish(message, worker, started, now, error=error, note=note, windows=windows)
+        if error:
+            failed += 1
+        else:
+            sent += 1
+    return sent, failed
+
+
+def _ask_gateway(was_sent, message: OutboxMessage, since: datetime, until: datetime):
+    """(already accepted?, the note for the log) for a message whose last claim lapsed."""
+    message_ref = client_message_id(message)
+    if was_sent is None:
+        verdict, reason = None, "the gateway cannot be asked"
+    else:
+        try:
+            verdict = was_sent(message, since, until)
+            reason = "the gateway cannot be asked or cannot tell"
+        except Exception as exc:  # noqa: BLE001 - a failed query is the same as no query
+            verdict, reason = None, f"the query failed: {exc!r}"[:200]
+    if verdict:
+        note = f"reconciled: an earlier attempt was interrupted; the gateway has {message_ref}"
+        logger.info("outbox %s: %s, not sent again", message.pk, note)
+        return True, note + ", not sent again"
+    if verdict is False:
+        return False, f"an earlier attempt was interrupted; the gateway has no {message_ref}"
+    note = f"an earlier attempt was interrupted and {reason}: sent again (at least once)"
+    logger.warning("outbox %s: %s", message.pk, note)
+    return False, note
+
+
+def _finish(message, worker, started, now, *, error: str, note: str, windows) -> None:
+    """Log the attempt and release the row, together: a row still claimed after its lease is
+    then always an attempt that did not finish (see the module's docstring)."""
+    held = OutboxMessage.objects.filter(pk=message.pk, claimed_by=worker)
+    with transaction.atomic():
         DeliveryAttempt.objects.create(
             message=message,
             worker=worker,
@@ -146,14 +222,13 @@ def deliver_due(
             finished_at=timezone.now(),
             ok=not error,
             error=error,
+            note=note[:300],
         )
-        held = OutboxMessage.objects.filter(pk=message_id, claimed_by=worker)
         if not error:
             held.update(
                 status=OutboxMessage.Status.SENT, sent_at=now, claimed_until=None, last_error=""
             )
-            sent += 1
-            continue
+            return
         gave_up = gives_up(message, now, windows)
         held.update(
             status=OutboxMessage.Status.FAILED if gave_up else OutboxMessage.Status.PENDING,
@@ -161,5 +236,3 @@ def deliver_due(
             claimed_until=None,
             last_error=error,
         )
-        failed += 1
-    return sent, failed

@@ -4,7 +4,10 @@ commits; a rolled-back press sends nothing and a slow gateway holds no lock).
 
 No SMS gateway is connected. ``FileSmsBackend`` (the default) only appends each message to a
 file, ``ConsoleSmsBackend`` prints it; a deployment plugs in a real gateway by naming a class
-with a ``send(phone, text)`` method in the setting ``WENNUAN_SMS_BACKEND``.
+with a ``send(phone, text)`` method in the setting ``WENNUAN_SMS_BACKEND``. A backend whose
+``send`` also takes ``client_id=`` gets the outbox's client message id, and one with
+``was_sent(phone, client_id, since, until)`` is asked before a message whose earlier attempt
+was interrupted is sent again (``wennuan.channels.sms``: Aliyun and Tencent).
 """
 
 import sys

@@ -6,14 +6,17 @@ import hashlib
 import hmac
 import json
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.timezone import now as django_now
 
-from wennuan.channels.sms import AliyunSmsBackend, SmsError, TencentSmsBackend
+from wennuan.channels.sms import CHINA, AliyunSmsBackend, SmsError, TencentSmsBackend
+from wennuan.lib import outbox
+from wennuan.lib.models import DeliveryAttempt
 from wennuan.workorders.notify import sms_backend
 
 ALIYUN_KEY_ID, ALIYUN_SECRET = "LTAI-test-key", "aliyun-test-secret"
@@ -60,12 +63,17 @@ def tencent_signature(headers, body, signed_headers, timestamp, service, secret)
 
 
 class Gateway:
-    """A provider's SMS endpoint on 127.0.0.1: checks, records, answers like the provider."""
+    """A provider's SMS endpoint on 127.0.0.1: checks, records, answers like the provider;
+    keeps the messages it accepted (phone, client id, when) and answers the provider's query
+    for them (Aliyun QuerySendDetails, Tencent PullSmsSendStatusByPhoneNumber)."""
 
     def __init__(self, provider):
         self.provider = provider
         self.received = []
+        self.accepted: list[dict] = []  # {"phone", "client_id", "at"} — at: aware datetime
         self.answer_code = None  # an error code to answer with instead of success
+        self.query_code = None  # likewise for the query
+        self.clock = lambda: datetime.now(UTC)  # when it accepts a message
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -106,19 +114,61 @@ class Gateway:
             problems.append("payload hash")
         if not {"host", "x-acs-action", "x-acs-date", "x-acs-signature-nonce"} <= set(signed):
             problems.append("signed headers")
-        if (headers["x-acs-action"], headers["x-acs-version"]) != ("SendSms", "2017-05-25"):
+        action = headers["x-acs-action"]
+        if action not in ("SendSms", "QuerySendDetails") or headers["x-acs-version"] != (
+            "2017-05-25"
+        ):
             problems.append("action")
         params = dict(query)
-        self.received.append({"params": params, "problems": problems})
+        self.received.append({"action": action, "params": params, "problems": problems})
         if problems:
             return 400, {"Code": "SignatureDoesNotMatch", "Message": ", ".join(problems)}
+        if action == "QuerySendDetails":
+            return self.aliyun_query(params)
         if self.answer_code:
             return 200, {"Code": self.answer_code, "Message": "refused", "RequestId": "r1"}
+        self.accept(params["PhoneNumbers"], params.get("OutId"))
         return 200, {
             "Code": "OK",
             "Message": "OK",
             "BizId": "900619746936498440^0",
             "RequestId": "r1",
+        }
+
+    def accept(self, phone, client_id):
+        self.accepted.append({"phone": phone, "client_id": client_id, "at": self.clock()})
+
+    def aliyun_query(self, params):
+        """QuerySendDetails: one phone, one China-local SendDate, PageSize ≤ 50, CurrentPage."""
+        if self.query_code:
+            return 200, {"Code": self.query_code, "Message": "refused", "RequestId": "r3"}
+        size, page = int(params["PageSize"]), int(params.get("CurrentPage", 1))
+        assert 1 <= size <= 50 and len(params["SendDate"]) == 8
+        found = [
+            sent
+            for sent in self.accepted
+            if sent["phone"] == params["PhoneNumber"]
+            and sent["at"].astimezone(CHINA).strftime("%Y%m%d") == params["SendDate"]
+        ]
+        details = [
+            {
+                "PhoneNum": sent["phone"],
+                "SendStatus": 3,
+                "ErrCode": "DELIVERED",
+                "TemplateCode": "SMS_154950909",
+                "Content": "【菏泽供热】…",
+                "SendDate": sent["at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+                "ReceiveDate": sent["at"].astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
+                **({"OutId": sent["client_id"]} if sent["client_id"] else {}),
+            }
+            for sent in found[(page - 1) * size : page * size]
+        ]
+        return 200, {
+            "Code": "OK",
+            "Message": "OK",
+            "RequestId": "r3",
+            "TotalCount": len(found),
+            "SmsSendDetailDTOs": {"SmsSendDetailDTO": details},
         }
 
     def check_tencent(self, path, headers, body):
@@ -135,14 +185,21 @@ class Gateway:
             problems.append("signature")
         if not {"content-type", "host"} <= set(signed):
             problems.append("signed headers")
-        if (headers["x-tc-action"], headers["x-tc-version"]) != ("SendSms", "2021-01-11"):
+        action = headers["x-tc-action"]
+        if action not in ("SendSms", "PullSmsSendStatusByPhoneNumber") or headers[
+            "x-tc-version"
+        ] != ("2021-01-11"):
             problems.append("action")
         params = json.loads(body)
-        self.received.append({"params": params, "problems": problems})
+        self.received.append({"action": action, "params": params, "problems": problems})
         if problems:
             error = {"Code": "AuthFailure.SignatureFailure", "Message": ", ".join(problems)}
             return 200, {"Response": {"Error": error, "RequestId": "r2"}}
+        if action == "PullSmsSendStatusByPhoneNumber":
+            return self.tencent_pull(params)
         code = self.answer_code or "Ok"
+        if code == "Ok":
+            self.accept(params["PhoneNumberSet"][0], params.get("SessionContext"))
         status = {
             "SerialNo": "2433:3291",
             "PhoneNumber": params["PhoneNumberSet"][0],
@@ -153,6 +210,32 @@ class Gateway:
             "IsoCode": "CN",
         }
         return 200, {"Response": {"SendStatusSet": [status], "RequestId": "r2"}}
+
+    def tencent_pull(self, params):
+        """PullSmsSendStatusByPhoneNumber: the status reports of one phone between BeginTime and
+        EndTime, at most Limit (≤ 100) of them, Offset fixed at 0."""
+        if self.query_code:
+            error = {"Code": self.query_code, "Message": "refused"}
+            return 200, {"Response": {"Error": error, "RequestId": "r4"}}
+        assert params["Offset"] == 0 and 1 <= params["Limit"] <= 100
+        reports = [
+            {
+                "UserReceiveTime": int(sent["at"].timestamp()),
+                "CountryCode": "86",
+                "SubscriberNumber": sent["phone"][3:],
+                "PhoneNumber": sent["phone"],
+                "SerialNo": "2433:3291",
+                "ReportStatus": "SUCCESS",
+                "Description": "DELIVRD",
+                "SessionContext": sent["client_id"] or "",
+            }
+            for sent in self.accepted
+            if sent["phone"] == params["PhoneNumber"]
+            and params["BeginTime"] <= sent["at"].timestamp() <= params["EndTime"]
+        ]
+        return 200, {
+            "Response": {"PullSmsSendStatusSet": reports[: params["Limit"]], "RequestId": "r4"}
+        }
 
     def stop(self):
         self.server.shutdown()
@@ -251,3 +334,121 @@ def test_missing_settings_say_which(settings):
     settings.WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID = ""
     with pytest.raises(ImproperlyConfigured, match="WENNUAN_SMS_ALIYUN_ACCESS_KEY_ID"):
         AliyunSmsBackend()
+
+
+# -- exactly once: the client message id goes with the message and can be asked for
+
+
+def _window():
+    now = datetime.now(UTC)
+    return now - timedelta(minutes=5), now + timedelta(seconds=1)
+
+
+def test_aliyun_sends_the_client_id_as_out_id_and_finds_it_again(aliyun):
+    backend = AliyunSmsBackend()
+    backend.send("13853011111", "工单已受理", client_id="wennuan-7-1796313600")
+    assert aliyun.received[0]["params"]["OutId"] == "wennuan-7-1796313600"
+    since, until = _window()
+    assert backend.was_sent("13853011111", "wennuan-7-1796313600", since, until) is True
+    query = aliyun.received[1]
+    assert query["action"] == "QuerySendDetails" and query["problems"] == []
+    assert query["params"]["PhoneNumber"] == "13853011111"
+    assert query["params"]["SendDate"] == until.astimezone(CHINA).strftime("%Y%m%d")
+    assert backend.was_sent("13853011111", "wennuan-8-1796313600", since, until) is False
+    assert backend.was_sent("13853012222", "wennuan-7-1796313600", since, until) is False
+
+
+def test_aliyun_pages_through_a_busy_number_and_asks_each_china_day(aliyun):
+    backend = AliyunSmsBackend()
+    after_midnight = datetime(2026, 12, 3, 16, 2, tzinfo=UTC)  # 00:02 on 4 December in Beijing
+    aliyun.clock = lambda: after_midnight
+    for index in range(120):  # a number with many messages that day: the id is on page 3
+        backend.send("13853011111", "x", client_id=f"other-{index}")
+    backend.send("13853011111", "工单已受理", client_id="wennuan-9-1")
+    asked_from = len(aliyun.received)
+    since = after_midnight - timedelta(minutes=1)
+    assert backend.was_sent("13853011111", "wennuan-9-1", since, after_midnight) is True
+    asked = [r["params"] for r in aliyun.received[asked_from:]]
+    assert [(a["SendDate"], a["CurrentPage"], a["PageSize"]) for a in asked] == [
+        ("20261204", "1", "50"),
+        ("20261204", "2", "50"),
+        ("20261204", "3", "50"),
+    ]
+    # A window over Beijing midnight asks both days (SendDate is China's day).
+    asked_from = len(aliyun.received)
+    since = after_midnight - timedelta(minutes=5)  # 23:57 on 3 December
+    assert backend.was_sent("13853011111", "other-0", since, after_midnight) is True
+    dates = [r["params"]["SendDate"] for r in aliyun.received[asked_from:]]
+    assert dates == ["20261203", "20261204"]
+
+
+def test_aliyun_query_refused_is_an_error(aliyun):
+    aliyun.query_code = "isv.BUSINESS_LIMIT_CONTROL"
+    with pytest.raises(SmsError):
+        AliyunSmsBackend().was_sent("13853011111", "wennuan-1-1", *_window())
+
+
+def test_tencent_sends_the_client_id_as_session_context_and_finds_it_again(tencent):
+    backend = TencentSmsBackend()
+    backend.send("13853011111", "工单已受理", client_id="wennuan-7-1796313600")
+    assert tencent.received[0]["params"]["SessionContext"] == "wennuan-7-1796313600"
+    since, until = _window()
+    assert backend.was_sent("13853011111", "wennuan-7-1796313600", since, until) is True
+    query = tencent.received[1]
+    assert query["action"] == "PullSmsSendStatusByPhoneNumber" and query["problems"] == []
+    assert query["params"] == {
+        "BeginTime": int(since.timestamp()) - 60,
+        "EndTime": int(until.timestamp()) + 60,
+        "Offset": 0,
+        "Limit": 100,
+        "PhoneNumber": "+8613853011111",
+        "SmsSdkAppId": "1400006666",
+    }
+    assert backend.was_sent("13853011111", "wennuan-8-1796313600", since, until) is False
+    # Reports from before the window (and its minute of clock skew) do not count.
+    later = until + timedelta(minutes=2)
+    assert backend.was_sent("13853011111", "wennuan-7-1796313600", later, later) is False
+
+
+def test_tencent_cannot_tell_past_a_full_page_and_a_refused_query_is_an_error(tencent):
+    backend = TencentSmsBackend()
+    for index in range(100):
+        backend.send("13853011111", "x", client_id=f"other-{index}")
+    assert backend.was_sent("13853011111", "wennuan-1-1", *_window()) is None
+    tencent.query_code = "RequestLimitExceeded"
+    with pytest.raises(SmsError):
+        backend.was_sent("13853011111", "wennuan-1-1", *_window())
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+def test_a_worker_killed_after_the_provider_accepted_sends_nothing_again(
+    provider, request, monkeypatch, db
+):
+    """Through the outbox: the worker dies between the provider's answer and the mark; after
+    the lease the next worker asks the provider (over HTTP) and sends nothing."""
+    gateway = request.getfixturevalue(provider)
+    backend_class = AliyunSmsBackend if provider == "aliyun" else TencentSmsBackend
+    original_send = backend_class.send
+
+    def send_then_die(self, *args, **kwargs):
+        original_send(self, *args, **kwargs)
+        raise SystemExit("kill -9")
+
+    monkeypatch.setattr(backend_class, "send", send_then_die)
+    message = outbox.enqueue("sms", "13853011111", "工单GN2026120300001已受理")
+    now = django_now()
+    with pytest.raises(SystemExit):
+        outbox.deliver_due(now, worker="worker-a")
+    monkeypatch.setattr(backend_class, "send", original_send)
+    later = now + outbox.LEASE + timedelta(seconds=1)
+    assert outbox.deliver_due(later, worker="worker-b") == (1, 0)
+    assert [sent["client_id"] for sent in gateway.accepted] == [outbox.client_message_id(message)]
+    [attempt] = DeliveryAttempt.objects.filter(message=message)
+    assert attempt.note.startswith("reconciled")
+    message.refresh_from_db()
+    assert message.status == "sent"
+    # A message the provider never got is sent, once.
+    second = outbox.enqueue("sms", "13853012222", "工单GN2026120300002已受理", now=later)
+    assert outbox.claim(second.pk, "worker-c", later)  # then killed before sending
+    assert outbox.deliver_due(later + outbox.LEASE + timedelta(seconds=1)) == (1, 0)
+    assert [sent["phone"][-11:] for sent in gateway.accepted] == ["13853011111", "13853012222"]

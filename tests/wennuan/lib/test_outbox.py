@@ -130,3 +130,147 @@ def test_a_channel_with_a_retry_window_is_tried_until_the_window_ends(monkeypatc
 
 def _always_failing(message):
     raise ConnectionError("12345 platform down")
+
+
+# -- exactly once toward a gateway that can be asked (issue 18: one duplicate SMS in the drill)
+
+START = timezone.make_aware(timezone.datetime(2026, 12, 3, 23, 58))  # Beijing, near midnight
+
+
+class UnaskableGateway:
+    """A gateway that takes the client message id but cannot be asked for it (the file and
+    console backends, a deployment's own); can be made to accept a message and then "kill"
+    the worker before it marks the row (SystemExit is not an Exception: nothing is logged, the
+    claim stays, as after kill -9)."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, str, str | None]] = []
+        self.asked: list[tuple] = []
+        self.kill_after_accepting = False
+        self.query_fails = False
+
+    def send(self, phone, text, *, client_id=None):
+        self.sent.append((phone, text, client_id))
+        if self.kill_after_accepting:
+            self.kill_after_accepting = False
+            raise SystemExit("kill -9 after the gateway accepted")
+
+
+class AskableGateway(UnaskableGateway):
+    """The same with the query: whether it has accepted a client message id."""
+
+    def was_sent(self, phone, client_id, since, until):
+        self.asked.append((phone, client_id, since, until))
+        if self.query_fails:
+            raise ConnectionError("query timed out")
+        return any(sent[0] == phone and sent[2] == client_id for sent in self.sent)
+
+
+def _queued_press(make_order, personas, time_machine):
+    time_machine.move_to(START, tick=False)
+    actions.do_press(make_order(), personas["supervisor"], "请尽快处理")
+    return OutboxMessage.objects.get()
+
+
+@pytest.fixture
+def askable(monkeypatch, personas):
+    gateway = AskableGateway()
+    monkeypatch.setattr(notify, "sms_backend", lambda: gateway)
+    personas["dispatcher"].staff_profile.phone = "13853019999"
+    personas["dispatcher"].staff_profile.save()
+    return gateway
+
+
+def test_a_worker_killed_after_the_gateway_accepted_is_reconciled_not_resent(
+    make_order, personas, askable, time_machine
+):
+    message = _queued_press(make_order, personas, time_machine)
+    client_id = outbox.client_message_id(message)
+    askable.kill_after_accepting = True
+    with pytest.raises(SystemExit):
+        outbox.deliver_due(START, worker="worker-a")
+    assert askable.sent == [("13853019999", message.body, client_id)]
+    assert not DeliveryAttempt.objects.exists()  # died before logging or marking
+    # Within the lease nobody touches the row.
+    time_machine.move_to(START + outbox.LEASE - timedelta(seconds=1), tick=False)
+    assert outbox.deliver_due(worker="worker-b") == (0, 0) and askable.asked == []
+    # After the lease the next worker asks the gateway, which has the id: nothing is sent.
+    later = START + outbox.LEASE + timedelta(minutes=3)  # past Beijing midnight
+    time_machine.move_to(later, tick=False)
+    assert outbox.deliver_due(worker="worker-b") == (1, 0)
+    assert askable.asked == [("13853019999", client_id, START, later)]
+    assert len(askable.sent) == 1
+    message.refresh_from_db()
+    assert message.status == "sent" and message.attempts == 2 and message.claimed_until is None
+    [attempt] = DeliveryAttempt.objects.filter(message=message)
+    assert attempt.ok and attempt.worker == "worker-b"
+    assert attempt.note.startswith("reconciled") and client_id in attempt.note
+    time_machine.move_to(later + timedelta(hours=1), tick=False)
+    assert outbox.deliver_due(worker="worker-c") == (0, 0) and len(askable.sent) == 1
+
+
+def test_a_worker_killed_before_the_gateway_got_it_sends_once(
+    make_order, personas, askable, time_machine
+):
+    message = _queued_press(make_order, personas, time_machine)
+    assert outbox.claim(message.pk, "worker-a", START)  # claimed, then killed before sending
+    later = START + outbox.LEASE + timedelta(seconds=1)
+    time_machine.move_to(later, tick=False)
+    assert outbox.deliver_due(worker="worker-b") == (1, 0)
+    assert len(askable.asked) == 1
+    assert askable.sent == [("13853019999", message.body, outbox.client_message_id(message))]
+    [attempt] = DeliveryAttempt.objects.filter(message=message)
+    assert attempt.ok and "has no" in attempt.note
+
+
+def test_a_gateway_that_cannot_be_asked_gets_it_again_at_least_once(
+    make_order, personas, monkeypatch, time_machine
+):
+    gateway = UnaskableGateway()
+    monkeypatch.setattr(notify, "sms_backend", lambda: gateway)
+    personas["dispatcher"].staff_profile.phone = "13853019999"
+    personas["dispatcher"].staff_profile.save()
+    message = _queued_press(make_order, personas, time_machine)
+    gateway.kill_after_accepting = True
+    with pytest.raises(SystemExit):
+        outbox.deliver_due(START, worker="worker-a")
+    time_machine.move_to(START + outbox.LEASE + timedelta(seconds=1), tick=False)
+    assert outbox.deliver_due(worker="worker-b") == (1, 0)
+    client_id = outbox.client_message_id(message)
+    assert [sent[2] for sent in gateway.sent] == [client_id, client_id]  # the documented duplicate
+    [attempt] = DeliveryAttempt.objects.filter(message=message)
+    assert attempt.ok and "cannot be asked" in attempt.note and "at least once" in attempt.note
+
+
+def test_a_failed_query_sends_again_and_says_so(make_order, personas, askable, time_machine):
+    message = _queued_press(make_order, personas, time_machine)
+    askable.kill_after_accepting = True
+    with pytest.raises(SystemExit):
+        outbox.deliver_due(START, worker="worker-a")
+    askable.query_fails = True
+    time_machine.move_to(START + outbox.LEASE + timedelta(seconds=1), tick=False)
+    assert outbox.deliver_due(worker="worker-b") == (1, 0)
+    assert len(askable.sent) == 2
+    [attempt] = DeliveryAttempt.objects.filter(message=message)
+    assert "query failed" in attempt.note and "query timed out" in attempt.note
+
+
+def test_a_logged_gateway_error_is_retried_without_asking(
+    make_order, personas, askable, monkeypatch, time_machine
+):
+    message = _queued_press(make_order, personas, time_machine)
+    refusing = AskableGateway()
+    refusing.send = lambda *args, **kwargs: (_ for _ in ()).throw(ConnectionError("503"))
+    monkeypatch.setattr(notify, "sms_backend", lambda: refusing)
+    assert outbox.deliver_due(START) == (0, 1)
+    monkeypatch.setattr(notify, "sms_backend", lambda: askable)
+    time_machine.move_to(START + outbox.backoff(1), tick=False)
+    assert outbox.deliver_due() == (1, 0)
+    assert askable.asked == [] and len(askable.sent) == 1
+    assert [a.note for a in DeliveryAttempt.objects.filter(message=message)] == ["", ""]
+
+
+def test_a_backend_with_the_older_send_still_gets_its_messages(make_order, personas, gateway):
+    """``send(phone, text)`` without ``client_id`` (a deployment's own backend) keeps working."""
+    actions.do_press(make_order(), personas["supervisor"], "请尽快处理")
+    assert outbox.deliver_due() == (1, 0) and len(gateway.sent) == 1
