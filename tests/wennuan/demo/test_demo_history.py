@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from wennuan.demo import demo_data
 from wennuan.demo.city import build_city
+from wennuan.demo.history import ActionRunner, BulkRunner, Cast, OrderScript, run_history
 from wennuan.demo.loader import load_demo_city
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
-from wennuan.workorders import demo_data
 from wennuan.workorders.access import CITIZEN
 from wennuan.workorders.choices import (
     OPEN_STATES,
@@ -30,7 +31,6 @@ from wennuan.workorders.choices import (
     State,
     Verdict,
 )
-from wennuan.workorders.history import ActionRunner, BulkRunner, Cast, OrderScript, run_history
 from wennuan.workorders.models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
 
 

@@ -27,7 +27,9 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,11 +37,10 @@ from wennuan.registry.models import HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
-
-from . import actions, changes
-from .access import CITIZEN, may_act
-from .changes import Change, Context
-from .choices import (
+from wennuan.workorders import actions, changes
+from wennuan.workorders.access import CITIZEN, may_act
+from wennuan.workorders.changes import Change, Context
+from wennuan.workorders.choices import (
     HEAT_COMPLAINTS,
     OPEN_STATES,
     Category,
@@ -49,8 +50,8 @@ from .choices import (
     State,
     Verdict,
 )
-from .deadlines import Policy, policy_for
-from .models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
+from wennuan.workorders.deadlines import Policy, policy_for
+from wennuan.workorders.models import Callback, Event, InboxMessage, Reading, Visit, WorkOrder
 
 # ---------------------------------------------------------------------------------------------
 # Runners
@@ -307,8 +308,6 @@ def _insert_instances(model, objects: list) -> None:
     generically; here each column's adapter is chosen once."""
     if not objects:
         return
-    from django.core.management.color import no_style
-    from django.db.models import Max
 
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
