@@ -212,7 +212,7 @@ def do_create_order(
     # The order is written once, as it stands after its dispatch (or entering the routing
     # queue): the same columns and events as recording it and then routing it, without the
     # second write and re-read (issue 18: the intake's cost).
-    order, received = new.order, new.received
+    order, received = new.order, new.received()
     # No savepoint of its own: the callers' transaction (or this one) is the unit.
     with transaction.atomic(savepoint=False):
         for _attempt in range(5):
