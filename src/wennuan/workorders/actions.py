@@ -257,6 +257,7 @@ def do_create_order(
 def do_dispatch(order, actor, community, *, expected_state=None, now=None) -> WorkOrder:
     """Route an order received without a known community (派单)."""
     now = _now(now)
+    require_action(actor, "dispatch", order)  # before the state: no hint to whom may not
     if expected_state and expected_state != order.state:
         raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
     return apply(order, actor, changes.dispatch(order, actor, context(now), community), now=now)
@@ -428,6 +429,7 @@ def do_reroute(
     """改派: the bureau routes the order to another community/company (after a return or a
     wrong routing); the clock starts again."""
     now = _now(now)
+    require_action(actor, "reroute", order)
     if expected_state and expected_state != order.state:
         raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
     change = changes.reroute(order, actor, context(now), community, reason, company=company)
