@@ -289,52 +289,12 @@ def do_assign(order, actor, technician, *, expected_state=None, now=None) -> Wor
 
 
 def do_record_visit(
-    order,
-    actor,
-    *,
-    readings: list[tuple[str, str, float]],
-    not_home: bool = False,
-    access_refused: bool = False,
-    closed_30_min: bool = False,
-    centre_height_ok: bool = False,
-    read_after_10_min: bool = False,
-    outdoor_temp_c: float | None = None,
-    causes: list[str] = (),
-    actions_taken: str = "",
-    violations: str = "",
-    rectification: str = "",
-    resident_confirmed: bool = False,
-    home_area_m2: float | None = None,
-    photo=None,
-    visited_at: datetime | None = None,
-    expected_state=None,
-    now=None,
+    order, actor, *, visited_at: datetime | None = None, expected_state=None, now=None, **visit
 ) -> Visit:
-    """入户: the technician's record; the verdict follows from the rules (design §4.4).
-
-    ``readings`` are (room name, room kind, °C). A not-at-home visit does not meet the on-site
-    deadline."""
+    """入户: the technician's record (``visit``: the readings and findings as
+    ``changes.record_visit`` takes them); the verdict follows from the rules (design §4.4)."""
     now = _now(now)
-    change = changes.record_visit(
-        order,
-        actor,
-        context(now),
-        readings=readings,
-        not_home=not_home,
-        access_refused=access_refused,
-        closed_30_min=closed_30_min,
-        centre_height_ok=centre_height_ok,
-        read_after_10_min=read_after_10_min,
-        outdoor_temp_c=outdoor_temp_c,
-        causes=causes,
-        actions_taken=actions_taken,
-        violations=violations,
-        rectification=rectification,
-        resident_confirmed=resident_confirmed,
-        home_area_m2=home_area_m2,
-        photo=photo,
-        visited_at=visited_at or now,
-    )
+    change = changes.record_visit(order, actor, context(now), visited_at=visited_at or now, **visit)
     apply(order, actor, change, now=now, expected_state=expected_state)
     return change.rows[0]
 
