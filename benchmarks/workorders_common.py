@@ -58,7 +58,11 @@ def insert_orders(count: int, *, open_share: float, seed: int = 1) -> float:
     from wennuan.staff.choices import Role
     from wennuan.staff.models import StaffProfile
     from wennuan.workorders.choices import Category, Channel, State
-    from wennuan.workorders.history import _insert_instances
+
+    try:
+        from wennuan.demo.history import _insert_instances
+    except ImportError:  # a checkout before session 7 (benchmarks/arch_side_by_side.py --old)
+        from wennuan.workorders.history import _insert_instances
     from wennuan.workorders.models import WorkOrder
 
     started = time.perf_counter()

@@ -1,8 +1,11 @@
 """The one error shape of the API (design §8): 400 with {"errors": [{field, code, message}]}."""
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 
 @dataclass(frozen=True)
@@ -31,11 +34,6 @@ def api_methods(*methods: str):
 
     The view is exempt from CSRF: it must answer GET-only, so there is nothing to forge, and
     otherwise an unknown method (QUERY, PATCH) got the CSRF middleware's HTML 403 instead."""
-    from functools import wraps
-
-    from django.utils.translation import gettext as _
-    from django.views.decorators.csrf import csrf_exempt
-
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorate(view):

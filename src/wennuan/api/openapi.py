@@ -2,6 +2,8 @@
 give (401, 404, 405, 409, 413, 422, 503), and the constraints the server checks, so that a
 client generator or a fuzzer (benchmarks/api_fuzz.py, schemathesis) finds no surprise."""
 
+import re
+
 from django.http import JsonResponse
 
 from wennuan.channels.webhooks import openapi_webhooks
@@ -434,8 +436,6 @@ def schema_errors(data: dict, schema_name: str) -> list[tuple[str, str]]:
     """(field, code) for each property of a flat JSON object that breaks its description in
     SCHEMAS (type, null, length, pattern, enum, range, fields it does not name), so that the
     server refuses exactly what the description says is invalid."""
-    import re
-
     errors = []
     schema = SCHEMAS[schema_name]
     if schema.get("additionalProperties") is False:

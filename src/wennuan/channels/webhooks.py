@@ -32,6 +32,7 @@ import time
 import requests
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from wennuan.api.payloads import order_payload
 from wennuan.lib.models import OutboxMessage
@@ -148,8 +149,6 @@ def deliver_webhook(message: OutboxMessage) -> None:
 
 def resend(messages) -> int:
     """Queue webhook messages again (the bureau's "resend"): pending, due now, attempts reset."""
-    from django.utils import timezone
-
     return messages.filter(channel=CHANNEL).update(
         status=OutboxMessage.Status.PENDING,
         next_attempt_at=timezone.now(),

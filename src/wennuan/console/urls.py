@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from wennuan.workorders import staff_urls as workorder_urls
+
 from . import views
 
 app_name = "console"
@@ -9,14 +11,5 @@ urlpatterns = [
     path("start/", views.landing, name="landing"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("orders/", views.orders, name="orders"),
-    path("orders/new/", views.order_new, name="order_new"),
-    path("orders/new/prefill/", views.order_prefill, name="order_prefill"),
-    path("orders/export/<str:fmt>/", views.orders_export, name="orders_export"),
-    path("orders/<str:number>/", views.order_detail, name="order"),
-    path("orders/<str:number>/visit/", views.order_visit, name="order_visit"),
-    path("orders/<str:number>/act/<str:action>/", views.order_act, name="order_act"),
-    path("reply-templates/", views.reply_templates, name="reply_templates"),
-    path("reply-templates/<int:pk>/", views.reply_templates, name="reply_template"),
-    path("orders/<str:number>/visits/<int:visit_id>/photo/", views.visit_photo, name="visit_photo"),
+    *workorder_urls.urlpatterns,
 ]

@@ -25,6 +25,13 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from wennuan.channels.models import CitizenNoticeTemplate
+from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason
+from wennuan.workorders.models import DeadlinePolicy
+
+from .models import LookupVersion
 
 _UNREAD = object()
 _pinned: contextvars.ContextVar = contextvars.ContextVar("wennuan_lookup_fingerprint")
@@ -46,12 +53,6 @@ def _rows_text(model, fields: tuple[str, ...]) -> str:
 
 
 def _fingerprint_sql() -> str:
-    from wennuan.channels.models import CitizenNoticeTemplate
-    from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason
-    from wennuan.workorders.models import DeadlinePolicy
-
-    from .models import LookupVersion
-
     quote = connection.ops.quote_name
     parts = [f"(SELECT version FROM {quote(LookupVersion._meta.db_table)} WHERE id = 1)"]
     for model in (City, HeatingCompany, Community, HeatingSeason, CitizenNoticeTemplate):
@@ -124,8 +125,6 @@ def clear() -> None:
 
 def bump(**_kwargs) -> None:
     """A lookup table changed: every process rebuilds its caches (signal receiver)."""
-    from .models import LookupVersion
-
     if not LookupVersion.objects.filter(pk=1).update(version=F("version") + 1):
         LookupVersion.objects.get_or_create(pk=1, defaults={"version": 1})
     clear()
@@ -147,12 +146,6 @@ class LookupsMiddleware:
 
 def connect_signals() -> None:
     """Called from the lib app's ready(): bump the version on every write of a lookup table."""
-    from django.db.models.signals import post_delete, post_save
-
-    from wennuan.channels.models import CitizenNoticeTemplate
-    from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason
-    from wennuan.workorders.models import DeadlinePolicy
-
     signals = (("save", post_save), ("delete", post_delete))
     for model in (City, HeatingCompany, HeatingSeason, DeadlinePolicy, CitizenNoticeTemplate):
         for name, signal in signals:

@@ -28,6 +28,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from wennuan.lib.models import WorkerHeartbeat
@@ -120,8 +121,6 @@ def is_empty() -> bool:
 
 
 def _applied_migrations() -> dict[str, str]:
-    from django.db.migrations.recorder import MigrationRecorder
-
     latest: dict[str, str] = {}
     recorder = MigrationRecorder(connections[DEFAULT_DB_ALIAS])
     for app, name in sorted(recorder.applied_migrations()):

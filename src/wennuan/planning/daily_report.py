@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from wennuan.lib import report_rendering as rendering
@@ -463,8 +464,6 @@ def render_xlsx(report: DailyReport) -> bytes:
 
 def summary_html(report: DailyReport) -> str:
     """A short HTML summary for the feed (escaped by construction: numbers and registry names)."""
-    from django.utils.html import format_html  # noqa: PLC0415
-
     totals = report.totals
     temp = (
         _("昨日气温 %(low).1f ~ %(high).1f °C。")

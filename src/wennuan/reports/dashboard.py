@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from wennuan.planning.models import WeatherHour
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason
 from wennuan.staff.scope import CompanyScope as Scope
-from wennuan.workorders.choices import OPEN_STATES, Category, Channel, Satisfaction, Verdict
+from wennuan.workorders.choices import (
+    HEAT_COMPLAINTS,
+    OPEN_STATES,
+    Category,
+    Channel,
+    Satisfaction,
+    Verdict,
+)
 from wennuan.workorders.models import Visit, WorkOrder
 
 from .rates import (
@@ -31,8 +38,6 @@ from .rates import (
     with_latest_satisfaction,
 )
 
-# Complaints about heat itself: the ones that point at the network when they cluster.
-HEAT_CATEGORIES = (Category.NOT_WARM.value, Category.NO_HEAT.value)
 CLUSTER_MIN_COMPLAINTS = 3
 CLUSTER_WINDOW = timedelta(hours=24)
 DRILL_DOWN_MAX_IDS = 400  # keeps the order-list link under the usual 4 KB request-line limit
@@ -339,7 +344,7 @@ def clusters(scope: Scope, since: datetime, until: datetime) -> list[Cluster]:
         .filter(
             created_at__gte=since,
             created_at__lt=until,
-            category__in=HEAT_CATEGORIES,
+            category__in=HEAT_COMPLAINTS,  # they point at the network when they cluster
             community__substation__isnull=False,
         )
         .order_by("community__substation_id", "created_at")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from wennuan.demo.city import build_city
 from wennuan.understanding.community import RegisterEntry
 
 
@@ -31,9 +32,6 @@ def demo_register(register_csv: str | Path) -> list[RegisterEntry]:
     """The demo city's communities (the file's rows plus generated ones), or the file alone
     while the demo city cannot be built."""
     try:
-        # Start-up cost: the demo city generator is only for the demo register.
-        from wennuan.demo.city import build_city
-
         city = build_city(register_csv, seed=2026)
     except Exception:  # noqa: BLE001 — the demo city is optional for reading complaints
         return register_from_csv(register_csv)

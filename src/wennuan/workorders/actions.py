@@ -9,7 +9,6 @@ or the deadline columns.
 system's own worker.
 """
 
-import copy
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wennuan.api.models import ApiClient
-from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import City
 from wennuan.staff.access import staff_role
 from wennuan.staff.models import staff_name
@@ -31,10 +29,8 @@ from .choices import (
     HEAT_COMPLAINTS,
     OPEN_STATES,
     Action,
-    Category,
     State,
 )
-from .deadlines import compute_deadlines, in_heating_season, press_moment, routing_deadline
 from .models import Callback, Event, OrderNumberCounter, Reading, Visit, WorkOrder
 from .notify import notify_order_staff
 from .rules import order_fee_reduction, promise_beyond_rule, reply_promises_reduction
@@ -72,43 +68,13 @@ def _append_event(order, actor, action, from_state, to_state, now, reason="", da
     )
 
 
-def _clock_columns(order: WorkOrder, before: WorkOrder) -> dict:
-    """due_at / press_at / breached_at for the order as it will be after the change; an
-    unchanged deadline keeps its press and breach marks (no second press for the same one)."""
-    due = None
-    if order.state == State.RECEIVED and order.company_id is None:
-        due = order.routing_deadline  # the bureau's routing queue
-    elif order.state in (State.DISPATCHED, State.REOPENED):
-        due = order.sign_deadline
-    elif order.state in (State.ACCEPTED, State.IN_PROGRESS):
-        candidates = [order.resolve_deadline]
-        if order.first_visit_at is None and order.onsite_paused_at is None:
-            candidates.append(order.onsite_deadline)
-        candidates = [c for c in candidates if c is not None]
-        due = min(candidates) if candidates else None
-    if due == before.due_at:
-        return {"due_at": due, "press_at": before.press_at, "breached_at": before.breached_at}
-    press = None
-    if due is not None and order.clock_started_at is not None and due > order.clock_started_at:
-        press = press_moment(order.clock_started_at, due)
-    if due is None:
-        return {"due_at": due, "press_at": press, "breached_at": None}
-    # A new running deadline: "超期" meant the old one; the event log keeps that breach.
-    return {"due_at": due, "press_at": press, "breached_at": None, "overdue": False}
-
-
 def _state_label(state: str) -> str:
     return str(State(state).label) if state in State.values else state
 
 
 def context(now: datetime) -> Context:
     """The live context of a change: deadlines and the publication rule from the database."""
-    return Context(
-        now=now,
-        deadlines=changes.live_deadlines,
-        published_on_reply=published_on_reply,
-        standard_c=changes.live_standard_c,
-    )
+    return changes.live_context(now, published_on_reply)
 
 
 def apply(
@@ -123,19 +89,32 @@ def apply(
     """Write ``change`` in one transaction: the access check, the conditional UPDATE from the
     state the actor saw, the Event, the new rows and the notices (queued in the outbox)."""
     with transaction.atomic():
-        order = _change(
-            order,
-            actor,
-            change.action,
-            to_state=change.to_state,
-            fields=change.fields,
-            reason=change.reason,
-            data=change.data,
-            expected_state=expected_state,
-            extra_filter=change.guard,
-            now=now,
-            check_permission=check_permission,
+        if check_permission:
+            require_action(actor, change.action, order)
+        expected = expected_state or order.state
+        if expected not in changes.allowed_from(change):
+            raise ActionError(
+                _("工单当前状态为“%(state)s”，不能%(action)s")
+                % {
+                    "state": _state_label(expected),
+                    "action": ACTION_LABELS.get(change.action, change.action),
+                },
+                code="invalid_state",
+            )
+        values = changes.new_values(order, change, expected, now)
+        updated = WorkOrder.objects.filter(pk=order.pk, state=expected, **change.guard).update(
+            **values
         )
+        if updated != 1:
+            current = WorkOrder.objects.filter(pk=order.pk).values_list("state", flat=True).first()
+            raise ActionError(
+                _("工单已被他人处理（当前状态：%(state)s），请刷新页面后重试")
+                % {"state": _state_label(current or "")},
+                code="conflict",
+            )
+        order.refresh_from_db()
+        _append_event(order, actor, change.action, expected, values["state"], now,
+                      change.reason, change.data)  # fmt: skip
         _save_rows(change.rows)
         for notice in change.notices:
             notify_order_staff(order, notice.text, supervisors=notice.supervisors)
@@ -160,54 +139,6 @@ def _save_rows(rows: list) -> None:
         else:
             type(rows[index]).objects.bulk_create(rows[index:end])
         index = end
-
-
-def _change(
-    order: WorkOrder,
-    actor,
-    action: str,
-    *,
-    to_state: str | None = None,
-    fields: dict | None = None,
-    reason: str = "",
-    data: dict | None = None,
-    expected_state: str | None = None,
-    extra_filter: dict | None = None,
-    now: datetime,
-    check_permission: bool = True,
-) -> WorkOrder:
-    """Conditional update from the state the actor saw, then the event. Call inside atomic.
-    The states the action may start from are the transition table's."""
-    from_states = TRANSITIONS[action].from_states
-    if check_permission:
-        require_action(actor, action, order)
-    expected = expected_state or order.state
-    if expected not in from_states:
-        raise ActionError(
-            _("工单当前状态为“%(state)s”，不能%(action)s")
-            % {"state": _state_label(expected), "action": ACTION_LABELS.get(action, action)},
-            code="invalid_state",
-        )
-    target = to_state or expected
-    values = {"state": target, "updated_at": now, **(fields or {})}
-    after = copy.copy(order)
-    for name, value in values.items():
-        setattr(after, name, value)
-    if "due_at" not in values:
-        values.update(_clock_columns(after, order))
-    rows = WorkOrder.objects.filter(pk=order.pk, state=expected, **(extra_filter or {})).update(
-        **values
-    )
-    if rows != 1:
-        current = WorkOrder.objects.filter(pk=order.pk).values_list("state", flat=True).first()
-        raise ActionError(
-            _("工单已被他人处理（当前状态：%(state)s），请刷新页面后重试")
-            % {"state": _state_label(current or "")},
-            code="conflict",
-        )
-    order.refresh_from_db()
-    _append_event(order, actor, action, expected, target, now, reason, data)
-    return order
 
 
 _require_reason = require_reason
@@ -238,7 +169,7 @@ def next_number(now: datetime) -> str:
     Must run inside the transaction that stores the order: the counter row stays locked until
     it commits, so concurrent intakes queue on it instead of colliding. The day's first number
     starts after the highest one already stored (the demo history writes numbers itself)."""
-    prefix = "GN" + timezone.localtime(now).strftime("%Y%m%d")
+    prefix = changes.number_prefix(now)
     sequence = _increment_counter(prefix)
     if sequence is None:
         try:
@@ -248,7 +179,7 @@ def next_number(now: datetime) -> str:
         except IntegrityError:
             # Another intake created the day's counter first (it waited for that commit).
             sequence = _increment_counter(prefix)
-    return f"{prefix}{sequence:05d}"
+    return changes.order_number(prefix, sequence)
 
 
 def _increment_counter(prefix: str) -> int | None:
@@ -268,70 +199,20 @@ def _increment_counter(prefix: str) -> int | None:
 def do_create_order(
     actor,
     *,
-    text: str,
-    phone: str,
-    channel: str,
-    category: str,
     community=None,
-    caller_name: str = "",
-    building: str = "",
-    unit: str = "",
-    room: str = "",
-    stated_temp_c: float | None = None,
-    external_id: str = "",
     now: datetime | None = None,
-    phone_optional: bool = False,
+    **values,
 ) -> WorkOrder:
     """Record a complaint (受理) and, when the community is known, route it to the community's
     company with deadlines (派单). Proactive orders (未诉先办) use channel "proactive".
-    ``phone_optional``: a WeChat subscriber is reached through the account, not by phone."""
+    ``values``: the order's fields as ``changes.create`` takes them."""
     now = _now(now)
     require_action(actor, "create")
-    if not (text or "").strip():
-        raise ActionError(_("请填写诉求内容"), field="text", code="required")
-    if not (phone_optional and not phone) and not is_valid_phone(phone or ""):
-        raise ActionError(
-            _("联系电话格式不正确（手机号11位，座机需带区号）"), field="phone", code="invalid_phone"
-        )
-    if category not in Category.values:
-        raise ActionError(_("未知的工单类别"), field="category", code="invalid_choice")
-    stated_temp_c = _check_temperature(stated_temp_c, "stated_temp_c")
-    received = WorkOrder(
-        channel=channel,
-        api_client=actor if isinstance(actor, ApiClient) else None,
-        external_id=external_id,
-        caller_name=caller_name.strip(),
-        phone=normalize_phone(phone),
-        building=building,
-        unit=unit,
-        room=room,
-        text=text.strip(),
-        stated_temp_c=stated_temp_c,
-        category=category,
-        state=State.RECEIVED,
-        created_at=now,
-        updated_at=now,
-    )
+    new = changes.create(actor, context(now), community=community, **values)
     # The order is written once, as it stands after its dispatch (or entering the routing
     # queue): the same columns and events as recording it and then routing it, without the
     # second write and re-read (issue 18: the intake's cost).
-    order = copy.copy(received)
-    dispatch_data = None
-    if community is not None:
-        fields, dispatch_data = route_changes(
-            community,
-            community.company,
-            compute_deadlines(category, now),
-            now,
-            season_clock=in_heating_season(now),
-        )
-        for name, value in {"state": State.DISPATCHED, **fields}.items():
-            setattr(order, name, value)
-        for name, value in _clock_columns(order, received).items():
-            setattr(order, name, value)
-    else:
-        for name, value in routing_queue_fields(routing_deadline(category, now), now).items():
-            setattr(order, name, value)
+    order, received = new.order, new.received()
     # No savepoint of its own: the callers' transaction (or this one) is the unit.
     with transaction.atomic(savepoint=False):
         for _attempt in range(5):
@@ -357,14 +238,11 @@ def do_create_order(
         received._state.adding = False
         user, label = _actor_columns(actor)
         events = [
-            Event(order=received, actor=user, actor_label=label, at=now, action="create",
-                  from_state="", to_state=State.RECEIVED, data={"channel": channel}),
+            Event(order=received if from_state == "" else order, actor=user, actor_label=label,
+                  at=now, action=step.action, from_state=from_state, to_state=step.to_state,
+                  reason=step.reason, data=step.data)
+            for from_state, step in new.steps
         ]  # fmt: skip
-        if dispatch_data is not None:
-            events.append(
-                Event(order=order, actor=user, actor_label=label, at=now, action="dispatch",
-                      from_state=State.RECEIVED, to_state=State.DISPATCHED, data=dispatch_data)
-            )  # fmt: skip
         # One INSERT for both; the receivers of each event (citizen notice, webhooks) run
         # as for a save, in the events' order (bulk_create itself sends no signal).
         Event.objects.bulk_create(events)
@@ -376,75 +254,13 @@ def do_create_order(
     return order
 
 
-def _enter_routing_queue(order: WorkOrder, now: datetime) -> None:
-    """No company can be told: the bureau owns the order until it routes it, on a clock of
-    its own, so the worker presses it and marks it overdue like any company's order."""
-    fields = routing_queue_fields(routing_deadline(order.category, now), now)
-    WorkOrder.objects.filter(pk=order.pk).update(**fields)
-    order.refresh_from_db()
-
-
-def routing_queue_fields(deadline: datetime, now: datetime) -> dict:
-    """The order fields of entering the routing queue; shared with the demo history's bulk
-    runner, which must write exactly what the actions write."""
-    return {
-        "clock_started_at": now,
-        "routing_deadline": deadline,
-        "due_at": deadline,
-        "press_at": press_moment(now, deadline),
-    }
-
-
-def route_changes(community, company, deadlines, now, *, season_clock: bool):
-    """The order fields and the event data of routing an order to ``company`` (派单, 改派):
-    a fresh clock and new deadlines. Shared with the demo history's bulk runner, which must
-    write exactly what the actions write."""
-    fields = {
-        "community": community,
-        "company": company,
-        "clock_started_at": now,
-        "accepted_at": None,
-        "onsite_paused_at": None,
-        "sign_deadline": deadlines.sign,
-        "onsite_deadline": deadlines.onsite,
-        "resolve_deadline": deadlines.resolve,
-    }
-    data = {
-        "company": company.short_name,
-        "community": community.name,
-        "deadlines": deadlines.as_dict(),
-        "season_clock": season_clock,
-    }
-    return fields, data
-
-
-def _route(order, actor, community, *, action, now, check=True, reason="", company=None):
-    company = company or community.company
-    deadlines = compute_deadlines(order.category, now)
-    fields, data = route_changes(
-        community, company, deadlines, now, season_clock=in_heating_season(now)
-    )
-    return _change(
-        order,
-        actor,
-        action,
-        to_state=State.DISPATCHED,
-        fields=fields,
-        reason=reason,
-        data=data,
-        now=now,
-        check_permission=check,
-    )
-
-
 def do_dispatch(order, actor, community, *, expected_state=None, now=None) -> WorkOrder:
     """Route an order received without a known community (派单)."""
     now = _now(now)
-    with transaction.atomic():
-        require_action(actor, "dispatch", order)
-        if expected_state and expected_state != order.state:
-            raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
-        return _route(order, actor, community, action="dispatch", now=now, check=False)
+    require_action(actor, "dispatch", order)  # before the state: no hint to whom may not
+    if expected_state and expected_state != order.state:
+        raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
+    return apply(order, actor, changes.dispatch(order, actor, context(now), community), now=now)
 
 
 def do_resolve_immediately(order, actor, reply: str, *, now=None) -> WorkOrder:
@@ -473,52 +289,12 @@ def do_assign(order, actor, technician, *, expected_state=None, now=None) -> Wor
 
 
 def do_record_visit(
-    order,
-    actor,
-    *,
-    readings: list[tuple[str, str, float]],
-    not_home: bool = False,
-    access_refused: bool = False,
-    closed_30_min: bool = False,
-    centre_height_ok: bool = False,
-    read_after_10_min: bool = False,
-    outdoor_temp_c: float | None = None,
-    causes: list[str] = (),
-    actions_taken: str = "",
-    violations: str = "",
-    rectification: str = "",
-    resident_confirmed: bool = False,
-    home_area_m2: float | None = None,
-    photo=None,
-    visited_at: datetime | None = None,
-    expected_state=None,
-    now=None,
+    order, actor, *, visited_at: datetime | None = None, expected_state=None, now=None, **visit
 ) -> Visit:
-    """入户: the technician's record; the verdict follows from the rules (design §4.4).
-
-    ``readings`` are (room name, room kind, °C). A not-at-home visit does not meet the on-site
-    deadline."""
+    """入户: the technician's record (``visit``: the readings and findings as
+    ``changes.record_visit`` takes them); the verdict follows from the rules (design §4.4)."""
     now = _now(now)
-    change = changes.record_visit(
-        order,
-        actor,
-        context(now),
-        readings=readings,
-        not_home=not_home,
-        access_refused=access_refused,
-        closed_30_min=closed_30_min,
-        centre_height_ok=centre_height_ok,
-        read_after_10_min=read_after_10_min,
-        outdoor_temp_c=outdoor_temp_c,
-        causes=causes,
-        actions_taken=actions_taken,
-        violations=violations,
-        rectification=rectification,
-        resident_confirmed=resident_confirmed,
-        home_area_m2=home_area_m2,
-        photo=photo,
-        visited_at=visited_at or now,
-    )
+    change = changes.record_visit(order, actor, context(now), visited_at=visited_at or now, **visit)
     apply(order, actor, change, now=now, expected_state=expected_state)
     return change.rows[0]
 
@@ -613,14 +389,11 @@ def do_reroute(
     """改派: the bureau routes the order to another community/company (after a return or a
     wrong routing); the clock starts again."""
     now = _now(now)
-    reason = _require_reason(reason)
-    with transaction.atomic():
-        require_action(actor, "reroute", order)
-        if expected_state and expected_state != order.state:
-            raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
-        return _route(
-            order, actor, community, action="reroute", now=now, reason=reason, company=company
-        )
+    require_action(actor, "reroute", order)
+    if expected_state and expected_state != order.state:
+        raise ActionError(_("工单状态已变化，请刷新页面后重试"), code="conflict")
+    change = changes.reroute(order, actor, context(now), community, reason, company=company)
+    return apply(order, actor, change, now=now)
 
 
 def do_refuse_return(order, actor, reason: str, *, expected_state=None, now=None) -> WorkOrder:
@@ -687,59 +460,26 @@ def do_reject(order, actor, reason: str, *, expected_state=None, now=None) -> Wo
 
 def auto_press(order, now: datetime) -> bool:
     """Press an order whose press moment has passed; False if another worker did it first."""
-    with transaction.atomic():
-        rows = WorkOrder.objects.filter(
-            pk=order.pk, state=order.state, press_at=order.press_at, press_at__lte=now
-        ).update(pressed=True, press_at=None, updated_at=now)
-        if rows != 1:
-            return False
-        _append_event(
-            order,
-            None,
-            "press",
-            order.state,
-            order.state,
-            now,
-            reason=_("时限已过80%，系统自动催办"),
-            data={"due_at": order.due_at.isoformat() if order.due_at else None},
-        )
-        notify_order_staff(
-            order,
-            _("工单 %(n)s 即将超期（时限 %(t)s），请尽快处理")
-            % {"n": order.number, "t": timezone.localtime(order.due_at).strftime("%m-%d %H:%M")},
-        )
-    return True
+    return _as_worker(order, changes.auto_press, now)
 
 
 def mark_overdue(order, now: datetime) -> bool:
     """Mark the breach of the current deadline once; notify the company and the bureau."""
-    with transaction.atomic():
-        rows = WorkOrder.objects.filter(
-            pk=order.pk,
-            state=order.state,
-            due_at=order.due_at,
-            due_at__lte=now,
-            breached_at__isnull=True,
-        ).update(overdue=True, breached_at=now, press_at=None, updated_at=now)
-        if rows != 1:
-            return False
-        _append_event(
-            order,
-            None,
-            "overdue",
-            order.state,
-            order.state,
-            now,
-            data={"due_at": order.due_at.isoformat()},
-        )
-        notify_order_staff(order, _("工单 %(n)s 已超期") % {"n": order.number}, supervisors=True)
+    return _as_worker(order, changes.mark_overdue, now)
+
+
+def _as_worker(order, change_function, now: datetime) -> bool:
+    try:
+        apply(order, None, change_function(order, context(now)), now=now, check_permission=False)
+    except ActionError:
+        return False  # another worker (or an action) changed the order first
     return True
 
 
 def sweep(now: datetime | None = None, batch: int = 500) -> tuple[int, int]:
     """One pass of the worker: (orders pressed, orders marked overdue)."""
     now = _now(now)
-    # Only orders on a running clock have press_at / due_at (``_clock_columns``), so the
+    # Only orders on a running clock have press_at / due_at (``changes.clock_columns``), so the
     # queries need no state filter, which would lure the planners off the deadline indexes;
     # the state is checked again below and in the conditional updates.
     # Breaches first: marking one clears its press moment, so a breached order is not also

@@ -7,9 +7,12 @@ columns, the event's reason and data, the rows to add and the staff to notify.
 
 Two appliers write a change: ``actions.apply`` (access check, conditional UPDATE on the state
 the actor saw, the Event, the rows, notices through the outbox, in one transaction) and the
-demo history's ``BulkRunner`` (the same change on unsaved rows, written in bulk). So the demo's
-season cannot drift from what the actions do. Adding a transition: a row in
-``transitions.TRANSITIONS``, a function here, its ``do_*`` in ``actions`` and its test.
+demo history's ``BulkRunner`` (the same change on unsaved rows, written in bulk). Both take the
+order's new columns from ``new_values``. A new order (``create``, with its dispatch when the
+community is known) and the worker's press and breach (``auto_press``, ``mark_overdue``) are
+changes too, so the demo's season cannot drift from what the actions and the worker do.
+Adding a transition: a row in ``transitions.TRANSITIONS``, a function here, its ``do_*`` in
+``actions`` and its test.
 """
 
 from __future__ import annotations
@@ -17,11 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.api.models import ApiClient
+from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.registry.models import HeatingSeason, standard_indoor_c
 from wennuan.staff.choices import Role
 
@@ -34,9 +40,18 @@ from .choices import (
     Satisfaction,
     State,
 )
-from .deadlines import Deadlines, compute_deadlines
-from .models import BRACED, Callback, Visit
+from .deadlines import (
+    Deadlines,
+    Policy,
+    compute_deadlines,
+    in_heating_season,
+    policy_for,
+    press_moment,
+    routing_deadline,
+)
+from .models import BRACED, Callback, Visit, WorkOrder
 from .rules import visit_verdict
+from .transitions import TRANSITIONS
 
 # Categories whose reply needs a home visit first (the 24-hour temperature test, art. 21).
 VISIT_REQUIRED = frozenset({Category.NOT_WARM})
@@ -119,6 +134,9 @@ class NewReading(NamedTuple):
 class Change:
     action: str
     to_state: str | None = None  # None: the state stays
+    # The states it may start from; None: the transition table's (the worker's sweep is no
+    # transition a person runs: it presses and marks any open order).
+    from_states: frozenset[str] | None = None
     fields: dict = field(default_factory=dict)
     reason: str = ""
     data: dict = field(default_factory=dict)
@@ -133,20 +151,34 @@ class Context:
     """What a change may depend on besides the order and the actor."""
 
     now: datetime
-    # (category, clock start) → the three deadlines; the live one reads the policy and season
-    # from the database, the demo history passes its preloaded ones.
-    deadlines: Callable[[str, datetime], Deadlines]
+    # The deadline policy of a category and whether a moment is in the heating season: the
+    # live ones read the database, the demo history passes its preloaded ones.
+    policy: Callable[[str], Policy]
+    in_season: Callable[[datetime], bool]
     # Whether a reply goes public at once (the city does not review publications).
     published_on_reply: Callable[[], bool]
     # The standard indoor temperature (°C) that holds at a moment (its heating season's).
     standard_c: Callable[[datetime], float]
 
     def new_deadlines(self, category: str) -> Deadlines:
-        return self.deadlines(category, self.now)
+        return compute_deadlines(
+            category, self.now, policy=self.policy(category), season=self.in_season(self.now)
+        )
+
+    def new_routing_deadline(self, category: str) -> datetime:
+        return routing_deadline(
+            category, self.now, policy=self.policy(category), season=self.in_season(self.now)
+        )
 
 
-def live_deadlines(category: str, start: datetime) -> Deadlines:
-    return compute_deadlines(category, start)
+def live_context(now: datetime, published_on_reply: Callable[[], bool]) -> Context:
+    return Context(
+        now=now,
+        policy=policy_for,
+        in_season=in_heating_season,
+        published_on_reply=published_on_reply,
+        standard_c=live_standard_c,
+    )
 
 
 def live_standard_c(moment: datetime) -> float:
@@ -163,6 +195,69 @@ def _restart_clock(ctx: Context, category: str) -> dict:
         "onsite_deadline": deadlines.onsite,
         "resolve_deadline": deadlines.resolve,
     }
+
+
+# The columns ``clock_columns`` reads of the order as it will be.
+CLOCK_INPUTS = (
+    "state",
+    "company_id",
+    "clock_started_at",
+    "routing_deadline",
+    "sign_deadline",
+    "onsite_deadline",
+    "resolve_deadline",
+    "first_visit_at",
+    "onsite_paused_at",
+)
+
+
+def clock_columns(order, before) -> dict:
+    """due_at / press_at / breached_at for the order as it will be after the change; an
+    unchanged deadline keeps its press and breach marks (no second press for the same one)."""
+    due = None
+    if order.state == State.RECEIVED and order.company_id is None:
+        due = order.routing_deadline  # the bureau's routing queue
+    elif order.state in (State.DISPATCHED, State.REOPENED):
+        due = order.sign_deadline
+    elif order.state in (State.ACCEPTED, State.IN_PROGRESS):
+        candidates = [order.resolve_deadline]
+        if order.first_visit_at is None and order.onsite_paused_at is None:
+            candidates.append(order.onsite_deadline)
+        candidates = [c for c in candidates if c is not None]
+        due = min(candidates) if candidates else None
+    if due == before.due_at:
+        return {"due_at": due, "press_at": before.press_at, "breached_at": before.breached_at}
+    press = None
+    if due is not None and order.clock_started_at is not None and due > order.clock_started_at:
+        press = press_moment(order.clock_started_at, due)
+    if due is None:
+        return {"due_at": due, "press_at": press, "breached_at": None}
+    # A new running deadline: "超期" meant the old one; the event log keeps that breach.
+    return {"due_at": due, "press_at": press, "breached_at": None, "overdue": False}
+
+
+def new_values(order, change: Change, from_state: str, now: datetime) -> dict:
+    """The order's columns after ``change`` (from ``from_state``, the state the actor saw):
+    the change's own, then the running clock's (``due_at`` in the change's columns means the
+    change sets the clock itself)."""
+    values = {"state": change.to_state or from_state, "updated_at": now, **change.fields}
+    if "due_at" not in values:
+        # Only what the clock reads (a copy of the whole model instance cost the demo history
+        # seconds); the company is the one relation it reads.
+        after = SimpleNamespace(**{name: getattr(order, name) for name in CLOCK_INPUTS})
+        for name, value in values.items():
+            if name == "company":
+                after.company_id = value.pk if value is not None else None
+            elif name in CLOCK_INPUTS:
+                setattr(after, name, value)
+        values.update(clock_columns(after, order))
+    return values
+
+
+def allowed_from(change: Change) -> frozenset[str]:
+    if change.from_states is not None:
+        return change.from_states
+    return TRANSITIONS[change.action].from_states
 
 
 MAX_REPLY_LENGTH = 2000
@@ -190,6 +285,129 @@ def _reply_text(reply: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The changes, in the order of an order's life
+
+
+def number_prefix(now: datetime) -> str:
+    """An order number is GN + local date + five-digit sequence of the day (GN2026112700001)."""
+    return "GN" + timezone.localtime(now).strftime("%Y%m%d")
+
+
+def order_number(prefix: str, sequence: int) -> str:
+    return f"{prefix}{sequence:05d}"
+
+
+@dataclass
+class NewOrder:
+    """A new order as it is written (dispatched when the community was known, else in the
+    bureau's routing queue), as it was received (the "create" event's order), and the changes
+    of its creation, each with the state it started from (its events)."""
+
+    order: WorkOrder
+    received_values: dict  # the order's columns as received
+    steps: list[tuple[str, Change]]
+
+    def received(self) -> WorkOrder:
+        return WorkOrder(**self.received_values)
+
+
+def create(
+    actor,
+    ctx: Context,
+    *,
+    text: str,
+    phone: str,
+    channel: str,
+    category: str,
+    community=None,
+    caller_name: str = "",
+    building: str = "",
+    unit: str = "",
+    room: str = "",
+    stated_temp_c: float | None = None,
+    external_id: str = "",
+    phone_optional: bool = False,
+) -> NewOrder:
+    """受理 (and 派单 when the community is known): the unsaved, unnumbered order.
+    ``phone_optional``: a WeChat subscriber is reached through the account, not by phone."""
+    if not (text or "").strip():
+        raise ActionError(_("请填写诉求内容"), field="text", code="required")
+    if not (phone_optional and not phone) and not is_valid_phone(phone or ""):
+        raise ActionError(
+            _("联系电话格式不正确（手机号11位，座机需带区号）"), field="phone", code="invalid_phone"
+        )
+    if category not in Category.values:
+        raise ActionError(_("未知的工单类别"), field="category", code="invalid_choice")
+    received = dict(
+        channel=channel,
+        api_client=actor if isinstance(actor, ApiClient) else None,
+        external_id=external_id,
+        caller_name=caller_name.strip(),
+        phone=normalize_phone(phone),
+        building=building,
+        unit=unit,
+        room=room,
+        text=text.strip(),
+        stated_temp_c=check_temperature(stated_temp_c, "stated_temp_c"),
+        category=category,
+        state=State.RECEIVED,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    order = WorkOrder(**received)
+    steps = [("", Change("create", to_state=State.RECEIVED, data={"channel": channel}))]
+    if community is not None:
+        route = dispatch(order, actor, ctx, community)
+        steps.append((State.RECEIVED, route))
+        values = new_values(order, route, State.RECEIVED, ctx.now)
+    else:
+        # No company can be told: the bureau owns the order until it routes it, on a clock of
+        # its own, so the worker presses it and marks it overdue like any company's order.
+        deadline = ctx.new_routing_deadline(category)
+        values = {
+            "clock_started_at": ctx.now,
+            "routing_deadline": deadline,
+            "due_at": deadline,
+            "press_at": press_moment(ctx.now, deadline),
+        }
+    for name, value in values.items():
+        setattr(order, name, value)
+    return NewOrder(order, received, steps)
+
+
+def dispatch(
+    order, actor, ctx: Context, community, *, company=None, reason="", action="dispatch"
+) -> Change:
+    """派单 (and 改派): the order goes to the community's company on a fresh clock."""
+    company = company or community.company
+    deadlines = ctx.new_deadlines(order.category)
+    return Change(
+        action,
+        to_state=State.DISPATCHED,
+        fields={
+            "community": community,
+            "company": company,
+            "clock_started_at": ctx.now,
+            "accepted_at": None,
+            "onsite_paused_at": None,
+            "sign_deadline": deadlines.sign,
+            "onsite_deadline": deadlines.onsite,
+            "resolve_deadline": deadlines.resolve,
+        },
+        reason=reason,
+        data={
+            "company": company.short_name,
+            "community": community.name,
+            "deadlines": deadlines.as_dict(),
+            "season_clock": ctx.in_season(ctx.now),
+        },
+    )
+
+
+def reroute(order, actor, ctx: Context, community, reason: str, *, company=None) -> Change:
+    """改派: the bureau routes the order to another community/company (after a return or a
+    wrong routing); the clock starts again."""
+    reason = require_reason(reason)
+    return dispatch(order, actor, ctx, community, company=company, reason=reason, action="reroute")
 
 
 def resolve_immediately(order, actor, ctx: Context, reply: str) -> Change:
@@ -498,3 +716,42 @@ def merge(order, actor, ctx: Context, master, reason: str = "") -> Change:
 def reject(order, actor, ctx: Context, reason: str) -> Change:
     """不予受理: out of scope (not a heating matter)."""
     return Change("reject", to_state=State.REJECTED, reason=require_reason(reason))
+
+
+# ---------------------------------------------------------------------------------------------
+# The worker (as the system): conditional on the exact columns read, so with several workers
+# only one presses or marks an order.
+
+
+def auto_press(order, ctx: Context) -> Change:
+    """催办 by the system once 80 % of the running deadline has passed."""
+    if order.press_at is None or order.press_at > ctx.now:
+        raise ActionError(_("还没到催办时间"), code="conflict")
+    due = timezone.localtime(order.due_at).strftime("%m-%d %H:%M")
+    return Change(
+        "press",
+        from_states=OPEN_STATES,
+        fields={"pressed": True, "press_at": None, "due_at": order.due_at},
+        guard={"press_at": order.press_at},
+        reason=_("时限已过80%，系统自动催办"),
+        data={"due_at": order.due_at.isoformat() if order.due_at else None},
+        notices=[
+            Notice(
+                _("工单 %(n)s 即将超期（时限 %(t)s），请尽快处理") % {"n": order.number, "t": due}
+            )
+        ],
+    )
+
+
+def mark_overdue(order, ctx: Context) -> Change:
+    """超期: the breach of the running deadline, marked once; the company and the bureau hear."""
+    if order.due_at is None or order.due_at > ctx.now or order.breached_at is not None:
+        raise ActionError(_("工单未超期"), code="conflict")
+    return Change(
+        "overdue",
+        from_states=OPEN_STATES,
+        fields={"overdue": True, "breached_at": ctx.now, "press_at": None, "due_at": order.due_at},
+        guard={"due_at": order.due_at, "breached_at": None},
+        data={"due_at": order.due_at.isoformat()},
+        notices=[Notice(_("工单 %(n)s 已超期") % {"n": order.number}, supervisors=True)],
+    )

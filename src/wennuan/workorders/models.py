@@ -491,8 +491,6 @@ class ManagerAccount(models.Model):
         return f"{self.user} → {self.manager}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if staff_role(self.user) != Role.COMMUNITY_MANAGER:
             raise ValidationError({"user": _("该账号的角色不是小区管理员")})
         if user_company_id(self.user) != self.manager.company_id:
@@ -549,8 +547,6 @@ class FeeReductionRule(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.medium_shortfall_k <= self.small_shortfall_k:
             raise ValidationError({"medium_shortfall_k": _("中度不足上限必须大于轻度不足上限")})
         if not self.small_ratio <= self.medium_ratio <= self.large_ratio:

@@ -14,18 +14,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.db.models import Count
 from django.utils import timezone
 
+from wennuan.demo.history import BulkRunner, Cast, OrderScript, run_history
 from wennuan.demo.names import mobile_phone, person_name
 from wennuan.registry.models import Community, HeatingCompany, HeatingSeason, Manager
 from wennuan.staff.choices import Role
 from wennuan.staff.models import StaffProfile
 from wennuan.staff.roles import assign_role_group
-
-from .access import CITIZEN
-from .choices import Category, Cause, Channel, RoomKind
-from .history import BulkRunner, Cast, OrderScript, run_history
-from .models import ManagerAccount, ReplyTemplate
+from wennuan.workorders.access import CITIZEN
+from wennuan.workorders.choices import Category, Cause, Channel, RoomKind
+from wennuan.workorders.models import ManagerAccount, ReplyTemplate
 
 SEED = 17
 ORDERS_PER_DAY = 230
@@ -177,8 +177,6 @@ def _extra_technicians() -> None:
 def _link_manager_logins() -> int:
     """Each company's community-manager login stands for the register manager with the most
     communities of that company (their orders are what that login reads)."""
-    from django.db.models import Count
-
     linked = 0
     for profile in StaffProfile.objects.filter(role=Role.COMMUNITY_MANAGER).select_related("user"):
         if ManagerAccount.objects.filter(user=profile.user).exists():
