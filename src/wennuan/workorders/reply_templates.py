@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from .choices import Verdict
 from .models import BRACED, TEMPLATE_PLACEHOLDERS, ReplyTemplate
+
+MEASURED = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
 
 PLACEHOLDERS = TEMPLATE_PLACEHOLDERS
 
@@ -31,7 +33,9 @@ def _visit_facts(order, now: datetime) -> tuple[datetime, float | None]:
     written (which filled every reply with today's date)."""
     visits = list(order.visits.order_by("-visited_at"))
     for visit in visits:
-        if visit.lowest_reading_c is not None:
+        # A test the rules call invalid (windows open, too soon after arriving) measured
+        # nothing a reply may report.
+        if visit.verdict in MEASURED and visit.lowest_reading_c is not None:
             return visit.visited_at, visit.lowest_reading_c
     return (visits[0].visited_at if visits else now), None
 
@@ -41,7 +45,9 @@ def fill_template(text: str, order, now: datetime) -> str:
     day = timezone.localtime(visited_at).date()
     values = {
         "{小区}": order.community.name if order.community else None,
-        "{日期}": _("%(m)d月%(d)d日") % {"m": day.month, "d": day.day},
+        # In the reply's own language, Chinese, whatever the dispatcher's page language: the
+        # English page wrote "4/12" into a Chinese reply (read as 12 April).
+        "{日期}": f"{day.month}月{day.day}日",
         "{室温}": None if temperature is None else f"{temperature:g}°C",
     }
     for placeholder, value in values.items():

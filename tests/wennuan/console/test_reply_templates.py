@@ -9,7 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from wennuan.workorders import actions
-from wennuan.workorders.models import ReplyTemplate, WorkOrder
+from wennuan.workorders.choices import Verdict
+from wennuan.workorders.models import ReplyTemplate, Visit, WorkOrder
 
 from ..workorders.fixtures import good_visit  # noqa: TID252
 
@@ -81,6 +82,23 @@ def test_the_date_is_the_visits_not_the_day_the_reply_is_written(client, persona
     assert f"已于{visit_day.month}月{visit_day.day}日调节单元阀门" in text
     later = visit_day + timedelta(days=2)
     assert f"已于{later.month}月{later.day}日" not in text
+
+
+def test_the_reply_stays_chinese_on_the_english_page_and_skips_an_invalid_test(
+    client, personas, visited, settings
+):
+    """An outsider's English-page dispatcher got "4/12维修人员已入户" (read as 12 April) in a
+    Chinese reply, and a 无效测温 visit's reading filled {室温}."""
+    mine = ReplyTemplate.objects.create(
+        company=visited.company, category="not_warm", title="测温答复", text=TEXT
+    )
+    Visit.objects.filter(order=visited).update(verdict=Verdict.INVALID)
+    client.force_login(personas["dispatcher"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/console/orders/{visited.number}/?template={mine.pk}").content.decode()
+    day = timezone.localtime(visited.visits.get().visited_at).date()
+    assert f"已于{day.month}月{day.day}日调节单元阀门" in page
+    assert "住户室温{室温}" in page  # left for the dispatcher to fill
 
 
 def test_a_reply_still_holding_a_placeholder_is_refused(client, personas, visited):

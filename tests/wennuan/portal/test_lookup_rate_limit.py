@@ -69,6 +69,9 @@ def test_digits_of_the_wrong_shape_are_asked_for_again_and_are_no_failed_attempt
         page = response.content.decode()
         assert "请输入手机号的后四位数字" in page and "没有找到" not in page
         assert order.number in page  # the number typed stays in the form
+        # and the box does not cut six digits to four behind the citizen's back (an outsider's
+        # "348765" became "3487", a counted wrong try)
+        assert 'name="last4" inputmode="numeric" maxlength="20"' in page
     response = lookup(client, "", "1111")
     assert response.status_code == 400 and "请输入工单号" in response.content.decode()
     for guess in range(4):
