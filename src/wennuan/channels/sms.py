@@ -289,9 +289,9 @@ class TencentSmsBackend:
     def was_sent(self, phone: str, client_id: str, since: datetime, until: datetime) -> bool | None:
         """Whether a status report of a message with ``SessionContext`` = ``client_id`` to
         ``phone`` arrived between ``since`` (a minute earlier, for clock skew) and ``until``:
-        PullSmsSendStatusByPhoneNumber. ``None`` when the page is full without it (Offset is
-        fixed at 0, so later reports cannot be read). Raises :class:`SmsError` when the gateway
-        does not answer."""
+        PullSmsSendStatusByPhoneNumber; ``None`` (cannot tell) otherwise — reports arrive only
+        after delivery, and Offset is fixed at 0 so a full page hides later ones. Raises
+        :class:`SmsError` when the gateway does not answer."""
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
             TencentCloudSDKException,
         )
@@ -312,7 +312,10 @@ class TencentSmsBackend:
         reports = response.PullSmsSendStatusSet or []
         if any(report.SessionContext == client_id for report in reports):
             return True
-        return None if len(reports) >= TENCENT_PULL_LIMIT else False
+        # No report is no proof: Tencent lists a message only once its delivery report has
+        # come back, which for a phone that is off can take hours (an outsider's check: a
+        # "not sent" here sent it twice). So Tencent cannot say "no": at least once.
+        return None
 
 
 def _e164(phone: str) -> str:

@@ -24,13 +24,14 @@ id: yes → the row is marked sent without sending (the attempt is logged with a
 note); no → it is sent. A channel or backend that cannot be asked (no query, or the query
 fails) → it is sent again and the note says so: for those, delivery stays *at least once*,
 never lost. With a gateway that can be asked, a worker killed between the gateway's
-acceptance and the mark sends nothing twice: *exactly once*. (Tencent answers from delivery
-reports: a message whose report has not arrived when the lease lapses, 5 minutes, counts as
-not sent.)
+acceptance and the mark sends nothing twice: *exactly once*.
 
-A failed attempt that was logged (the gateway answered an error) is retried after
-``BACKOFF_BASE × 2^(attempts-1)`` (capped at ``BACKOFF_CAP``); after ``MAX_ATTEMPTS`` the row is
-marked failed for a human to look at.
+A failed attempt is retried after ``BACKOFF_BASE × 2^(attempts-1)`` (capped at
+``BACKOFF_CAP``); after ``MAX_ATTEMPTS`` the row is marked failed for a human to look at. A
+failure may come after the gateway accepted (a read timeout), so the retry asks the gateway
+first too, by the same rule. Aliyun lists an accepted message at once (exactly once); Tencent
+lists a message only after its delivery report, so it can say "yes" but never "no" (at least
+once).
 """
 
 from __future__ import annotations
@@ -162,10 +163,18 @@ def deliver_due(
         message = OutboxMessage.objects.get(pk=message_id)
         started = timezone.now()
         note = ""
-        if lapsed_claim_until is not None:
-            # The row was claimed until then and never released: that worker died mid-attempt.
+        if lapsed_claim_until is not None or message.last_error:
+            # Either the row was claimed until then and never released (that worker died
+            # mid-attempt), or the last attempt failed — and a failure can come after the
+            # gateway accepted (a read timeout: an outsider's 12-s gateway turned 6 SMS into
+            # 21). Aliyun's own advice: check before retrying.
+            since = message.created_at if lapsed_claim_until is None else lapsed_claim_until - LEASE
             already, note = _ask_gateway(
-                checks.get(message.channel), message, lapsed_claim_until - LEASE, now
+                checks.get(message.channel),
+                message,
+                min(since, message.created_at),
+                now,
+                interrupted=lapsed_claim_until is not None,
             )
             if already:
                 _finish(message, worker, started, now, error="", note=note, windows=windows)
@@ -188,9 +197,13 @@ def deliver_due(
     return sent, failed
 
 
-def _ask_gateway(was_sent, message: OutboxMessage, since: datetime, until: datetime):
-    """(already accepted?, the note for the log) for a message whose last claim lapsed."""
+def _ask_gateway(
+    was_sent, message: OutboxMessage, since: datetime, until: datetime, *, interrupted: bool
+):
+    """(already accepted?, the note for the log) for a message whose earlier attempt was
+    interrupted (its claim lapsed) or failed."""
     message_ref = client_message_id(message)
+    earlier = "an earlier attempt was interrupted" if interrupted else "the last attempt failed"
     if was_sent is None:
         verdict, reason = None, "the gateway cannot be asked"
     else:
@@ -200,12 +213,14 @@ def _ask_gateway(was_sent, message: OutboxMessage, since: datetime, until: datet
         except Exception as exc:  # noqa: BLE001 - a failed query is the same as no query
             verdict, reason = None, f"the query failed: {exc!r}"[:200]
     if verdict:
-        note = f"reconciled: an earlier attempt was interrupted; the gateway has {message_ref}"
+        note = f"reconciled: {earlier}; the gateway has {message_ref}"
         logger.info("outbox %s: %s, not sent again", message.pk, note)
         return True, note + ", not sent again"
     if verdict is False:
-        return False, f"an earlier attempt was interrupted; the gateway has no {message_ref}"
-    note = f"an earlier attempt was interrupted and {reason}: sent again (at least once)"
+        return False, f"{earlier}; the gateway has no {message_ref}"
+    if not interrupted and was_sent is None:
+        return False, ""  # a channel that cannot be asked retries as it always did
+    note = f"{earlier} and {reason}: sent again (at least once)"
     logger.warning("outbox %s: %s", message.pk, note)
     return False, note
 

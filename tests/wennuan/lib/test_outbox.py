@@ -255,7 +255,32 @@ def test_a_failed_query_sends_again_and_says_so(make_order, personas, askable, t
     assert "query failed" in attempt.note and "query timed out" in attempt.note
 
 
-def test_a_logged_gateway_error_is_retried_without_asking(
+def test_a_timeout_after_the_gateway_accepted_is_asked_about_not_resent(
+    make_order, personas, askable, monkeypatch, time_machine
+):
+    """An outsider's 12-s gateway (longer than the client's timeout) turned 6 acceptance SMS
+    into 21: a failure can come after the gateway accepted, and the retry did not ask."""
+    message = _queued_press(make_order, personas, time_machine)
+    client_id = outbox.client_message_id(message)
+
+    def accepts_then_times_out(phone, text, *, client_id=None):
+        askable.sent.append((phone, text, client_id))
+        raise TimeoutError("read timed out")
+
+    monkeypatch.setattr(askable, "send", accepts_then_times_out)
+    assert outbox.deliver_due(START) == (0, 1)
+    monkeypatch.undo()
+    monkeypatch.setattr(notify, "sms_backend", lambda: askable)
+    retry_at = START + outbox.backoff(1)
+    time_machine.move_to(retry_at, tick=False)
+    assert outbox.deliver_due() == (1, 0)
+    assert askable.asked == [("13853019999", client_id, message.created_at, retry_at)]
+    assert len(askable.sent) == 1  # not sent again
+    notes = list(DeliveryAttempt.objects.filter(message=message).values_list("note", flat=True))
+    assert notes[0] == "" and notes[1].startswith("reconciled: the last attempt failed")
+
+
+def test_a_gateway_that_refused_is_asked_then_sent(
     make_order, personas, askable, monkeypatch, time_machine
 ):
     message = _queued_press(make_order, personas, time_machine)
@@ -266,8 +291,9 @@ def test_a_logged_gateway_error_is_retried_without_asking(
     monkeypatch.setattr(notify, "sms_backend", lambda: askable)
     time_machine.move_to(START + outbox.backoff(1), tick=False)
     assert outbox.deliver_due() == (1, 0)
-    assert askable.asked == [] and len(askable.sent) == 1
-    assert [a.note for a in DeliveryAttempt.objects.filter(message=message)] == ["", ""]
+    assert len(askable.asked) == 1 and len(askable.sent) == 1
+    notes = [a.note for a in DeliveryAttempt.objects.filter(message=message)]
+    assert notes[1].startswith("the last attempt failed; the gateway has no")
 
 
 def test_a_backend_with_the_older_send_still_gets_its_messages(make_order, personas, gateway):
