@@ -21,9 +21,10 @@ beyond them (mass balance).
 
 The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
-``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose load exceeds the design load the check
-raises it as far as the day's worst hour needs, at most to ``MAX_LIFT_BAR``, and says so. The design solve's transport delays are the first
-estimate the engine schedules the sources with before the hourly check (see engine).
+``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose worst hour needs more, the check raises
+it for the day as far as that hour needs, at most to ``MAX_LIFT_BAR``, and says so. The
+design solve's transport delays are the first estimate the engine schedules the sources with
+before the hourly check (see engine).
 """
 
 from dataclasses import dataclass, field
@@ -426,7 +427,7 @@ class CompanyNetwork:
             with np.errstate(all="ignore"):
                 delay[cols] = np.nanmean(np.vstack(delays), axis=0)
         day_lift_bar = arrangement.lift_bar
-        needed_bar = self._day_lift_raise_bar(margin[:, cols])
+        needed_bar = self._day_lift_raise_bar(margin[:, cols], arrangement.lift_bar)
         # Raised as far as the worst hour needs, but no circulation pump beyond MAX_LIFT_BAR:
         # what 16 bar still leaves short stays a named shortfall (computed at 16 bar).
         raise_bar = min(needed_bar, max(MAX_LIFT_BAR - arrangement.lift_bar, 0.0))
@@ -437,13 +438,15 @@ class CompanyNetwork:
                 "design": arrangement.lift_bar,
                 "day": day_lift_bar,
                 "needed": arrangement.lift_bar + needed_bar,
+                "reserve": LIFT_RESERVE_BAR,
                 "name": self.sources[balance].name,
             }
             if raise_bar < needed_bar:
                 warnings.append(
                     _(
-                        "今日最不利时段循环泵扬程需 %(needed).1f bar（含 0.3 bar 余量），超过上限："
-                        "按 %(day).1f bar 校核（设计工况 %(design).1f bar），请确认%(name)s循环泵的能力"
+                        "今日最不利时段循环泵扬程需 %(needed).1f bar（含 %(reserve).1f bar 余量），"
+                        "超过上限：按 %(day).1f bar 校核（设计工况 %(design).1f bar），"
+                        "请确认%(name)s循环泵的能力"
                     )
                     % values
                 )
@@ -477,8 +480,7 @@ class CompanyNetwork:
             day_lift_bar,
         )
 
-    @staticmethod
-    def _day_lift_raise_bar(margin_bar) -> float:
+    def _day_lift_raise_bar(self, margin_bar, design_lift_bar: float) -> float:
         """How much the balance plant's lift must rise above its design-load value for the
         day's worst hour to leave every substation its ``min_dp_bar`` (plus the reserve),
         rounded up to 0.1 bar; 0 when the design lift suffices or the lift is fixed by
@@ -494,10 +496,15 @@ class CompanyNetwork:
         lift, see ``_Arrangement.dp_shift_bar``)."""
         if float(setting("WENNUAN_PLAN_LIFT_BAR")) or not np.isfinite(margin_bar).any():
             return 0.0
-        worst_bar = float(np.nanmin(margin_bar))
-        if worst_bar >= 0:
+        if float(np.nanmin(margin_bar)) >= 0:
             return 0.0
-        return float(np.ceil((LIFT_RESERVE_BAR - worst_bar) * 10) / 10)
+        # Sized as the design lift is (heatphys), from the day's differential pressures at
+        # the design lift instead of the design solve's.
+        day_dp_bar = margin_bar[np.isfinite(margin_bar)] + self.min_dp_bar
+        day_lift_bar = size_pump_lift_bar(
+            design_lift_bar, day_dp_bar, self.min_dp_bar, LIFT_RESERVE_BAR
+        )
+        return round(day_lift_bar - design_lift_bar, 1)
 
     def _source_flows(
         self, substation_heat_kw, primary_dt_k, source_heat_kw, loss_fraction
