@@ -168,11 +168,11 @@ def deliver_due(
             # mid-attempt), or the last attempt failed — and a failure can come after the
             # gateway accepted (a read timeout: an outsider's 12-s gateway turned 6 SMS into
             # 21). Aliyun's own advice: check before retrying.
-            since = message.created_at if lapsed_claim_until is None else lapsed_claim_until - LEASE
+            # Asked over the message's whole life: any earlier attempt may be the one accepted.
             already, note = _ask_gateway(
                 checks.get(message.channel),
                 message,
-                min(since, message.created_at),
+                message.created_at,
                 now,
                 interrupted=lapsed_claim_until is not None,
             )
