@@ -242,21 +242,7 @@ def order_new(request):
     if not may_act(request.user, "create"):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else request.GET
-    form = {
-        k: data.get(k, "")
-        for k in (
-            "text",
-            "phone",
-            "caller_name",
-            "community",
-            "building",
-            "unit",
-            "room",
-            "category",
-            "stated_temp_c",
-            "channel",
-        )
-    }
+    form = {k: data.get(k, "") for k in INTAKE_FIELDS}
     form["channel"] = form["channel"] or Channel.HOTLINE_12319
     form_token = request.POST.get("form_token", "")
     errors = []
