@@ -159,7 +159,8 @@ def complaint(request):
         errors = result.errors
         ip = client_address(request)
         if not errors and not is_personal_phone(phone):
-            errors = [("phone", "invalid_phone", str(PERSONAL_PHONE_MESSAGE))]
+            message = labelled("phone", PERSONAL_PHONE_MESSAGE, COMPLAINT_FORM_LABELS)
+            errors = [("phone", "invalid_phone", message)]
         if not errors and _rate_limited(result.values, ip):
             errors = [("phone", "rate_limited", _("提交过于频繁，请稍后再试或拨打 12319"))]
         if not errors and result.values["community"] is None and not community_unknown:

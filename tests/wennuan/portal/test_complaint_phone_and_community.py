@@ -25,6 +25,7 @@ def test_a_hotline_or_a_short_number_is_not_the_callers_phone(client, season, ph
     page = response.content.decode()
     assert response.status_code == 400
     assert "请填写能回电联系到您的手机号" in page or "联系电话格式不正确" in page
+    assert "手机号或座机：" in page  # led by the field's label, like every other error
     # Everything typed is still there.
     assert "暖气不热，屋里16度" in page and 'value="王大明"' in page and 'value="302"' in page
     assert f'value="{phone}"' in page
