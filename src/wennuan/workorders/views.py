@@ -602,13 +602,33 @@ def _visit_field_label(field: str, rows) -> str:
     return field_label(field)
 
 
-def _parse_visit_number(raw: str, field: str):
-    try:
-        return parse_user_number(raw)
-    except ValueError:
+def _parse_visit_numbers(rows, texts) -> tuple[list, float | None, float | None]:
+    """(readings, outdoor °C, area m²) as typed; every field that is not a number is named in
+    one error (a technician in a stairwell fixed them one submit at a time)."""
+    problems = []
+
+    def number(raw: str, field: str):
+        try:
+            return parse_user_number(raw)
+        except ValueError:
+            message = _("“%(v)s” 不是数字（例如 16.5 或 16,5）") % {"v": raw}
+            problems.append(
+                (field, labelled(field, message, {field: _visit_field_label(field, rows)}))
+            )
+            return None
+
+    readings = []
+    for index, row in enumerate(rows):
+        temp = number(row["temp"], f"readings.{index}")
+        if temp is not None:
+            readings.append((row["room"], row["kind"], temp))
+    outdoor = number(texts["outdoor_temp_c"], "outdoor_temp_c")
+    area = number(texts["home_area_m2"], "home_area_m2")
+    if problems:
         raise wo_actions.ActionError(
-            _("“%(v)s” 不是数字（例如 16.5 或 16,5）") % {"v": raw}, field=field, code="invalid"
-        ) from None
+            "；".join(message for _field, message in problems), field=problems[0][0], code="invalid"
+        )
+    return readings, outdoor, area
 
 
 PENDING_PHOTO_DIR = "visits/pending"
@@ -674,13 +694,7 @@ def order_visit(request, number):
                     raise wo_actions.ActionError(
                         str(refusal), field="photo", code="invalid"
                     ) from None
-            readings = []
-            for index, row in enumerate(rows):
-                temp = _parse_visit_number(row["temp"], f"readings.{index}")
-                if temp is not None:
-                    readings.append((row["room"], row["kind"], temp))
-            outdoor = _parse_visit_number(texts["outdoor_temp_c"], "outdoor_temp_c")
-            area_value = _parse_visit_number(texts["home_area_m2"], "home_area_m2")
+            readings, outdoor, area_value = _parse_visit_numbers(rows, texts)
             if photo is None and pending_name:
                 photo = File(default_storage.open(pending_name), name=Path(pending_name).name)
             wo_actions.do_record_visit(

@@ -42,6 +42,21 @@ def visit_form(**overrides):
     return form
 
 
+def test_every_field_that_is_not_a_number_is_named_at_once(client, assigned, personas):
+    """An outsider's technician had to submit once per bad field: only the first was named."""
+    client.force_login(personas["technician"])
+    response = client.post(
+        f"/console/orders/{assigned.number}/visit/",
+        visit_form(temp_0="十六", outdoor_temp_c="冷", home_area_m2="九十"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    for named in ("室温 1（客厅）：“十六” 不是数字", "室温 2（主卧）：“abc” 不是数字",
+                  "“冷” 不是数字", "“九十” 不是数字"):  # fmt: skip
+        assert named in page, named
+    assert 'value="十六"' in page and 'value="九十"' in page and not assigned.visits.exists()
+
+
 def test_an_error_keeps_every_input_and_names_the_field(client, assigned, personas):
     client.force_login(personas["technician"])
     photo = SimpleUploadedFile("room.png", PNG, content_type="image/png")
