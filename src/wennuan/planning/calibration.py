@@ -44,6 +44,7 @@ from wennuan.lib.scheduling import PeriodicTask
 from wennuan.registry.models import Community
 from wennuan.workorders.choices import (
     HEAT_COMPLAINTS,
+    MEASURED_VERDICTS,
     STANDARD_ROOMS,
     Cause,
     Channel,
@@ -56,7 +57,6 @@ from .choices import PlanStatus
 from .config import setting
 from .models import CommunityModelParameters, CommunityParameterChange, Plan, PlanCommunity
 
-VALID_VERDICTS = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
 HEAT_FACTOR_LIMITS = (0.5, 2.0)
 OFFSET_LIMITS_C = (-5.0, 5.0)
 
@@ -239,7 +239,7 @@ def collect_evidence(
     visits = list(
         Visit.objects.filter(
             order__community_id__in=ids,
-            verdict__in=VALID_VERDICTS,
+            verdict__in=MEASURED_VERDICTS,
             visited_at__gte=start,
             visited_at__lt=now,
         ).values("id", "visited_at", "outdoor_temp_c", "order__community_id", "causes")
@@ -475,7 +475,9 @@ def visit_count_by_company(start: datetime, end: datetime) -> dict[int, dict]:
     """{company id: {"valid": n, "compliant": m}} of visits in [start, end) (daily report)."""
     out: dict[int, dict] = defaultdict(lambda: {"valid": 0, "compliant": 0})
     rows = (
-        Visit.objects.filter(visited_at__gte=start, visited_at__lt=end, verdict__in=VALID_VERDICTS)
+        Visit.objects.filter(
+            visited_at__gte=start, visited_at__lt=end, verdict__in=MEASURED_VERDICTS
+        )
         .values("order__company_id", "verdict")
         .annotate(n=Count("id"))
         .order_by()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wennuan.staff.scope import CompanyScope as Scope
 from wennuan.staff.scope import Reach
-from wennuan.workorders.choices import OPEN_STATES, Satisfaction, Verdict
+from wennuan.workorders.choices import MEASURED_VERDICTS, OPEN_STATES, Satisfaction, Verdict
 from wennuan.workorders.models import Callback, Visit, WorkOrder
 
 from .rates import SATISFIED_VALUES
@@ -115,7 +115,7 @@ def kpi_tiles(scope: Scope, now: datetime) -> list[Tile]:
         week_ago,
         now,
         Q(verdict=Verdict.COMPLIANT),
-        Q(verdict__in=[Verdict.COMPLIANT, Verdict.NON_COMPLIANT]),
+        Q(verdict__in=MEASURED_VERDICTS),
     )
     satisfied, satisfied_before = _two_windows(
         calls, "at", week_ago, now, Q(satisfaction__in=SATISFIED_VALUES)

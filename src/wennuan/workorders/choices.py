@@ -108,6 +108,11 @@ class Verdict(models.TextChoices):
     NOT_HOME = "not_home", _("不在家")
 
 
+# The verdicts of a visit that measured the home by the rules (what a reply, a KPI or the
+# calibration may count as a reading).
+MEASURED_VERDICTS = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
+
+
 class Cause(models.TextChoices):
     """Findings of a visit (design §4.4, stable codes)."""
 

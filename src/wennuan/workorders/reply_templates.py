@@ -8,10 +8,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from .choices import Verdict
+from .choices import MEASURED_VERDICTS
 from .models import BRACED, TEMPLATE_PLACEHOLDERS, ReplyTemplate
-
-MEASURED = (Verdict.COMPLIANT, Verdict.NON_COMPLIANT)
 
 PLACEHOLDERS = TEMPLATE_PLACEHOLDERS
 
@@ -35,7 +33,7 @@ def _visit_facts(order, now: datetime) -> tuple[datetime, float | None]:
     for visit in visits:
         # A test the rules call invalid (windows open, too soon after arriving) measured
         # nothing a reply may report.
-        if visit.verdict in MEASURED and visit.lowest_reading_c is not None:
+        if visit.verdict in MEASURED_VERDICTS and visit.lowest_reading_c is not None:
             return visit.visited_at, visit.lowest_reading_c
     return (visits[0].visited_at if visits else now), None
 
