@@ -168,11 +168,9 @@ def deliver_due(
             # mid-attempt), or the last attempt failed — and a failure can come after the
             # gateway accepted (a read timeout: an outsider's 12-s gateway turned 6 SMS into
             # 21). Aliyun's own advice: check before retrying.
-            # Asked over the message's whole life: any earlier attempt may be the one accepted.
             already, note = _ask_gateway(
                 checks.get(message.channel),
                 message,
-                message.created_at,
                 now,
                 interrupted=lapsed_claim_until is not None,
             )
@@ -197,18 +195,17 @@ def deliver_due(
     return sent, failed
 
 
-def _ask_gateway(
-    was_sent, message: OutboxMessage, since: datetime, until: datetime, *, interrupted: bool
-):
+def _ask_gateway(was_sent, message: OutboxMessage, until: datetime, *, interrupted: bool):
     """(already accepted?, the note for the log) for a message whose earlier attempt was
-    interrupted (its claim lapsed) or failed."""
+    interrupted (its claim lapsed) or failed. Asked over the message's whole life: any
+    earlier attempt may be the one the gateway accepted."""
     message_ref = client_message_id(message)
     earlier = "an earlier attempt was interrupted" if interrupted else "the last attempt failed"
     if was_sent is None:
         verdict, reason = None, "the gateway cannot be asked"
     else:
         try:
-            verdict = was_sent(message, since, until)
+            verdict = was_sent(message, message.created_at, until)
             reason = "the gateway cannot be asked or cannot tell"
         except Exception as exc:  # noqa: BLE001 - a failed query is the same as no query
             verdict, reason = None, f"the query failed: {exc!r}"[:200]
