@@ -179,6 +179,19 @@ def _interval_row(daily_ape: pd.Series, level: float) -> dict:
     }
 
 
+def _nis_scada_season(scada, substation: str, year: int) -> tuple:
+    """``(name, history, actual, scored_months, min_hours)`` of one Niš heating season from a
+    SCADA file: history up to 30 September, the season October–April, scored Nov–Mar, days of
+    ≥ 20 hours."""
+    return (
+        f"Niš {substation} {year}/{(year + 1) % 100:02d}",
+        scada.loc[: f"{year}-09-30"],
+        scada.loc[f"{year}-10-01" : f"{year + 1}-04-30"],
+        NIS_HEATING_MONTHS,
+        20,
+    )
+
+
 def heldout_seasons(folder: str | Path) -> list[tuple]:
     """The held-out seasons every held-out report scores, in one place.
 
@@ -198,16 +211,7 @@ def heldout_seasons(folder: str | Path) -> list[tuple]:
     for substation in ("L4", "L8", "L12"):
         scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
         scada = scada[["outdoor_temp_c", "heat_kw"]]
-        seasons.append(
-            (
-                f"Niš {substation} {y}/{(y + 1) % 100:02d}",
-                scada.loc[: f"{y}-09-30"],
-                scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
-                NIS_HEATING_MONTHS,
-                20,
-                None,
-            )
-        )
+        seasons.append((*_nis_scada_season(scada, substation, y), None))
         fresh = folder / "nis" / NIS_FRESH_SEASON_FILE.format(substation=substation)
         if fresh.exists():
             actual = read_nis_15min(fresh)[["outdoor_temp_c", "heat_kw"]]
@@ -278,16 +282,7 @@ def tuning_seasons(folder: str | Path) -> list[tuple]:
     ):
         scada = read_nis_scada(folder / "nis" / f"xai4heat_scada_{substation}.csv")
         scada = scada[["outdoor_temp_c", "heat_kw"]]
-        for y in years:
-            seasons.append(
-                (
-                    f"Niš {substation} {y}/{(y + 1) % 100:02d}",
-                    scada.loc[: f"{y}-09-30"],
-                    scada.loc[f"{y}-10-01" : f"{y + 1}-04-30"],
-                    NIS_HEATING_MONTHS,
-                    20,
-                )
-            )
+        seasons.extend(_nis_scada_season(scada, substation, y) for y in years)
     data = read_flensburg(folder / "flensburg")[["outdoor_temp_c", "heat_kw"]]
     seasons.append(
         (
