@@ -36,9 +36,3 @@ class ApiClient(models.Model):
         """Create a client and return it with its new token (not stored in clear)."""
         token = secrets.token_urlsafe(32)
         return cls.objects.create(name=name, token_hash=hash_token(token)), token
-
-    @classmethod
-    def authenticate(cls, token: str) -> "ApiClient | None":
-        if not token:
-            return None
-        return cls.objects.filter(token_hash=hash_token(token), is_active=True).first()

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from wennuan.api.auth import client_for_token
 from wennuan.api.models import ApiClient
 from wennuan.lib.masking import published_reply
 from wennuan.lib.moments import parse_moment
@@ -159,7 +160,7 @@ def service_definition(request, fmt, code):
 
 
 def _client(params) -> ApiClient | None:
-    return ApiClient.authenticate((params.get("api_key") or "").strip())
+    return client_for_token((params.get("api_key") or "").strip())
 
 
 @_open311_view

@@ -103,6 +103,11 @@ def _template(name: str) -> str:
     return code
 
 
+def _timeout_s() -> int:
+    """Seconds one gateway call may take (``WENNUAN_SMS_TIMEOUT_S``, checked in settings)."""
+    return int(getattr(settings, "WENNUAN_SMS_TIMEOUT_S", 10))
+
+
 # Aliyun error codes that a later try will not fix (wrong number, template, signature, key).
 ALIYUN_FINAL_CODES = frozenset(
     {
@@ -137,8 +142,8 @@ class AliyunSmsBackend:
                 access_key_secret=_setting("WENNUAN_SMS_ALIYUN_ACCESS_KEY_SECRET"),
                 endpoint=host,
                 protocol=scheme,
-                connect_timeout=5000,
-                read_timeout=10000,
+                connect_timeout=min(5, _timeout_s()) * 1000,
+                read_timeout=_timeout_s() * 1000,
             )
         )
 
@@ -234,7 +239,7 @@ class TencentSmsBackend:
             getattr(settings, "WENNUAN_SMS_TENCENT_ENDPOINT", "") or TENCENT_ENDPOINT
         )
         profile = ClientProfile(
-            httpProfile=HttpProfile(protocol=scheme, endpoint=host, reqTimeout=10)
+            httpProfile=HttpProfile(protocol=scheme, endpoint=host, reqTimeout=_timeout_s())
         )
         self.client = sms_client.SmsClient(
             credential.Credential(

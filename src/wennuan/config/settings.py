@@ -340,6 +340,15 @@ WENNUAN_SMS_TENCENT_SECRET_KEY = os.environ.get("WENNUAN_SMS_TENCENT_SECRET_KEY"
 WENNUAN_SMS_TENCENT_SDK_APP_ID = os.environ.get("WENNUAN_SMS_TENCENT_SDK_APP_ID", "")
 WENNUAN_SMS_TENCENT_REGION = os.environ.get("WENNUAN_SMS_TENCENT_REGION", "ap-guangzhou")
 WENNUAN_SMS_TENCENT_ENDPOINT = os.environ.get("WENNUAN_SMS_TENCENT_ENDPOINT", "")
+# How long one call to the SMS gateway may take (connect + answer), in seconds. A slow gateway
+# is not an error to hide: the attempt fails, is logged, and the outbox asks the gateway before
+# it tries again. Far below the outbox's 5-minute claim lease, so that a slow send never
+# outlives its claim.
+WENNUAN_SMS_TIMEOUT_S = env_int("WENNUAN_SMS_TIMEOUT_S", 10)
+if not 1 <= WENNUAN_SMS_TIMEOUT_S <= 120:
+    raise ImproperlyConfigured(
+        f"WENNUAN_SMS_TIMEOUT_S={WENNUAN_SMS_TIMEOUT_S} must be between 1 and 120 seconds"
+    )
 # Citizen notices (wennuan.channels.citizen): on unless WENNUAN_CITIZEN_NOTICES=0 (the test
 # run switches them off by default so that other apps' outbox counts stay their own).
 WENNUAN_CITIZEN_NOTICES = os.environ.get("WENNUAN_CITIZEN_NOTICES", "1") != "0"

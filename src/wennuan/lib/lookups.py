@@ -1,12 +1,13 @@
 """Process-local caches of the small, rarely edited tables every intake consults (the register's
-reader index and communities, the city, deadline policies, heating seasons, notice templates),
-valid while the database's *lookup fingerprint* is unchanged.
+reader index and communities, the city, deadline policies, heating seasons, notice templates,
+the API clients' token hashes), valid while the database's *lookup fingerprint* is unchanged.
 
 The fingerprint is one query: a version counter that every save or delete of those tables
 bumps (signals, so an admin edit in another process is seen by all), plus each table's row
 count and newest id — and for the communities, which imports write in bulk, the newest
 ``updated_at``; the deadline policies, the seasons' dates, the city's area code, the notice
-templates and the companies' names (a few rows each) are in it whole — so a bulk write that
+templates, the companies' names and the API clients' token hashes with their active flag (a
+few rows each) are in it whole — so a bulk write that
 sends no signal still changes it. (A ``QuerySet.update`` of other company or city columns, or
 of communities without ``updated_at``, must call ``bump()``.) A request reads it at
 most once (``LookupsMiddleware`` pins it lazily: requests that use no lookup pay nothing);
@@ -27,6 +28,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from wennuan.api.models import ApiClient
 from wennuan.channels.models import CitizenNoticeTemplate
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason
 from wennuan.workorders.models import DeadlinePolicy
@@ -72,6 +74,8 @@ def _fingerprint_sql() -> str:
     parts.append(_rows_text(City, ("area_code",)))
     parts.append(_rows_text(CitizenNoticeTemplate, ("kind", "is_active", "text")))
     parts.append(_rows_text(HeatingCompany, ("legal_name", "short_name")))
+    # A revoked token (is_active off, or the row deleted) must stop working in every process.
+    parts.append(_rows_text(ApiClient, ("token_hash", "is_active")))
     return "SELECT " + ", ".join(parts)
 
 
@@ -147,7 +151,10 @@ class LookupsMiddleware:
 def connect_signals() -> None:
     """Called from the lib app's ready(): bump the version on every write of a lookup table."""
     signals = (("save", post_save), ("delete", post_delete))
-    for model in (City, HeatingCompany, HeatingSeason, DeadlinePolicy, CitizenNoticeTemplate):
+    lookup_models = (
+        City, HeatingCompany, HeatingSeason, DeadlinePolicy, CitizenNoticeTemplate, ApiClient
+    )  # fmt: skip
+    for model in lookup_models:
         for name, signal in signals:
             signal.connect(bump, sender=model, dispatch_uid=f"lookups-{model.__name__}-{name}")
     # Communities are in the fingerprint by count, newest id and newest updated_at (imports

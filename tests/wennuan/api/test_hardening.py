@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from wennuan.api.middleware import MAX_BODY_BYTES, json_depth
 from wennuan.api.models import ApiClient
+from wennuan.lib import lookups
 from wennuan.workorders import actions
 from wennuan.workorders.models import IdempotencyKey, WorkOrder
 
@@ -227,7 +228,8 @@ def test_database_outage_is_a_json_503(client, api, monkeypatch):
     def down(*args, **kwargs):
         raise OperationalError("connection to server failed")
 
-    monkeypatch.setattr(ApiClient, "authenticate", classmethod(down))
+    # The request's first query (the lookup fingerprint, which also holds the token hashes).
+    monkeypatch.setattr(lookups, "read_fingerprint", down)
     response = client.get(URL, {"changed_since": "2026-01-01T00:00:00+08:00"}, **auth)
     assert response.status_code == 503
     assert response["Retry-After"]
@@ -245,17 +247,17 @@ def test_intake_runs_a_fixed_number_of_queries(client, api, django_assert_num_qu
     settings.WENNUAN_CITIZEN_NOTICES = True  # the acceptance SMS, as in production
     post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="warm-up")  # builds the reader's index
     bare = {"text": "金盾小区5号楼2单元301暖气不热，屋里15度", "phone": "13853012345"}
-    # token, key, the lookup fingerprint (register, city, policies, seasons, templates: one
+    # the lookup fingerprint (API tokens, register, city, policies, seasons, templates: one
     # query), counter, order (written once, already dispatched), events "create" and
-    # "dispatch" (one INSERT), opt-out, SMS outbox, event "notify", key; the view's
-    # transaction (here a savepoint and its release) and the order insert's savepoint and
-    # release.
-    with django_assert_num_queries(14):
+    # "dispatch" (one INSERT), opt-out, SMS outbox, event "notify", key (its unique constraint
+    # is the replay check: no look-up first); the view's transaction (here a savepoint and
+    # its release) and the order insert's savepoint and release.
+    with django_assert_num_queries(12):
         response = post(client, auth, bare, HTTP_IDEMPOTENCY_KEY="second")
     assert response.status_code == 201 and response.json()["community"] == "金盾小区"
     with CaptureQueriesContext(connection) as queries:
         post(client, auth, {**bare, "phone": "13853012346"}, HTTP_IDEMPOTENCY_KEY="third")
-    assert len(queries) == 14
+    assert len(queries) == 12
     # The register is not read row by row on each intake.
     register_reads = [q["sql"] for q in queries if 'FROM "registry_community"' in q["sql"]]
     assert all("WHERE" in sql or "COUNT(" in sql for sql in register_reads), register_reads

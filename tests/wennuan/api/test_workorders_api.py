@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from wennuan.api.auth import client_for_token
 from wennuan.api.models import ApiClient
 from wennuan.workorders import actions
 from wennuan.workorders.models import Event, WorkOrder
@@ -114,8 +115,21 @@ def test_authentication_is_required(client, personas, token):
     assert post(client, URL, GOOD, "wrong-token").status_code == 401
     client.force_login(personas["supervisor"])  # a staff session is not an API token
     assert client.get(f"{URL}?changed_since=2020-01-01T00:00:00").status_code == 401
+    assert post(client, URL, GOOD, token).status_code == 201
+    # Revoked without a signal (a bulk update): the token is cached per process, and still
+    # stops working at once.
     ApiClient.objects.update(is_active=False)
     assert post(client, URL, GOOD, token).status_code == 401
+
+
+def test_a_new_or_reactivated_client_is_seen_at_the_next_request(client, token):
+    assert post(client, URL, GOOD, token).status_code == 201
+    ApiClient.objects.update(is_active=False)
+    assert post(client, URL, GOOD, token).status_code == 401
+    ApiClient.objects.update(is_active=True)
+    assert post(client, URL, GOOD, token).status_code == 201
+    _new, new_token = ApiClient.issue("新平台")
+    assert post(client, URL, GOOD, new_token).status_code == 201
 
 
 def test_read_act_and_list_changed(client, token, personas):
@@ -184,7 +198,7 @@ def test_a_client_never_sees_another_clients_or_the_hotlines_orders(client, toke
 def test_create_api_client_prints_a_token_once(db, capsys):
     call_command("create_api_client", "测试平台")
     token = capsys.readouterr().out.strip()
-    assert ApiClient.authenticate(token).name == "测试平台"
+    assert client_for_token(token).name == "测试平台"
     assert token not in str(ApiClient.objects.values_list("token_hash", flat=True)[0])
 
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -74,6 +75,7 @@ class Gateway:
         self.answer_code = None  # an error code to answer with instead of success
         self.query_code = None  # likewise for the query
         self.clock = lambda: datetime.now(UTC)  # when it accepts a message
+        self.answer_delay_s = 0.0  # a slow gateway: seconds before it answers
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -81,6 +83,7 @@ class Gateway:
                 pass
 
             def do_POST(self):
+                time.sleep(gateway.answer_delay_s)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 check = gateway.check_aliyun if provider == "aliyun" else gateway.check_tencent
@@ -328,6 +331,23 @@ def test_tencent_wrong_key_and_refusals_are_errors(tencent, settings):
     with pytest.raises(SmsError) as limited:
         TencentSmsBackend().send("13853011111", "x")
     assert limited.value.retryable
+
+
+@pytest.mark.parametrize("provider", ["aliyun", "tencent"])
+def test_a_gateway_slower_than_the_timeout_setting_is_a_retryable_failure(
+    provider, request, settings
+):
+    """WENNUAN_SMS_TIMEOUT_S bounds each call; a slow gateway is a failed attempt that the
+    outbox retries (after asking the gateway), never a worker waiting past its lease."""
+    gateway = request.getfixturevalue(provider)
+    backend_class = AliyunSmsBackend if provider == "aliyun" else TencentSmsBackend
+    settings.WENNUAN_SMS_TIMEOUT_S = 1
+    gateway.answer_delay_s = 3
+    with pytest.raises(SmsError) as raised:
+        backend_class().send("13853011111", "工单已受理")
+    assert raised.value.retryable
+    gateway.answer_delay_s = 0
+    assert backend_class().send("13853011111", "工单已受理").provider == provider
 
 
 def test_missing_settings_say_which(settings):
