@@ -115,6 +115,10 @@ SCHEMAS = {
             "unit": {"type": "string"},
             "room": {"type": "string"},
             "channel": {"type": "string", "enum": list(Channel.values)},
+            "external_id": {
+                "type": "string",
+                "description": "the 12345 platform's own number for the case; empty if none",
+            },
             "created_at": MOMENT,
             "updated_at": MOMENT,
             "deadlines": {
@@ -135,6 +139,39 @@ SCHEMAS = {
             "reply": {"type": "string"},
             "master": {**ORDER_NUMBER, "nullable": True},
         },
+    },
+    "Reading": {
+        "type": "object",
+        "nullable": True,
+        "description": "what the complaint reader made of the text (design §8)",
+        "properties": {
+            "heating": {
+                "type": "boolean",
+                "nullable": True,
+                "description": "false: the text is not about heating (the operator may 退单)",
+            },
+            "category_confidence": {"type": "number", "nullable": True},
+            "category_top2": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "category": {"type": "string", "enum": list(Category.values)},
+                        "probability": {"type": "number"},
+                    },
+                },
+            },
+            "community_suggestion": {
+                **NULLABLE_STRING,
+                "description": "a register community the text only resembles (是否指…?)",
+            },
+        },
+    },
+    "IntakeAnswer": {
+        "allOf": [
+            _ref("WorkOrder"),
+            {"type": "object", "properties": {"reading": _ref("Reading")}},
+        ]
     },
     "ChangedOrders": {
         "type": "object",
@@ -286,8 +323,12 @@ def description() -> dict:
                     },
                     "responses": {
                         **AUTHENTICATED,
-                        "201": _json(order, "created"),
-                        "200": _json(order, "same Idempotency-Key and body: the earlier order"),
+                        "201": _json(_ref("IntakeAnswer"), "created"),
+                        "200": _json(
+                            _ref("IntakeAnswer"),
+                            "same Idempotency-Key and body: the earlier order (also when "
+                            "today's checks would refuse the body, e.g. a renamed community)",
+                        ),
                         "422": _errors("Idempotency-Key already used with a different body"),
                     },
                 },

@@ -24,7 +24,7 @@ from wennuan.lib.middleware import control_character_field
 from wennuan.lib.moments import parse_moment
 from wennuan.workorders import actions
 from wennuan.workorders.access import API_CLIENT_ACTIONS
-from wennuan.workorders.intake import clean_intake
+from wennuan.workorders.intake import clean_intake, read_text
 from wennuan.workorders.models import IdempotencyKey, WorkOrder
 from wennuan.workorders.transitions import TRANSITIONS
 
@@ -138,13 +138,27 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _same_number(value):
+    """16 and 16.0 are one JSON number: written either way, the body is the same."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _same_number(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_same_number(item) for item in value]
+    return value
+
+
 def _body_hash(data: dict) -> str:
-    """The same JSON object written with other spacing or key order is the same request."""
-    return _sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode())
+    """The same JSON object written with other spacing, key order or number form is the same
+    request."""
+    return _sha256(json.dumps(_same_number(data), sort_keys=True, ensure_ascii=False).encode())
 
 
-def _replay(earlier: IdempotencyKey, body_hash: str):
-    """The earlier order again (200), or 422 if the key was used for a different complaint."""
+def _replay(earlier: IdempotencyKey, body_hash: str, reading: dict | None):
+    """The earlier order again (200), or 422 if the key was used for a different complaint.
+    With the reader's view as the first answer had it (read again from the order's text when
+    today's checks refused the body before reading it)."""
     if earlier.body_hash and earlier.body_hash != body_hash:
         return error_response(
             [
@@ -159,7 +173,9 @@ def _replay(earlier: IdempotencyKey, body_hash: str):
     order = WorkOrder.objects.select_related("community", "company", "master").get(
         pk=earlier.order_id
     )
-    return _json(order_payload(order), 200)
+    if reading is None:
+        reading = read_text(order.text).reading_payload()
+    return _json({**order_payload(order), "reading": reading}, 200)
 
 
 def _create(request, client):
@@ -187,20 +203,30 @@ def _create(request, client):
     # A key is not looked up first: a new key is the common case, and the key's unique
     # constraint decides at the end of the transaction — a repeat's work is rolled back and the
     # earlier order is the answer (issue 18: the look-up was a tenth of an intake's cost).
+    # Only a refusal looks the key up first: a retry of a complaint already taken is answered
+    # with its order even when today's checks would refuse it (its community was renamed).
+    reading = None  # the reader's view, once the text has been read
+
+    def refuse(response):
+        earlier = key and IdempotencyKey.objects.filter(client=client, key=key_hash).first()
+        return _replay(earlier, body_hash, reading) if earlier else response
+
     refused = _schema_error(data, "Intake", SHAPE_CODES)
     if refused is not None:
-        return refused
+        return refuse(refused)
     result = clean_intake(data, default_channel="12345")
+    # The reader's view of the text (design §8): not about heating, top-2, a look-alike.
+    reading = result.reading.reading_payload() if result.reading else None
     external_id = data.get("external_id") or ""
     if not isinstance(external_id, str) or len(external_id) > 60:
         result.errors.append(("external_id", "invalid", _("12345 工单编号最多60个字符")))
     if result.errors:
-        return error_response([FieldError(*error) for error in result.errors])
+        return refuse(error_response([FieldError(*error) for error in result.errors]))
     # The intake's own checks give the friendlier messages; this gate refuses what they let
     # through but the description forbids (16 as "16", false as 0, {} as no community).
     refused = _schema_error(data, "Intake")
     if refused is not None:
-        return refused
+        return refuse(refused)
     result.values["external_id"] = external_id.strip()
     try:
         with transaction.atomic():
@@ -210,21 +236,20 @@ def _create(request, client):
                     client=client, key=key_hash, body_hash=body_hash, order=order
                 )
     except actions.ActionError as error:
-        return error_response([FieldError(error.field, error.code, error.message)])
+        return refuse(error_response([FieldError(error.field, error.code, error.message)]))
     except IntegrityError:
         # The key was used before (or raced in twice): the first one's order is the answer.
         earlier = IdempotencyKey.objects.filter(client=client, key=key_hash).first()
         if earlier is None:
             raise
-        return _replay(earlier, body_hash)
+        return _replay(earlier, body_hash, reading)
     community = result.values["community"]
     if community is not None and order.community_id == community.pk:
         # Already loaded with its company by the intake: the answer needs no more queries.
         order.community = community
         if order.company_id == community.company_id:
             order.company = community.company
-    # The reader's view of the text (design §8): not about heating, top-2, a look-alike.
-    return _json({**order_payload(order), "reading": result.reading.reading_payload()}, 201)
+    return _json({**order_payload(order), "reading": reading}, 201)
 
 
 def _cursor_token(order: WorkOrder) -> str:

@@ -162,6 +162,36 @@ def test_same_key_with_a_different_body_is_422_and_the_same_body_replays(client,
     assert WorkOrder.objects.count() == 1
 
 
+def test_a_retry_after_the_register_changed_still_gets_its_order(client, api):
+    """A client whose first answer was lost retries; meanwhile the community was renamed. The
+    complaint was taken: the retry gets its order, not "没有找到小区" (an outsider's find)."""
+    from wennuan.registry.models import Community
+
+    _row, auth = api
+    first = post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="lost-answer")
+    assert first.status_code == 201
+    community = Community.objects.get(name="剑桥学府")
+    community.name = "剑桥学府（一期）"
+    community.save()
+    again = post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="lost-answer")
+    assert again.status_code == 200 and again.json()["number"] == first.json()["number"]
+    assert again.json()["reading"]["heating"] is True
+    # Without the key, or with a new one, the body is refused as before; nothing is stored.
+    new_key = post(client, auth, GOOD, HTTP_IDEMPOTENCY_KEY="new")
+    assert new_key.status_code == 400 and new_key.json()["errors"][0]["code"] == "unknown"
+    assert WorkOrder.objects.count() == 1
+
+
+def test_one_json_number_written_two_ways_is_the_same_body(client, api):
+    _row, auth = api
+    first = post(client, auth, {**GOOD, "stated_temp_c": 16}, HTTP_IDEMPOTENCY_KEY="n")
+    again = post(client, auth, {**GOOD, "stated_temp_c": 16.0}, HTTP_IDEMPOTENCY_KEY="n")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["reading"] == again.json()["reading"]
+    other = post(client, auth, {**GOOD, "stated_temp_c": 16.5}, HTTP_IDEMPOTENCY_KEY="n")
+    assert other.status_code == 422
+
+
 # -- item 6: control characters refused at the edge
 
 
