@@ -47,7 +47,7 @@ from heatphys.forecasting.changepoint_batch import (
 )
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
-from heatphys.schedule import source_schedule, transport_delays_h
+from heatphys.schedule import simultaneous_dispatch_kw, source_schedule, transport_delays_h
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
@@ -740,27 +740,22 @@ def check_network(
             company, substations, sources, cfg.min_dp_bar, capacity_kw=limits.design_capacity_kw
         )
     network = cache[company.id]
-    # The check runs the sources as the schedule does (who holds the pressure, who is off),
-    # and the schedule needs the check's transport delays: the sources are first scheduled
-    # with the delays of the design-load solve (shorter than at part load, where flows are
-    # lower), the check runs that schedule, and the stored schedule uses the check's delays.
-    # The two schedules differ only by the hour shift of far substations.
     # Each source serves its own supply zone first (the register's Substation.source); a
     # zone-sized network cannot carry one zone's load from another plant (tie pipes carry a
     # fraction of it), so plain merit order would plan water the pipes cannot move.
     zone_source = np.array([source_pos.get(s.source_id, -1) for s in substations], dtype=int)
-    first_schedule = source_schedule(
-        sub_heat,
-        capacity,
-        delay_h=transport_delays_h(network.design_delay_s, n_substations=n_sub),
-        heat_loss_fraction=cfg.network_loss_fraction,
-        substation_source=zone_source,
-    )
+    # The check runs each hour with the water of that hour's heat (who holds the pressure,
+    # who is off, each source's flow): flows are simultaneous across the network, only the
+    # heat's arrival is delayed. (Fed with the delay-shifted production schedule, the boiler
+    # houses moved less water than their zones drew in hours of falling load, and the balance
+    # plant pushed the rest over the tie pipes: Yongheng's lift was raised on most days.)
     hydro = network.check(
         sub_heat,
         primary_dt,
         primary_supply,
-        first_schedule,
+        simultaneous_dispatch_kw(
+            sub_heat, capacity, zone_source, heat_loss_fraction=cfg.network_loss_fraction
+        ),
         heat_loss_fraction=cfg.network_loss_fraction,
     )
     warnings.extend(hydro.warnings)
