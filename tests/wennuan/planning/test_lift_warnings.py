@@ -4,6 +4,8 @@ warnings say when and where (issue 16, the dispatch engineer: warnings rare and 
 import numpy as np
 import pytest
 
+from wennuan.planning import hydraulics
+from wennuan.planning.choices import AdjustmentKind
 from wennuan.planning.engine import compute_company_plan
 from wennuan.planning.models import PlanPipe, PlanSubstation
 from wennuan.registry.models import (
@@ -73,3 +75,105 @@ def test_a_mild_day_in_zones_moves_no_water_between_zones_and_keeps_the_design_l
     assert np.max(np.abs(tie.mass_flow_kg_s)) < 0.01 * np.max(np.abs(main.mass_flow_kg_s))
     rows = PlanSubstation.objects.filter(plan=plan)
     assert all(r.min_dp_margin_bar >= 0 and not r.flow_shortfall for r in rows)
+
+
+def test_the_lift_warning_names_the_worst_hour_and_its_substations(plan_city):
+    """The engineer needs "at 07:00, substations X, Y", not only the new lift: the warning
+    names the hour of the lowest margin at the design lift and the substation short in it."""
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
+    assert cold.inputs["lift_bar"] > cold.inputs["design_lift_bar"]
+    worst_hour = int(np.argmin(PlanSubstation.objects.get(plan=cold).dp_margin_bar))
+    raised = [w for w in cold.warnings if "提高到" in w]
+    assert raised and f"（{worst_hour:02d}:00 时 北一站）" in raised[0], cold.warnings
+
+
+def test_the_worst_hour_is_the_lowest_margin_and_its_short_stations_worst_first():
+    network = hydraulics.CompanyNetwork.unchecked(3, 0.5, "")
+    network.consumer_names = ["甲站", "乙站", "丙站"]
+    margin = np.full((24, 3), 0.4)
+    margin[7] = [-0.2, 0.1, -0.9]  # 07:00: 丙 then 甲 short
+    margin[8] = [-0.5, 0.3, 0.2]  # short too, but not the worst hour
+    margin[3, 1] = np.nan  # an hour not solved for one station
+    assert network._worst_hour(margin) == "07:00 时 丙站、甲站"
+
+
+def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundreds_of_bar(
+    two_sources,  # noqa: F811
+):
+    """The CHP plant cut to 0: the boiler house holds the pressure and its water must reach
+    北一站 through a 3 cm tie. Even 16 bar cannot move it; the solve's margin is hundreds of
+    bar below zero, which no substation can have. The plan says the station is not served
+    (no differential pressure) and stores −min_dp, not the solver's number."""
+    NetworkPipe.objects.filter(code="P3").update(inner_diameter_m=0.03)
+    plan = compute_company_plan(
+        two_sources.north,
+        PLAN_DAY,
+        weather_for(PLAN_DAY, -2.0),
+        now=NOW,
+        adjustments=[
+            {
+                "kind": AdjustmentKind.SOURCE_LIMIT,
+                "source_id": HeatSource.objects.get(code="plant").id,
+                "value": 0.0,
+            }
+        ],
+    )
+    row = PlanSubstation.objects.get(plan=plan)
+    assert row.flow_shortfall
+    assert row.min_dp_margin_bar == pytest.approx(-plan.inputs["min_dp_bar"])
+    assert min(row.dp_margin_bar) >= -plan.inputs["min_dp_bar"]
+    unserved = [w for w in plan.warnings if "供不上热" in w]
+    assert unserved and "北一站" in unserved[0], plan.warnings
+    assert not any("北一站（-" in w for w in plan.warnings), plan.warnings
+
+
+def test_the_fixed_lift_setting_is_read_once_per_network(plan_city, monkeypatch):
+    """Sizing an arrangement and raising the day's lift read WENNUAN_PLAN_LIFT_BAR in one
+    place (they read it separately before: a change between them would disagree)."""
+    reads = []
+    original = hydraulics.setting
+
+    def counting(name):
+        reads.append(name)
+        return original(name)
+
+    monkeypatch.setattr(hydraulics, "setting", counting)
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
+    assert reads.count("WENNUAN_PLAN_LIFT_BAR") == 1
+
+
+def test_minus_60_degrees_is_called_implausible_and_the_cold_rooms_are_named(plan_city):
+    """An outsider planned a −60 °C day: accepted, −33.5 °C indoors, no word. The plan now
+    says first that the weather is outside the models' range, and that the substations
+    cannot pass the heat (MW, hour) with the communities that go cold."""
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -60.0), now=NOW)
+    assert "请先核对天气数据" in plan.warnings[0] and "-60.0 °C" in plan.warnings[0]
+    short = [w for w in plan.warnings if "换热站能力不足" in w]
+    assert short and "MW" in short[0] and "剑桥学府" in short[0] and "金盾小区" in short[0]
+
+
+def test_a_day_the_sources_cannot_heat_says_the_shortfall_in_mw_and_who_is_cold(plan_city):
+    plan = compute_company_plan(
+        plan_city.north,
+        PLAN_DAY,
+        weather_for(PLAN_DAY, -5.0),
+        now=NOW,
+        adjustments=[
+            {
+                "kind": AdjustmentKind.SOURCE_LIMIT,
+                "source_id": HeatSource.objects.get(code="plant").id,
+                "value": 2000.0,
+            }
+        ],
+    )
+    short = [w for w in plan.warnings if "热源能力不足" in w]
+    assert short, plan.warnings
+    # demand ≈ 5 MW × (19 + 5)/22.9, deliverable 2 MW × 0.97: about 3.3 MW short every hour
+    peak_mw = float(short[0].split("最大缺口 ")[1].split(" MW")[0])
+    assert 2.5 < peak_mw < 4.0
+    assert "0–23 时" in short[0] and "剑桥学府" in short[0]
+    # and nothing of the kind on an ordinary day
+    mild = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 0.0), now=NOW)
+    assert not any("能力不足" in w or "核对天气" in w for w in mild.warnings), mild.warnings
