@@ -365,7 +365,8 @@ def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c,
         )
     else:
         text = _(
-            "换热站能力不足（超过 1.2 倍设计负荷）：最大缺口 %(peak).1f MW（%(hour)02d:00），"
+            "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
+            "（%(hour)02d:00），"
             "全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s"
         )
     return [text % values]

@@ -150,7 +150,7 @@ def test_minus_60_degrees_is_called_implausible_and_the_cold_rooms_are_named(pla
     cannot pass the heat (MW, hour) with the communities that go cold."""
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -60.0), now=NOW)
     assert "请先核对天气数据" in plan.warnings[0] and "-60.0 °C" in plan.warnings[0]
-    short = [w for w in plan.warnings if "换热站能力不足" in w]
+    short = [w for w in plan.warnings if "换热站送不出所需热量" in w]
     assert short and "MW" in short[0] and "剑桥学府" in short[0] and "金盾小区" in short[0]
 
 
@@ -176,4 +176,39 @@ def test_a_day_the_sources_cannot_heat_says_the_shortfall_in_mw_and_who_is_cold(
     assert "0–23 时" in short[0] and "剑桥学府" in short[0]
     # and nothing of the kind on an ordinary day
     mild = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 0.0), now=NOW)
-    assert not any("能力不足" in w or "核对天气" in w for w in mild.warnings), mild.warnings
+    assert not any("能力不足" in w or "送不出" in w or "核对天气" in w for w in mild.warnings), (
+        mild.warnings
+    )
+
+
+def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hours(plan_city):
+    """Issue 16 (session 7 noticed): on the demo's history-based days, cutting Jiyuan's
+    largest source left 78 % of the communities at one common low, not 90 %. Measured on
+    2026-12-04: in every hour the short communities sit at exactly one level (spread 0 K);
+    the demand follows the hour of day, so in some hours nobody is short, and then each
+    community is at its own target + calibrated offset. The day's lowest temperature runs
+    through the buildings' inertia and carries those hours: correct, not a solver issue.
+    Here: two estates with offsets 0 and −1 K, the plant cut in 06–12 h only."""
+    from wennuan.planning.engine import PlanAdjustment, plan_day
+    from wennuan.planning.models import CommunityModelParameters
+
+    warm, cold = plan_city.communities["剑桥学府"], plan_city.communities["金盾小区"]
+    CommunityModelParameters.objects.create(community=cold, indoor_offset_c=-1.0)
+    cut = PlanAdjustment(
+        kind=AdjustmentKind.SOURCE_LIMIT,
+        source=HeatSource.objects.get(code="plant"),
+        first_hour=6,
+        last_hour=12,
+        value=3000.0,
+    )
+    day = plan_day(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -2.0), adjustments=[cut])
+    order = [c.id for c in day.company_day.communities]
+    i_warm, i_cold = order.index(warm.id), order.index(cold.id)
+    steady = day.heat.steady_indoor_c
+    # short hours: one common level (max-min), the colder estate lifted to it
+    np.testing.assert_allclose(steady[6:13, i_warm], steady[6:13, i_cold], atol=1e-6)
+    assert steady[6:13].max() < 18.0
+    # other hours: each at its own target + offset
+    np.testing.assert_allclose(steady[14:, i_warm] - steady[14:, i_cold], 1.0, atol=1e-6)
+    lows = day.indoor.min_indoor_c
+    assert lows[i_cold] < lows[i_warm] - 0.05  # the day's lows differ, through the inertia
