@@ -3,11 +3,12 @@ warnings say when and where (issue 16, the dispatch engineer: warnings rare and 
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from wennuan.planning import hydraulics
 from wennuan.planning.choices import AdjustmentKind
-from wennuan.planning.engine import compute_company_plan
-from wennuan.planning.models import PlanPipe, PlanSubstation
+from wennuan.planning.engine import PlanAdjustment, compute_company_plan, plan_day
+from wennuan.planning.models import CommunityModelParameters, PlanPipe, PlanSubstation
 from wennuan.registry.models import (
     HeatSource,
     NetworkJunction,
@@ -189,9 +190,6 @@ def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hou
     community is at its own target + calibrated offset. The day's lowest temperature runs
     through the buildings' inertia and carries those hours: correct, not a solver issue.
     Here: two estates with offsets 0 and −1 K, the plant cut in 06–12 h only."""
-    from wennuan.planning.engine import PlanAdjustment, plan_day
-    from wennuan.planning.models import CommunityModelParameters
-
     warm, cold = plan_city.communities["剑桥学府"], plan_city.communities["金盾小区"]
     CommunityModelParameters.objects.create(community=cold, indoor_offset_c=-1.0)
     cut = PlanAdjustment(
@@ -212,3 +210,25 @@ def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hou
     np.testing.assert_allclose(steady[14:, i_warm] - steady[14:, i_cold], 1.0, atol=1e-6)
     lows = day.indoor.min_indoor_c
     assert lows[i_cold] < lows[i_warm] - 0.05  # the day's lows differ, through the inertia
+
+
+def test_the_new_warnings_read_in_english(two_sources):  # noqa: F811
+    NetworkPipe.objects.filter(code="P3").update(inner_diameter_m=0.03)
+    with translation.override("en"):
+        plan = compute_company_plan(
+            two_sources.north,
+            PLAN_DAY,
+            weather_for(PLAN_DAY, -60.0),
+            now=NOW,
+            adjustments=[
+                {
+                    "kind": AdjustmentKind.SOURCE_LIMIT,
+                    "source_id": HeatSource.objects.get(code="plant").id,
+                    "value": 0.0,
+                }
+            ],
+        )
+    text = " ".join(plan.warnings)
+    assert plan.warnings[0].startswith("Check the weather data first")
+    assert "Substations cannot pass the heat" in text and "no differential pressure" in text
+    assert "请先核对" not in text and "送不出" not in text and "供不上热" not in text
