@@ -453,7 +453,18 @@ class CompanyNetwork:
                 "name": self.sources[balance].name,
                 "worst": worst,
             }
-            if raise_bar < needed_bar:
+            # Needing more than twice the cap, some substation has no pressure even at the
+            # cap: the lift the forced-flow solve asks for is no pump's (thousands of bar with
+            # a zone cut off); the stations are named unserved below instead.
+            if raise_bar < needed_bar and arrangement.lift_bar + needed_bar > 2 * MAX_LIFT_BAR:
+                warnings.append(
+                    _(
+                        "今日最不利时段（%(worst)s）循环泵扬程提高到上限 %(day).1f bar（设计工况 "
+                        "%(design).1f bar）也不够，请确认%(name)s循环泵的能力和热源运行方式"
+                    )
+                    % values
+                )
+            elif raise_bar < needed_bar:
                 warnings.append(
                     _(
                         "今日最不利时段循环泵扬程需 %(needed).1f bar（含 %(reserve).1f bar 余量），"

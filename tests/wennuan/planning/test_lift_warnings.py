@@ -127,6 +127,9 @@ def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundr
     unserved = [w for w in plan.warnings if "供不上热" in w]
     assert unserved and "北一站" in unserved[0], plan.warnings
     assert not any("北一站（-" in w for w in plan.warnings), plan.warnings
+    # nor a lift of thousands of bar: the cap is said not to be enough
+    (lift,) = [w for w in plan.warnings if "扬程" in w and "供不上热" not in w]
+    assert "提高到上限 16.0 bar" in lift and "也不够" in lift, lift
 
 
 def test_the_fixed_lift_setting_is_read_once_per_network(plan_city, monkeypatch):
