@@ -22,9 +22,9 @@ beyond them (mass balance).
 The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
 ``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose worst hour needs more, the check raises
-it for the day as far as that hour needs, at most to ``MAX_LIFT_BAR``, and says so. The
-design solve's transport delays are the first estimate the engine schedules the sources with
-before the hourly check (see engine).
+it for the day as far as that hour needs, at most to ``MAX_LIFT_BAR``, and says so. Each hour
+runs with that hour's water (``heatphys.schedule.simultaneous_dispatch_kw``, no transport
+delay: flows are simultaneous, only the heat arrives late), as the design solve does.
 """
 
 from dataclasses import dataclass, field
@@ -95,7 +95,6 @@ class _Arrangement:
     # consumer's differential pressure by the same amount and leaves flows unchanged: the
     # design lift is applied by subtracting this instead of preparing the network again.
     dp_shift_bar: float
-    design_delay_s: np.ndarray  # (consumers,) at the design loads
     warnings: list
 
 
@@ -134,16 +133,6 @@ class CompanyNetwork:
         """The lift of the usual arrangement (the merit-order first source holds the pressure)."""
         arrangement = self.arrangements.get(self.default_balance)
         return arrangement.lift_bar if arrangement is not None else 0.0
-
-    @property
-    def design_delay_s(self) -> np.ndarray:
-        """(S,) transport delays at the design loads in the usual arrangement (NaN off the
-        network): the engine's first estimate for the source schedule."""
-        delay = np.full(self.n_substations, np.nan)
-        arrangement = self.arrangements.get(self.default_balance)
-        if arrangement is not None:
-            delay[self.consumer_columns] = arrangement.design_delay_s
-        return delay
 
     @classmethod
     def build(
@@ -271,11 +260,9 @@ class CompanyNetwork:
         prepared = prepare(network, _OPTIONS)
         warnings = []
         lift = probe_lift
-        design_delay = np.full(len(consumers), np.nan)
         probe = prepared.solve()
         dp = probe.consumers["dp_bar"].to_numpy(float)
         if probe.converged and np.isfinite(dp).all():
-            design_delay = probe.consumers["delay_s"].to_numpy(float)
             if not fixed_lift:
                 lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
         elif not fixed_lift:
@@ -291,9 +278,7 @@ class CompanyNetwork:
                 )
                 % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
             )
-        arrangement = _Arrangement(
-            prepared, balance, lift, probe_lift - lift, design_delay, warnings
-        )
+        arrangement = _Arrangement(prepared, balance, lift, probe_lift - lift, warnings)
         self.arrangements[balance] = arrangement
         return arrangement
 
