@@ -522,10 +522,11 @@ class CompanyNetwork:
         ``WENNUAN_PLAN_LIFT_BAR``. (The caller raises it at most to ``MAX_LIFT_BAR``; what
         that still leaves short stays a shortfall.)
 
-        The design lift covers the design load as the design solve dispatches it; below the
-        design temperature the substations' primary flows exceed their design flows, and on
-        other days the hour's schedule can move water differently from that solve (the demo's
-        Yongheng network needs 8.4 bar at +2 °C against a design 7.6 bar). District-heating
+        The design lift covers the design load as the design solve dispatches it (zone first,
+        as every hour is checked); below the design temperature the substations' primary flows
+        exceed their design flows, and a boiler house at its capacity leaves part of its zone
+        to be fed over the tie pipes (the demo's Yongheng on its two coldest days: 11.6 and
+        14.3 bar against a design 7.6 bar). District-heating
         circulation pumps are speed-controlled, so a dispatcher raises the head for the day
         instead of leaving the far substations short (the margins move one-to-one with the
         lift, see ``_Arrangement.dp_shift_bar``)."""
