@@ -200,3 +200,38 @@ def source_schedule(
     out = np.clip(total[:, None] - before, 0.0, cap)
     out[:, -1] += np.maximum(total - cap.sum(axis=1), 0.0)
     return out
+
+
+def simultaneous_dispatch_kw(
+    substation_heat_kw,
+    source_capacity_kw,
+    substation_source,
+    heat_loss_fraction: float = 0.0,
+) -> np.ndarray:
+    """Heat each source carries for the substations' heat *of the same hour* [kW], (H, K):
+    the dispatch whose water a steady hydraulic solve of that hour must move.
+
+    The production schedule (:func:`source_schedule`) moves each substation's heat earlier by
+    its transport delay τ, because the supply *temperature* travels with the water (at its
+    velocity, hours on a city network). The *mass flow* does not: water is practically
+    incompressible, so a change of flow reaches every pipe within seconds (at the speed of
+    sound) and the flow every source's pumps move in hour t is what the substations draw in
+    hour t. A hydraulic snapshot fed with the delay-shifted schedule gives a source, in hours
+    where the load rises or falls, more or less water than its own zone takes, and the
+    pressure-holding plant pushes the difference through the thin pipes between zones — a
+    loss that no real network sees (Frederiksen & Werner, *District Heating and Cooling*,
+    2013, §8.5 on the different propagation of pressure and temperature; the node method
+    of Benonysson, Bøhm & Ravn, 1995, treats flows as quasi-static and delays temperatures
+    only). Each source serves its own zone first, the rest in merit order
+    (:func:`zone_first_dispatch`), grossed up for the loss λ: ``Q_k = dispatch(q/(1 − λ))``.
+
+    Parameters are those of :func:`source_schedule` (``substation_source`` is required, −1
+    for a substation without a zone source).
+    """
+    return source_schedule(
+        substation_heat_kw,
+        source_capacity_kw,
+        delay_h=0.0,
+        heat_loss_fraction=heat_loss_fraction,
+        substation_source=substation_source,
+    )

@@ -3,6 +3,7 @@ import pytest
 
 from heatphys.schedule import (
     shift_by_delay,
+    simultaneous_dispatch_kw,
     source_schedule,
     transport_delays_h,
     zone_first_dispatch,
@@ -94,3 +95,17 @@ def test_source_schedule_by_zone_keeps_every_zone_source_running():
     assert zoned[0].tolist() == [50.0, 50.0]
     with pytest.raises(ValueError):
         source_schedule(heat, [200.0, 200.0], delay_h=0.0, substation_source=[0, 2, 1])
+
+
+def test_the_hydraulic_dispatch_is_the_same_hours_heat_zone_first():
+    """Flows are simultaneous: the water of hour t is the substations' heat of hour t, each
+    zone's from its own source (the production schedule shifts it by the delay)."""
+    heat = np.array([[100.0, 50.0], [80.0, 40.0], [60.0, 30.0]])  # falling load
+    capacity = np.array([200.0, 200.0])
+    zones = np.array([0, 1])
+    flows = simultaneous_dispatch_kw(heat, capacity, zones, heat_loss_fraction=0.2)
+    np.testing.assert_allclose(flows, heat / 0.8)
+    shifted = source_schedule(
+        heat, capacity, delay_h=1.0, heat_loss_fraction=0.2, substation_source=zones
+    )
+    assert shifted[0, 1] < flows[0, 1]  # the boiler's schedule is the next, smaller hour

@@ -47,7 +47,7 @@ from heatphys.forecasting.changepoint_batch import (
 )
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
-from heatphys.schedule import source_schedule, transport_delays_h
+from heatphys.schedule import simultaneous_dispatch_kw, source_schedule, transport_delays_h
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
@@ -315,6 +315,63 @@ def _hour_ranges(hours) -> str:
     return _("%(hours)s 时") % {"hours": text}
 
 
+# A forecast this far below the city's design outdoor temperature is outside what the load
+# and network models were made for (Heze: design −4.9 °C, record low about −20 °C); the plan
+# is still computed, and says so first.
+IMPLAUSIBLE_BELOW_DESIGN_K = 20.0
+
+
+def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
+    coldest = float(np.min(t_out))
+    if coldest >= design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
+        return []
+    return [
+        _(
+            "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
+            "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
+            "本计划的数值不可信"
+        )
+        % {"coldest": coldest, "design": design_out_c, "below": IMPLAUSIBLE_BELOW_DESIGN_K}
+    ]
+
+
+def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c, deliverable_kw):
+    """The day's heat the plan cannot give (MW, worst hour, why) and who is cold for it."""
+    short_kw = demand.community_kw.sum(axis=1) - allocated_kw.sum(axis=1)
+    # Below a thousandth of the demand it is rounding of the allocation, not a shortfall.
+    if not np.any(short_kw > 1e-3 * demand.community_kw.sum(axis=1) + 1.0):
+        return []
+    hour = int(np.argmax(short_kw))
+    capacity_short = demand.community_kw.sum(axis=1) > deliverable_kw.sum(axis=1)
+    cold_c = steady_indoor_c.min(axis=0)
+    cold = [i for i in np.argsort(cold_c) if cold_c[i] < cd.standard_c]
+    if not capacity_short.any() and not cold:
+        return []  # substations at their limit, but the comfort reserve still covers it
+    names = "、".join(f"{cd.communities[i].name}（{cold_c[i]:.1f} °C）" for i in cold[:5])
+    values = {
+        "peak": short_kw[hour] / 1000.0,
+        "hour": hour,
+        "total": np.clip(short_kw, 0.0, None).sum() / 1000.0,
+        "n": len(cold),
+        "standard": cd.standard_c,
+        "names": names,
+        "capacity_hours": _hour_ranges(np.flatnonzero(capacity_short)),
+    }
+    if capacity_short.any():
+        text = _(
+            "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
+            "（%(hour)02d:00），全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 "
+            "%(standard).0f °C：%(names)s"
+        )
+    else:
+        text = _(
+            "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
+            "（%(hour)02d:00），"
+            "全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s"
+        )
+    return [text % values]
+
+
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
     """Chinese plan warnings for raised set-points the plan could not fully honour."""
     messages = []
@@ -573,7 +630,7 @@ def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -
     design_sum = np.zeros((HOURS, n_sub))
     np.add.at(design_sum.T, community_sub, community_demand.T)
 
-    warnings: list[str] = []
+    warnings: list[str] = _weather_range_warnings(t_out, cd.design_out_c)
     history = _history_forecasts(cd.company, cd.substations, frame, cd.day, cd.city, cfg, warnings)
     methods = []
     scale = np.ones((HOURS, n_sub))
@@ -671,7 +728,9 @@ def allocate_heat(cd: CompanyDay, demand: Demand, limits: Limits, cfg: PlanSetti
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    warnings = _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
+    warnings = _shortfall_warnings(
+        cd, demand, allocation.heat_kw, allocation.indoor_temp_c, deliverable
+    ) + _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
     return Heat(raised.heat_kw, raised.substation_heat_kw, raised.indoor_temp_c, tuple(warnings))
 
 
@@ -740,37 +799,46 @@ def check_network(
             company, substations, sources, cfg.min_dp_bar, capacity_kw=limits.design_capacity_kw
         )
     network = cache[company.id]
-    # The check runs the sources as the schedule does (who holds the pressure, who is off),
-    # and the schedule needs the check's transport delays: the sources are first scheduled
-    # with the delays of the design-load solve (shorter than at part load, where flows are
-    # lower), the check runs that schedule, and the stored schedule uses the check's delays.
-    # The two schedules differ only by the hour shift of far substations.
     # Each source serves its own supply zone first (the register's Substation.source); a
     # zone-sized network cannot carry one zone's load from another plant (tie pipes carry a
     # fraction of it), so plain merit order would plan water the pipes cannot move.
     zone_source = np.array([source_pos.get(s.source_id, -1) for s in substations], dtype=int)
-    first_schedule = source_schedule(
-        sub_heat,
-        capacity,
-        delay_h=transport_delays_h(network.design_delay_s, n_substations=n_sub),
-        heat_loss_fraction=cfg.network_loss_fraction,
-        substation_source=zone_source,
-    )
+    # The check runs each hour with the water of that hour's heat (who holds the pressure,
+    # who is off, each source's flow): flows are simultaneous across the network, only the
+    # heat's arrival is delayed. (Fed with the delay-shifted production schedule, the boiler
+    # houses moved less water than their zones drew in hours of falling load, and the balance
+    # plant pushed the rest over the tie pipes: Yongheng's lift was raised on most days.)
     hydro = network.check(
         sub_heat,
         primary_dt,
         primary_supply,
-        first_schedule,
+        simultaneous_dispatch_kw(
+            sub_heat, capacity, zone_source, heat_loss_fraction=cfg.network_loss_fraction
+        ),
         heat_loss_fraction=cfg.network_loss_fraction,
     )
     warnings.extend(hydro.warnings)
-    if hydro.flow_shortfall.any():
+    unserved = hydro.unserved if hydro.unserved is not None else np.zeros(n_sub, bool)
+    short = hydro.flow_shortfall & ~unserved
+    if short.any():
         named = [
             f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
-            for j in np.flatnonzero(hydro.flow_shortfall)
+            for j in np.flatnonzero(short)
         ]
         warnings.append(
             _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+        )
+    if unserved.any():
+        warnings.append(
+            _(
+                "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
+                "流量，这些换热站没有资用压差、供不上热：%(names)s"
+                "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
+            )
+            % {
+                "lift": hydro.lift_bar,
+                "names": "、".join(substations[j].name for j in np.flatnonzero(unserved)),
+            }
         )
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
     schedule = source_schedule(
@@ -871,6 +939,7 @@ def compute_company_plan(
         "network_loss_fraction": cfg.network_loss_fraction,
         "min_dp_bar": cfg.min_dp_bar,
         "lift_bar": hydro.lift_bar,
+        "design_lift_bar": hydro.design_lift_bar,
         "source_capacity_kw": {
             s.code: round(float(limits.capacity_kw[:, k].max()), 1)
             for k, s in enumerate(cd.sources)

@@ -22,9 +22,9 @@ beyond them (mass balance).
 The lift is sized per pump arrangement from a design-load solve (largest loss to any
 substation + ``min_dp_bar`` + a reserve), as an operator would set it, unless
 ``WENNUAN_PLAN_LIFT_BAR`` fixes it; on a day whose worst hour needs more, the check raises
-it for the day as far as that hour needs, at most to ``MAX_LIFT_BAR``, and says so. The
-design solve's transport delays are the first estimate the engine schedules the sources with
-before the hourly check (see engine).
+it for the day as far as that hour needs, at most to ``MAX_LIFT_BAR``, and says so. Each hour
+runs with that hour's water (``heatphys.schedule.simultaneous_dispatch_kw``, no transport
+delay: flows are simultaneous, only the heat arrives late), as the design solve does.
 """
 
 from dataclasses import dataclass, field
@@ -75,6 +75,11 @@ class HydraulicCheck:
     source_mass_flow_kg_s: np.ndarray | None = None
     balance_source: int | None = None  # plan index of the source holding the pressure
     lift_bar: float = 0.0  # the balance plant's lift for the day
+    design_lift_bar: float = 0.0  # its lift sized at the design load (or fixed)
+    # (S,) bool: no differential pressure at all even at the day's lift (the network cannot
+    # carry its water: typically a zone whose source is off, fed over thin tie pipes); its
+    # margin is stored as −min_dp (no pressure), not the solver's meaningless −hundreds of bar
+    unserved: np.ndarray | None = None
 
 
 @dataclass
@@ -90,7 +95,6 @@ class _Arrangement:
     # consumer's differential pressure by the same amount and leaves flows unchanged: the
     # design lift is applied by subtracting this instead of preparing the network again.
     dp_shift_bar: float
-    design_delay_s: np.ndarray  # (consumers,) at the design loads
     warnings: list
 
 
@@ -112,6 +116,10 @@ class CompanyNetwork:
     consumer_zones: np.ndarray | None = None
     arrangements: dict = field(default_factory=dict)  # balance source index -> _Arrangement
     default_balance: int | None = None
+    consumer_names: list = field(default_factory=list)  # substation name of each consumer row
+    # The operator's fixed lift (WENNUAN_PLAN_LIFT_BAR, 0 = sized): read once per network, so
+    # sizing an arrangement and raising the day's lift cannot disagree.
+    fixed_lift_bar: float = field(default_factory=lambda: float(setting("WENNUAN_PLAN_LIFT_BAR")))
 
     @classmethod
     def unchecked(cls, n_substations: int, min_dp_bar: float, warning: str) -> "CompanyNetwork":
@@ -125,16 +133,6 @@ class CompanyNetwork:
         """The lift of the usual arrangement (the merit-order first source holds the pressure)."""
         arrangement = self.arrangements.get(self.default_balance)
         return arrangement.lift_bar if arrangement is not None else 0.0
-
-    @property
-    def design_delay_s(self) -> np.ndarray:
-        """(S,) transport delays at the design loads in the usual arrangement (NaN off the
-        network): the engine's first estimate for the source schedule."""
-        delay = np.full(self.n_substations, np.nan)
-        arrangement = self.arrangements.get(self.default_balance)
-        if arrangement is not None:
-            delay[self.consumer_columns] = arrangement.design_delay_s
-        return delay
 
     @classmethod
     def build(
@@ -224,6 +222,7 @@ class CompanyNetwork:
             list(sources),
             np.asarray(capacity_kw, dtype=float),
             np.array([source_pos.get(substations[j].source_id, -1) for j in on_net], dtype=int),
+            consumer_names=[substations[j].name for j in on_net],
         )
         network.default_balance = int(network.source_columns.min())
         try:
@@ -246,7 +245,7 @@ class CompanyNetwork:
         consumers = tables["consumers"]
         circ = tables["circ_pumps"].copy()
         holds = self.source_columns == balance
-        fixed_lift = float(setting("WENNUAN_PLAN_LIFT_BAR"))
+        fixed_lift = self.fixed_lift_bar
         probe_lift = fixed_lift or PROBE_LIFT_BAR
         circ["flow_pressure_bar"] = np.where(holds, FLOW_PRESSURE_BAR, np.nan)
         circ["lift_bar"] = np.where(holds, probe_lift, np.nan)
@@ -261,11 +260,9 @@ class CompanyNetwork:
         prepared = prepare(network, _OPTIONS)
         warnings = []
         lift = probe_lift
-        design_delay = np.full(len(consumers), np.nan)
         probe = prepared.solve()
         dp = probe.consumers["dp_bar"].to_numpy(float)
         if probe.converged and np.isfinite(dp).all():
-            design_delay = probe.consumers["delay_s"].to_numpy(float)
             if not fixed_lift:
                 lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
         elif not fixed_lift:
@@ -281,9 +278,7 @@ class CompanyNetwork:
                 )
                 % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
             )
-        arrangement = _Arrangement(
-            prepared, balance, lift, probe_lift - lift, design_delay, warnings
-        )
+        arrangement = _Arrangement(prepared, balance, lift, probe_lift - lift, warnings)
         self.arrangements[balance] = arrangement
         return arrangement
 
@@ -428,6 +423,7 @@ class CompanyNetwork:
                 delay[cols] = np.nanmean(np.vstack(delays), axis=0)
         day_lift_bar = arrangement.lift_bar
         needed_bar = self._day_lift_raise_bar(margin[:, cols], arrangement.lift_bar)
+        worst = self._worst_hour(margin[:, cols])
         # Raised as far as the worst hour needs, but no circulation pump beyond MAX_LIFT_BAR:
         # what 16 bar still leaves short stays a named shortfall (computed at 16 bar).
         raise_bar = min(needed_bar, max(MAX_LIFT_BAR - arrangement.lift_bar, 0.0))
@@ -440,12 +436,24 @@ class CompanyNetwork:
                 "needed": arrangement.lift_bar + needed_bar,
                 "reserve": LIFT_RESERVE_BAR,
                 "name": self.sources[balance].name,
+                "worst": worst,
             }
-            if raise_bar < needed_bar:
+            # Needing more than twice the cap, some substation has no pressure even at the
+            # cap: the lift the forced-flow solve asks for is no pump's (thousands of bar with
+            # a zone cut off); the stations are named unserved below instead.
+            if raise_bar < needed_bar and arrangement.lift_bar + needed_bar > 2 * MAX_LIFT_BAR:
+                warnings.append(
+                    _(
+                        "今日最不利时段（%(worst)s）循环泵扬程提高到上限 %(day).1f bar（设计工况 "
+                        "%(design).1f bar）也不够，请确认%(name)s循环泵的能力和热源运行方式"
+                    )
+                    % values
+                )
+            elif raise_bar < needed_bar:
                 warnings.append(
                     _(
                         "今日最不利时段循环泵扬程需 %(needed).1f bar（含 %(reserve).1f bar 余量），"
-                        "超过上限：按 %(day).1f bar 校核（设计工况 %(design).1f bar），"
+                        "超过上限：按 %(day).1f bar 校核（设计工况 %(design).1f bar；%(worst)s），"
                         "请确认%(name)s循环泵的能力"
                     )
                     % values
@@ -454,13 +462,21 @@ class CompanyNetwork:
                 warnings.append(
                     _(
                         "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
-                        "%(day).1f bar，各换热站才能得到所需流量：请确认%(name)s循环泵的能力"
+                        "%(day).1f bar，各换热站才能得到所需流量（%(worst)s）："
+                        "请确认%(name)s循环泵的能力"
                     )
                     % values
                 )
         shortfall = np.zeros(n_sub, dtype=bool)
+        unserved = np.zeros(n_sub, dtype=bool)
         with np.errstate(invalid="ignore"):
             shortfall[cols] = np.any(margin[:, cols] < 0, axis=0)
+            # A differential pressure below zero is no pressure the substation can have: the
+            # solve forced the flow it asked for; in the network it gets less. What is left
+            # to say is that it is not served, not by how many (hundreds of) bar.
+            no_pressure = margin[:, cols] < -self.min_dp_bar
+            unserved[cols] = np.any(no_pressure, axis=0)
+            margin[:, cols] = np.where(no_pressure, -self.min_dp_bar, margin[:, cols])
         pipes = []
         for i, (pipe_id, design) in enumerate(self.supply_pipes):
             peak = (
@@ -478,7 +494,26 @@ class CompanyNetwork:
             source_flow,
             balance,
             day_lift_bar,
+            arrangement.lift_bar,
+            unserved,
         )
+
+    def _worst_hour(self, margin_bar) -> str:
+        """ "HH:00，换热站 X、Y": the hour with the lowest margin at the design lift and the
+        substations short in it (worst first, at most five named)."""
+        if not np.isfinite(margin_bar).any():
+            return ""
+        with np.errstate(all="ignore"):
+            lowest = np.nanmin(np.where(np.isfinite(margin_bar), margin_bar, np.inf), axis=1)
+        hour = int(np.argmin(lowest))
+        short = [j for j in np.argsort(margin_bar[hour]) if margin_bar[hour, j] < 0]
+        names = [self.consumer_names[j] for j in short[:5]]
+        more = _("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else ""
+        return _("%(hour)02d:00 时 %(names)s%(more)s") % {
+            "hour": hour,
+            "names": "、".join(names),
+            "more": more,
+        }
 
     def _day_lift_raise_bar(self, margin_bar, design_lift_bar: float) -> float:
         """How much the balance plant's lift must rise above its design-load value for the
@@ -487,14 +522,15 @@ class CompanyNetwork:
         ``WENNUAN_PLAN_LIFT_BAR``. (The caller raises it at most to ``MAX_LIFT_BAR``; what
         that still leaves short stays a shortfall.)
 
-        The design lift covers the design load as the design solve dispatches it; below the
-        design temperature the substations' primary flows exceed their design flows, and on
-        other days the hour's schedule can move water differently from that solve (the demo's
-        Yongheng network needs 8.4 bar at +2 °C against a design 7.6 bar). District-heating
+        The design lift covers the design load as the design solve dispatches it (zone first,
+        as every hour is checked); below the design temperature the substations' primary flows
+        exceed their design flows, and a boiler house at its capacity leaves part of its zone
+        to be fed over the tie pipes (the demo's Yongheng on its two coldest days: 11.6 and
+        14.3 bar against a design 7.6 bar). District-heating
         circulation pumps are speed-controlled, so a dispatcher raises the head for the day
         instead of leaving the far substations short (the margins move one-to-one with the
         lift, see ``_Arrangement.dp_shift_bar``)."""
-        if float(setting("WENNUAN_PLAN_LIFT_BAR")) or not np.isfinite(margin_bar).any():
+        if self.fixed_lift_bar or not np.isfinite(margin_bar).any():
             return 0.0
         if float(np.nanmin(margin_bar)) >= 0:
             return 0.0

@@ -69,6 +69,7 @@ def test_plan_json_has_the_design_shape_and_equals_the_api(plan_city, tmp_path, 
     assert detailed["version"] == 1 and detailed["status"] == "draft"
     assert detailed["weather_provider"] == "csv" and detailed["outdoor_temp_c"] == [-3.0] * 24
     assert detailed["lift_bar"] == Plan.objects.get(company__code="north").inputs["lift_bar"] > 0
+    assert 0 < detailed["design_lift_bar"] <= detailed["lift_bar"]
 
 
 def test_api_is_scoped_by_company(plan_city, client, personas):

@@ -225,7 +225,9 @@ def test_lowered_setpoint_still_limits_to_the_curves_heat(plan_city):
     expected_kw = _expected_heat_kw(60.0, station.design_load_kw)  # ≈ 3 440 kW
     assert row.heat_kw[6:10] == pytest.approx([expected_kw] * 4, abs=0.2)
     assert row.heat_kw[12] == before.heat_kw[12]
-    assert not lowered.warnings
+    # the engineer sees what the lowered set-point costs: the rooms that fall below 18 °C
+    (warning,) = lowered.warnings
+    assert "换热站送不出所需热量" in warning and "剑桥学府" in warning and "06:00" in warning
 
 
 def test_engineer_raises_a_setpoint_in_the_console_and_sees_the_estates_warmer(
