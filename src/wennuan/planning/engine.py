@@ -48,6 +48,7 @@ from heatphys.forecasting.changepoint_batch import (
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import source_schedule, transport_delays_h
+from wennuan.lib.systemtext import system_text
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
@@ -219,7 +220,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
         return {}
     observed = _observed_weather(city, start, end)
     if observed.empty:
-        arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
+        arrays_warnings.append(system_text("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
         return {}
     n_days = cfg.history_days
     hour_of = ((readings[:, 1] - start.timestamp()) // 3600).astype(int)
@@ -243,7 +244,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     coldest_c = np.nanmin(history_days_c) if np.isfinite(history_days_c).any() else np.nan
     if not np.isfinite(coldest_c) or day_temp.mean() < coldest_c - cfg.extrapolation_k:
         arrays_warnings.append(
-            _(
+            system_text(
                 "预报日平均气温 %(day).1f °C 低于计量历史中最冷的一天（%(cold).1f °C）超过 "
                 "%(k).0f K，负荷预测改用设计法"
             )
@@ -261,8 +262,8 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     blind = [s.name for j, s in enumerate(substations) if fit["ok"][j] and not weather_dependent[j]]
     if blind:
         arrays_warnings.append(
-            _("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
-            % {"n": len(blind), "names": "、".join(blind[:10]) + ("…" if len(blind) > 10 else "")}
+            system_text("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
+            % {"n": len(blind), "names": blind[:10] + (["…"] if len(blind) > 10 else [])}
         )
     return {
         s.id: forecast[:, j]
@@ -311,8 +312,9 @@ def _hour_ranges(hours) -> str:
             start = last = h
     if start is not None:
         ranges.append((start, last))
-    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
-    return _("%(hours)s 时") % {"hours": text}
+    # a list: joined with the reader's separator when shown
+    text = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
+    return system_text("%(hours)s 时") % {"hours": text}
 
 
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
@@ -322,7 +324,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
         short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
         if short.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度设定 %(temp).0f °C：热源剩余能力不足，%(hours)s 只能"
                     "多供 %(got).0f kW（该温度需多供 %(want).0f kW）；其他换热站的分配不减少"
                 )
@@ -337,7 +339,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
         over = raised.overloaded[:, j]
         if over.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度 %(temp).0f °C 所对应的热量超过换热站 %(factor).1f 倍"
                     "设计负荷，%(hours)s 按该上限计"
                 )
@@ -360,13 +362,17 @@ def _overheat_warnings(indoor_c: np.ndarray, communities, overheat_c: float) -> 
     if not hot.size:
         return []
     hot = hot[np.argsort(-warmest_c[hot])]
-    named = [f"{communities[i].name}（{warmest_c[i]:.1f} °C）" for i in hot[:10]]
+    named = [
+        system_text("%(name)s（%(temp).1f °C）")
+        % {"name": communities[i].name, "temp": warmest_c[i]}
+        for i in hot[:10]
+    ]
     return [
-        _("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
+        system_text("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
         % {
             "n": hot.size,
             "limit": overheat_c,
-            "names": "、".join(named) + ("…" if hot.size > 10 else ""),
+            "names": named + (["…"] if hot.size > 10 else []),
         }
     ]
 
@@ -549,7 +555,7 @@ def load_company_day(company: HeatingCompany, day: date, cfg: PlanSettings) -> C
         offset_c=param("indoor_offset_c", 0.0),
         tau_h=param("time_constant_h", 40.0),
         community_substation=np.array([sub_index[c.substation_id] for c in communities], dtype=int),
-        warnings=() if season else (_("该日不在任何供热季内"),),
+        warnings=() if season else (system_text("该日不在任何供热季内"),),
     )
 
 
@@ -766,11 +772,12 @@ def check_network(
     warnings.extend(hydro.warnings)
     if hydro.flow_shortfall.any():
         named = [
-            f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
+            system_text("%(name)s（%(margin)+.2f bar）")
+            % {"name": substations[j].name, "margin": np.nanmin(hydro.dp_margin_bar[:, j])}
             for j in np.flatnonzero(hydro.flow_shortfall)
         ]
         warnings.append(
-            _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+            system_text("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
         )
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
     schedule = source_schedule(
@@ -781,7 +788,7 @@ def check_network(
         substation_source=zone_source,
     )
     if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
-        warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+        warnings.append(system_text("考虑输送延迟后，部分小时热源出力超过可用能力"))
     return Hydraulics(supply_c, return_c, primary_supply, hydro, delay_h, schedule, tuple(warnings))
 
 

@@ -100,6 +100,6 @@ def company_payload(plan: Plan, *, details: bool = False) -> dict:
             # the balance plant's circulation-pump lift for the day (raised above the design
             # lift when the day's worst hour needs it; a warning then says so)
             "lift_bar": plan.inputs.get("lift_bar"),
-            "warnings": plan.warnings,
+            "warnings": [str(w) for w in plan.warnings],
         }
     return payload
