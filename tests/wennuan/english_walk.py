@@ -15,9 +15,12 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
+from wennuan.workorders.models import TEMPLATE_PLACEHOLDERS
+
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
-# Language names in the switcher are written in their own language, on purpose.
-ALLOWED_UI = ("中文",)
+# Language names in the switcher are written in their own language, on purpose; the reply
+# templates' placeholders are what staff type in a template, in every language (design §5).
+ALLOWED_UI = ("中文", *TEMPLATE_PLACEHOLDERS)
 SKIP = re.compile(
     r"^/(admin|i18n|static|media|assets|accounts/logout|healthz)|/(delete|logout)\b|\.(png|jpg|pdf)$"
 )
@@ -127,8 +130,9 @@ def shape(path: str, query: str = "") -> str:
     return re.sub(r"\d+", "N", path) + ("?" + "&".join(keys) if keys else "")
 
 
-def walk(client, starts, data, *, limit=400) -> dict[str, list[str]]:
-    """{path: Chinese fragments left} over the pages reachable from ``starts``."""
+def walk(client, starts, data, *, limit=400, visited=None) -> dict[str, list[str]]:
+    """{path: Chinese fragments left} over the pages reachable from ``starts`` (the pages
+    read are appended to ``visited``)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     queue, seen_shapes, found = list(starts), set(), {}
     while queue and len(seen_shapes) < limit:
@@ -159,6 +163,8 @@ def walk(client, starts, data, *, limit=400) -> dict[str, list[str]]:
                 text = json.dumps(json.loads(body), ensure_ascii=False)
         else:
             continue
+        if visited is not None:
+            visited.append(path)
         left = leftovers(text, data)
         if left:
             found[path] = sorted(set(left))
