@@ -335,7 +335,9 @@ def test_the_temperature_axis_has_round_ticks(temps, expected):
     from wennuan.reports.views import daily_chart
 
     days = [timezone.localdate() - timedelta(days=i) for i in range(len(temps))]
-    chart = daily_chart([(d, 1) for d in days], {d.isoformat(): t for d, t in zip(days, temps)})
+    chart = daily_chart(
+        [(d, 1) for d in days], {d.isoformat(): t for d, t in zip(days, temps, strict=True)}
+    )
     axis = chart["layout"]["yaxis2"]
     assert (axis["range"], axis["dtick"]) == expected
     assert axis["tickmode"] == "linear" and axis["tick0"] == 0 and not axis["showgrid"]
