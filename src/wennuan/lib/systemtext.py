@@ -115,7 +115,15 @@ def render(value) -> str:
     translated = gettext(value)
     if translated != value or not CJK.search(value):
         return translated
-    return _render_old_formatted(value, translation.get_language() or "")
+    language = translation.get_language() or ""
+    rendered = _render_old_formatted(value, language)
+    if rendered == value and "；" in value and not language.startswith("zh"):
+        # notes joined from several ("staff's note；沿用已批准的 v2 的 1 项调整")
+        parts = value.split("；")
+        rendered_parts = [render(part) for part in parts]
+        if rendered_parts != parts:
+            return gettext("；").join(rendered_parts)
+    return rendered
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,7 @@ import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from heatphys.allocation import allocate
 from heatphys.curves import (
@@ -1122,7 +1123,8 @@ def approved_version(company, day) -> Plan | None:
 def carried_note(approved: Plan | None, adjustments) -> str:
     if not adjustments:
         return ""
-    return _("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
+    # stored in the source language, shown in the reader's (wennuan.lib.systemtext)
+    return gettext_noop("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
         "version": approved.version,
         "n": len(adjustments),
     }
