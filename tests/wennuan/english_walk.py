@@ -43,7 +43,6 @@ def data_values() -> list[str]:
         Community,
         DutyShift,
         HeatingCompany,
-        HeatingSeason,
         HeatSource,
         Manager,
         ServiceLine,
@@ -78,7 +77,6 @@ def data_values() -> list[str]:
     take(Visit, "rectification", "actions_taken")
     take(Reading, "room")
     take(ReplyTemplate, "title", "text")
-    take(HeatingSeason, "name")
     take(Callback, "note")
     # what staff wrote for the public and for each other
     take(ArticleVersion, "title", "body_html", "note")
