@@ -55,7 +55,12 @@ def test_the_demo_city_in_english_shows_no_chinese_system_text(
     order = WorkOrder.objects.get(pk=pressed.values("order_id")[:1])
     plan = Plan.objects.exclude(warnings=[]).order_by("-date").first()
     assert plan is not None
-    starts = (f"/console/orders/{order.number}/", f"/console/dispatch/plans/{plan.pk}/", *DESKS)
+    starts = (
+        f"/console/orders/{order.number}/",
+        f"/console/dispatch/plans/{plan.pk}/",
+        f"/api/v1/plans/{plan.date.isoformat()}?details=1",  # Accept-Language: en
+        *DESKS,
+    )
     data = data_values()
     found = walk(client, PUBLIC, data)
     visited = 0
