@@ -48,7 +48,6 @@ def data_values() -> list[str]:
         ServiceLine,
         Substation,
     )
-    from wennuan.reports.models import WeeklyReport
     from wennuan.staff.models import StaffProfile
     from wennuan.workorders.models import Callback, Reading, ReplyTemplate, Visit, WorkOrder
 
@@ -87,7 +86,6 @@ def data_values() -> list[str]:
     take(FuelStockReport, "notes")
     take(OutreachVisit, "participants", "homes_note", "findings")
     take(PlanItem, "problem", "solution", "done_note", "check_note")
-    take(WeeklyReport, "summary")
     # staff-written HTML, as the text pieces a page shows
     for html_text in list(values):
         if "<" in html_text:

@@ -90,7 +90,9 @@ def stored(value) -> dict | str:
 
 def _param(value):
     if isinstance(value, list):
-        return gettext("、").join(render(v) for v in value)
+        # a trailing "…" (more than were named) follows the last name, as it always did
+        more = "…" if value and value[-1] == "…" else ""
+        return gettext("、").join(render(v) for v in value[: len(value) - bool(more)]) + more
     if isinstance(value, dict):
         return render(value)
     return value
