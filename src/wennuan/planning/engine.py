@@ -319,7 +319,8 @@ def _hour_ranges(hours) -> str:
 
 
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
-    """Chinese plan warnings for raised set-points the plan could not fully honour."""
+    """Plan warnings (system text, read in the reader's language) for raised set-points the
+    plan could not fully honour."""
     messages = []
     for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
         short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
