@@ -19,6 +19,7 @@ import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from heatphys.allocation import allocate
 from heatphys.curves import (
@@ -48,6 +49,7 @@ from heatphys.forecasting.changepoint_batch import (
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import simultaneous_dispatch_kw, source_schedule, transport_delays_h
+from wennuan.lib.systemtext import system_text
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
@@ -219,7 +221,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
         return {}
     observed = _observed_weather(city, start, end)
     if observed.empty:
-        arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
+        arrays_warnings.append(system_text("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
         return {}
     n_days = cfg.history_days
     hour_of = ((readings[:, 1] - start.timestamp()) // 3600).astype(int)
@@ -243,7 +245,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     coldest_c = np.nanmin(history_days_c) if np.isfinite(history_days_c).any() else np.nan
     if not np.isfinite(coldest_c) or day_temp.mean() < coldest_c - cfg.extrapolation_k:
         arrays_warnings.append(
-            _(
+            system_text(
                 "预报日平均气温 %(day).1f °C 低于计量历史中最冷的一天（%(cold).1f °C）超过 "
                 "%(k).0f K，负荷预测改用设计法"
             )
@@ -261,8 +263,8 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     blind = [s.name for j, s in enumerate(substations) if fit["ok"][j] and not weather_dependent[j]]
     if blind:
         arrays_warnings.append(
-            _("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
-            % {"n": len(blind), "names": "、".join(blind[:10]) + ("…" if len(blind) > 10 else "")}
+            system_text("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
+            % {"n": len(blind), "names": blind[:10] + (["…"] if len(blind) > 10 else [])}
         )
     return {
         s.id: forecast[:, j]
@@ -311,8 +313,9 @@ def _hour_ranges(hours) -> str:
             start = last = h
     if start is not None:
         ranges.append((start, last))
-    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
-    return _("%(hours)s 时") % {"hours": text}
+    # a list: joined with the reader's separator when shown
+    text = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
+    return system_text("%(hours)s 时") % {"hours": text}
 
 
 # A forecast this far below the city's design outdoor temperature is outside what the load
@@ -326,7 +329,7 @@ def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
     if coldest >= design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
         return []
     return [
-        _(
+        system_text(
             "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
             "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
             "本计划的数值不可信"
@@ -347,7 +350,11 @@ def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c,
     cold = [i for i in np.argsort(cold_c) if cold_c[i] < cd.standard_c]
     if not capacity_short.any() and not cold:
         return []  # substations at their limit, but the comfort reserve still covers it
-    names = "、".join(f"{cd.communities[i].name}（{cold_c[i]:.1f} °C）" for i in cold[:5])
+    names = [
+        system_text("%(name)s（%(temp).1f °C）")
+        % {"name": cd.communities[i].name, "temp": cold_c[i]}
+        for i in cold[:5]
+    ]
     values = {
         "peak": short_kw[hour] / 1000.0,
         "hour": hour,
@@ -358,13 +365,13 @@ def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c,
         "capacity_hours": _hour_ranges(np.flatnonzero(capacity_short)),
     }
     if capacity_short.any():
-        text = _(
+        text = system_text(
             "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 "
             "%(standard).0f °C：%(names)s"
         )
     else:
-        text = _(
+        text = system_text(
             "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），"
             "全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s"
@@ -373,13 +380,14 @@ def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c,
 
 
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
-    """Chinese plan warnings for raised set-points the plan could not fully honour."""
+    """Plan warnings (system text, read in the reader's language) for raised set-points the
+    plan could not fully honour."""
     messages = []
     for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
         short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
         if short.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度设定 %(temp).0f °C：热源剩余能力不足，%(hours)s 只能"
                     "多供 %(got).0f kW（该温度需多供 %(want).0f kW）；其他换热站的分配不减少"
                 )
@@ -394,7 +402,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
         over = raised.overloaded[:, j]
         if over.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度 %(temp).0f °C 所对应的热量超过换热站 %(factor).1f 倍"
                     "设计负荷，%(hours)s 按该上限计"
                 )
@@ -417,13 +425,17 @@ def _overheat_warnings(indoor_c: np.ndarray, communities, overheat_c: float) -> 
     if not hot.size:
         return []
     hot = hot[np.argsort(-warmest_c[hot])]
-    named = [f"{communities[i].name}（{warmest_c[i]:.1f} °C）" for i in hot[:10]]
+    named = [
+        system_text("%(name)s（%(temp).1f °C）")
+        % {"name": communities[i].name, "temp": warmest_c[i]}
+        for i in hot[:10]
+    ]
     return [
-        _("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
+        system_text("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
         % {
             "n": hot.size,
             "limit": overheat_c,
-            "names": "、".join(named) + ("…" if hot.size > 10 else ""),
+            "names": named + (["…"] if hot.size > 10 else []),
         }
     ]
 
@@ -606,7 +618,7 @@ def load_company_day(company: HeatingCompany, day: date, cfg: PlanSettings) -> C
         offset_c=param("indoor_offset_c", 0.0),
         tau_h=param("time_constant_h", 40.0),
         community_substation=np.array([sub_index[c.substation_id] for c in communities], dtype=int),
-        warnings=() if season else (_("该日不在任何供热季内"),),
+        warnings=() if season else (system_text("该日不在任何供热季内"),),
     )
 
 
@@ -822,22 +834,23 @@ def check_network(
     short = hydro.flow_shortfall & ~unserved
     if short.any():
         named = [
-            f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
+            system_text("%(name)s（%(margin)+.2f bar）")
+            % {"name": substations[j].name, "margin": np.nanmin(hydro.dp_margin_bar[:, j])}
             for j in np.flatnonzero(short)
         ]
         warnings.append(
-            _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+            system_text("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
         )
     if unserved.any():
         warnings.append(
-            _(
+            system_text(
                 "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
                 "流量，这些换热站没有资用压差、供不上热：%(names)s"
                 "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
             )
             % {
                 "lift": hydro.lift_bar,
-                "names": "、".join(substations[j].name for j in np.flatnonzero(unserved)),
+                "names": [substations[j].name for j in np.flatnonzero(unserved)],
             }
         )
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
@@ -849,7 +862,7 @@ def check_network(
         substation_source=zone_source,
     )
     if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
-        warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+        warnings.append(system_text("考虑输送延迟后，部分小时热源出力超过可用能力"))
     return Hydraulics(supply_c, return_c, primary_supply, hydro, delay_h, schedule, tuple(warnings))
 
 
@@ -1184,7 +1197,8 @@ def approved_version(company, day) -> Plan | None:
 def carried_note(approved: Plan | None, adjustments) -> str:
     if not adjustments:
         return ""
-    return _("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
+    # stored in the source language, shown in the reader's (wennuan.lib.systemtext)
+    return gettext_noop("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
         "version": approved.version,
         "n": len(adjustments),
     }

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.utils.translation import gettext as _
 
 from heatphys.dayplan import size_pump_lift_bar
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
 from heatphys.network.fluid import WATER_CONSTANT
 from heatphys.schedule import zone_first_dispatch
+from wennuan.lib.systemtext import SystemText, system_text
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
 from .config import setting
@@ -154,7 +154,7 @@ class CompanyNetwork:
             return cls.unchecked(
                 len(substations),
                 min_dp_bar,
-                _("未登记完整的一次网（节点、管段、热源接入点），未做水力校核"),
+                system_text("未登记完整的一次网（节点、管段、热源接入点），未做水力校核"),
             )
         j_rows = [{"id": j.id, "height_m": j.height_m, "name": j.code} for j in junctions] + [
             {"id": j.id + RETURN_OFFSET, "height_m": j.height_m, "name": j.code} for j in junctions
@@ -231,7 +231,7 @@ class CompanyNetwork:
             return cls.unchecked(
                 len(substations),
                 min_dp_bar,
-                _("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
+                system_text("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
             )
         return network
 
@@ -267,11 +267,12 @@ class CompanyNetwork:
                 lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
         elif not fixed_lift:
             warnings.append(
-                _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
+                system_text("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计")
+                % {"lift": lift}
             )
         if lift > MAX_LIFT_BAR and not fixed_lift:
             warnings.append(
-                _(
+                system_text(
                     "按计划的热源运行方式（%(name)s 定压，其余热源按计划出力），设计负荷下循环泵"
                     "需扬程 %(lift).1f bar，超过 %(max).0f bar：一次网按此方式输送不了"
                     "（常见原因：停运热源的供热区只能经细管从远处热源取水）"
@@ -349,7 +350,9 @@ class CompanyNetwork:
         try:
             arrangement = self._arrangement(balance)
         except _SOLVE_ERRORS as error:
-            warnings.append(_("一次网模型有误，未做水力校核：%(error)s") % {"error": error})
+            warnings.append(
+                system_text("一次网模型有误，未做水力校核：%(error)s") % {"error": error}
+            )
             return HydraulicCheck(
                 mdot, margin, delay, np.zeros(n_sub, bool), [], warnings, source_flow
             )
@@ -361,8 +364,10 @@ class CompanyNetwork:
         ]
         if unconnected:
             warnings.append(
-                _("热源 %(names)s 未接入本公司一次网，水力校核中其计划出力由 %(balance)s 承担")
-                % {"names": "、".join(unconnected), "balance": self.sources[balance].name}
+                system_text(
+                    "热源 %(names)s 未接入本公司一次网，水力校核中其计划出力由 %(balance)s 承担"
+                )
+                % {"names": unconnected, "balance": self.sources[balance].name}
             )
         pump_mdot = self._per_connection(
             self._source_flows(substation_heat_kw, primary_dt_k, source_heat_kw, heat_loss_fraction)
@@ -404,12 +409,12 @@ class CompanyNetwork:
         source_flow[:, np.bincount(self.source_columns, minlength=n_src) == 0] = np.nan
         if failed_hours:
             warnings.append(
-                _("水力计算在 %(n)d 个小时未收敛：%(hours)s")
+                system_text("水力计算在 %(n)d 个小时未收敛：%(hours)s")
                 % {"n": len(failed_hours), "hours": ", ".join(f"{h}:00" for h in failed_hours)}
             )
         if backflow_hours:
             warnings.append(
-                _(
+                system_text(
                     "水力校核中其他热源按计划出力的流量超过各换热站所需，平衡热源 %(name)s "
                     "在 %(hours)s 倒流"
                 )
@@ -443,7 +448,7 @@ class CompanyNetwork:
             # a zone cut off); the stations are named unserved below instead.
             if raise_bar < needed_bar and arrangement.lift_bar + needed_bar > 2 * MAX_LIFT_BAR:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段（%(worst)s）循环泵扬程提高到上限 %(day).1f bar（设计工况 "
                         "%(design).1f bar）也不够，请确认%(name)s循环泵的能力和热源运行方式"
                     )
@@ -451,7 +456,7 @@ class CompanyNetwork:
                 )
             elif raise_bar < needed_bar:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段循环泵扬程需 %(needed).1f bar（含 %(reserve).1f bar 余量），"
                         "超过上限：按 %(day).1f bar 校核（设计工况 %(design).1f bar；%(worst)s），"
                         "请确认%(name)s循环泵的能力"
@@ -460,7 +465,7 @@ class CompanyNetwork:
                 )
             else:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
                         "%(day).1f bar，各换热站才能得到所需流量（%(worst)s）："
                         "请确认%(name)s循环泵的能力"
@@ -498,7 +503,7 @@ class CompanyNetwork:
             unserved,
         )
 
-    def _worst_hour(self, margin_bar) -> str:
+    def _worst_hour(self, margin_bar) -> SystemText | str:
         """ "HH:00，换热站 X、Y": the hour with the lowest margin at the design lift and the
         substations short in it (worst first, at most five named)."""
         if not np.isfinite(margin_bar).any():
@@ -508,10 +513,10 @@ class CompanyNetwork:
         hour = int(np.argmin(lowest))
         short = [j for j in np.argsort(margin_bar[hour]) if margin_bar[hour, j] < 0]
         names = [self.consumer_names[j] for j in short[:5]]
-        more = _("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else ""
-        return _("%(hour)02d:00 时 %(names)s%(more)s") % {
+        more = system_text("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else ""
+        return system_text("%(hour)02d:00 时 %(names)s%(more)s") % {
             "hour": hour,
-            "names": "、".join(names),
+            "names": names,
             "more": more,
         }
 

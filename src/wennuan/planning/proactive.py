@@ -7,6 +7,7 @@ plan links to it instead of opening another; re-running a plan therefore never d
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.lib.systemtext import system_text
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel
 from wennuan.workorders.models import WorkOrder
@@ -71,8 +72,8 @@ def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
             except ActionError as error:
                 warnings = list(plan.warnings)
                 warnings.append(
-                    _("无法为 %(community)s 生成主动工单：%(error)s")
-                    % {"community": community.name, "error": error}
+                    system_text("无法为 %(community)s 生成主动工单：%(error)s")
+                    % {"community": community.name, "error": str(error)}
                 )
                 Plan.objects.filter(pk=plan.pk).update(warnings=warnings)
                 plan.warnings = warnings
