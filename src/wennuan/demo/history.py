@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wennuan.registry.models import HeatingSeason, standard_indoor_c
 from wennuan.staff.access import staff_role
@@ -624,8 +625,8 @@ def lifecycle(plan: OrderScript, runner, cast: Cast):
         satisfaction = _satisfaction(rng, plan, verdicts, reopened)
         note = {
             Satisfaction.SATISFIED: "",
-            Satisfaction.BASICALLY_SATISFIED: _("室温有改善"),
-            Satisfaction.UNSATISFIED: _("住户反映室温仍然偏低"),
+            Satisfaction.BASICALLY_SATISFIED: gettext_noop("室温有改善"),
+            Satisfaction.UNSATISFIED: gettext_noop("住户反映室温仍然偏低"),
         }[satisfaction]
         yield t, partial(runner.act, "callback", order, supervisor, t, satisfaction, note)
         if satisfaction == Satisfaction.UNSATISFIED:

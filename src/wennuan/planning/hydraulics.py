@@ -410,7 +410,7 @@ class CompanyNetwork:
         if failed_hours:
             warnings.append(
                 system_text("水力计算在 %(n)d 个小时未收敛：%(hours)s")
-                % {"n": len(failed_hours), "hours": ", ".join(f"{h}:00" for h in failed_hours)}
+                % {"n": len(failed_hours), "hours": [f"{h}:00" for h in failed_hours]}
             )
         if backflow_hours:
             warnings.append(
@@ -420,7 +420,7 @@ class CompanyNetwork:
                 )
                 % {
                     "name": self.sources[balance].name,
-                    "hours": ", ".join(f"{h}:00" for h in backflow_hours),
+                    "hours": [f"{h}:00" for h in backflow_hours],
                 }
             )
         if delays:

@@ -3,6 +3,8 @@
 
 from django.db.models import Prefetch
 
+from wennuan.lib.systemtext import render as render_system_text
+
 from .choices import PlanStatus
 from .models import Plan, PlanCommunity, PlanSource, PlanSubstation
 
@@ -95,7 +97,7 @@ def company_payload(plan: Plan, *, details: bool = False) -> dict:
                 plan.weather_issued_at.isoformat() if plan.weather_issued_at else None
             ),
             "weather_age_h": plan.weather_age_h,
-            "weather_note": plan.weather_note,
+            "weather_note": render_system_text(plan.weather_note),
             "outdoor_temp_c": plan.inputs.get("outdoor_temp_c"),
             # the balance plant's circulation-pump lift for the day (raised above the design
             # lift when the day's worst hour needs it; a warning then says so)

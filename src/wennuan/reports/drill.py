@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wennuan.registry.models import Community, HeatingCompany
 from wennuan.workorders.choices import Category, Channel
@@ -29,14 +30,15 @@ def _company(value: str) -> str:
     return ""
 
 
+# Lazy: built at import, read in each request's language.
 WEEK_METRICS = {
-    "week_orders": _("受理的工单"),
-    "week_sign_due": _("应签收的工单"),
-    "week_sign_missed": _("未按时签收的工单"),
-    "week_resolve_due": _("应办结的工单"),
-    "week_resolve_missed": _("未按时办结的工单"),
-    "week_callbacks": _("已回访的工单"),
-    "week_unsatisfied": _("回访不满意的工单"),
+    "week_orders": gettext_lazy("受理的工单"),
+    "week_sign_due": gettext_lazy("应签收的工单"),
+    "week_sign_missed": gettext_lazy("未按时签收的工单"),
+    "week_resolve_due": gettext_lazy("应办结的工单"),
+    "week_resolve_missed": gettext_lazy("未按时办结的工单"),
+    "week_callbacks": gettext_lazy("已回访的工单"),
+    "week_unsatisfied": gettext_lazy("回访不满意的工单"),
 }
 
 
