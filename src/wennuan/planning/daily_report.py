@@ -365,7 +365,10 @@ def render_xlsx(report: DailyReport) -> bytes:
         _("概况"),
         [_("项目"), _("数值")],
         [
-            [_("报表"), f"{city}{_('用热日报')} {report.day.isoformat()}"],
+            [
+                _("报表"),
+                _("%(city)s用热日报 %(day)s") % {"city": city, "day": report.day.isoformat()},
+            ],
             [_("统计日"), report.yesterday.isoformat()],
             [_("昨日最低气温 (°C)"), _n(report.outdoor_min_c)],
             [_("昨日平均气温 (°C)"), _n(report.outdoor_mean_c)],
