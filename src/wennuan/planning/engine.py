@@ -483,6 +483,9 @@ class Demand:
     substation_kw: np.ndarray  # (24, S)
     methods: list
     warnings: tuple = ()
+    # The weather is outside what the models were made for (``_weather_range_warnings``): the
+    # plan is computed and says so, but opens no proactive orders (``proactive``).
+    weather_out_of_range: bool = False
 
 
 @dataclass(frozen=True)
@@ -630,7 +633,8 @@ def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -
     design_sum = np.zeros((HOURS, n_sub))
     np.add.at(design_sum.T, community_sub, community_demand.T)
 
-    warnings: list[str] = _weather_range_warnings(t_out, cd.design_out_c)
+    range_warnings = _weather_range_warnings(t_out, cd.design_out_c)
+    warnings: list[str] = list(range_warnings)
     history = _history_forecasts(cd.company, cd.substations, frame, cd.day, cd.city, cfg, warnings)
     methods = []
     scale = np.ones((HOURS, n_sub))
@@ -661,7 +665,16 @@ def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -
     community_kw = heat_less_sun_kw(sunless, gain_kw) if gain_kw.any() else sunless
     substation_kw = np.zeros((HOURS, n_sub))
     np.add.at(substation_kw.T, community_sub, community_kw.T)
-    return Demand(t_out, sunless, gain_kw, community_kw, substation_kw, methods, tuple(warnings))
+    return Demand(
+        t_out,
+        sunless,
+        gain_kw,
+        community_kw,
+        substation_kw,
+        methods,
+        tuple(warnings),
+        weather_out_of_range=bool(range_warnings),
+    )
 
 
 def apply_adjustments(cd: CompanyDay, adjustments, cfg: PlanSettings) -> Limits:
@@ -929,6 +942,7 @@ def compute_company_plan(
     gain_kw = demand.solar_gain_kw
     inputs = {
         "outdoor_temp_c": [round(float(x), 2) for x in demand.t_out],
+        **({"weather_out_of_range": True} if demand.weather_out_of_range else {}),
         "standard_indoor_c": cd.standard_c,
         "target_indoor_c": cd.target_c,
         "risk_threshold_c": result.indoor.risk_threshold_c,

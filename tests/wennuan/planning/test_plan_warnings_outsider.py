@@ -1,0 +1,96 @@
+"""What an outsider found in the plan's warnings (session 8, follow-up of the day's lift):
+plans that call their weather untrustworthy, what-if weather files, warnings whose numbers
+disagree with the plan, hours not named."""
+
+import io
+
+import numpy as np
+from django.core.management import call_command
+
+from wennuan.planning import proactive
+from wennuan.planning.engine import compute_company_plan
+from wennuan.planning.models import Plan
+from wennuan.planning.proactive import open_proactive_orders
+from wennuan.workorders.actions import ActionError
+from wennuan.workorders.choices import Channel
+from wennuan.workorders.models import WorkOrder
+
+from .conftest import NOW, PLAN_DAY, weather_for
+
+DAY = PLAN_DAY.isoformat()
+
+
+def _csv(tmp_path, temps_c):
+    temps = np.broadcast_to(np.asarray(temps_c, dtype=float), (24,))
+    path = tmp_path / "weather.csv"
+    lines = ["timestamp,outdoor_temp_c"] + [f"{DAY} {h:02d}:00,{t}" for h, t in enumerate(temps)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _run_plan(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("plan", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _proactive_orders():
+    return WorkOrder.objects.filter(channel=Channel.PROACTIVE)
+
+
+# 1. Untrustworthy weather and what-if files open no orders -----------------------------
+
+
+def test_a_plan_calling_its_weather_untrustworthy_opens_no_proactive_orders(plan_city):
+    """An outsider's −25 °C file raised the dispatched proactive orders from 13 to 424, each
+    telling a community manager the rooms would be 1.5 °C, on a plan whose first warning says
+    its numbers cannot be trusted. Now: none, and one line saying so."""
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -60.0), now=NOW)
+    assert plan.at_risk_count == 2 and plan.inputs["weather_out_of_range"] is True
+    assert open_proactive_orders(plan, now=NOW) == []
+    assert not _proactive_orders().exists()
+    said = [w for w in Plan.objects.get(pk=plan.pk).warnings if "未诉先办" in w]
+    assert len(said) == 1 and "天气数据超出适用范围" in said[0] and "2 个" in said[0], said
+    # an ordinary cold plan still opens them
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -20.0), now=NOW)
+    assert "weather_out_of_range" not in cold.inputs and cold.at_risk_count == 2
+    assert len(open_proactive_orders(cold, now=NOW)) == 2
+
+
+def test_orders_that_cannot_be_opened_are_summarised_in_one_warning(plan_city, monkeypatch):
+    """At −60 °C creating each order failed and the command printed ~480 lines, one per
+    community, burying the warnings: now one line with the count and the first reason."""
+
+    def refuse(*args, community, **kwargs):
+        raise ActionError(f"温度应在 -10 到 40 °C 之间（{community.name}）")
+
+    monkeypatch.setattr(proactive, "do_create_order", refuse)
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -20.0), now=NOW)
+    before = list(plan.warnings)
+    assert open_proactive_orders(plan, now=NOW) == []
+    added = Plan.objects.get(pk=plan.pk).warnings[len(before) :]
+    assert len(added) == 1, added
+    assert added[0].startswith("2 个小区无法生成主动工单（首个：") and "温度应在" in added[0]
+
+
+def test_a_weather_file_is_a_what_if_and_messages_no_community_manager(plan_city, tmp_path):
+    """`wennuan plan --weather-csv` is a what-if unless --open-orders says the file is the
+    forecast to run on; the command says so in one line (stderr with --json)."""
+    path = _csv(tmp_path, -20.0)
+    out, _err = _run_plan("--date", DAY, "--company", "north", "--weather-csv", str(path))
+    assert Plan.objects.get().at_risk_count == 2
+    assert not _proactive_orders().exists()
+    assert "试算：未生成未诉先办工单（低温风险小区 2 个" in out and "--open-orders" in out
+    out, err = _run_plan("--date", DAY, "--company", "north", "--weather-csv", str(path), "--json")
+    assert out.lstrip().startswith("{") and "试算" in err and not _proactive_orders().exists()
+    out, _err = _run_plan(
+        "--date", DAY, "--company", "north", "--weather-csv", str(path), "--open-orders"
+    )
+    assert _proactive_orders().count() == 2 and "试算" not in out
+
+
+def test_plan_help_says_a_weather_file_opens_no_orders(plan_city):
+    from wennuan.planning.management.commands.plan import Command
+
+    text = Command().create_parser("wennuan", "plan").format_help()
+    assert "--open-orders" in text and "试算" in text
