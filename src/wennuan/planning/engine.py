@@ -11,7 +11,7 @@ with its results in one transaction.
 
 import time as wall_clock
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -53,7 +53,7 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .config import setting
-from .hydraulics import CompanyNetwork
+from .hydraulics import CompanyNetwork, hour_ranges
 from .models import (
     CommunityModelParameters,
     MeterReading,
@@ -298,23 +298,6 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
-def _hour_ranges(hours) -> str:
-    """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
-    ranges, start, last = [], None, None
-    for h in sorted(int(x) for x in hours):
-        if start is None:
-            start = last = h
-        elif h == last + 1:
-            last = h
-        else:
-            ranges.append((start, last))
-            start = last = h
-    if start is not None:
-        ranges.append((start, last))
-    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
-    return _("%(hours)s 时") % {"hours": text}
-
-
 # A forecast this far below the city's design outdoor temperature is outside what the load
 # and network models were made for (Heze: design −4.9 °C, record low about −20 °C); the plan
 # is still computed, and says so first.
@@ -335,40 +318,56 @@ def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
     ]
 
 
-def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c, deliverable_kw):
-    """The day's heat the plan cannot give (MW, worst hour, why) and who is cold for it."""
-    short_kw = demand.community_kw.sum(axis=1) - allocated_kw.sum(axis=1)
+def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverable_kw):
+    """The day's heat the plan cannot give (MW, worst hour, why) and who is cold for it.
+
+    Who is cold is read from the plan's own predicted lows (``min_indoor_c``, stored and
+    shown as the communities' predicted temperature, through the buildings' inertia), and
+    only communities whose heat the plan cut count as cold *for the shortfall*; those below
+    the standard although they get all they ask for (far-end estates with a calibrated
+    offset, as cold on a mild day) are counted apart."""
+    short_kw = demand.community_kw.sum(axis=1) - heat.community_kw.sum(axis=1)
     # Below a thousandth of the demand it is rounding of the allocation, not a shortfall.
     if not np.any(short_kw > 1e-3 * demand.community_kw.sum(axis=1) + 1.0):
         return []
     hour = int(np.argmax(short_kw))
     capacity_short = demand.community_kw.sum(axis=1) > deliverable_kw.sum(axis=1)
-    cold_c = steady_indoor_c.min(axis=0)
-    cold = [i for i in np.argsort(cold_c) if cold_c[i] < cd.standard_c]
+    cut = np.any(
+        demand.community_kw - heat.community_kw > np.maximum(1e-3 * demand.community_kw, 1.0),
+        axis=0,
+    )
+    low_c = np.round(np.asarray(min_indoor_c, dtype=float), 2)  # as stored
+    below = low_c < cd.standard_c
+    cold = [i for i in np.argsort(low_c, kind="stable") if below[i] and cut[i]]
     if not capacity_short.any() and not cold:
         return []  # substations at their limit, but the comfort reserve still covers it
-    names = "、".join(f"{cd.communities[i].name}（{cold_c[i]:.1f} °C）" for i in cold[:5])
+    names = "、".join(f"{cd.communities[i].name}（{low_c[i]:.1f} °C）" for i in cold[:5])
     values = {
         "peak": short_kw[hour] / 1000.0,
         "hour": hour,
         "total": np.clip(short_kw, 0.0, None).sum() / 1000.0,
         "n": len(cold),
         "standard": cd.standard_c,
-        "names": names,
-        "capacity_hours": _hour_ranges(np.flatnonzero(capacity_short)),
+        "names": names + ("…" if len(cold) > 5 else ""),
+        "capacity_hours": hour_ranges(np.flatnonzero(capacity_short)),
+        "others": int(np.sum(below & ~cut)),
     }
     if capacity_short.any():
         text = _(
             "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
-            "（%(hour)02d:00），全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 "
-            "%(standard).0f °C：%(names)s"
+            "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     else:
         text = _(
             "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
-            "（%(hour)02d:00），"
-            "全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s"
+            "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
+    if cold:
+        text += _("；因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s")
+    else:
+        text += _("；没有小区因此预测室温低于 %(standard).0f °C")
+    if values["others"]:
+        text += _("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）")
     return [text % values]
 
 
@@ -386,7 +385,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
                 % {
                     "name": substations[j].name,
                     "temp": np.nanmax(supply_override[short, j]),
-                    "hours": _hour_ranges(np.flatnonzero(short)),
+                    "hours": hour_ranges(np.flatnonzero(short)),
                     "got": raised.extra_kw[short, j].min(),
                     "want": raised.wanted_kw[short, j].max(),
                 }
@@ -402,7 +401,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
                     "name": substations[j].name,
                     "temp": np.nanmax(supply_override[over, j]),
                     "factor": cfg.substation_overload,
-                    "hours": _hour_ranges(np.flatnonzero(over)),
+                    "hours": hour_ranges(np.flatnonzero(over)),
                 }
             )
     return messages
@@ -741,9 +740,8 @@ def allocate_heat(cd: CompanyDay, demand: Demand, limits: Limits, cfg: PlanSetti
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    warnings = _shortfall_warnings(
-        cd, demand, allocation.heat_kw, allocation.indoor_temp_c, deliverable
-    ) + _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
+    # (the shortfall's warning is written once the rooms' temperatures are known: plan_day)
+    warnings = _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
     return Heat(raised.heat_kw, raised.substation_heat_kw, raised.indoor_temp_c, tuple(warnings))
 
 
@@ -908,6 +906,9 @@ def plan_day(
     heat = allocate_heat(cd, demand, limits, cfg)
     hydraulics = check_network(cd, heat, limits, cfg, network_cache)
     indoor = predict_indoor(cd, demand, heat, cfg)
+    deliverable_kw = limits.capacity_kw * (1.0 - cfg.network_loss_fraction)
+    shortfall = _shortfall_warnings(cd, demand, heat, indoor.min_indoor_c, deliverable_kw)
+    heat = replace(heat, warnings=(*shortfall, *heat.warnings))
     return DayPlan(cd, demand, limits, heat, hydraulics, indoor)
 
 

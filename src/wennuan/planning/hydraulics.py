@@ -49,6 +49,9 @@ PROBE_LIFT_BAR = 20.0
 # arrangement cannot carry the design load, typically because idle sources' supply zones
 # would be fed over the thin pipes between zones. Said in a warning; the check still runs.
 MAX_LIFT_BAR = 16.0
+# Hours whose lowest margins differ by less than this are the same hour to a dispatcher (a
+# flat day): the warning says "all day" rather than naming one of them.
+SAME_MARGIN_BAR = 0.05
 # A source's flow is its heat over c_p·(supply − network return); the difference is bounded
 # below so that a supply set-point at the return temperature cannot ask for an endless flow.
 MIN_SOURCE_DT_K = 5.0
@@ -499,21 +502,27 @@ class CompanyNetwork:
         )
 
     def _worst_hour(self, margin_bar) -> str:
-        """ "HH:00，换热站 X、Y": the hour with the lowest margin at the design lift and the
-        substations short in it (worst first, at most five named)."""
+        """ "5–13 时，最不利 9 时：换热站 X、Y": the hours whose own water needs more than the
+        design lift (some substation short at it), the hours with the lowest margin (within
+        ``SAME_MARGIN_BAR`` of it: a tie is not one hour) and the substations short in the
+        worst (worst first, at most five named). When every hour needs it about equally (a
+        flat day), "全天各小时相同" instead of an arbitrary hour."""
         if not np.isfinite(margin_bar).any():
             return ""
         with np.errstate(all="ignore"):
             lowest = np.nanmin(np.where(np.isfinite(margin_bar), margin_bar, np.inf), axis=1)
         hour = int(np.argmin(lowest))
         short = [j for j in np.argsort(margin_bar[hour]) if margin_bar[hour, j] < 0]
-        names = [self.consumer_names[j] for j in short[:5]]
-        more = _("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else ""
-        return _("%(hour)02d:00 时 %(names)s%(more)s") % {
-            "hour": hour,
-            "names": "、".join(names),
-            "more": more,
+        worst_hours = np.flatnonzero(lowest < lowest[hour] + SAME_MARGIN_BAR)
+        values = {
+            "worst": hour_ranges(worst_hours, len(lowest)),
+            "hours": hour_ranges(np.flatnonzero(lowest < 0), len(lowest)),
+            "names": "、".join(self.consumer_names[j] for j in short[:5]),
+            "more": _("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else "",
         }
+        if len(worst_hours) == len(lowest):
+            return _("全天各小时相同：%(names)s%(more)s") % values
+        return _("%(hours)s，最不利 %(worst)s：%(names)s%(more)s") % values
 
     def _day_lift_raise_bar(self, margin_bar, design_lift_bar: float) -> float:
         """How much the balance plant's lift must rise above its design-load value for the
@@ -573,6 +582,26 @@ class CompanyNetwork:
         with np.errstate(divide="ignore", invalid="ignore"):
             own_flow = np.where(zone_heat > 0, own / zone_heat * zone_flow, 0.0)
         return own_flow + (delivered - own) * 1000.0 / (_CP_J_KGK * mean_dt_k[:, None])
+
+
+def hour_ranges(hours, n_hours: int = 24) -> str:
+    """0-based hour indices as "6–9、12 时" (inclusive ranges); every hour of the day: "全天"."""
+    hours = sorted({int(x) for x in hours})
+    if len(hours) == n_hours:
+        return _("全天")
+    ranges, start, last = [], None, None
+    for h in hours:
+        if start is None:
+            start = last = h
+        elif h == last + 1:
+            last = h
+        else:
+            ranges.append((start, last))
+            start = last = h
+    if start is not None:
+        ranges.append((start, last))
+    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
+    return _("%(hours)s 时") % {"hours": text}
 
 
 def _design_dt(substation, sources) -> float:

@@ -8,9 +8,11 @@ import numpy as np
 from django.core.management import call_command
 
 from wennuan.planning import proactive
+from wennuan.planning.choices import AdjustmentKind
 from wennuan.planning.engine import compute_company_plan
-from wennuan.planning.models import Plan
+from wennuan.planning.models import CommunityModelParameters, Plan, PlanCommunity
 from wennuan.planning.proactive import open_proactive_orders
+from wennuan.registry.models import HeatSource
 from wennuan.workorders.actions import ActionError
 from wennuan.workorders.choices import Channel
 from wennuan.workorders.models import WorkOrder
@@ -94,3 +96,33 @@ def test_plan_help_says_a_weather_file_opens_no_orders(plan_city):
 
     text = Command().create_parser("wennuan", "plan").format_help()
     assert "--open-orders" in text and "试算" in text
+
+
+# 2. The shortfall warning's numbers are the plan's -------------------------------------
+
+
+def test_the_shortfall_warning_counts_and_shows_the_plans_own_lowest_temperatures(plan_city):
+    """An outsider read "173 个小区…东方红小区（17.4 °C）" where the same plan stores 18.69 °C
+    for it and has 5 communities below 18 °C: the warning used the allocation's steady
+    state, the plan the rooms through the buildings' inertia. Now one source of truth; and an
+    estate as cold on a mild day (a calibrated far-end offset, not cut) is counted apart."""
+    far_end = plan_city.communities["金盾小区"]
+    CommunityModelParameters.objects.create(community=far_end, indoor_offset_c=-3.0)
+    cut = {
+        "kind": AdjustmentKind.SOURCE_LIMIT,
+        "source_id": HeatSource.objects.get(code="plant").id,
+        "first_hour": 0,
+        "last_hour": 23,
+        "value": 4600.0,
+    }
+    plan = compute_company_plan(
+        plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -5.0), now=NOW, adjustments=[cut]
+    )
+    (warning,) = [w for w in plan.warnings if "热源能力不足" in w]
+    lows = dict(
+        PlanCommunity.objects.filter(plan=plan).values_list("community__name", "min_indoor_c")
+    )
+    assert lows["剑桥学府"] < 18.0 and lows["金盾小区"] < 18.0, lows
+    assert f"因此 1 个小区预测室温低于 18 °C：剑桥学府（{lows['剑桥学府']:.1f} °C）" in warning
+    assert "另有 1 个小区供足热量仍低于 18 °C" in warning and "金盾小区（" not in warning
+    assert "全天需求超过" in warning
