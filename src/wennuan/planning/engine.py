@@ -831,26 +831,52 @@ def check_network(
     warnings.extend(hydro.warnings)
     unserved = hydro.unserved if hydro.unserved is not None else np.zeros(n_sub, bool)
     short = hydro.flow_shortfall & ~unserved
+    # A lift fixed by WENNUAN_PLAN_LIFT_BAR is the cause of what is short, not a stopped
+    # source: said so, with the lift the design load needs.
+    # (Even fixed at the design value it is the cause: a sized lift is raised for the day.)
+    fixed_too_low = bool(hydro.fixed_lift_bar and np.isfinite(hydro.sized_lift_bar))
+    fixed_cause = (
+        _(
+            "（原因：循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 %(fixed).1f bar，不随当日需要"
+            "提高；按设计负荷需 %(sized).1f bar）"
+        )
+        % {"fixed": hydro.fixed_lift_bar, "sized": hydro.sized_lift_bar}
+        if fixed_too_low
+        else ""
+    )
     if short.any():
+        margin = hydro.dp_margin_bar
+        with np.errstate(all="ignore"):
+            lowest = np.where(np.isfinite(margin), margin, np.inf).min(axis=0)
         named = [
-            f"{substations[j].name}（{np.nanmin(hydro.dp_margin_bar[:, j]):+.2f} bar）"
-            for j in np.flatnonzero(short)
+            f"{substations[j].name}（{lowest[j]:+.2f} bar，"
+            f"{hour_ranges(np.flatnonzero(margin[:, j] < 0))}）"
+            for j in sorted(np.flatnonzero(short), key=lambda j: lowest[j])
         ]
         warnings.append(
             _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
+            + fixed_cause
         )
     if unserved.any():
-        warnings.append(
-            _(
-                "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
-                "流量，这些换热站没有资用压差、供不上热：%(names)s"
-                "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
+        names = "、".join(substations[j].name for j in np.flatnonzero(unserved))
+        if fixed_too_low:
+            warnings.append(
+                _(
+                    "一次网按固定的循环泵扬程送不到以下换热站所需的流量，这些换热站没有资用"
+                    "压差、供不上热：%(names)s"
+                )
+                % {"names": names}
+                + fixed_cause
             )
-            % {
-                "lift": hydro.lift_bar,
-                "names": "、".join(substations[j].name for j in np.flatnonzero(unserved)),
-            }
-        )
+        else:
+            warnings.append(
+                _(
+                    "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
+                    "流量，这些换热站没有资用压差、供不上热：%(names)s"
+                    "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
+                )
+                % {"lift": hydro.lift_bar, "names": names}
+            )
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
     schedule = source_schedule(
         sub_heat,
@@ -955,6 +981,12 @@ def compute_company_plan(
         "min_dp_bar": cfg.min_dp_bar,
         "lift_bar": hydro.lift_bar,
         "design_lift_bar": hydro.design_lift_bar,
+        # with a fixed lift (WENNUAN_PLAN_LIFT_BAR) the lift the design load would need
+        **(
+            {"sized_lift_bar": hydro.sized_lift_bar}
+            if hydro.fixed_lift_bar and np.isfinite(hydro.sized_lift_bar)
+            else {}
+        ),
         "source_capacity_kw": {
             s.code: round(float(limits.capacity_kw[:, k].max()), 1)
             for k, s in enumerate(cd.sources)

@@ -83,6 +83,10 @@ class HydraulicCheck:
     # carry its water: typically a zone whose source is off, fed over thin tie pipes); its
     # margin is stored as −min_dp (no pressure), not the solver's meaningless −hundreds of bar
     unserved: np.ndarray | None = None
+    # WENNUAN_PLAN_LIFT_BAR fixes the lift (0: sized) and the lift the design load needs:
+    # with a fixed lift below it, the fixed lift is why stations are short or unserved
+    fixed_lift_bar: float = 0.0
+    sized_lift_bar: float = float("nan")
 
 
 @dataclass
@@ -99,6 +103,9 @@ class _Arrangement:
     # design lift is applied by subtracting this instead of preparing the network again.
     dp_shift_bar: float
     warnings: list
+    # The lift the design-load solve asks for (what an operator would set); equal to
+    # ``lift_bar`` unless WENNUAN_PLAN_LIFT_BAR fixes it (NaN: the design solve failed).
+    sized_lift_bar: float = float("nan")
 
 
 @dataclass
@@ -263,11 +270,13 @@ class CompanyNetwork:
         prepared = prepare(network, _OPTIONS)
         warnings = []
         lift = probe_lift
+        sized = float("nan")
         probe = prepared.solve()
         dp = probe.consumers["dp_bar"].to_numpy(float)
         if probe.converged and np.isfinite(dp).all():
+            sized = size_pump_lift_bar(probe_lift, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
             if not fixed_lift:
-                lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
+                lift = sized
         elif not fixed_lift:
             warnings.append(
                 _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
@@ -281,7 +290,17 @@ class CompanyNetwork:
                 )
                 % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
             )
-        arrangement = _Arrangement(prepared, balance, lift, probe_lift - lift, warnings)
+        if fixed_lift > MAX_LIFT_BAR:
+            warnings.append(
+                _(
+                    "循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 %(lift).1f bar，超过一次网循环泵"
+                    "常见的上限 %(max).0f bar：请核对该设置（按设计负荷只需 %(sized).1f bar）"
+                )
+                % {"lift": fixed_lift, "max": MAX_LIFT_BAR, "sized": sized}
+            )
+        arrangement = _Arrangement(
+            prepared, balance, lift, probe_lift - lift, warnings, sized_lift_bar=sized
+        )
         self.arrangements[balance] = arrangement
         return arrangement
 
@@ -499,6 +518,8 @@ class CompanyNetwork:
             day_lift_bar,
             arrangement.lift_bar,
             unserved,
+            self.fixed_lift_bar,
+            arrangement.sized_lift_bar,
         )
 
     def _worst_hour(self, margin_bar) -> str:

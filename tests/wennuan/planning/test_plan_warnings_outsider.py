@@ -10,9 +10,9 @@ from django.core.management import call_command
 from wennuan.planning import proactive
 from wennuan.planning.choices import AdjustmentKind
 from wennuan.planning.engine import compute_company_plan
-from wennuan.planning.models import CommunityModelParameters, Plan, PlanCommunity
+from wennuan.planning.models import CommunityModelParameters, Plan, PlanCommunity, PlanSubstation
 from wennuan.planning.proactive import open_proactive_orders
-from wennuan.registry.models import HeatSource
+from wennuan.registry.models import HeatSource, NetworkPipe
 from wennuan.workorders.actions import ActionError
 from wennuan.workorders.choices import Channel
 from wennuan.workorders.models import WorkOrder
@@ -126,3 +126,52 @@ def test_the_shortfall_warning_counts_and_shows_the_plans_own_lowest_temperature
     assert f"因此 1 个小区预测室温低于 18 °C：剑桥学府（{lows['剑桥学府']:.1f} °C）" in warning
     assert "另有 1 个小区供足热量仍低于 18 °C" in warning and "金盾小区（" not in warning
     assert "全天需求超过" in warning
+
+
+# 4. A lift fixed by WENNUAN_PLAN_LIFT_BAR -----------------------------------------------
+
+
+def test_a_fixed_lift_too_low_is_named_as_the_cause_of_what_is_short(plan_city, settings):
+    """With LIFT_BAR=1 or 3 the unserved warning blamed a stopped source while every source
+    ran; the lift the network needs was invisible. Now the fixed lift is named as the cause,
+    with the lift the design load needs (also in the plan's inputs)."""
+    settings.WENNUAN_PLAN_LIFT_BAR = 0.6
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -4.0), now=NOW)
+    sized = plan.inputs["sized_lift_bar"]
+    assert sized > 0.6 and plan.inputs["lift_bar"] == 0.6
+    short = [w for w in plan.warnings if "北一站" in w and ("不足" in w or "供不上热" in w)]
+    assert short, plan.warnings
+    cause = f"WENNUAN_PLAN_LIFT_BAR 固定为 0.6 bar，不随当日需要提高；按设计负荷需 {sized:.1f} bar"
+    assert all(cause in w and "热源停运" not in w for w in short), short
+    # sized (the default): no such input, no such cause
+    settings.WENNUAN_PLAN_LIFT_BAR = 0.0
+    sized_plan = compute_company_plan(
+        plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -4.0), now=NOW
+    )
+    assert "sized_lift_bar" not in sized_plan.inputs
+    assert not any("WENNUAN_PLAN_LIFT_BAR" in w for w in sized_plan.warnings)
+
+
+def test_a_fixed_lift_above_16_bar_gets_a_remark(plan_city, settings):
+    settings.WENNUAN_PLAN_LIFT_BAR = 30.0
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -4.0), now=NOW)
+    remark = [w for w in plan.warnings if "WENNUAN_PLAN_LIFT_BAR 固定为 30.0 bar" in w]
+    assert len(remark) == 1 and "16 bar" in remark[0], plan.warnings
+
+
+def test_substations_short_are_listed_with_their_hours(plan_city, settings):
+    """The short list gave bar but no hours: a cold morning's hours are named."""
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    morning = np.concatenate([np.full(72, -10.0), np.full(24, 0.0)])
+    morning[72 : 72 + 10] = -18.0
+    sized = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, morning), now=NOW)
+    # fixed half a bar below the lift the day needs: short in the cold hours, not unserved
+    settings.WENNUAN_PLAN_LIFT_BAR = sized.inputs["lift_bar"] - 0.5
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, morning), now=NOW)
+    row = PlanSubstation.objects.get(plan=plan)
+    hours = np.flatnonzero(np.array(row.dp_margin_bar) < 0)
+    assert 0 < len(hours) < 24 and np.all(np.diff(hours) == 1)
+    (warning,) = [w for w in plan.warnings if "资用压差不足" in w]
+    expected = f"北一站（{row.min_dp_margin_bar:+.2f} bar，{hours.min()}–{hours.max()} 时）"
+    assert expected in warning and "不随当日需要提高" in warning, warning
