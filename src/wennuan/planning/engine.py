@@ -302,20 +302,54 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
 # and network models were made for (Heze: design −4.9 °C, record low about −20 °C); the plan
 # is still computed, and says so first.
 IMPLAUSIBLE_BELOW_DESIGN_K = 20.0
+# The warm side, symmetric: this far above the design temperature is far above any
+# heating-season day (Heze: about 30 °C, against November/March record highs in the mid 20s).
+IMPLAUSIBLE_ABOVE_DESIGN_K = 35.0
+# Hourly outdoor temperatures change by a few K at most (a cold front: about 5–8 K in an
+# hour); a larger step between two hours is a broken file or unit, not weather.
+IMPLAUSIBLE_HOURLY_STEP_K = 10.0
 
 
 def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
-    coldest = float(np.min(t_out))
-    if coldest >= design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
-        return []
-    return [
-        _(
-            "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
-            "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
-            "本计划的数值不可信"
+    """Warnings (first in the plan) for weather outside what the models were made for:
+    far below or far above the heating season's climate, or jumping within an hour."""
+    t_out = np.asarray(t_out, dtype=float)
+    messages = []
+    coldest, hottest = float(np.min(t_out)), float(np.max(t_out))
+    if coldest < design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
+        messages.append(
+            _(
+                "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
+                "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
+                "本计划的数值不可信"
+            )
+            % {"coldest": coldest, "design": design_out_c, "below": IMPLAUSIBLE_BELOW_DESIGN_K}
         )
-        % {"coldest": coldest, "design": design_out_c, "below": IMPLAUSIBLE_BELOW_DESIGN_K}
-    ]
+    if hottest > design_out_c + IMPLAUSIBLE_ABOVE_DESIGN_K:
+        messages.append(
+            _(
+                "请先核对天气数据：预报最高气温 %(hottest).1f °C，比本市供暖室外计算温度 "
+                "%(design).1f °C 高 %(above).0f K 以上，远高于供暖季的气候，超出负荷预测和"
+                "管网模型的适用范围，本计划的数值不可信"
+            )
+            % {"hottest": hottest, "design": design_out_c, "above": IMPLAUSIBLE_ABOVE_DESIGN_K}
+        )
+    steps = np.abs(np.diff(t_out))
+    if steps.size and steps.max() > IMPLAUSIBLE_HOURLY_STEP_K:
+        hour = int(np.argmax(steps)) + 1
+        messages.append(
+            _(
+                "请先核对天气数据：预报气温在 %(from)02d:00–%(to)02d:00 一小时内变化 %(step).1f K"
+                "（超过 %(limit).0f K），不像真实天气，本计划的数值不可信"
+            )
+            % {
+                "from": hour - 1,
+                "to": hour,
+                "step": float(steps[hour - 1]),
+                "limit": IMPLAUSIBLE_HOURLY_STEP_K,
+            }
+        )
+    return messages
 
 
 def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverable_kw):

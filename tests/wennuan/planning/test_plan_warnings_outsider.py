@@ -5,6 +5,7 @@ disagree with the plan, hours not named."""
 import io
 
 import numpy as np
+import pytest
 from django.core.management import call_command
 
 from wennuan.planning import proactive
@@ -175,3 +176,34 @@ def test_substations_short_are_listed_with_their_hours(plan_city, settings):
     (warning,) = [w for w in plan.warnings if "资用压差不足" in w]
     expected = f"北一站（{row.min_dp_margin_bar:+.2f} bar，{hours.min()}–{hours.max()} 时）"
     assert expected in warning and "不随当日需要提高" in warning, warning
+
+
+# 5. The weather's range is checked on the warm side too ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day_c", "said"),
+    [
+        (np.full(24, 40.0), "预报最高气温 40.0 °C"),
+        (np.r_[np.full(12, -5.0), np.full(12, 25.0)], "11:00–12:00 一小时内变化 30.0 K"),
+        (np.r_[np.full(14, -5.0), 25.0, np.full(9, -5.0)], "13:00–14:00 一小时内变化 30.0 K"),
+    ],
+    ids=["plus-40", "jump-30K", "one-hot-hour"],
+)
+def test_warm_or_jumping_weather_is_called_untrustworthy_and_opens_no_orders(
+    plan_city, day_c, said
+):
+    """+40 °C in December gave no weather warning but "过热，浪费热量" on a plan supplying no
+    heat; a 30 K jump and a single +25 °C hour passed silently."""
+    temps = np.r_[np.full(72, -5.0), day_c]
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW)
+    assert plan.warnings[0].startswith("请先核对天气数据") and said in plan.warnings[0]
+    assert plan.inputs["weather_out_of_range"] is True
+    assert open_proactive_orders(plan, now=NOW) == []
+
+
+@pytest.mark.parametrize("day_c", [15.0, -5.0, -20.0], ids=["warm-15", "mild", "cold-20"])
+def test_plausible_weather_is_not_called_untrustworthy(plan_city, day_c):
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, day_c), now=NOW)
+    assert not any("核对天气" in w for w in plan.warnings), plan.warnings
+    assert "weather_out_of_range" not in plan.inputs
