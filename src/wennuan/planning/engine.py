@@ -405,6 +405,42 @@ def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverabl
     return [text % values]
 
 
+def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
+    """The hours, sources and MW by which the delay-shifted production schedule (24, K)
+    exceeds the sources' capacity (24, K): heat moved earlier by the transport delay lands
+    on hours whose capacity is already used."""
+    over_kw = np.asarray(schedule_kw) - np.asarray(capacity_kw)
+    total_over_kw = over_kw.sum(axis=1)
+    hours = np.flatnonzero(total_over_kw > 1e-4 * np.asarray(capacity_kw).sum(axis=1))
+    if not hours.size:
+        return []
+    worst = int(hours[np.argmax(total_over_kw[hours])])
+    named = []
+    for k, source in enumerate(sources):
+        own = np.flatnonzero(over_kw[:, k] > 1e-4 * capacity_kw[:, k] + 0.5)
+        if own.size:
+            named.append(
+                _("%(name)s（%(hours)s，最多超 %(mw).1f MW）")
+                % {
+                    "name": source.name,
+                    "hours": hour_ranges(own),
+                    "mw": over_kw[own, k].max() / 1000.0,
+                }
+            )
+    return [
+        _(
+            "考虑输送延迟后，%(hours)s热源出力超过可用能力，最多超 %(mw).1f MW"
+            "（%(hour)02d:00）：%(sources)s"
+        )
+        % {
+            "hours": hour_ranges(hours),
+            "mw": total_over_kw[worst] / 1000.0,
+            "hour": worst,
+            "sources": "、".join(named),
+        }
+    ]
+
+
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
     """Chinese plan warnings for raised set-points the plan could not fully honour."""
     messages = []
@@ -919,8 +955,7 @@ def check_network(
         heat_loss_fraction=cfg.network_loss_fraction,
         substation_source=zone_source,
     )
-    if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
-        warnings.append(_("考虑输送延迟后，部分小时热源出力超过可用能力"))
+    warnings.extend(_schedule_overload_warnings(schedule, capacity, sources))
     return Hydraulics(supply_c, return_c, primary_supply, hydro, delay_h, schedule, tuple(warnings))
 
 

@@ -207,3 +207,25 @@ def test_plausible_weather_is_not_called_untrustworthy(plan_city, day_c):
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, day_c), now=NOW)
     assert not any("核对天气" in w for w in plan.warnings), plan.warnings
     assert "weather_out_of_range" not in plan.inputs
+
+
+# 6. The transport-delay overload names hours, sources and MW ----------------------------
+
+
+def test_the_delay_overload_warning_names_its_hours_sources_and_mw():
+    """ "考虑输送延迟后，部分小时热源出力超过可用能力" named nothing the engineer could check."""
+    from types import SimpleNamespace
+
+    from wennuan.planning.engine import _schedule_overload_warnings
+
+    capacity = np.tile([10_000.0, 4_000.0], (24, 1))
+    schedule = capacity * 0.8
+    schedule[5:8, 1] = 5_200.0  # the boiler house 1.2 MW over in 5–7 h
+    schedule[6, 0] = 10_500.0  # the plant 0.5 MW over at 06:00
+    sources = [SimpleNamespace(name="热电厂"), SimpleNamespace(name="锅炉房")]
+    (warning,) = _schedule_overload_warnings(schedule, capacity, sources)
+    # in all: over only at 06:00 (in 5 and 7 h the plant's spare covers the boiler house)
+    assert warning.startswith("考虑输送延迟后，6 时热源出力超过可用能力，最多超 1.7 MW（06:00）")
+    assert "热电厂（6 时，最多超 0.5 MW）" in warning
+    assert "锅炉房（5–7 时，最多超 1.2 MW）" in warning
+    assert _schedule_overload_warnings(capacity * 0.99, capacity, sources) == []
