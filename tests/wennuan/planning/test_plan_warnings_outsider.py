@@ -3,17 +3,19 @@ plans that call their weather untrustworthy, what-if weather files, warnings who
 disagree with the plan, hours not named."""
 
 import io
+from datetime import timedelta
 
 import numpy as np
 import pytest
 from django.core.management import call_command
 
 from wennuan.planning import proactive
-from wennuan.planning.choices import AdjustmentKind
+from wennuan.planning.choices import AdjustmentKind, WeatherKind, WeatherProvider
 from wennuan.planning.engine import compute_company_plan
 from wennuan.planning.models import CommunityModelParameters, Plan, PlanCommunity, PlanSubstation
 from wennuan.planning.proactive import open_proactive_orders
-from wennuan.registry.models import HeatSource, NetworkPipe
+from wennuan.planning.weather import choose_forecast
+from wennuan.registry.models import City, HeatSource, NetworkPipe
 from wennuan.workorders.actions import ActionError
 from wennuan.workorders.choices import Channel
 from wennuan.workorders.models import WorkOrder
@@ -21,6 +23,7 @@ from wennuan.workorders.models import WorkOrder
 from .conftest import NOW, PLAN_DAY, weather_for
 
 DAY = PLAN_DAY.isoformat()
+HOUR = timedelta(hours=1)
 
 
 def _csv(tmp_path, temps_c):
@@ -90,6 +93,24 @@ def test_a_weather_file_is_a_what_if_and_messages_no_community_manager(plan_city
         "--date", DAY, "--company", "north", "--weather-csv", str(path), "--open-orders"
     )
     assert _proactive_orders().count() == 2 and "试算" not in out
+
+
+def test_a_what_if_file_is_never_taken_for_the_next_plans_forecast(plan_city, tmp_path):
+    """The file was stored as an uploaded forecast: the worker's next plan (newest forecast
+    within 36 h) would have run on the outsider's −25 °C what-if and messaged everyone."""
+    path = _csv(tmp_path, -20.0)
+    _run_plan("--date", DAY, "--company", "north", "--weather-csv", str(path))
+    what_if = Plan.objects.get().weather_series
+    assert what_if.kind == WeatherKind.WHAT_IF
+    # (the command stores the file at the wall clock's now: asked an hour after it)
+    chosen = choose_forecast(City.objects.get(), PLAN_DAY, now=what_if.issued_at + HOUR)
+    assert chosen.series != what_if and chosen.series.provider == WeatherProvider.CLIMATE
+    # the same file given as the forecast to run on is the next plans' forecast
+    _run_plan("--date", DAY, "--company", "north", "--weather-csv", str(path), "--open-orders")
+    forecast = Plan.objects.order_by("-version").first().weather_series
+    assert forecast.kind == WeatherKind.FORECAST
+    later = forecast.issued_at + HOUR
+    assert choose_forecast(City.objects.get(), PLAN_DAY, now=later).series == forecast
 
 
 def test_plan_help_says_a_weather_file_opens_no_orders(plan_city):

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         try:
             # All companies or none: a failure leaves no half-computed day and no stray series.
             with transaction.atomic():
-                weather = self._weather(city, day, weather_csv, now)
+                weather = self._weather(city, day, weather_csv, now, what_if)
                 plans = compute_plans(
                     day, companies=companies, weather=weather, trigger=PlanTrigger.COMMAND, now=now
                 )
@@ -103,14 +103,14 @@ class Command(BaseCommand):
             self.stdout.write(what_if_line)
 
     @staticmethod
-    def _weather(city, day, weather_csv, now):
+    def _weather(city, day, weather_csv, now, what_if):
         if not weather_csv:
             return choose_forecast(city, day, now=now)
         path = Path(weather_csv)
         if not path.is_file():
             raise CommandError(_("找不到天气文件：%(path)s") % {"path": weather_csv})
         try:
-            return csv_forecast(city, day, path.read_bytes(), now=now)
+            return csv_forecast(city, day, path.read_bytes(), now=now, what_if=what_if)
         except WeatherCsvError as error:
             raise CommandError(
                 _("天气文件有误，未计算：\n%(errors)s") % {"errors": "\n".join(error.errors)}
