@@ -305,9 +305,11 @@ IMPLAUSIBLE_BELOW_DESIGN_K = 20.0
 # The warm side, symmetric: this far above the design temperature is far above any
 # heating-season day (Heze: about 30 °C, against November/March record highs in the mid 20s).
 IMPLAUSIBLE_ABOVE_DESIGN_K = 35.0
-# Hourly outdoor temperatures change by a few K at most (a cold front: about 5–8 K in an
-# hour); a larger step between two hours is a broken file or unit, not weather.
-IMPLAUSIBLE_HOURLY_STEP_K = 10.0
+# Hourly outdoor temperatures change by a few K at most (a strong cold front: up to about
+# 10 K in an hour); a step of more than 15 K between two hours is a broken file or unit, not
+# weather. Kept well above the real extremes: a plan called untrustworthy opens no proactive
+# orders, so a false alarm would silence real ones.
+IMPLAUSIBLE_HOURLY_STEP_K = 15.0
 
 
 def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:

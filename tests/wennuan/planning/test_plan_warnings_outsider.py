@@ -206,7 +206,10 @@ def test_substations_short_are_listed_with_their_hours(plan_city, settings):
     ("day_c", "said"),
     [
         (np.full(24, 40.0), "预报最高气温 40.0 °C"),
-        (np.r_[np.full(12, -5.0), np.full(12, 25.0)], "11:00–12:00 一小时内变化 30.0 K"),
+        (
+            np.r_[np.full(12, -5.0), np.full(12, 25.0)],
+            "11:00–12:00 一小时内变化 30.0 K（超过 15 K）",
+        ),
         (np.r_[np.full(14, -5.0), 25.0, np.full(9, -5.0)], "13:00–14:00 一小时内变化 30.0 K"),
     ],
     ids=["plus-40", "jump-30K", "one-hot-hour"],
@@ -223,9 +226,16 @@ def test_warm_or_jumping_weather_is_called_untrustworthy_and_opens_no_orders(
     assert open_proactive_orders(plan, now=NOW) == []
 
 
-@pytest.mark.parametrize("day_c", [15.0, -5.0, -20.0], ids=["warm-15", "mild", "cold-20"])
+@pytest.mark.parametrize(
+    "day_c",
+    [15.0, -5.0, -20.0, np.r_[-5.0, np.full(6, -18.0), np.full(17, -5.0)]],
+    ids=["warm-15", "mild", "cold-20", "front-13K"],
+)
 def test_plausible_weather_is_not_called_untrustworthy(plan_city, day_c):
-    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, day_c), now=NOW)
+    """A strong front (13 K within an hour) is rare but real: a plan called untrustworthy
+    opens no proactive orders, so it must not be."""
+    temps = np.r_[np.full(72, -5.0), np.broadcast_to(day_c, (24,))]
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW)
     assert not any("核对天气" in w for w in plan.warnings), plan.warnings
     assert "weather_out_of_range" not in plan.inputs
 
