@@ -389,22 +389,28 @@ def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverabl
         "others": int(np.sum(below & ~cut)),
     }
     if capacity_short.any():
-        text = _(
+        head = _(
             "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     else:
-        text = _(
+        head = _(
             "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     if cold:
-        text += _("；因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s")
+        who = _("因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s") % values
     else:
-        text += _("；没有小区因此预测室温低于 %(standard).0f °C")
-    if values["others"]:
-        text += _("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）")
-    return [text % values]
+        who = _("没有小区因此预测室温低于 %(standard).0f °C") % values
+    others = (
+        _("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）") % values
+        if values["others"]
+        else ""
+    )
+    return [
+        _("%(shortfall)s；%(cold)s%(others)s")
+        % {"shortfall": head % values, "cold": who, "others": others}
+    ]
 
 
 def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
@@ -907,38 +913,39 @@ def check_network(
     # source: said so, with the lift the design load needs.
     # (Even fixed at the design value it is the cause: a sized lift is raised for the day.)
     fixed_too_low = bool(hydro.fixed_lift_bar and np.isfinite(hydro.sized_lift_bar))
-    fixed_cause = (
-        _(
-            "（原因：循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 %(fixed).1f bar，不随当日需要"
-            "提高；按设计负荷需 %(sized).1f bar）"
-        )
-        % {"fixed": hydro.fixed_lift_bar, "sized": hydro.sized_lift_bar}
-        if fixed_too_low
-        else ""
-    )
+    cause = {"fixed": hydro.fixed_lift_bar, "sized": hydro.sized_lift_bar}
     if short.any():
         margin = hydro.dp_margin_bar
         with np.errstate(all="ignore"):
             lowest = np.where(np.isfinite(margin), margin, np.inf).min(axis=0)
-        named = [
+        named = "、".join(
             f"{substations[j].name}（{lowest[j]:+.2f} bar，"
             f"{hour_ranges(np.flatnonzero(margin[:, j] < 0))}）"
             for j in sorted(np.flatnonzero(short), key=lambda j: lowest[j])
-        ]
-        warnings.append(
-            _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": "、".join(named)}
-            + fixed_cause
         )
+        if fixed_too_low:
+            warnings.append(
+                _(
+                    "以下换热站资用压差不足，得不到所需流量：%(names)s（原因：循环泵扬程由 "
+                    "WENNUAN_PLAN_LIFT_BAR 固定为 %(fixed).1f bar，不随当日需要提高；按设计负荷需 "
+                    "%(sized).1f bar）"
+                )
+                % {"names": named, **cause}
+            )
+        else:
+            warnings.append(
+                _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
+            )
     if unserved.any():
         names = "、".join(substations[j].name for j in np.flatnonzero(unserved))
         if fixed_too_low:
             warnings.append(
                 _(
                     "一次网按固定的循环泵扬程送不到以下换热站所需的流量，这些换热站没有资用"
-                    "压差、供不上热：%(names)s"
+                    "压差、供不上热：%(names)s（原因：循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 "
+                    "%(fixed).1f bar，不随当日需要提高；按设计负荷需 %(sized).1f bar）"
                 )
-                % {"names": names}
-                + fixed_cause
+                % {"names": names, **cause}
             )
         else:
             warnings.append(

@@ -260,3 +260,20 @@ def test_the_delay_overload_warning_names_its_hours_sources_and_mw():
     assert "热电厂（6 时，最多超 0.5 MW）" in warning
     assert "锅炉房（5–7 时，最多超 1.2 MW）" in warning
     assert _schedule_overload_warnings(capacity * 0.99, capacity, sources) == []
+
+
+def test_the_new_warnings_read_in_english(plan_city, settings):
+    from django.utils import translation
+
+    settings.WENNUAN_PLAN_LIFT_BAR = 0.6
+    NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
+    temps = np.r_[np.full(72, -5.0), np.full(12, -5.0), np.full(12, 40.0)]
+    with translation.override("en"):
+        plan = compute_company_plan(
+            plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW
+        )
+        open_proactive_orders(plan, now=NOW)
+    text = " ".join(Plan.objects.get(pk=plan.pk).warnings)
+    assert "highest temperature, 40.0 °C" in text and "within one hour" in text
+    assert "fixed at 0.6 bar by WENNUAN_PLAN_LIFT_BAR" in text
+    assert not any(word in text for word in ("核对", "固定为", "不随", "一小时", "天气")), text
