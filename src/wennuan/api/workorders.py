@@ -370,7 +370,7 @@ def workorder_action(request, number, action):
                     "action",
                     "not_allowed",
                     _("接口不支持该操作；可用：%(a)s")
-                    % {"a": "、".join(sorted(API_CLIENT_ACTIONS))},
+                    % {"a": _("、").join(sorted(API_CLIENT_ACTIONS))},
                 )
             ]
         )

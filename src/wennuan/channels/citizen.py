@@ -21,6 +21,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from wennuan.lib import lookups
 from wennuan.lib.outbox import enqueue
@@ -150,7 +151,7 @@ def queue_citizen_notice(sender, instance: Event, created: bool, **kwargs):
     Event.objects.create(
         order=order,
         actor=None,
-        actor_label="系统（市民通知）",
+        actor_label=gettext_noop("系统（市民通知）"),  # shown in the reader's language
         at=instance.at,
         action="notify",
         from_state=order.state,

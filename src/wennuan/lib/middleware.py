@@ -3,6 +3,9 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language, and many office PCs
 and phones in China send English; the bureau wants Chinese by default, English on request
 (the language button sets the cookie).
+
+The API is read by programs, which ask for a language explicitly: with no cookie, an API
+request's Accept-Language is followed (plan warnings, labels and errors in that language).
 """
 
 import re
@@ -11,7 +14,9 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class ChosenLanguageMiddleware:
@@ -21,12 +26,24 @@ class ChosenLanguageMiddleware:
 
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in self.available and request.path.startswith("/api/"):
+            chosen = self._asked_by_program(request.headers.get("Accept-Language", ""))
         language = chosen if chosen in self.available else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    def _asked_by_program(self, header: str) -> str | None:
+        for code, _quality in parse_accept_lang_header(header):
+            try:
+                variant = get_supported_language_variant(code)
+            except LookupError:
+                continue
+            if variant in self.available:
+                return variant
+        return None
 
 
 # C0 control characters other than tab, line feed and carriage return: what XML (so Excel's

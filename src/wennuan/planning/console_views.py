@@ -534,7 +534,7 @@ def approve(request, pk: int):
 
 def _error_text(error) -> str:
     if isinstance(error, ValidationError):
-        return "；".join(str(m) for m in error.messages)
+        return _("；").join(str(m) for m in error.messages)
     return str(error)
 
 

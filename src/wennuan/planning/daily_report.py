@@ -473,15 +473,18 @@ def summary_html(report: DailyReport) -> str:
     )
     planned = totals["planned_mwh"]
     delivered = totals["delivered_mwh"]
-    return format_html(
-        "<p>{}{}</p>",
-        temp,
-        _("计划供热 %(p)s MWh，实际 %(d)s MWh；受理投诉 %(r)d 件，办结 %(s)d 件，超期 %(o)d 件。")
-        % {
-            "p": "—" if planned is None else f"{planned:.0f}",
-            "d": "—" if delivered is None else f"{delivered:.0f}",
-            "r": totals["received"],
-            "s": totals["resolved"],
-            "o": totals["overdue"],
-        },
-    )
+    # Said in words when a figure is missing: "计划供热 — MWh" read as a broken report.
+    if planned is None and delivered is None:
+        heat = _("当日没有供热计划，也没有实际供热计量；")
+    elif planned is None:
+        heat = _("当日没有供热计划，实际供热 %(d).0f MWh；") % {"d": delivered}
+    elif delivered is None:
+        heat = _("计划供热 %(p).0f MWh，尚无实际供热计量；") % {"p": planned}
+    else:
+        heat = _("计划供热 %(p).0f MWh，实际 %(d).0f MWh；") % {"p": planned, "d": delivered}
+    orders = _("受理投诉 %(r)d 件，办结 %(s)d 件，超期 %(o)d 件。") % {
+        "r": totals["received"],
+        "s": totals["resolved"],
+        "o": totals["overdue"],
+    }
+    return format_html("<p>{}{}{}</p>", temp, heat, orders)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -211,14 +212,15 @@ def seed_community_parameters(*, seed=DEMO_SEED, changed_at=None) -> tuple[int, 
         if community.substation_id in far_end_substations and old_estate:
             heat_factor = 1.0
             offset_c = float(np.round(rng.uniform(-1.6, -0.8), 1))
-            reason = _(
+            # stored in the source language; shown translated (wennuan.lib.systemtext)
+            reason = gettext_noop(
                 "演示：上一供热季入户测温比预测低 %(k).1f K（管网末端，资用压差小，老旧小区）"
             ) % {"k": -offset_c}
             far_end += 1
         elif rng.random() < 0.3:
             heat_factor = float(np.round(rng.uniform(0.92, 1.10), 2))
             offset_c = float(np.round(rng.uniform(-0.3, 0.3), 1))
-            reason = _("演示：上一供热季入户测温与投诉校准")
+            reason = gettext_noop("演示：上一供热季入户测温与投诉校准")
         else:
             continue
         parameters.append(

@@ -19,6 +19,7 @@ import pandas as pd
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from heatphys.allocation import allocate
 from heatphys.curves import (
@@ -48,6 +49,7 @@ from heatphys.forecasting.changepoint_batch import (
 from heatphys.forecasting.models import DesignOptions, design_heat_demand_kw
 from heatphys.indoor import IndoorParameters, simulate_indoor
 from heatphys.schedule import simultaneous_dispatch_kw, source_schedule, transport_delays_h
+from wennuan.lib.systemtext import system_text
 from wennuan.registry.choices import SourceKind, Terminal
 from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeason, Substation
 
@@ -219,7 +221,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
         return {}
     observed = _observed_weather(city, start, end)
     if observed.empty:
-        arrays_warnings.append(_("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
+        arrays_warnings.append(system_text("有热计量历史但缺少同期实测气温，负荷预测改用设计法"))
         return {}
     n_days = cfg.history_days
     hour_of = ((readings[:, 1] - start.timestamp()) // 3600).astype(int)
@@ -243,7 +245,7 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     coldest_c = np.nanmin(history_days_c) if np.isfinite(history_days_c).any() else np.nan
     if not np.isfinite(coldest_c) or day_temp.mean() < coldest_c - cfg.extrapolation_k:
         arrays_warnings.append(
-            _(
+            system_text(
                 "预报日平均气温 %(day).1f °C 低于计量历史中最冷的一天（%(cold).1f °C）超过 "
                 "%(k).0f K，负荷预测改用设计法"
             )
@@ -261,8 +263,8 @@ def _history_forecasts(company, substations, weather_frame, day, city, cfg, arra
     blind = [s.name for j, s in enumerate(substations) if fit["ok"][j] and not weather_dependent[j]]
     if blind:
         arrays_warnings.append(
-            _("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
-            % {"n": len(blind), "names": "、".join(blind[:10]) + ("…" if len(blind) > 10 else "")}
+            system_text("%(n)d 座换热站的计量数据看不出随气温变化，负荷预测改用设计法：%(names)s")
+            % {"n": len(blind), "names": blind[:10] + (["…"] if len(blind) > 10 else [])}
         )
     return {
         s.id: forecast[:, j]
@@ -320,7 +322,7 @@ def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
     coldest, hottest = float(np.min(t_out)), float(np.max(t_out))
     if coldest < design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
         messages.append(
-            _(
+            system_text(
                 "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
                 "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
                 "本计划的数值不可信"
@@ -329,7 +331,7 @@ def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
         )
     if hottest > design_out_c + IMPLAUSIBLE_ABOVE_DESIGN_K:
         messages.append(
-            _(
+            system_text(
                 "请先核对天气数据：预报最高气温 %(hottest).1f °C，比本市供暖室外计算温度 "
                 "%(design).1f °C 高 %(above).0f K 以上，远高于供暖季的气候，超出负荷预测和"
                 "管网模型的适用范围，本计划的数值不可信"
@@ -340,7 +342,7 @@ def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
     if steps.size and steps.max() > IMPLAUSIBLE_HOURLY_STEP_K:
         hour = int(np.argmax(steps)) + 1
         messages.append(
-            _(
+            system_text(
                 "请先核对天气数据：预报气温在 %(from)02d:00–%(to)02d:00 一小时内变化 %(step).1f K"
                 "（超过 %(limit).0f K），不像真实天气，本计划的数值不可信"
             )
@@ -377,38 +379,43 @@ def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverabl
     cold = [i for i in np.argsort(low_c, kind="stable") if below[i] and cut[i]]
     if not capacity_short.any() and not cold:
         return []  # substations at their limit, but the comfort reserve still covers it
-    names = "、".join(f"{cd.communities[i].name}（{low_c[i]:.1f} °C）" for i in cold[:5])
+    names = [
+        system_text("%(name)s（%(temp).1f °C）")
+        % {"name": cd.communities[i].name, "temp": float(low_c[i])}
+        for i in cold[:5]
+    ]
     values = {
         "peak": short_kw[hour] / 1000.0,
         "hour": hour,
         "total": np.clip(short_kw, 0.0, None).sum() / 1000.0,
         "n": len(cold),
         "standard": cd.standard_c,
-        "names": names + ("…" if len(cold) > 5 else ""),
+        "names": names + (["…"] if len(cold) > 5 else []),
         "capacity_hours": hour_ranges(np.flatnonzero(capacity_short)),
         "others": int(np.sum(below & ~cut)),
     }
     if capacity_short.any():
-        head = _(
+        head = system_text(
             "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     else:
-        head = _(
+        head = system_text(
             "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
             "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     if cold:
-        who = _("因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s") % values
+        who = system_text("因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s") % values
     else:
-        who = _("没有小区因此预测室温低于 %(standard).0f °C") % values
+        who = system_text("没有小区因此预测室温低于 %(standard).0f °C") % values
     others = (
-        _("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）") % values
+        system_text("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）")
+        % values
         if values["others"]
         else ""
     )
     return [
-        _("%(shortfall)s；%(cold)s%(others)s")
+        system_text("%(shortfall)s；%(cold)s%(others)s")
         % {"shortfall": head % values, "cold": who, "others": others}
     ]
 
@@ -428,7 +435,7 @@ def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
         own = np.flatnonzero(over_kw[:, k] > 1e-4 * capacity_kw[:, k] + 0.5)
         if own.size:
             named.append(
-                _("%(name)s（%(hours)s，最多超 %(mw).1f MW）")
+                system_text("%(name)s（%(hours)s，最多超 %(mw).1f MW）")
                 % {
                     "name": source.name,
                     "hours": hour_ranges(own),
@@ -436,7 +443,7 @@ def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
                 }
             )
     return [
-        _(
+        system_text(
             "考虑输送延迟后，%(hours)s热源出力超过可用能力，最多超 %(mw).1f MW"
             "（%(hour)02d:00）：%(sources)s"
         )
@@ -444,19 +451,20 @@ def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
             "hours": hour_ranges(hours),
             "mw": total_over_kw[worst] / 1000.0,
             "hour": worst,
-            "sources": "、".join(named),
+            "sources": named,
         }
     ]
 
 
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
-    """Chinese plan warnings for raised set-points the plan could not fully honour."""
+    """Plan warnings (system text, read in the reader's language) for raised set-points the
+    plan could not fully honour."""
     messages = []
     for j in np.flatnonzero(raised.wanted_kw.any(axis=0)):
         short = raised.wanted_kw[:, j] - raised.extra_kw[:, j] > 0.5
         if short.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度设定 %(temp).0f °C：热源剩余能力不足，%(hours)s 只能"
                     "多供 %(got).0f kW（该温度需多供 %(want).0f kW）；其他换热站的分配不减少"
                 )
@@ -471,7 +479,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
         over = raised.overloaded[:, j]
         if over.any():
             messages.append(
-                _(
+                system_text(
                     "%(name)s 供水温度 %(temp).0f °C 所对应的热量超过换热站 %(factor).1f 倍"
                     "设计负荷，%(hours)s 按该上限计"
                 )
@@ -494,13 +502,17 @@ def _overheat_warnings(indoor_c: np.ndarray, communities, overheat_c: float) -> 
     if not hot.size:
         return []
     hot = hot[np.argsort(-warmest_c[hot])]
-    named = [f"{communities[i].name}（{warmest_c[i]:.1f} °C）" for i in hot[:10]]
+    named = [
+        system_text("%(name)s（%(temp).1f °C）")
+        % {"name": communities[i].name, "temp": warmest_c[i]}
+        for i in hot[:10]
+    ]
     return [
-        _("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
+        system_text("%(n)d 个小区预测室温超过 %(limit).0f °C（过热，浪费热量）：%(names)s")
         % {
             "n": hot.size,
             "limit": overheat_c,
-            "names": "、".join(named) + ("…" if hot.size > 10 else ""),
+            "names": named + (["…"] if hot.size > 10 else []),
         }
     ]
 
@@ -686,7 +698,7 @@ def load_company_day(company: HeatingCompany, day: date, cfg: PlanSettings) -> C
         offset_c=param("indoor_offset_c", 0.0),
         tau_h=param("time_constant_h", 40.0),
         community_substation=np.array([sub_index[c.substation_id] for c in communities], dtype=int),
-        warnings=() if season else (_("该日不在任何供热季内"),),
+        warnings=() if season else (system_text("该日不在任何供热季内"),),
     )
 
 
@@ -918,14 +930,18 @@ def check_network(
         margin = hydro.dp_margin_bar
         with np.errstate(all="ignore"):
             lowest = np.where(np.isfinite(margin), margin, np.inf).min(axis=0)
-        named = "、".join(
-            f"{substations[j].name}（{lowest[j]:+.2f} bar，"
-            f"{hour_ranges(np.flatnonzero(margin[:, j] < 0))}）"
+        named = [
+            system_text("%(name)s（%(margin)+.2f bar，%(hours)s）")
+            % {
+                "name": substations[j].name,
+                "margin": float(lowest[j]),
+                "hours": hour_ranges(np.flatnonzero(margin[:, j] < 0)),
+            }
             for j in sorted(np.flatnonzero(short), key=lambda j: lowest[j])
-        )
+        ]
         if fixed_too_low:
             warnings.append(
-                _(
+                system_text(
                     "以下换热站资用压差不足，得不到所需流量：%(names)s（原因：循环泵扬程由 "
                     "WENNUAN_PLAN_LIFT_BAR 固定为 %(fixed).1f bar，不随当日需要提高；按设计负荷需 "
                     "%(sized).1f bar）"
@@ -934,13 +950,13 @@ def check_network(
             )
         else:
             warnings.append(
-                _("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
+                system_text("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
             )
     if unserved.any():
-        names = "、".join(substations[j].name for j in np.flatnonzero(unserved))
+        names = [substations[j].name for j in np.flatnonzero(unserved)]
         if fixed_too_low:
             warnings.append(
-                _(
+                system_text(
                     "一次网按固定的循环泵扬程送不到以下换热站所需的流量，这些换热站没有资用"
                     "压差、供不上热：%(names)s（原因：循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 "
                     "%(fixed).1f bar，不随当日需要提高；按设计负荷需 %(sized).1f bar）"
@@ -949,7 +965,7 @@ def check_network(
             )
         else:
             warnings.append(
-                _(
+                system_text(
                     "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
                     "流量，这些换热站没有资用压差、供不上热：%(names)s"
                     "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
@@ -1309,7 +1325,8 @@ def approved_version(company, day) -> Plan | None:
 def carried_note(approved: Plan | None, adjustments) -> str:
     if not adjustments:
         return ""
-    return _("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
+    # stored in the source language, shown in the reader's (wennuan.lib.systemtext)
+    return gettext_noop("沿用已批准的 v%(version)d 的 %(n)d 项调整") % {
         "version": approved.version,
         "n": len(adjustments),
     }

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.utils.translation import gettext as _
 
 from heatphys.dayplan import size_pump_lift_bar
 from heatphys.network import Network, NetworkError, NotConvergedError, SolverOptions, prepare
 from heatphys.network.fluid import WATER_CONSTANT
 from heatphys.schedule import zone_first_dispatch
+from wennuan.lib.systemtext import SystemText, system_text
 from wennuan.registry.models import NetworkJunction, NetworkPipe, SourceConnection
 
 from .config import setting
@@ -164,7 +164,7 @@ class CompanyNetwork:
             return cls.unchecked(
                 len(substations),
                 min_dp_bar,
-                _("未登记完整的一次网（节点、管段、热源接入点），未做水力校核"),
+                system_text("未登记完整的一次网（节点、管段、热源接入点），未做水力校核"),
             )
         j_rows = [{"id": j.id, "height_m": j.height_m, "name": j.code} for j in junctions] + [
             {"id": j.id + RETURN_OFFSET, "height_m": j.height_m, "name": j.code} for j in junctions
@@ -241,7 +241,7 @@ class CompanyNetwork:
             return cls.unchecked(
                 len(substations),
                 min_dp_bar,
-                _("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
+                system_text("一次网模型有误，未做水力校核：%(error)s") % {"error": error},
             )
         return network
 
@@ -279,11 +279,12 @@ class CompanyNetwork:
                 lift = sized
         elif not fixed_lift:
             warnings.append(
-                _("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计") % {"lift": lift}
+                system_text("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计")
+                % {"lift": lift}
             )
         if lift > MAX_LIFT_BAR and not fixed_lift:
             warnings.append(
-                _(
+                system_text(
                     "按计划的热源运行方式（%(name)s 定压，其余热源按计划出力），设计负荷下循环泵"
                     "需扬程 %(lift).1f bar，超过 %(max).0f bar：一次网按此方式输送不了"
                     "（常见原因：停运热源的供热区只能经细管从远处热源取水）"
@@ -292,7 +293,7 @@ class CompanyNetwork:
             )
         if fixed_lift > MAX_LIFT_BAR:
             warnings.append(
-                _(
+                system_text(
                     "循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 %(lift).1f bar，超过一次网循环泵"
                     "常见的上限 %(max).0f bar：请核对该设置（按设计负荷只需 %(sized).1f bar）"
                 )
@@ -371,7 +372,9 @@ class CompanyNetwork:
         try:
             arrangement = self._arrangement(balance)
         except _SOLVE_ERRORS as error:
-            warnings.append(_("一次网模型有误，未做水力校核：%(error)s") % {"error": error})
+            warnings.append(
+                system_text("一次网模型有误，未做水力校核：%(error)s") % {"error": error}
+            )
             return HydraulicCheck(
                 mdot, margin, delay, np.zeros(n_sub, bool), [], warnings, source_flow
             )
@@ -383,8 +386,10 @@ class CompanyNetwork:
         ]
         if unconnected:
             warnings.append(
-                _("热源 %(names)s 未接入本公司一次网，水力校核中其计划出力由 %(balance)s 承担")
-                % {"names": "、".join(unconnected), "balance": self.sources[balance].name}
+                system_text(
+                    "热源 %(names)s 未接入本公司一次网，水力校核中其计划出力由 %(balance)s 承担"
+                )
+                % {"names": unconnected, "balance": self.sources[balance].name}
             )
         pump_mdot = self._per_connection(
             self._source_flows(substation_heat_kw, primary_dt_k, source_heat_kw, heat_loss_fraction)
@@ -426,12 +431,12 @@ class CompanyNetwork:
         source_flow[:, np.bincount(self.source_columns, minlength=n_src) == 0] = np.nan
         if failed_hours:
             warnings.append(
-                _("水力计算在 %(n)d 个小时未收敛：%(hours)s")
+                system_text("水力计算在 %(n)d 个小时未收敛：%(hours)s")
                 % {"n": len(failed_hours), "hours": ", ".join(f"{h}:00" for h in failed_hours)}
             )
         if backflow_hours:
             warnings.append(
-                _(
+                system_text(
                     "水力校核中其他热源按计划出力的流量超过各换热站所需，平衡热源 %(name)s "
                     "在 %(hours)s 倒流"
                 )
@@ -465,7 +470,7 @@ class CompanyNetwork:
             # a zone cut off); the stations are named unserved below instead.
             if raise_bar < needed_bar and arrangement.lift_bar + needed_bar > 2 * MAX_LIFT_BAR:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段（%(worst)s）循环泵扬程提高到上限 %(day).1f bar（设计工况 "
                         "%(design).1f bar）也不够，请确认%(name)s循环泵的能力和热源运行方式"
                     )
@@ -473,7 +478,7 @@ class CompanyNetwork:
                 )
             elif raise_bar < needed_bar:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段循环泵扬程需 %(needed).1f bar（含 %(reserve).1f bar 余量），"
                         "超过上限：按 %(day).1f bar 校核（设计工况 %(design).1f bar；%(worst)s），"
                         "请确认%(name)s循环泵的能力"
@@ -482,7 +487,7 @@ class CompanyNetwork:
                 )
             else:
                 warnings.append(
-                    _(
+                    system_text(
                         "今日最不利时段循环泵扬程需由设计工况的 %(design).1f bar 提高到 "
                         "%(day).1f bar，各换热站才能得到所需流量（%(worst)s）："
                         "请确认%(name)s循环泵的能力"
@@ -522,7 +527,7 @@ class CompanyNetwork:
             arrangement.sized_lift_bar,
         )
 
-    def _worst_hour(self, margin_bar) -> str:
+    def _worst_hour(self, margin_bar) -> SystemText | str:
         """ "5–13 时，最不利 9 时：换热站 X、Y": the hours whose own water needs more than the
         design lift (some substation short at it), the hours with the lowest margin (within
         ``SAME_MARGIN_BAR`` of it: a tie is not one hour) and the substations short in the
@@ -538,12 +543,12 @@ class CompanyNetwork:
         values = {
             "worst": hour_ranges(worst_hours, len(lowest)),
             "hours": hour_ranges(np.flatnonzero(lowest < 0), len(lowest)),
-            "names": "、".join(self.consumer_names[j] for j in short[:5]),
-            "more": _("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else "",
+            "names": [self.consumer_names[j] for j in short[:5]],
+            "more": system_text("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else "",
         }
         if len(worst_hours) == len(lowest):
-            return _("全天各小时相同：%(names)s%(more)s") % values
-        return _("%(hours)s，最不利 %(worst)s：%(names)s%(more)s") % values
+            return system_text("全天各小时相同：%(names)s%(more)s") % values
+        return system_text("%(hours)s，最不利 %(worst)s：%(names)s%(more)s") % values
 
     def _day_lift_raise_bar(self, margin_bar, design_lift_bar: float) -> float:
         """How much the balance plant's lift must rise above its design-load value for the
@@ -605,11 +610,12 @@ class CompanyNetwork:
         return own_flow + (delivered - own) * 1000.0 / (_CP_J_KGK * mean_dt_k[:, None])
 
 
-def hour_ranges(hours, n_hours: int = 24) -> str:
-    """0-based hour indices as "6–9、12 时" (inclusive ranges); every hour of the day: "全天"."""
+def hour_ranges(hours, n_hours: int = 24) -> SystemText:
+    """0-based hour indices as "6–9、12 时" (inclusive ranges); every hour of the day: "全天".
+    Stored language-neutral: the ranges are a list joined with the reader's separator."""
     hours = sorted({int(x) for x in hours})
     if len(hours) == n_hours:
-        return _("全天")
+        return system_text("全天")
     ranges, start, last = [], None, None
     for h in hours:
         if start is None:
@@ -621,8 +627,8 @@ def hour_ranges(hours, n_hours: int = 24) -> str:
             start = last = h
     if start is not None:
         ranges.append((start, last))
-    text = "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in ranges)
-    return _("%(hours)s 时") % {"hours": text}
+    text = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
+    return system_text("%(hours)s 时") % {"hours": text}
 
 
 def _design_dt(substation, sources) -> float:

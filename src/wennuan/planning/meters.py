@@ -119,7 +119,7 @@ def parse_meter_csv(content, company=None) -> list[MeterReading]:
                 row_errors.append(_("与第 %(m)d 行重复（同一换热站同一小时）") % {"m": seen[key]})
             seen[key] = line
         if row_errors:
-            errors.append(_("第 %(n)d 行：") % {"n": line} + "；".join(row_errors))
+            errors.append(_("第 %(n)d 行：") % {"n": line} + _("；").join(row_errors))
             continue
         readings.append(
             MeterReading(

@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wennuan.lib.systemtext import SystemTextListField
+
 from .choices import (
     AdjustmentKind,
     ForecastMethod,
@@ -186,7 +188,7 @@ class Plan(models.Model):
     min_predicted_indoor_c = models.FloatField(_("最低预测室温 (°C)"), null=True, blank=True)
     at_risk_count = models.PositiveIntegerField(_("低温风险小区数"), default=0)
     flow_shortfall_count = models.PositiveIntegerField(_("流量不足换热站数"), default=0)
-    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    warnings = SystemTextListField(_("提示"), default=list, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), default=timezone.now)
     compute_seconds = models.FloatField(_("计算耗时 (秒)"), default=0)
     created_by = models.ForeignKey(

@@ -12,6 +12,7 @@ reason), never one line per community.
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wennuan.lib.systemtext import system_text
 from wennuan.workorders.actions import ActionError, do_create_order
 from wennuan.workorders.choices import OPEN_STATES, Category, Channel
 from wennuan.workorders.models import WorkOrder
@@ -26,7 +27,7 @@ def _contact_phone(community) -> str:
     return line.number if line else ""
 
 
-def _add_warning(plan: Plan, text: str) -> None:
+def _add_warning(plan: Plan, text) -> None:
     warnings = [*plan.warnings, text]
     Plan.objects.filter(pk=plan.pk).update(warnings=warnings)
     plan.warnings = warnings
@@ -40,7 +41,7 @@ def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
         if plan.at_risk_count:
             _add_warning(
                 plan,
-                _(
+                system_text(
                     "天气数据超出适用范围：未为 %(n)d 个低温风险小区生成未诉先办工单"
                     "（核对天气后重新计算）"
                 )
@@ -100,7 +101,7 @@ def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
         name, error = failures[0]
         _add_warning(
             plan,
-            _("%(n)d 个小区无法生成主动工单（首个：%(community)s，%(error)s）")
+            system_text("%(n)d 个小区无法生成主动工单（首个：%(community)s，%(error)s）")
             % {"n": len(failures), "community": name, "error": error},
         )
     return created

@@ -101,6 +101,6 @@ def company_payload(plan: Plan, *, details: bool = False) -> dict:
             # lift when the day's worst hour needs it; a warning then says so)
             "lift_bar": plan.inputs.get("lift_bar"),
             "design_lift_bar": plan.inputs.get("design_lift_bar"),  # None for older plans
-            "warnings": plan.warnings,
+            "warnings": [str(w) for w in plan.warnings],
         }
     return payload

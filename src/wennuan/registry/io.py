@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.translation import gettext
 
 from wennuan.lib.phones import is_valid_phone, normalize_phone
 from wennuan.lib.spreadsheets import clean_row
@@ -339,6 +340,8 @@ def _find_manager(values):
 
 
 def _manager_for(values):
+    if "manager_name" not in values and "manager_phone" not in values:
+        return values  # the file has no manager columns: the manager stays as it is
     name, phone = values.pop("manager_name", ""), values.pop("manager_phone", "")
     if name or phone:
         if not (name and phone):
@@ -596,25 +599,69 @@ class ImportFileError(Exception):
 # ---- import ----
 
 
+def _column_positions(sheet: SheetSpec, header_texts: list[str]) -> dict[str, int]:
+    """{field: position} for the columns the header names: the template's Chinese header or
+    the design's English one (the field name, as in the demo register's communities.csv)."""
+    by_header = {}
+    for column in sheet.columns:
+        by_header[column.header] = column
+        by_header[column.field.lower()] = column
+    positions = {}
+    for position, text in enumerate(header_texts):
+        column = by_header.get(text) or by_header.get(text.strip().lower())
+        if column is not None and column.field not in positions:
+            positions[column.field] = position
+    return positions
+
+
+def _needs_a_value(column: Column) -> bool:
+    try:
+        column.read(None)
+    except (CellError, KeyError, TypeError, ValueError):
+        return True
+    return False
+
+
+# The language of whoever runs the import (the import itself speaks Chinese, as its template
+# does): missing columns are named in theirs, by the header set of that language.
+_reader = {"language": "zh-hans"}
+
+
+def column_names(columns: Iterable[Column]) -> str:
+    """Columns named as the reader's language writes them: the template's Chinese headers, or
+    the design's English ones."""
+    if (translation.get_language() or "zh").startswith("zh"):
+        return "、".join(column.header for column in columns)
+    return ", ".join(column.field for column in columns)
+
+
 def _import_rows(sheet: SheetSpec, header: list, rows: Iterable[tuple[int, list]], result) -> None:
     try:
         header_texts = [_text(h) for h in header]
     except CellError as error:
         result.errors.append(RowError(sheet.title, 1, "", f"表头无法读取：{error}"))
         return
-    missing = [h for h in sheet.headers() if h not in header_texts]
-    if missing:
-        result.errors.append(
-            RowError(sheet.title, 1, "", "缺少列：" + "、".join(missing) + "（请使用导出的模板）")
-        )
+    positions = _column_positions(sheet, header_texts)
+    absent = [column for column in sheet.columns if column.field not in positions]
+    # A file may leave out columns: what it does not carry stays as it is on the rows it
+    # updates. The key (and, for a sheet found otherwise, every column it needs) must be there.
+    must_have = [
+        column
+        for column in absent
+        if column.field in sheet.key_fields or (sheet.find is not None and _needs_a_value(column))
+    ]
+    if must_have:
+        result.errors.append(RowError(sheet.title, 1, "", _missing_message(must_have)))
         return
-    positions = {h: header_texts.index(h) for h in sheet.headers()}
+    needed_for_new = [column for column in absent if _needs_a_value(column)]
     for line, cells in rows:
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue
         values, related, row_errors = {}, {}, []
         for column in sheet.columns:
-            position = positions[column.header]
+            if column.field not in positions:
+                continue
+            position = positions[column.field]
             raw = cells[position] if position < len(cells) else None
             try:
                 value = column.read(raw)
@@ -628,14 +675,27 @@ def _import_rows(sheet: SheetSpec, header: list, rows: Iterable[tuple[int, list]
         if row_errors:
             result.errors.extend(row_errors)
             continue
-        _save_row(sheet, line, values, related, result)
+        _save_row(sheet, line, values, related, result, needed_for_new)
+
+
+def _missing_message(columns: list[Column], *, new_row: bool = False) -> str:
+    with translation.override(_reader["language"]):
+        names = {"columns": column_names(columns)}
+        if new_row:
+            return (
+                gettext("缺少列：%(columns)s（新增的行须填写这些列；已有的行只更新文件中有的列）")
+                % names
+            )
+        return gettext("缺少列：%(columns)s（请使用导出的模板）") % names
 
 
 def _foreign_keys(model) -> list[str]:
     return [field.name for field in model._meta.concrete_fields if field.is_relation]
 
 
-def _save_row(sheet: SheetSpec, line: int, values: dict, related: dict, result) -> None:
+def _save_row(
+    sheet: SheetSpec, line: int, values: dict, related: dict, result, needed_for_new=()
+) -> None:
     try:
         with transaction.atomic():
             if sheet.prepare:
@@ -652,6 +712,8 @@ def _save_row(sheet: SheetSpec, line: int, values: dict, related: dict, result) 
                 except ObjectDoesNotExist:
                     instance = sheet.model(**key)
                     created = True
+            if created and needed_for_new:
+                raise CellError(_missing_message(list(needed_for_new), new_row=True))
             for field, value in values.items():
                 setattr(instance, field, value)
             # Related rows were just looked up by the readers: validating them again would
@@ -807,10 +869,15 @@ def _read_csv(data: bytes, kind: str | None, budget: _Budget) -> list[tuple[Shee
             raise ImportFileError(f"未知的数据类型“{kind}”")
         spec = SHEETS_BY_KIND[kind]
     else:
-        matches = [s for s in SHEETS if set(s.headers()) <= set(header)]
+        # the sheet whose key the header names and which it names most columns of (the
+        # template's Chinese headers or the design's English ones)
+        found = {s.kind: _column_positions(s, header) for s in SHEETS}
+        matches = [
+            s for s in SHEETS if found[s.kind] and all(k in found[s.kind] for k in s.key_fields)
+        ]
         if not matches:
             raise ImportFileError("无法从表头判断数据类型：请使用导出的 CSV 模板")
-        spec = max(matches, key=lambda s: len(s.headers()))
+        spec = max(matches, key=lambda s: (len(found[s.kind]), -len(s.columns)))
     return [(spec, header, rows[1:])]
 
 
@@ -836,6 +903,7 @@ def import_register(
     budget = _Budget(max_rows)
     _found.clear()
     _managers_imported.clear()
+    _reader["language"] = translation.get_language() or "zh-hans"
     with translation.override("zh-hans"):
         lower = filename.lower()
         if lower.endswith(".xlsx"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, timedelta
 from functools import lru_cache
@@ -153,14 +154,40 @@ def daily_chart(per_day, temperatures) -> dict:
                 "type": "scatter",
                 "mode": "lines",
                 "x": days,
-                "y": [temperatures.get(day.isoformat()) for day, _count in per_day],
+                "y": (plotted := [temperatures.get(day.isoformat()) for day, _count in per_day]),
                 "name": _("室外日均温度 (°C)"),
                 "yaxis": "y2",
                 "line": {"color": "#2c6fbb"},
             }
         )
-        layout["yaxis2"] = {"overlaying": "y", "side": "right", "title": {"text": "°C"}}
-    return {"data": data, "layout": layout}
+        layout["yaxis2"] = {
+            "overlaying": "y",
+            "side": "right",
+            "title": {"text": "°C"},
+            # its own gridlines would not meet the bars' (odd ticks such as −6.53 / −2.67)
+            "showgrid": False,
+            **round_ticks([t for t in plotted if t is not None]),
+        }
+    # On a phone plotly's mode bar sits over the bars (the page's script hides it there).
+    config = {"responsive": True, "displaylogo": False}
+    return {"data": data, "layout": layout, "config": config}
+
+
+def round_ticks(values) -> dict:
+    """A temperature axis in whole steps (2, 5 or 10 °C) from a round value below the lowest
+    to a round value above the highest; plotly's own choice for a second axis was −6.53,
+    −2.67 … on the demo's dashboard."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return {}
+    low, high = min(finite), max(finite)
+    span = high - low
+    step = 2 if span <= 12 else 5 if span <= 30 else 10
+    bottom = math.floor(low / step) * step
+    top = math.ceil(high / step) * step
+    if top == bottom:
+        top += step
+    return {"range": [bottom, top], "tickmode": "linear", "tick0": 0, "dtick": step}
 
 
 @login_required

@@ -253,7 +253,7 @@ def render_xlsx(figures: dict) -> bytes:
                 c.count,
                 timezone.localtime(c.first_at).strftime("%m-%d %H:%M"),
                 timezone.localtime(c.last_at).strftime("%m-%d %H:%M"),
-                "、".join(c.communities),
+                _("、").join(c.communities),
             )
             for c in figures["clusters"]
         ],

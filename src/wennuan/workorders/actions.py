@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wennuan.api.models import ApiClient
 from wennuan.registry.models import City
@@ -44,12 +45,14 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _actor_columns(actor) -> tuple:
+    # The label is stored untranslated (the source string): it is shown in the reader's
+    # language (``wennuan.lib.systemtext``), not in the language of the process that acted.
     if actor is None:
-        return None, _("系统")
+        return None, gettext_noop("系统")
     if isinstance(actor, ApiClient):
         return None, f"{actor.name} (API)"
     if isinstance(actor, Citizen):
-        return None, _("市民（网站）")
+        return None, gettext_noop("市民（网站）")
     return actor, staff_name(actor)
 
 

@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wennuan.api.models import ApiClient
 from wennuan.lib.phones import is_valid_phone, normalize_phone
@@ -276,7 +277,7 @@ def _reply_text(reply: str) -> str:
     left = BRACED.findall(reply)
     if left:
         raise ActionError(
-            _("请先把答复中的 %(p)s 改成实际内容") % {"p": "、".join(sorted(set(left)))},
+            _("请先把答复中的 %(p)s 改成实际内容") % {"p": _("、").join(sorted(set(left)))},
             field="reply",
             code="placeholder",
         )
@@ -733,7 +734,8 @@ def auto_press(order, ctx: Context) -> Change:
         from_states=OPEN_STATES,
         fields={"pressed": True, "press_at": None, "due_at": order.due_at},
         guard={"press_at": order.press_at},
-        reason=_("时限已过80%，系统自动催办"),
+        # stored untranslated: shown in the reader's language (wennuan.lib.systemtext)
+        reason=gettext_noop("时限已过80%，系统自动催办"),
         data={"due_at": order.due_at.isoformat() if order.due_at else None},
         notices=[
             Notice(

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wennuan.lib.phones import validate_phone
@@ -163,14 +164,17 @@ class WorkOrder(models.Model):
 
     @property
     def home_label(self) -> str:
+        """ "3号楼2单元501" / "Bldg 3, Unit 2, 501" in the reader's language."""
         parts = []
         if self.building:
-            parts.append(f"{self.building}号楼")
+            parts.append(gettext("%(building)s号楼") % {"building": self.building})
         if self.unit:
-            parts.append(f"{self.unit}单元")
+            parts.append(gettext("%(unit)s单元") % {"unit": self.unit})
         if self.room:
             parts.append(self.room)
-        return "".join(parts)
+        # Chinese writes the parts together; English separates them.
+        chinese = (translation.get_language() or "zh").startswith("zh")
+        return ("" if chinese else ", ").join(parts)
 
     @property
     def last_verdict_label(self) -> str:

@@ -553,7 +553,7 @@ def order_act(request, number, action):
         else:
             if action == "reply" and (left := unfilled_placeholders(post.get("reply", ""))):
                 raise wo_actions.ActionError(
-                    _("请先把模板中的 %(p)s 改成实际内容") % {"p": "、".join(left)},
+                    _("请先把模板中的 %(p)s 改成实际内容") % {"p": _("、").join(left)},
                     field="reply",
                     code="placeholder",
                 )
@@ -626,7 +626,9 @@ def _parse_visit_numbers(rows, texts) -> tuple[list, float | None, float | None]
     area = number(texts["home_area_m2"], "home_area_m2")
     if problems:
         raise wo_actions.ActionError(
-            "；".join(message for _field, message in problems), field=problems[0][0], code="invalid"
+            _("；").join(message for _field, message in problems),
+            field=problems[0][0],
+            code="invalid",
         )
     return readings, outdoor, area
 
@@ -929,7 +931,7 @@ def reply_templates(request, pk=None):
             "form": form,
             "editing": editing,
             "form_errors": form_errors(form) if form.is_bound else [],
-            "placeholders": "、".join(("{小区}", "{日期}", "{室温}")),
+            "placeholders": _("、").join(("{小区}", "{日期}", "{室温}")),
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -171,3 +171,16 @@ def test_pdf_is_rendered_once_per_content(report_data):
             assert write.call_count == 2
     finally:
         cache.clear()
+
+
+def test_a_feed_report_without_a_plan_says_so_in_the_feeds_language(plan_city, personas, client):
+    """No plan that day read "计划供热 — MWh" (a dash and a unit); now it is said in words."""
+    order(plan_city, personas, "剑桥学府", at(PLAN_DAY, 7))
+    with time_machine.travel(MORNING, tick=False):
+        feed = client.get("/feed.atom").content.decode()
+        assert "用热日报 2026-12-15" in feed
+        assert "当日没有供热计划" in feed and "— MWh" not in feed
+        client.cookies["django_language"] = "en"
+        feed = client.get("/feed.atom").content.decode()
+    assert "No heating plan for the day" in feed and "— MWh" not in feed
+    assert "complaints received" in feed and "计划" not in feed

@@ -70,7 +70,7 @@ def test_a_mild_day_in_zones_moves_no_water_between_zones_and_keeps_the_design_l
     plan = compute_company_plan(
         two_zones.north, PLAN_DAY, weather_for(PLAN_DAY, _warming_day()), now=NOW
     )
-    assert not any("扬程" in w for w in plan.warnings), plan.warnings
+    assert not any("扬程" in w for w in map(str, plan.warnings)), plan.warnings
     tie = PlanPipe.objects.get(plan=plan, pipe__code="P3")
     main = PlanPipe.objects.get(plan=plan, pipe__code="P4")
     assert np.max(np.abs(tie.mass_flow_kg_s)) < 0.01 * np.max(np.abs(main.mass_flow_kg_s))
@@ -143,11 +143,11 @@ def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundr
     assert row.flow_shortfall
     assert row.min_dp_margin_bar == pytest.approx(-plan.inputs["min_dp_bar"])
     assert min(row.dp_margin_bar) >= -plan.inputs["min_dp_bar"]
-    unserved = [w for w in plan.warnings if "供不上热" in w]
+    unserved = [str(w) for w in plan.warnings if "供不上热" in w]
     assert unserved and "北一站" in unserved[0], plan.warnings
-    assert not any("北一站（-" in w for w in plan.warnings), plan.warnings
+    assert not any("北一站（-" in w for w in map(str, plan.warnings)), plan.warnings
     # nor a lift of thousands of bar: the cap is said not to be enough
-    (lift,) = [w for w in plan.warnings if "扬程" in w and "供不上热" not in w]
+    (lift,) = [str(w) for w in plan.warnings if "扬程" in w and "供不上热" not in w]
     assert "提高到上限 16.0 bar" in lift and "也不够" in lift, lift
 
 
@@ -172,8 +172,8 @@ def test_minus_60_degrees_is_called_implausible_and_the_cold_rooms_are_named(pla
     says first that the weather is outside the models' range, and that the substations
     cannot pass the heat (MW, hour) with the communities that go cold."""
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -60.0), now=NOW)
-    assert "请先核对天气数据" in plan.warnings[0] and "-60.0 °C" in plan.warnings[0]
-    short = [w for w in plan.warnings if "换热站送不出所需热量" in w]
+    assert "请先核对天气数据" in str(plan.warnings[0]) and "-60.0 °C" in str(plan.warnings[0])
+    short = [str(w) for w in plan.warnings if "换热站送不出所需热量" in w]
     assert short and "MW" in short[0] and "剑桥学府" in short[0] and "金盾小区" in short[0]
 
 
@@ -191,7 +191,7 @@ def test_a_day_the_sources_cannot_heat_says_the_shortfall_in_mw_and_who_is_cold(
             }
         ],
     )
-    short = [w for w in plan.warnings if "热源能力不足" in w]
+    short = [str(w) for w in plan.warnings if "热源能力不足" in w]
     assert short, plan.warnings
     # demand ≈ 5 MW × (19 + 5)/22.9, deliverable 2 MW × 0.97: about 3.3 MW short every hour
     peak_mw = float(short[0].split("最大缺口 ")[1].split(" MW")[0])
@@ -199,9 +199,9 @@ def test_a_day_the_sources_cannot_heat_says_the_shortfall_in_mw_and_who_is_cold(
     assert "全天需求超过" in short[0] and "剑桥学府" in short[0]
     # and nothing of the kind on an ordinary day
     mild = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 0.0), now=NOW)
-    assert not any("能力不足" in w or "送不出" in w or "核对天气" in w for w in mild.warnings), (
-        mild.warnings
-    )
+    assert not any(
+        "能力不足" in w or "送不出" in w or "核对天气" in w for w in map(str, mild.warnings)
+    ), mild.warnings
 
 
 def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hours(plan_city):
@@ -236,21 +236,22 @@ def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hou
 
 def test_the_new_warnings_read_in_english(two_sources):  # noqa: F811
     NetworkPipe.objects.filter(code="P3").update(inner_diameter_m=0.03)
+    # Computed in Chinese, read in English: what is stored is the untranslated source text.
+    plan = compute_company_plan(
+        two_sources.north,
+        PLAN_DAY,
+        weather_for(PLAN_DAY, -60.0),
+        now=NOW,
+        adjustments=[
+            {
+                "kind": AdjustmentKind.SOURCE_LIMIT,
+                "source_id": HeatSource.objects.get(code="plant").id,
+                "value": 0.0,
+            }
+        ],
+    )
     with translation.override("en"):
-        plan = compute_company_plan(
-            two_sources.north,
-            PLAN_DAY,
-            weather_for(PLAN_DAY, -60.0),
-            now=NOW,
-            adjustments=[
-                {
-                    "kind": AdjustmentKind.SOURCE_LIMIT,
-                    "source_id": HeatSource.objects.get(code="plant").id,
-                    "value": 0.0,
-                }
-            ],
-        )
-    text = " ".join(plan.warnings)
-    assert plan.warnings[0].startswith("Check the weather data first")
+        text = " ".join(str(w) for w in map(str, plan.warnings))
+        assert str(plan.warnings[0]).startswith("Check the weather data first")
     assert "Substations cannot pass the heat" in text and "no differential pressure" in text
     assert "请先核对" not in text and "送不出" not in text and "供不上热" not in text

@@ -55,7 +55,7 @@ def test_a_plan_calling_its_weather_untrustworthy_opens_no_proactive_orders(plan
     assert plan.at_risk_count == 2 and plan.inputs["weather_out_of_range"] is True
     assert open_proactive_orders(plan, now=NOW) == []
     assert not _proactive_orders().exists()
-    said = [w for w in Plan.objects.get(pk=plan.pk).warnings if "未诉先办" in w]
+    said = [w for w in list(map(str, Plan.objects.get(pk=plan.pk).warnings)) if "未诉先办" in w]
     assert len(said) == 1 and "天气数据超出适用范围" in said[0] and "2 个" in said[0], said
     # an ordinary cold plan still opens them
     cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -20.0), now=NOW)
@@ -74,7 +74,7 @@ def test_orders_that_cannot_be_opened_are_summarised_in_one_warning(plan_city, m
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -20.0), now=NOW)
     before = list(plan.warnings)
     assert open_proactive_orders(plan, now=NOW) == []
-    added = Plan.objects.get(pk=plan.pk).warnings[len(before) :]
+    added = list(map(str, Plan.objects.get(pk=plan.pk).warnings))[len(before) :]
     assert len(added) == 1, added
     assert added[0].startswith("2 个小区无法生成主动工单（首个：") and "温度应在" in added[0]
 
@@ -172,7 +172,7 @@ def test_a_fixed_lift_too_low_is_named_as_the_cause_of_what_is_short(plan_city, 
         plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -4.0), now=NOW
     )
     assert "sized_lift_bar" not in sized_plan.inputs
-    assert not any("WENNUAN_PLAN_LIFT_BAR" in w for w in sized_plan.warnings)
+    assert not any("WENNUAN_PLAN_LIFT_BAR" in w for w in map(str, sized_plan.warnings))
 
 
 def test_a_fixed_lift_above_16_bar_gets_a_remark(plan_city, settings):
@@ -221,7 +221,7 @@ def test_warm_or_jumping_weather_is_called_untrustworthy_and_opens_no_orders(
     heat; a 30 K jump and a single +25 °C hour passed silently."""
     temps = np.r_[np.full(72, -5.0), day_c]
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW)
-    assert plan.warnings[0].startswith("请先核对天气数据") and said in plan.warnings[0]
+    assert str(plan.warnings[0]).startswith("请先核对天气数据") and said in str(plan.warnings[0])
     assert plan.inputs["weather_out_of_range"] is True
     assert open_proactive_orders(plan, now=NOW) == []
 
@@ -236,7 +236,7 @@ def test_plausible_weather_is_not_called_untrustworthy(plan_city, day_c):
     opens no proactive orders, so it must not be."""
     temps = np.r_[np.full(72, -5.0), np.broadcast_to(day_c, (24,))]
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW)
-    assert not any("核对天气" in w for w in plan.warnings), plan.warnings
+    assert not any("核对天气" in w for w in map(str, plan.warnings)), plan.warnings
     assert "weather_out_of_range" not in plan.inputs
 
 
@@ -254,7 +254,7 @@ def test_the_delay_overload_warning_names_its_hours_sources_and_mw():
     schedule[5:8, 1] = 5_200.0  # the boiler house 1.2 MW over in 5–7 h
     schedule[6, 0] = 10_500.0  # the plant 0.5 MW over at 06:00
     sources = [SimpleNamespace(name="热电厂"), SimpleNamespace(name="锅炉房")]
-    (warning,) = _schedule_overload_warnings(schedule, capacity, sources)
+    (warning,) = map(str, _schedule_overload_warnings(schedule, capacity, sources))
     # in all: over only at 06:00 (in 5 and 7 h the plant's spare covers the boiler house)
     assert warning.startswith("考虑输送延迟后，6 时热源出力超过可用能力，最多超 1.7 MW（06:00）")
     assert "热电厂（6 时，最多超 0.5 MW）" in warning
@@ -268,12 +268,11 @@ def test_the_new_warnings_read_in_english(plan_city, settings):
     settings.WENNUAN_PLAN_LIFT_BAR = 0.6
     NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
     temps = np.r_[np.full(72, -5.0), np.full(12, -5.0), np.full(12, 40.0)]
+    # computed in Chinese (the worker's language), read in English: stored language-neutral
+    plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW)
+    open_proactive_orders(plan, now=NOW)
     with translation.override("en"):
-        plan = compute_company_plan(
-            plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, temps), now=NOW
-        )
-        open_proactive_orders(plan, now=NOW)
-    text = " ".join(Plan.objects.get(pk=plan.pk).warnings)
+        text = " ".join(map(str, Plan.objects.get(pk=plan.pk).warnings))
     assert "highest temperature, 40.0 °C" in text and "within one hour" in text
     assert "fixed at 0.6 bar by WENNUAN_PLAN_LIFT_BAR" in text
     assert not any(word in text for word in ("核对", "固定为", "不随", "一小时", "天气")), text

@@ -210,7 +210,9 @@ def test_raise_beyond_the_substations_overload_limit_is_capped_with_a_warning(pl
     # 1.2 × design heat needs more primary flow than the small test network's design lift
     # gives at the far end: the hydraulic check sees the larger heat and raises the lift for
     # the day, saying so (before the day's lift, it named the substation short).
-    assert any("提高到" in w and "测试热电厂" in w for w in raised.warnings), raised.warnings
+    assert any("提高到" in w and "测试热电厂" in w for w in map(str, raised.warnings)), (
+        raised.warnings
+    )
     assert raised.inputs["lift_bar"] > base.inputs["lift_bar"]
     assert row.min_dp_margin_bar >= 0
 
@@ -232,7 +234,7 @@ def test_lowered_setpoint_still_limits_to_the_curves_heat(plan_city):
     assert min(lows) >= 18.0 and lowered.warnings == []
     # all day: the rooms do fall below 18 °C, and the warning names them with the stored lows
     day_long = _raise(lowered, station, 60.0, first=0, last=23)
-    (warning,) = day_long.warnings
+    (warning,) = map(str, day_long.warnings)
     low = day_long.community_results.get(community__name="剑桥学府").min_indoor_c
     assert "换热站送不出所需热量" in warning and f"剑桥学府（{low:.1f} °C）" in warning
 

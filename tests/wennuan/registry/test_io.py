@@ -159,11 +159,18 @@ def test_duplicate_name_in_one_file_is_reported(small_city):
 
 
 def test_missing_columns_are_named(small_city):
+    # A new community needs every required column; the file may leave out the others.
     result = import_register(
-        workbook_bytes({"小区": [["小区名称", "热力公司"], ["甲", "乙"]]}), "x.xlsx"
+        workbook_bytes({"小区": [["小区名称", "热力公司"], ["甲", "北城热力"]]}), "x.xlsx"
     )
     assert not result.ok
     assert "缺少列" in result.errors[0].message and "户数" in result.errors[0].message
+    assert "别名" not in result.errors[0].message
+    # Without the key column, nothing can be matched: the file is refused as a whole.
+    result = import_register(workbook_bytes({"小区": [["热力公司"], ["北城热力"]]}), "x.xlsx")
+    assert [(e.line, e.message) for e in result.errors] == [
+        (1, "缺少列：小区名称（请使用导出的模板）")
+    ]
 
 
 def test_not_a_workbook_is_a_clear_error(small_city):

@@ -320,3 +320,25 @@ def test_rates_show_recent_weeks_unless_all_are_asked_for(client, personas, make
     client.force_login(personas["supervisor"])
     assert len(client.get(URL).context["rates"]) == 1
     assert len(client.get(URL + "?weeks=all").context["rates"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("temps", "expected"),
+    [
+        ((-6.53, -2.67, 1.2, 3.9), ([-8, 4], 2)),
+        ((-14.2, 9.8), ([-15, 10], 5)),
+        ((3.0, 3.0), ([2, 4], 2)),
+    ],
+)
+def test_the_temperature_axis_has_round_ticks(temps, expected):
+    """The demo's axis read −6.53, −2.67 … (plotly's choice for a second axis)."""
+    from wennuan.reports.views import daily_chart
+
+    days = [timezone.localdate() - timedelta(days=i) for i in range(len(temps))]
+    chart = daily_chart(
+        [(d, 1) for d in days], {d.isoformat(): t for d, t in zip(days, temps, strict=True)}
+    )
+    axis = chart["layout"]["yaxis2"]
+    assert (axis["range"], axis["dtick"]) == expected
+    assert axis["tickmode"] == "linear" and axis["tick0"] == 0 and not axis["showgrid"]
+    assert chart["config"] == {"responsive": True, "displaylogo": False}

@@ -61,3 +61,20 @@ def test_drill_down_from_a_rate_number_to_its_orders(page, live_server, make_ord
     log_in(page, live_server, "south_dispatcher")
     page.goto(f"{live_server.url}/console/reports/")
     expect(page.locator("table.rates")).not_to_contain_text("北城热力")
+
+
+def test_the_chart_has_no_mode_bar_over_its_bars_on_a_phone(page, live_server, make_order):
+    """On a phone (390×844) plotly's mode bar covered the bars; on a desktop it stays."""
+    make_order()
+    log_in(page, live_server, "supervisor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/console/reports/")
+    chart = page.locator("#daily-chart .plot-container")
+    expect(chart).to_be_visible()
+    chart.hover()
+    expect(page.locator("#daily-chart .modebar")).to_have_count(0)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.reload()
+    expect(chart).to_be_visible()
+    chart.hover()
+    expect(page.locator("#daily-chart .modebar")).not_to_have_count(0)
