@@ -9,6 +9,9 @@ class WeatherKind(models.TextChoices):
 
     OBSERVED = "observed", _("实测")
     FORECAST = "forecast", _("预报")
+    # A what-if file (`wennuan plan --weather-csv` without --open-orders): a plan may use it,
+    # but it is never chosen as the forecast of later plans.
+    WHAT_IF = "what_if", _("试算天气")
 
 
 class WeatherProvider(models.TextChoices):

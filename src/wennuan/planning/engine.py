@@ -11,7 +11,7 @@ with its results in one transaction.
 
 import time as wall_clock
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -55,7 +55,7 @@ from wennuan.registry.models import City, Community, HeatingCompany, HeatingSeas
 
 from .choices import AdjustmentKind, ForecastMethod, PlanStatus, PlanTrigger, WeatherKind
 from .config import setting
-from .hydraulics import CompanyNetwork
+from .hydraulics import CompanyNetwork, hour_ranges
 from .models import (
     CommunityModelParameters,
     MeterReading,
@@ -300,59 +300,88 @@ def _source_capacity_share_kw(company, sources) -> np.ndarray:
     return np.array(shares, dtype=float)
 
 
-def _hour_ranges(hours) -> str:
-    """0-based hour indices as "6–9、12 时" (inclusive ranges)."""
-    ranges, start, last = [], None, None
-    for h in sorted(int(x) for x in hours):
-        if start is None:
-            start = last = h
-        elif h == last + 1:
-            last = h
-        else:
-            ranges.append((start, last))
-            start = last = h
-    if start is not None:
-        ranges.append((start, last))
-    # a list: joined with the reader's separator when shown
-    text = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
-    return system_text("%(hours)s 时") % {"hours": text}
-
-
 # A forecast this far below the city's design outdoor temperature is outside what the load
 # and network models were made for (Heze: design −4.9 °C, record low about −20 °C); the plan
 # is still computed, and says so first.
 IMPLAUSIBLE_BELOW_DESIGN_K = 20.0
+# The warm side, symmetric: this far above the design temperature is far above any
+# heating-season day (Heze: about 30 °C, against November/March record highs in the mid 20s).
+IMPLAUSIBLE_ABOVE_DESIGN_K = 35.0
+# Hourly outdoor temperatures change by a few K at most (a strong cold front: up to about
+# 10 K in an hour); a step of more than 15 K between two hours is a broken file or unit, not
+# weather. Kept well above the real extremes: a plan called untrustworthy opens no proactive
+# orders, so a false alarm would silence real ones.
+IMPLAUSIBLE_HOURLY_STEP_K = 15.0
 
 
 def _weather_range_warnings(t_out, design_out_c: float) -> list[str]:
-    coldest = float(np.min(t_out))
-    if coldest >= design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
-        return []
-    return [
-        system_text(
-            "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
-            "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
-            "本计划的数值不可信"
+    """Warnings (first in the plan) for weather outside what the models were made for:
+    far below or far above the heating season's climate, or jumping within an hour."""
+    t_out = np.asarray(t_out, dtype=float)
+    messages = []
+    coldest, hottest = float(np.min(t_out)), float(np.max(t_out))
+    if coldest < design_out_c - IMPLAUSIBLE_BELOW_DESIGN_K:
+        messages.append(
+            system_text(
+                "请先核对天气数据：预报最低气温 %(coldest).1f °C，比本市供暖室外计算温度 "
+                "%(design).1f °C 低 %(below).0f K 以上，超出负荷预测和管网模型的适用范围，"
+                "本计划的数值不可信"
+            )
+            % {"coldest": coldest, "design": design_out_c, "below": IMPLAUSIBLE_BELOW_DESIGN_K}
         )
-        % {"coldest": coldest, "design": design_out_c, "below": IMPLAUSIBLE_BELOW_DESIGN_K}
-    ]
+    if hottest > design_out_c + IMPLAUSIBLE_ABOVE_DESIGN_K:
+        messages.append(
+            system_text(
+                "请先核对天气数据：预报最高气温 %(hottest).1f °C，比本市供暖室外计算温度 "
+                "%(design).1f °C 高 %(above).0f K 以上，远高于供暖季的气候，超出负荷预测和"
+                "管网模型的适用范围，本计划的数值不可信"
+            )
+            % {"hottest": hottest, "design": design_out_c, "above": IMPLAUSIBLE_ABOVE_DESIGN_K}
+        )
+    steps = np.abs(np.diff(t_out))
+    if steps.size and steps.max() > IMPLAUSIBLE_HOURLY_STEP_K:
+        hour = int(np.argmax(steps)) + 1
+        messages.append(
+            system_text(
+                "请先核对天气数据：预报气温在 %(from)02d:00–%(to)02d:00 一小时内变化 %(step).1f K"
+                "（超过 %(limit).0f K），不像真实天气，本计划的数值不可信"
+            )
+            % {
+                "from": hour - 1,
+                "to": hour,
+                "step": float(steps[hour - 1]),
+                "limit": IMPLAUSIBLE_HOURLY_STEP_K,
+            }
+        )
+    return messages
 
 
-def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c, deliverable_kw):
-    """The day's heat the plan cannot give (MW, worst hour, why) and who is cold for it."""
-    short_kw = demand.community_kw.sum(axis=1) - allocated_kw.sum(axis=1)
+def _shortfall_warnings(cd: "CompanyDay", demand, heat, min_indoor_c, deliverable_kw):
+    """The day's heat the plan cannot give (MW, worst hour, why) and who is cold for it.
+
+    Who is cold is read from the plan's own predicted lows (``min_indoor_c``, stored and
+    shown as the communities' predicted temperature, through the buildings' inertia), and
+    only communities whose heat the plan cut count as cold *for the shortfall*; those below
+    the standard although they get all they ask for (far-end estates with a calibrated
+    offset, as cold on a mild day) are counted apart."""
+    short_kw = demand.community_kw.sum(axis=1) - heat.community_kw.sum(axis=1)
     # Below a thousandth of the demand it is rounding of the allocation, not a shortfall.
     if not np.any(short_kw > 1e-3 * demand.community_kw.sum(axis=1) + 1.0):
         return []
     hour = int(np.argmax(short_kw))
     capacity_short = demand.community_kw.sum(axis=1) > deliverable_kw.sum(axis=1)
-    cold_c = steady_indoor_c.min(axis=0)
-    cold = [i for i in np.argsort(cold_c) if cold_c[i] < cd.standard_c]
+    cut = np.any(
+        demand.community_kw - heat.community_kw > np.maximum(1e-3 * demand.community_kw, 1.0),
+        axis=0,
+    )
+    low_c = np.round(np.asarray(min_indoor_c, dtype=float), 2)  # as stored
+    below = low_c < cd.standard_c
+    cold = [i for i in np.argsort(low_c, kind="stable") if below[i] and cut[i]]
     if not capacity_short.any() and not cold:
         return []  # substations at their limit, but the comfort reserve still covers it
     names = [
         system_text("%(name)s（%(temp).1f °C）")
-        % {"name": cd.communities[i].name, "temp": cold_c[i]}
+        % {"name": cd.communities[i].name, "temp": float(low_c[i])}
         for i in cold[:5]
     ]
     values = {
@@ -361,22 +390,70 @@ def _shortfall_warnings(cd: "CompanyDay", demand, allocated_kw, steady_indoor_c,
         "total": np.clip(short_kw, 0.0, None).sum() / 1000.0,
         "n": len(cold),
         "standard": cd.standard_c,
-        "names": names,
-        "capacity_hours": _hour_ranges(np.flatnonzero(capacity_short)),
+        "names": names + (["…"] if len(cold) > 5 else []),
+        "capacity_hours": hour_ranges(np.flatnonzero(capacity_short)),
+        "others": int(np.sum(below & ~cut)),
     }
     if capacity_short.any():
-        text = system_text(
+        head = system_text(
             "热源能力不足：%(capacity_hours)s需求超过热源可供热量，最大缺口 %(peak).1f MW"
-            "（%(hour)02d:00），全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 "
-            "%(standard).0f °C：%(names)s"
+            "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
     else:
-        text = system_text(
+        head = system_text(
             "换热站送不出所需热量（1.2 倍设计负荷上限或调低的供水温度）：最大缺口 %(peak).1f MW"
-            "（%(hour)02d:00），"
-            "全天共缺 %(total).0f MWh；%(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s"
+            "（%(hour)02d:00），全天共缺 %(total).0f MWh"
         )
-    return [text % values]
+    if cold:
+        who = system_text("因此 %(n)d 个小区预测室温低于 %(standard).0f °C：%(names)s") % values
+    else:
+        who = system_text("没有小区因此预测室温低于 %(standard).0f °C") % values
+    others = (
+        system_text("（另有 %(others)d 个小区供足热量仍低于 %(standard).0f °C，见低温风险小区）")
+        % values
+        if values["others"]
+        else ""
+    )
+    return [
+        system_text("%(shortfall)s；%(cold)s%(others)s")
+        % {"shortfall": head % values, "cold": who, "others": others}
+    ]
+
+
+def _schedule_overload_warnings(schedule_kw, capacity_kw, sources) -> list[str]:
+    """The hours, sources and MW by which the delay-shifted production schedule (24, K)
+    exceeds the sources' capacity (24, K): heat moved earlier by the transport delay lands
+    on hours whose capacity is already used."""
+    over_kw = np.asarray(schedule_kw) - np.asarray(capacity_kw)
+    total_over_kw = over_kw.sum(axis=1)
+    hours = np.flatnonzero(total_over_kw > 1e-4 * np.asarray(capacity_kw).sum(axis=1))
+    if not hours.size:
+        return []
+    worst = int(hours[np.argmax(total_over_kw[hours])])
+    named = []
+    for k, source in enumerate(sources):
+        own = np.flatnonzero(over_kw[:, k] > 1e-4 * capacity_kw[:, k] + 0.5)
+        if own.size:
+            named.append(
+                system_text("%(name)s（%(hours)s，最多超 %(mw).1f MW）")
+                % {
+                    "name": source.name,
+                    "hours": hour_ranges(own),
+                    "mw": over_kw[own, k].max() / 1000.0,
+                }
+            )
+    return [
+        system_text(
+            "考虑输送延迟后，%(hours)s热源出力超过可用能力，最多超 %(mw).1f MW"
+            "（%(hour)02d:00）：%(sources)s"
+        )
+        % {
+            "hours": hour_ranges(hours),
+            "mw": total_over_kw[worst] / 1000.0,
+            "hour": worst,
+            "sources": named,
+        }
+    ]
 
 
 def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg) -> list[str]:
@@ -394,7 +471,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
                 % {
                     "name": substations[j].name,
                     "temp": np.nanmax(supply_override[short, j]),
-                    "hours": _hour_ranges(np.flatnonzero(short)),
+                    "hours": hour_ranges(np.flatnonzero(short)),
                     "got": raised.extra_kw[short, j].min(),
                     "want": raised.wanted_kw[short, j].max(),
                 }
@@ -410,7 +487,7 @@ def _raise_warnings(raised: RaisedAllocation, substations, supply_override, cfg)
                     "name": substations[j].name,
                     "temp": np.nanmax(supply_override[over, j]),
                     "factor": cfg.substation_overload,
-                    "hours": _hour_ranges(np.flatnonzero(over)),
+                    "hours": hour_ranges(np.flatnonzero(over)),
                 }
             )
     return messages
@@ -495,6 +572,9 @@ class Demand:
     substation_kw: np.ndarray  # (24, S)
     methods: list
     warnings: tuple = ()
+    # The weather is outside what the models were made for (``_weather_range_warnings``): the
+    # plan is computed and says so, but opens no proactive orders (``proactive``).
+    weather_out_of_range: bool = False
 
 
 @dataclass(frozen=True)
@@ -642,7 +722,8 @@ def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -
     design_sum = np.zeros((HOURS, n_sub))
     np.add.at(design_sum.T, community_sub, community_demand.T)
 
-    warnings: list[str] = _weather_range_warnings(t_out, cd.design_out_c)
+    range_warnings = _weather_range_warnings(t_out, cd.design_out_c)
+    warnings: list[str] = list(range_warnings)
     history = _history_forecasts(cd.company, cd.substations, frame, cd.day, cd.city, cfg, warnings)
     methods = []
     scale = np.ones((HOURS, n_sub))
@@ -673,7 +754,16 @@ def forecast_demand(cd: CompanyDay, weather: ChosenWeather, cfg: PlanSettings) -
     community_kw = heat_less_sun_kw(sunless, gain_kw) if gain_kw.any() else sunless
     substation_kw = np.zeros((HOURS, n_sub))
     np.add.at(substation_kw.T, community_sub, community_kw.T)
-    return Demand(t_out, sunless, gain_kw, community_kw, substation_kw, methods, tuple(warnings))
+    return Demand(
+        t_out,
+        sunless,
+        gain_kw,
+        community_kw,
+        substation_kw,
+        methods,
+        tuple(warnings),
+        weather_out_of_range=bool(range_warnings),
+    )
 
 
 def apply_adjustments(cd: CompanyDay, adjustments, cfg: PlanSettings) -> Limits:
@@ -740,9 +830,8 @@ def allocate_heat(cd: CompanyDay, demand: Demand, limits: Limits, cfg: PlanSetti
         indoor_at_zero_heat_c=a,
         indoor_k_per_kw=np.maximum(k, 1e-9),
     )
-    warnings = _shortfall_warnings(
-        cd, demand, allocation.heat_kw, allocation.indoor_temp_c, deliverable
-    ) + _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
+    # (the shortfall's warning is written once the rooms' temperatures are known: plan_day)
+    warnings = _raise_warnings(raised, cd.substations, limits.supply_override_c, cfg)
     return Heat(raised.heat_kw, raised.substation_heat_kw, raised.indoor_temp_c, tuple(warnings))
 
 
@@ -832,27 +921,57 @@ def check_network(
     warnings.extend(hydro.warnings)
     unserved = hydro.unserved if hydro.unserved is not None else np.zeros(n_sub, bool)
     short = hydro.flow_shortfall & ~unserved
+    # A lift fixed by WENNUAN_PLAN_LIFT_BAR is the cause of what is short, not a stopped
+    # source: said so, with the lift the design load needs.
+    # (Even fixed at the design value it is the cause: a sized lift is raised for the day.)
+    fixed_too_low = bool(hydro.fixed_lift_bar and np.isfinite(hydro.sized_lift_bar))
+    cause = {"fixed": hydro.fixed_lift_bar, "sized": hydro.sized_lift_bar}
     if short.any():
+        margin = hydro.dp_margin_bar
+        with np.errstate(all="ignore"):
+            lowest = np.where(np.isfinite(margin), margin, np.inf).min(axis=0)
         named = [
-            system_text("%(name)s（%(margin)+.2f bar）")
-            % {"name": substations[j].name, "margin": np.nanmin(hydro.dp_margin_bar[:, j])}
-            for j in np.flatnonzero(short)
-        ]
-        warnings.append(
-            system_text("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
-        )
-    if unserved.any():
-        warnings.append(
-            system_text(
-                "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
-                "流量，这些换热站没有资用压差、供不上热：%(names)s"
-                "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
-            )
+            system_text("%(name)s（%(margin)+.2f bar，%(hours)s）")
             % {
-                "lift": hydro.lift_bar,
-                "names": [substations[j].name for j in np.flatnonzero(unserved)],
+                "name": substations[j].name,
+                "margin": float(lowest[j]),
+                "hours": hour_ranges(np.flatnonzero(margin[:, j] < 0)),
             }
-        )
+            for j in sorted(np.flatnonzero(short), key=lambda j: lowest[j])
+        ]
+        if fixed_too_low:
+            warnings.append(
+                system_text(
+                    "以下换热站资用压差不足，得不到所需流量：%(names)s（原因：循环泵扬程由 "
+                    "WENNUAN_PLAN_LIFT_BAR 固定为 %(fixed).1f bar，不随当日需要提高；按设计负荷需 "
+                    "%(sized).1f bar）"
+                )
+                % {"names": named, **cause}
+            )
+        else:
+            warnings.append(
+                system_text("以下换热站资用压差不足，得不到所需流量：%(names)s") % {"names": named}
+            )
+    if unserved.any():
+        names = [substations[j].name for j in np.flatnonzero(unserved)]
+        if fixed_too_low:
+            warnings.append(
+                system_text(
+                    "一次网按固定的循环泵扬程送不到以下换热站所需的流量，这些换热站没有资用"
+                    "压差、供不上热：%(names)s（原因：循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 "
+                    "%(fixed).1f bar，不随当日需要提高；按设计负荷需 %(sized).1f bar）"
+                )
+                % {"names": names, **cause}
+            )
+        else:
+            warnings.append(
+                system_text(
+                    "一次网按今日的热源运行方式（循环泵扬程 %(lift).1f bar）送不到以下换热站所需的"
+                    "流量，这些换热站没有资用压差、供不上热：%(names)s"
+                    "（常见原因：所在供热区的热源停运或限出力，只能经细管从远处热源取水）"
+                )
+                % {"lift": hydro.lift_bar, "names": names}
+            )
     delay_h = transport_delays_h(hydro.delay_s, n_substations=n_sub)
     schedule = source_schedule(
         sub_heat,
@@ -861,8 +980,7 @@ def check_network(
         heat_loss_fraction=cfg.network_loss_fraction,
         substation_source=zone_source,
     )
-    if np.any(schedule.sum(axis=1) > capacity.sum(axis=1) * 1.0001):
-        warnings.append(system_text("考虑输送延迟后，部分小时热源出力超过可用能力"))
+    warnings.extend(_schedule_overload_warnings(schedule, capacity, sources))
     return Hydraulics(supply_c, return_c, primary_supply, hydro, delay_h, schedule, tuple(warnings))
 
 
@@ -908,6 +1026,9 @@ def plan_day(
     heat = allocate_heat(cd, demand, limits, cfg)
     hydraulics = check_network(cd, heat, limits, cfg, network_cache)
     indoor = predict_indoor(cd, demand, heat, cfg)
+    deliverable_kw = limits.capacity_kw * (1.0 - cfg.network_loss_fraction)
+    shortfall = _shortfall_warnings(cd, demand, heat, indoor.min_indoor_c, deliverable_kw)
+    heat = replace(heat, warnings=(*shortfall, *heat.warnings))
     return DayPlan(cd, demand, limits, heat, hydraulics, indoor)
 
 
@@ -942,6 +1063,7 @@ def compute_company_plan(
     gain_kw = demand.solar_gain_kw
     inputs = {
         "outdoor_temp_c": [round(float(x), 2) for x in demand.t_out],
+        **({"weather_out_of_range": True} if demand.weather_out_of_range else {}),
         "standard_indoor_c": cd.standard_c,
         "target_indoor_c": cd.target_c,
         "risk_threshold_c": result.indoor.risk_threshold_c,
@@ -953,6 +1075,12 @@ def compute_company_plan(
         "min_dp_bar": cfg.min_dp_bar,
         "lift_bar": hydro.lift_bar,
         "design_lift_bar": hydro.design_lift_bar,
+        # with a fixed lift (WENNUAN_PLAN_LIFT_BAR) the lift the design load would need
+        **(
+            {"sized_lift_bar": hydro.sized_lift_bar}
+            if hydro.fixed_lift_bar and np.isfinite(hydro.sized_lift_bar)
+            else {}
+        ),
         "source_capacity_kw": {
             s.code: round(float(limits.capacity_kw[:, k].max()), 1)
             for k, s in enumerate(cd.sources)

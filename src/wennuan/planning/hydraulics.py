@@ -49,6 +49,9 @@ PROBE_LIFT_BAR = 20.0
 # arrangement cannot carry the design load, typically because idle sources' supply zones
 # would be fed over the thin pipes between zones. Said in a warning; the check still runs.
 MAX_LIFT_BAR = 16.0
+# Hours whose lowest margins differ by less than this are the same hour to a dispatcher (a
+# flat day): the warning says "all day" rather than naming one of them.
+SAME_MARGIN_BAR = 0.05
 # A source's flow is its heat over c_p·(supply − network return); the difference is bounded
 # below so that a supply set-point at the return temperature cannot ask for an endless flow.
 MIN_SOURCE_DT_K = 5.0
@@ -80,6 +83,10 @@ class HydraulicCheck:
     # carry its water: typically a zone whose source is off, fed over thin tie pipes); its
     # margin is stored as −min_dp (no pressure), not the solver's meaningless −hundreds of bar
     unserved: np.ndarray | None = None
+    # WENNUAN_PLAN_LIFT_BAR fixes the lift (0: sized) and the lift the design load needs:
+    # with a fixed lift below it, the fixed lift is why stations are short or unserved
+    fixed_lift_bar: float = 0.0
+    sized_lift_bar: float = float("nan")
 
 
 @dataclass
@@ -96,6 +103,9 @@ class _Arrangement:
     # design lift is applied by subtracting this instead of preparing the network again.
     dp_shift_bar: float
     warnings: list
+    # The lift the design-load solve asks for (what an operator would set); equal to
+    # ``lift_bar`` unless WENNUAN_PLAN_LIFT_BAR fixes it (NaN: the design solve failed).
+    sized_lift_bar: float = float("nan")
 
 
 @dataclass
@@ -260,11 +270,13 @@ class CompanyNetwork:
         prepared = prepare(network, _OPTIONS)
         warnings = []
         lift = probe_lift
+        sized = float("nan")
         probe = prepared.solve()
         dp = probe.consumers["dp_bar"].to_numpy(float)
         if probe.converged and np.isfinite(dp).all():
+            sized = size_pump_lift_bar(probe_lift, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
             if not fixed_lift:
-                lift = size_pump_lift_bar(PROBE_LIFT_BAR, dp, self.min_dp_bar, LIFT_RESERVE_BAR)
+                lift = sized
         elif not fixed_lift:
             warnings.append(
                 system_text("设计工况水力计算未收敛，循环泵扬程按 %(lift).1f bar 计")
@@ -279,7 +291,17 @@ class CompanyNetwork:
                 )
                 % {"name": self.sources[balance].name, "lift": lift, "max": MAX_LIFT_BAR}
             )
-        arrangement = _Arrangement(prepared, balance, lift, probe_lift - lift, warnings)
+        if fixed_lift > MAX_LIFT_BAR:
+            warnings.append(
+                system_text(
+                    "循环泵扬程由 WENNUAN_PLAN_LIFT_BAR 固定为 %(lift).1f bar，超过一次网循环泵"
+                    "常见的上限 %(max).0f bar：请核对该设置（按设计负荷只需 %(sized).1f bar）"
+                )
+                % {"lift": fixed_lift, "max": MAX_LIFT_BAR, "sized": sized}
+            )
+        arrangement = _Arrangement(
+            prepared, balance, lift, probe_lift - lift, warnings, sized_lift_bar=sized
+        )
         self.arrangements[balance] = arrangement
         return arrangement
 
@@ -501,24 +523,32 @@ class CompanyNetwork:
             day_lift_bar,
             arrangement.lift_bar,
             unserved,
+            self.fixed_lift_bar,
+            arrangement.sized_lift_bar,
         )
 
     def _worst_hour(self, margin_bar) -> SystemText | str:
-        """ "HH:00，换热站 X、Y": the hour with the lowest margin at the design lift and the
-        substations short in it (worst first, at most five named)."""
+        """ "5–13 时，最不利 9 时：换热站 X、Y": the hours whose own water needs more than the
+        design lift (some substation short at it), the hours with the lowest margin (within
+        ``SAME_MARGIN_BAR`` of it: a tie is not one hour) and the substations short in the
+        worst (worst first, at most five named). When every hour needs it about equally (a
+        flat day), "全天各小时相同" instead of an arbitrary hour."""
         if not np.isfinite(margin_bar).any():
             return ""
         with np.errstate(all="ignore"):
             lowest = np.nanmin(np.where(np.isfinite(margin_bar), margin_bar, np.inf), axis=1)
         hour = int(np.argmin(lowest))
         short = [j for j in np.argsort(margin_bar[hour]) if margin_bar[hour, j] < 0]
-        names = [self.consumer_names[j] for j in short[:5]]
-        more = system_text("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else ""
-        return system_text("%(hour)02d:00 时 %(names)s%(more)s") % {
-            "hour": hour,
-            "names": names,
-            "more": more,
+        worst_hours = np.flatnonzero(lowest < lowest[hour] + SAME_MARGIN_BAR)
+        values = {
+            "worst": hour_ranges(worst_hours, len(lowest)),
+            "hours": hour_ranges(np.flatnonzero(lowest < 0), len(lowest)),
+            "names": [self.consumer_names[j] for j in short[:5]],
+            "more": system_text("等 %(n)d 座") % {"n": len(short)} if len(short) > 5 else "",
         }
+        if len(worst_hours) == len(lowest):
+            return system_text("全天各小时相同：%(names)s%(more)s") % values
+        return system_text("%(hours)s，最不利 %(worst)s：%(names)s%(more)s") % values
 
     def _day_lift_raise_bar(self, margin_bar, design_lift_bar: float) -> float:
         """How much the balance plant's lift must rise above its design-load value for the
@@ -578,6 +608,27 @@ class CompanyNetwork:
         with np.errstate(divide="ignore", invalid="ignore"):
             own_flow = np.where(zone_heat > 0, own / zone_heat * zone_flow, 0.0)
         return own_flow + (delivered - own) * 1000.0 / (_CP_J_KGK * mean_dt_k[:, None])
+
+
+def hour_ranges(hours, n_hours: int = 24) -> SystemText:
+    """0-based hour indices as "6–9、12 时" (inclusive ranges); every hour of the day: "全天".
+    Stored language-neutral: the ranges are a list joined with the reader's separator."""
+    hours = sorted({int(x) for x in hours})
+    if len(hours) == n_hours:
+        return system_text("全天")
+    ranges, start, last = [], None, None
+    for h in hours:
+        if start is None:
+            start = last = h
+        elif h == last + 1:
+            last = h
+        else:
+            ranges.append((start, last))
+            start = last = h
+    if start is not None:
+        ranges.append((start, last))
+    text = [f"{a}" if a == b else f"{a}–{b}" for a, b in ranges]
+    return system_text("%(hours)s 时") % {"hours": text}
 
 
 def _design_dt(substation, sources) -> float:

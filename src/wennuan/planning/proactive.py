@@ -2,6 +2,11 @@
 
 An open order for the same community (any channel) already makes the company look, so the
 plan links to it instead of opening another; re-running a plan therefore never duplicates.
+
+A plan whose weather is outside what its models were made for (``inputs.weather_out_of_range``,
+its first warning says so) opens none: its temperatures are not to be sent to community
+managers. Orders that cannot be opened are summarised in one warning (count and first
+reason), never one line per community.
 """
 
 from django.utils import timezone
@@ -22,11 +27,29 @@ def _contact_phone(community) -> str:
     return line.number if line else ""
 
 
+def _add_warning(plan: Plan, text) -> None:
+    warnings = [*plan.warnings, text]
+    Plan.objects.filter(pk=plan.pk).update(warnings=warnings)
+    plan.warnings = warnings
+
+
 def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
     """Open (or link to an open) order for each at-risk community of ``plan``; returns the
-    newly created orders."""
+    newly created orders. None for a plan whose weather is out of range (one warning)."""
     now = now or timezone.now()
+    if (plan.inputs or {}).get("weather_out_of_range"):
+        if plan.at_risk_count:
+            _add_warning(
+                plan,
+                system_text(
+                    "天气数据超出适用范围：未为 %(n)d 个低温风险小区生成未诉先办工单"
+                    "（核对天气后重新计算）"
+                )
+                % {"n": plan.at_risk_count},
+            )
+        return []
     created = []
+    failures = []
     risky = (
         PlanCommunity.objects.filter(plan=plan, at_risk=True, proactive_order__isnull=True)
         .select_related("community__manager", "community__company")
@@ -70,14 +93,15 @@ def open_proactive_orders(plan: Plan, *, now=None) -> list[WorkOrder]:
                     now=now,
                 )
             except ActionError as error:
-                warnings = list(plan.warnings)
-                warnings.append(
-                    system_text("无法为 %(community)s 生成主动工单：%(error)s")
-                    % {"community": community.name, "error": str(error)}
-                )
-                Plan.objects.filter(pk=plan.pk).update(warnings=warnings)
-                plan.warnings = warnings
+                failures.append((community.name, str(error)))
                 continue
             created.append(existing)
         PlanCommunity.objects.filter(pk=row.pk).update(proactive_order=existing)
+    if failures:
+        name, error = failures[0]
+        _add_warning(
+            plan,
+            system_text("%(n)d 个小区无法生成主动工单（首个：%(community)s，%(error)s）")
+            % {"n": len(failures), "community": name, "error": error},
+        )
     return created

@@ -367,12 +367,15 @@ def parse_weather_csv_with_sun(content: bytes | str):
     )
 
 
-def import_weather_csv(city, content, *, created_by=None, now=None, note="") -> WeatherSeries:
-    """Store an uploaded forecast file as a series (nothing stored if any row is bad)."""
+def import_weather_csv(
+    city, content, *, created_by=None, now=None, note="", kind=WeatherKind.FORECAST
+) -> WeatherSeries:
+    """Store an uploaded forecast file as a series (nothing stored if any row is bad); a
+    ``WeatherKind.WHAT_IF`` series is never chosen as a later plan's forecast."""
     stamps, temps, solar = parse_weather_csv_with_sun(content)
     return store_series(
         city,
-        WeatherKind.FORECAST,
+        kind,
         WeatherProvider.CSV,
         now or timezone.now(),
         stamps,
@@ -478,13 +481,28 @@ def choose_forecast(city, day: date, *, now: datetime | None = None, opener=None
     return load_series(series, day, now, note)
 
 
-def csv_forecast(city, day: date, content, *, created_by=None, now=None) -> ChosenWeather:
-    """A plan's weather from an uploaded/command-line CSV; it must cover all 24 hours."""
+def csv_forecast(
+    city, day: date, content, *, created_by=None, now=None, what_if=False
+) -> ChosenWeather:
+    """A plan's weather from an uploaded/command-line CSV; it must cover all 24 hours. A
+    ``what_if`` file is stored as such: later plans never take it for the forecast."""
     now = now or timezone.now()
-    series = import_weather_csv(city, content, created_by=created_by, now=now)
+    series = import_weather_csv(
+        city,
+        content,
+        created_by=created_by,
+        now=now,
+        kind=WeatherKind.WHAT_IF if what_if else WeatherKind.FORECAST,
+        note=_("试算天气（wennuan plan --weather-csv）") if what_if else "",
+    )
     if not covers_day(series, day):
         series.delete()
         raise WeatherCsvError(
             [_("天气文件未覆盖 %(day)s 的全部 24 个小时") % {"day": day.isoformat()}]
         )
-    return load_series(series, day, now, _("使用上传的天气文件"))
+    return load_series(
+        series,
+        day,
+        now,
+        _("试算：使用命令行给出的天气文件") if what_if else _("使用上传的天气文件"),
+    )

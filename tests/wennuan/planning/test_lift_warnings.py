@@ -70,7 +70,7 @@ def test_a_mild_day_in_zones_moves_no_water_between_zones_and_keeps_the_design_l
     plan = compute_company_plan(
         two_zones.north, PLAN_DAY, weather_for(PLAN_DAY, _warming_day()), now=NOW
     )
-    assert not any("扬程" in w for w in plan.warnings), plan.warnings
+    assert not any("扬程" in w for w in map(str, plan.warnings)), plan.warnings
     tie = PlanPipe.objects.get(plan=plan, pipe__code="P3")
     main = PlanPipe.objects.get(plan=plan, pipe__code="P4")
     assert np.max(np.abs(tie.mass_flow_kg_s)) < 0.01 * np.max(np.abs(main.mass_flow_kg_s))
@@ -80,13 +80,31 @@ def test_a_mild_day_in_zones_moves_no_water_between_zones_and_keeps_the_design_l
 
 def test_the_lift_warning_names_the_worst_hour_and_its_substations(plan_city):
     """The engineer needs "at 07:00, substations X, Y", not only the new lift: the warning
-    names the hour of the lowest margin at the design lift and the substation short in it."""
+    names the hours that need the raise, the worst one and the substation short in it. On a
+    flat day every hour needs it equally: "全天", not an arbitrary hour (an outsider got
+    "02:00", "04:00", "20:00" for the same all-day raise)."""
     NetworkPipe.objects.filter(company=plan_city.north).update(inner_diameter_m=0.12)
     cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -16.0), now=NOW)
     assert cold.inputs["lift_bar"] > cold.inputs["design_lift_bar"]
-    worst_hour = int(np.argmin(PlanSubstation.objects.get(plan=cold).dp_margin_bar))
-    raised = [str(w) for w in cold.warnings if "提高到" in w]
-    assert raised and f"（{worst_hour:02d}:00 时 北一站）" in raised[0], cold.warnings
+    raised = [w for w in cold.warnings if "提高到" in w]
+    assert raised and "（全天各小时相同：北一站）" in raised[0], cold.warnings
+    # A cold night: only its hours need the raise; the warning names them and the worst.
+    night = np.concatenate([np.full(72, -10.0), np.full(24, 0.0)])
+    night[72 : 72 + 10] = -18.0
+    cold = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, night), now=NOW)
+    raise_bar = cold.inputs["lift_bar"] - cold.inputs["design_lift_bar"]
+    assert raise_bar > 0
+    margin = np.array(PlanSubstation.objects.get(plan=cold).dp_margin_bar)
+    at_design = margin - raise_bar  # the margins move one-to-one with the lift
+    needing = np.flatnonzero(at_design < 0)
+    assert 0 < len(needing) < 24 and np.all(np.diff(needing) == 1)
+    worst = np.flatnonzero(at_design < at_design.min() + 0.05)
+    assert 1 < len(worst) < len(needing) and np.all(np.diff(worst) == 1)
+    expected = (
+        f"（{needing.min()}–{needing.max()} 时，最不利 {worst.min()}–{worst.max()} 时：北一站）"
+    )
+    (warning,) = [w for w in cold.warnings if "提高到" in w]
+    assert expected in warning, warning
 
 
 def test_the_worst_hour_is_the_lowest_margin_and_its_short_stations_worst_first():
@@ -96,7 +114,8 @@ def test_the_worst_hour_is_the_lowest_margin_and_its_short_stations_worst_first(
     margin[7] = [-0.2, 0.1, -0.9]  # 07:00: 丙 then 甲 short
     margin[8] = [-0.5, 0.3, 0.2]  # short too, but not the worst hour
     margin[3, 1] = np.nan  # an hour not solved for one station
-    assert network._worst_hour(margin) == "07:00 时 丙站、甲站"
+    assert network._worst_hour(margin) == "7–8 时，最不利 7 时：丙站、甲站"
+    assert network._worst_hour(np.full((24, 3), -0.3)) == "全天各小时相同：甲站、乙站、丙站"
 
 
 def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundreds_of_bar(
@@ -126,7 +145,7 @@ def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundr
     assert min(row.dp_margin_bar) >= -plan.inputs["min_dp_bar"]
     unserved = [str(w) for w in plan.warnings if "供不上热" in w]
     assert unserved and "北一站" in unserved[0], plan.warnings
-    assert not any("北一站（-" in w for w in plan.warnings), plan.warnings
+    assert not any("北一站（-" in w for w in map(str, plan.warnings)), plan.warnings
     # nor a lift of thousands of bar: the cap is said not to be enough
     (lift,) = [str(w) for w in plan.warnings if "扬程" in w and "供不上热" not in w]
     assert "提高到上限 16.0 bar" in lift and "也不够" in lift, lift
@@ -153,7 +172,7 @@ def test_minus_60_degrees_is_called_implausible_and_the_cold_rooms_are_named(pla
     says first that the weather is outside the models' range, and that the substations
     cannot pass the heat (MW, hour) with the communities that go cold."""
     plan = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, -60.0), now=NOW)
-    assert "请先核对天气数据" in plan.warnings[0] and "-60.0 °C" in str(plan.warnings[0])
+    assert "请先核对天气数据" in str(plan.warnings[0]) and "-60.0 °C" in str(plan.warnings[0])
     short = [str(w) for w in plan.warnings if "换热站送不出所需热量" in w]
     assert short and "MW" in short[0] and "剑桥学府" in short[0] and "金盾小区" in short[0]
 
@@ -177,12 +196,12 @@ def test_a_day_the_sources_cannot_heat_says_the_shortfall_in_mw_and_who_is_cold(
     # demand ≈ 5 MW × (19 + 5)/22.9, deliverable 2 MW × 0.97: about 3.3 MW short every hour
     peak_mw = float(short[0].split("最大缺口 ")[1].split(" MW")[0])
     assert 2.5 < peak_mw < 4.0
-    assert "0–23 时" in short[0] and "剑桥学府" in short[0]
+    assert "全天需求超过" in short[0] and "剑桥学府" in short[0]
     # and nothing of the kind on an ordinary day
     mild = compute_company_plan(plan_city.north, PLAN_DAY, weather_for(PLAN_DAY, 0.0), now=NOW)
-    assert not any("能力不足" in w or "送不出" in w or "核对天气" in w for w in mild.warnings), (
-        mild.warnings
-    )
+    assert not any(
+        "能力不足" in w or "送不出" in w or "核对天气" in w for w in map(str, mild.warnings)
+    ), mild.warnings
 
 
 def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hours(plan_city):
@@ -232,7 +251,7 @@ def test_the_new_warnings_read_in_english(two_sources):  # noqa: F811
         ],
     )
     with translation.override("en"):
-        text = " ".join(str(w) for w in plan.warnings)
+        text = " ".join(str(w) for w in map(str, plan.warnings))
         assert str(plan.warnings[0]).startswith("Check the weather data first")
     assert "Substations cannot pass the heat" in text and "no differential pressure" in text
     assert "请先核对" not in text and "送不出" not in text and "供不上热" not in text

@@ -19,34 +19,63 @@ from wennuan.registry.models import City, HeatingCompany
 
 
 class Command(BaseCommand):
-    help = "计算并保存某日的调度计划（每个热力公司一个新版本）"
+    help = (
+        "计算并保存某日的调度计划（每个热力公司一个新版本），并为低温风险小区生成未诉先办工单。"
+        "用 --weather-csv 的天气是试算：不生成工单、不通知小区负责人"
+        "（该文件就是要执行的预报时加 --open-orders）。"
+        "天气超出适用范围的计划一律不生成工单。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="计划日期 YYYY-MM-DD（默认今天）")
         parser.add_argument("--company", help="热力公司代码、简称或全称（默认全部）")
         parser.add_argument("--weather-csv", help="逐时天气文件 timestamp,outdoor_temp_c，替代预报")
         parser.add_argument("--json", action="store_true", help="按 GET /api/v1/plans/D 输出 JSON")
+        parser.add_argument(
+            "--open-orders",
+            action="store_true",
+            help="用 --weather-csv 时也生成未诉先办工单（该文件是要执行的预报，而非试算）",
+        )
 
-    def handle(self, *args, date=None, company=None, weather_csv=None, json=False, **options):
+    def handle(
+        self,
+        *args,
+        date=None,
+        company=None,
+        weather_csv=None,
+        json=False,
+        open_orders=False,
+        **options,
+    ):
         day = self._day(date)
         city = City.objects.first()
         if city is None:
             raise CommandError(_("尚未登记城市，请先导入登记册或运行 wennuan demo"))
         companies = self._companies(company)
         now = timezone.now()
+        # A weather file is a what-if unless the engineer says it is the forecast to run on:
+        # a what-if must not send community managers proactive orders (未诉先办).
+        what_if = bool(weather_csv) and not open_orders
         try:
             # All companies or none: a failure leaves no half-computed day and no stray series.
             with transaction.atomic():
-                weather = self._weather(city, day, weather_csv, now)
+                weather = self._weather(city, day, weather_csv, now, what_if)
                 plans = compute_plans(
                     day, companies=companies, weather=weather, trigger=PlanTrigger.COMMAND, now=now
                 )
-                for plan in plans:
-                    open_proactive_orders(plan, now=now)
+                if not what_if:
+                    for plan in plans:
+                        open_proactive_orders(plan, now=now)
         except PlanError as error:
             raise CommandError(str(error)) from error
+        what_if_line = _(
+            "按 --weather-csv 的天气试算：未生成未诉先办工单（低温风险小区 %(n)d 个；"
+            "该文件是要执行的预报时加 --open-orders）"
+        ) % {"n": sum(p.at_risk_count for p in plans)}
         if json:
             self.stdout.write(_dumps(plans_payload(day, plans)))
+            if what_if:
+                self.stderr.write(what_if_line)  # stdout stays the API's JSON
             return
         for plan in plans:
             self.stdout.write(
@@ -70,16 +99,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"  ! {warning}")
         if weather.note:
             self.stdout.write(_("天气：%(note)s") % {"note": weather.note})
+        if what_if:
+            self.stdout.write(what_if_line)
 
     @staticmethod
-    def _weather(city, day, weather_csv, now):
+    def _weather(city, day, weather_csv, now, what_if):
         if not weather_csv:
             return choose_forecast(city, day, now=now)
         path = Path(weather_csv)
         if not path.is_file():
             raise CommandError(_("找不到天气文件：%(path)s") % {"path": weather_csv})
         try:
-            return csv_forecast(city, day, path.read_bytes(), now=now)
+            return csv_forecast(city, day, path.read_bytes(), now=now, what_if=what_if)
         except WeatherCsvError as error:
             raise CommandError(
                 _("天气文件有误，未计算：\n%(errors)s") % {"errors": "\n".join(error.errors)}
