@@ -118,18 +118,14 @@ def test_the_worst_hour_is_the_lowest_margin_and_its_short_stations_worst_first(
     assert network._worst_hour(np.full((24, 3), -0.3)) == "全天各小时相同：甲站、乙站、丙站"
 
 
-def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundreds_of_bar(
-    two_sources,  # noqa: F811
-):
-    """The CHP plant cut to 0: the boiler house holds the pressure and its water must reach
-    北一站 through a 3 cm tie. Even 16 bar cannot move it; the solve's margin is hundreds of
-    bar below zero, which no substation can have. The plan says the station is not served
-    (no differential pressure) and stores −min_dp, not the solver's number."""
+def _plan_with_the_plant_off_behind_a_thin_tie(city, outdoor_c: float):
+    """The north plan with the CHP plant cut to 0 and the tie P3 narrowed to 3 cm: the
+    boiler house's water cannot reach 北一站."""
     NetworkPipe.objects.filter(code="P3").update(inner_diameter_m=0.03)
-    plan = compute_company_plan(
-        two_sources.north,
+    return compute_company_plan(
+        city.north,
         PLAN_DAY,
-        weather_for(PLAN_DAY, -2.0),
+        weather_for(PLAN_DAY, outdoor_c),
         now=NOW,
         adjustments=[
             {
@@ -139,6 +135,16 @@ def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundr
             }
         ],
     )
+
+
+def test_a_zone_the_network_cannot_reach_is_named_unserved_not_given_minus_hundreds_of_bar(
+    two_sources,  # noqa: F811
+):
+    """The CHP plant cut to 0: the boiler house holds the pressure and its water must reach
+    北一站 through a 3 cm tie. Even 16 bar cannot move it; the solve's margin is hundreds of
+    bar below zero, which no substation can have. The plan says the station is not served
+    (no differential pressure) and stores −min_dp, not the solver's number."""
+    plan = _plan_with_the_plant_off_behind_a_thin_tie(two_sources, -2.0)
     row = PlanSubstation.objects.get(plan=plan)
     assert row.flow_shortfall
     assert row.min_dp_margin_bar == pytest.approx(-plan.inputs["min_dp_bar"])
@@ -235,21 +241,8 @@ def test_max_min_holds_each_hour_and_the_day_lows_differ_only_by_the_unshort_hou
 
 
 def test_the_new_warnings_read_in_english(two_sources):  # noqa: F811
-    NetworkPipe.objects.filter(code="P3").update(inner_diameter_m=0.03)
     # Computed in Chinese, read in English: what is stored is the untranslated source text.
-    plan = compute_company_plan(
-        two_sources.north,
-        PLAN_DAY,
-        weather_for(PLAN_DAY, -60.0),
-        now=NOW,
-        adjustments=[
-            {
-                "kind": AdjustmentKind.SOURCE_LIMIT,
-                "source_id": HeatSource.objects.get(code="plant").id,
-                "value": 0.0,
-            }
-        ],
-    )
+    plan = _plan_with_the_plant_off_behind_a_thin_tie(two_sources, -60.0)
     with translation.override("en"):
         text = " ".join(str(w) for w in map(str, plan.warnings))
         assert str(plan.warnings[0]).startswith("Check the weather data first")
